@@ -1,0 +1,100 @@
+"""The objects every ingest step reads and writes.
+
+A :class:`Document` carries its exact source text; every :class:`Clause` and
+every :class:`Fact` points back into that text with ``[start, end)`` offsets,
+so any claim the system makes can be shown as the characters it came from.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Source:
+    """Provenance of a derived fact: the clause and the exact characters."""
+
+    doc_id: str
+    clause_id: str
+    start: int
+    end: int
+    extractor: str = "parse"
+    confidence: float = 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """The smallest citable unit of a document.
+
+    ``kind`` is one of ``title``, ``attachment``, ``heading``, ``item``
+    (a numbered item), ``paragraph`` (or a sentence group of a long one).
+    ``path`` holds the headings above the clause, then, for a numbered item,
+    its own label (``["五、责任分工", "（三）高精尖中心主要职责", "6"]``).
+    """
+
+    clause_id: str
+    doc_id: str
+    path: tuple[str, ...]
+    text: str
+    start: int
+    end: int
+    kind: str = "paragraph"
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["path"] = list(self.path)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Clause":
+        return cls(
+            clause_id=d["clause_id"],
+            doc_id=d["doc_id"],
+            path=tuple(d["path"]),
+            text=d["text"],
+            start=d["start"],
+            end=d["end"],
+            kind=d.get("kind", "paragraph"),
+        )
+
+
+@dataclass
+class Document:
+    """One policy document with its manifest metadata and parsed clauses.
+
+    ``inferred`` lists the metadata keys whose values the text does not state
+    (they were inferred by the curator of the manifest).
+    """
+
+    doc_id: str
+    title: str
+    file: str
+    text: str
+    issuers: list[str] = field(default_factory=list)
+    kind: str = ""
+    year: int | None = None
+    status: str = "final"
+    scope: list[str] = field(default_factory=list)
+    inferred: list[str] = field(default_factory=list)
+    url: str = ""
+    clauses: list[Clause] = field(default_factory=list)
+
+    def meta(self) -> dict[str, Any]:
+        """Metadata without the text and clauses, as `documents --json` shows it."""
+        return {
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "file": self.file,
+            "issuers": list(self.issuers),
+            "kind": self.kind,
+            "year": self.year,
+            "status": self.status,
+            "scope": list(self.scope),
+            "inferred": list(self.inferred),
+            "url": self.url,
+            "chars": len(self.text),
+            "clauses": len(self.clauses),
+        }

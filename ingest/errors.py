@@ -1,0 +1,95 @@
+"""Every user-facing ingest error, with a code and a suggested fix.
+
+Kept in one place (after spaCy's ``errors.py``) so the CLI and the API can
+turn any of them into a clear message and a non-zero exit / 4xx response.
+"""
+from __future__ import annotations
+
+
+class PolicyKGError(Exception):
+    """Base class: a problem the user can fix, reported without a traceback."""
+
+    code = "E000"
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        text = f"[{self.code}] {self.message}"
+        return f"{text}\n  hint: {self.hint}" if self.hint else text
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message, "hint": self.hint}
+
+
+class CorpusError(PolicyKGError):
+    """The corpus directory or its manifest is unusable."""
+
+    code = "E001"
+
+
+class EncodingError(PolicyKGError):
+    """A source file is not UTF-8 (or is binary)."""
+
+    code = "E002"
+
+
+class EmptyDocumentError(PolicyKGError):
+    """A source file has no text."""
+
+    code = "E003"
+
+
+class DuplicateDocumentError(PolicyKGError):
+    """Two documents share one id."""
+
+    code = "E004"
+
+
+class CenterRecordError(PolicyKGError):
+    """The center records file cannot be read at all."""
+
+    code = "E005"
+
+
+class NotIngestedError(PolicyKGError):
+    """A read command found no store in the data directory."""
+
+    code = "E006"
+
+
+class StoreFormatError(PolicyKGError):
+    """The store on disk was written by an incompatible version."""
+
+    code = "E007"
+
+
+class NotFoundError(PolicyKGError):
+    """A name, document or clause that the store does not know."""
+
+    code = "E008"
+
+    def __init__(self, message: str, *, suggestions: list[str] | None = None, hint: str = "") -> None:
+        self.suggestions = list(suggestions or [])
+        if self.suggestions and not hint:
+            hint = "did you mean: " + ", ".join(self.suggestions)
+        super().__init__(message, hint=hint)
+
+    def to_dict(self) -> dict[str, object]:  # type: ignore[override]
+        d: dict[str, object] = dict(super().to_dict())
+        d["suggestions"] = self.suggestions
+        return d
+
+
+class QueryError(PolicyKGError):
+    """A query that is empty or too long."""
+
+    code = "E009"
+
+
+class BackendUnavailableError(PolicyKGError):
+    """A backend (Neo4j, the embedding model) cannot be reached or loaded."""
+
+    code = "E010"

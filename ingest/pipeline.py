@@ -1,0 +1,144 @@
+"""The ingest run: named steps over one :class:`Build`, then an atomic swap.
+
+Steps are registered with :func:`step` (after spaCy's factories): ``ingest``
+registers the corpus steps, ``graph`` and ``search`` register theirs when
+imported. :func:`run_ingest` writes everything into a fresh directory under
+``<data>/stores/`` and only then points ``<data>/current`` at it with one
+atomic ``os.replace`` of a symlink, so readers always see a complete store and
+a failed ingest leaves the previous one untouched.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from .document import Document
+from .errors import NotIngestedError, StoreFormatError
+
+STORE_FORMAT = "policykg-store/1"
+"""Version of the on-disk layout; bump when a reader could misread old stores."""
+
+
+@dataclass
+class Build:
+    """What the steps of one ingest share: inputs, outputs and timings."""
+
+    corpus_dir: Path
+    data_dir: Path
+    out_dir: Path
+    backend: str = "networkx"
+    options: dict[str, Any] = field(default_factory=dict)
+    documents: list[Document] = field(default_factory=list)
+    artifacts: dict[str, Any] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+StepFn = Callable[[Build], None]
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    fn: StepFn
+    order: int
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+
+
+_REGISTRY: dict[str, Step] = {}
+
+
+def step(name: str, *, order: int, requires: Iterable[str] = (), assigns: Iterable[str] = ()) -> Callable[[StepFn], StepFn]:
+    """Register an ingest step; ``order`` fixes the run order across packages."""
+
+    def register(fn: StepFn) -> StepFn:
+        _REGISTRY[name] = Step(name, fn, order, tuple(requires), tuple(assigns))
+        return fn
+
+    return register
+
+
+def registered_steps() -> list[Step]:
+    return sorted(_REGISTRY.values(), key=lambda s: s.order)
+
+
+def current_store(data_dir: Path) -> Path:
+    """The directory of the live store, or a clear error if nothing was ingested."""
+    link = Path(data_dir) / "current"
+    if not link.exists():
+        raise NotIngestedError(
+            f"no ingested store in {data_dir}",
+            hint="run `policykg ingest` first (or pass --data DIR)",
+        )
+    target = link.resolve()
+    manifest = target / "manifest.json"
+    fmt = json.loads(manifest.read_text("utf-8")).get("format") if manifest.exists() else None
+    if fmt != STORE_FORMAT:
+        raise StoreFormatError(
+            f"store {target} has format {fmt!r}, this version reads {STORE_FORMAT!r}",
+            hint="re-run `policykg ingest`",
+        )
+    return target
+
+
+def run_ingest(
+    corpus_dir: Path,
+    data_dir: Path,
+    *,
+    backend: str = "networkx",
+    options: dict[str, Any] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Build:
+    """Run every registered step into a new store, then swap it in atomically."""
+    data_dir = Path(data_dir)
+    stores = data_dir / "stores"
+    stores.mkdir(parents=True, exist_ok=True)
+    out_dir = stores / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 1_000_000}"
+    staging = out_dir.with_name(out_dir.name + ".partial")
+    staging.mkdir()
+    build = Build(Path(corpus_dir), data_dir, staging, backend=backend, options=dict(options or {}))
+    try:
+        for s in registered_steps():
+            if progress:
+                progress(s.name)
+            t0 = time.perf_counter()
+            s.fn(build)
+            build.timings[s.name] = round(time.perf_counter() - t0, 3)
+        manifest = {
+            "format": STORE_FORMAT,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "backend": backend,
+            "summary": build.summary,
+            "timings": build.timings,
+        }
+        (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+        staging.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    build.out_dir = out_dir
+    _switch_current(data_dir, out_dir)
+    return build
+
+
+def _switch_current(data_dir: Path, out_dir: Path) -> None:
+    """Point ``current`` at ``out_dir`` atomically and drop stores no one uses."""
+    link = data_dir / "current"
+    tmp = data_dir / f".current.{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    tmp.symlink_to(Path("stores") / out_dir.name)
+    previous = link.resolve() if link.exists() else None
+    os.replace(tmp, link)
+    # Keep the previous store one generation, so a reader that opened it just
+    # before the swap can finish; older ones go.
+    keep = {out_dir.name} | ({previous.name} if previous else set())
+    for old in (data_dir / "stores").iterdir():
+        if old.name not in keep and not old.name.endswith(".partial"):
+            shutil.rmtree(old, ignore_errors=True)
