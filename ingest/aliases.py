@@ -1,0 +1,364 @@
+"""The one alias table: load it, find entity mentions in text, resolve names.
+
+Every name a document, a center record or a user may use for an entity
+(高精尖中心 = 高精尖创新中心 = 北京高等学校高精尖创新中心 = Beijing Advanced
+Innovation Center) must land on one graph node, so all of them live in
+``corpus/aliases.yaml`` and every consumer goes through this module:
+
+* the extractors and ``graph/build.py`` link clauses to entities with
+  :meth:`AliasTable.find_mentions` (longest match first, exact offsets);
+* ``search/tokenize.py`` loads :func:`jieba_userdict_lines` so jieba keeps
+  the names whole;
+* the CLI / API resolve a user's name with :meth:`AliasTable.resolve`, which
+  answers a clear :class:`NotFoundError` with the nearest known names.
+
+Matching is on a normalized form (traditional → simplified, full-width ASCII →
+half-width, ASCII case-folded) that keeps string length, so offsets found on
+the normalized text are offsets into the original text.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from .errors import CorpusError, NotFoundError
+
+ALIASES_FILE = Path(__file__).resolve().parent.parent / "corpus" / "aliases.yaml"
+FORMAT = "policykg-aliases/1"
+KINDS = ("PlatformType", "Platform", "Program", "Place", "Organization", "Role", "Field", "Mechanism")
+"""Node kinds the alias table may hold (labels of graph/schema.py)."""
+
+_JIEBA_FREQ = 200000
+"""Frequency written into the jieba user dictionary: high enough that jieba
+never splits a known name, the usual setting for domain dictionaries."""
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One named thing with every surface form it goes by."""
+
+    kind: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    english: tuple[str, ...] = ()
+    parent: str | None = None
+    note: str = ""
+    attrs: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def id(self) -> str:
+        return entity_id(self.kind, self.name)
+
+    @property
+    def surfaces(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases, *self.english)
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "id": self.id,
+            "kind": self.kind,
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "english": list(self.english),
+        }
+        if self.parent:
+            d["parent"] = entity_id(self.kind, self.parent)
+        return d
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An entity named in a text at ``text[start:end] == surface``."""
+
+    entity_id: str
+    kind: str
+    name: str
+    surface: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "entity_id": self.entity_id,
+            "kind": self.kind,
+            "name": self.name,
+            "surface": self.surface,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+def entity_id(kind: str, name: str) -> str:
+    """The node id of an entity: ``"<Kind>:<canonical name>"``."""
+    return f"{kind}:{name}"
+
+
+def _t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+_T2S = functools.lru_cache(maxsize=1)(_t2s)
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20
+_KEEP_FULLWIDTH = {ord(c): ord(c) for c in "（），：；！？"}
+"""Full-width punctuation that is part of the corpus's names (科研计划（自然科学类）…)
+is kept; only full-width letters and digits are folded."""
+
+
+def normalize(text: str) -> str:
+    """A length-preserving matching form: simplified, half-width letters, lower case.
+
+    Falls back to the unconverted characters wherever a conversion would change
+    the length, so an index into the result is always an index into ``text``.
+    """
+    table = {**_FULLWIDTH, **_KEEP_FULLWIDTH}
+    out = text.translate(table)
+    simplified = _T2S().convert(out)
+    if len(simplified) == len(out):
+        out = simplified
+    lowered = out.lower()
+    return lowered if len(lowered) == len(out) else out
+
+
+_ASCII_WORD = re.compile(r"[0-9a-z]")
+
+
+class AliasTable:
+    """Entities and their surface forms, with longest-match mention finding."""
+
+    def __init__(self, entities: Iterable[Entity]) -> None:
+        self._entities: dict[str, Entity] = {}
+        self._surface: dict[str, str] = {}
+        self.conflicts: list[tuple[str, str, str]] = []
+        """(surface, kept entity id, dropped entity id): a surface two entities claim."""
+        for ent in entities:
+            self._add(ent)
+        self._index()
+
+    # -- construction ---------------------------------------------------
+    def _add(self, ent: Entity) -> None:
+        if ent.kind not in KINDS:
+            raise CorpusError(f"alias table: unknown kind {ent.kind!r} for {ent.name!r}", hint=f"use one of {', '.join(KINDS)}")
+        if ent.id in self._entities:
+            old = self._entities[ent.id]
+            ent = replace(
+                old,
+                aliases=tuple(dict.fromkeys(old.aliases + ent.aliases)),
+                english=tuple(dict.fromkeys(old.english + ent.english)),
+                attrs={**ent.attrs, **old.attrs},
+            )
+        self._entities[ent.id] = ent
+        for surface in ent.surfaces:
+            key = normalize(surface.strip())
+            if not key:
+                continue
+            owner = self._surface.get(key)
+            if owner is None or owner == ent.id:
+                self._surface[key] = ent.id
+            else:
+                self.conflicts.append((surface, owner, ent.id))
+
+    def _index(self) -> None:
+        by_first: dict[str, set[int]] = {}
+        for key in self._surface:
+            by_first.setdefault(key[0], set()).add(len(key))
+        self._lengths = {ch: sorted(ls, reverse=True) for ch, ls in by_first.items()}
+
+    def extend(self, entities: Iterable[Entity]) -> "AliasTable":
+        """A new table with ``entities`` added (center records at ingest time).
+
+        Names already in the table keep their entity: a record cannot take a
+        surface form away from the curated table.
+        """
+        return AliasTable([*self._entities.values(), *entities])
+
+    # -- reading --------------------------------------------------------
+    def entities(self, kind: str | None = None) -> list[Entity]:
+        return [e for e in self._entities.values() if kind is None or e.kind == kind]
+
+    def get(self, eid: str) -> Entity | None:
+        return self._entities.get(eid)
+
+    def surface_forms(self, *, chinese_only: bool = False) -> list[str]:
+        """Every surface form, longest first (for tokenizer dictionaries)."""
+        forms = {s for e in self._entities.values() for s in e.surfaces if s.strip()}
+        if chinese_only:
+            forms = {s for s in forms if _has_cjk(s)}
+        return sorted(forms, key=lambda s: (-len(s), s))
+
+    def jieba_userdict_lines(self) -> list[str]:
+        """Lines ``"<word> <freq> nz"`` for ``jieba.load_userdict``.
+
+        Only Chinese forms without spaces (jieba's dictionary format splits
+        on spaces); English names are matched by :meth:`find_mentions`.
+        """
+        return [f"{s} {_JIEBA_FREQ} nz" for s in self.surface_forms(chinese_only=True) if " " not in s]
+
+    def lookup(self, name: str) -> Entity | None:
+        """The entity ``name`` exactly names (after normalization), or None."""
+        key = normalize(_strip_quotes(name.strip()))
+        eid = self._surface.get(key)
+        return self._entities[eid] if eid else None
+
+    def find_mentions(self, text: str, kinds: Iterable[str] | None = None) -> list[Mention]:
+        """Non-overlapping entity mentions, scanning left to right, longest first.
+
+        English surfaces only match on word boundaries (so "AI" is not found
+        inside "maintain").  With ``kinds``, mentions of other kinds are still
+        consumed (so 高精尖计划领导小组 is not also read as 高精尖计划) but not
+        returned.
+        """
+        wanted = set(kinds) if kinds is not None else None
+        norm = normalize(text)
+        out: list[Mention] = []
+        i, n = 0, len(norm)
+        while i < n:
+            hit = None
+            for length in self._lengths.get(norm[i], ()):
+                if i + length > n:
+                    continue
+                eid = self._surface.get(norm[i : i + length])
+                if eid is None:
+                    continue
+                if _ASCII_WORD.match(norm[i]) and not _word_bounded(norm, i, i + length):
+                    continue
+                hit = (eid, length)
+                break
+            if hit is None:
+                i += 1
+                continue
+            eid, length = hit
+            ent = self._entities[eid]
+            if wanted is None or ent.kind in wanted:
+                out.append(Mention(eid, ent.kind, ent.name, text[i : i + length], i, i + length))
+            i += length
+        return out
+
+    def resolve(self, name: str, kinds: Iterable[str] | None = None) -> Entity:
+        """The entity ``name`` stands for, or :class:`NotFoundError` with the nearest names.
+
+        Exact (normalized) surface match first; then a name that is one known
+        surface plus only punctuation or a 北京/北京市 prefix; then a close
+        fuzzy match (rapidfuzz ratio >= 92) so small typos and variant
+        punctuation still resolve.
+        """
+        wanted = set(kinds) if kinds is not None else None
+        cleaned = _strip_quotes((name or "").strip())
+        if not cleaned:
+            raise NotFoundError("empty name", hint="give a name, e.g. 高精尖创新中心 or 市教委")
+        candidates = [cleaned]
+        for prefix in ("北京市", "北京"):
+            if cleaned.startswith(prefix):
+                candidates.append(cleaned[len(prefix):])
+            else:
+                candidates.append(prefix + cleaned)
+        for cand in candidates:
+            ent = self.lookup(cand)
+            if ent and (wanted is None or ent.kind in wanted):
+                return ent
+        keys = [k for k, eid in self._surface.items() if wanted is None or self._entities[eid].kind in wanted]
+        from rapidfuzz import fuzz, process
+
+        query = normalize(cleaned)
+        best = process.extractOne(query, keys, scorer=fuzz.ratio, score_cutoff=92)
+        if best:
+            return self._entities[self._surface[best[0]]]
+        near = process.extract(query, keys, scorer=fuzz.WRatio, limit=12)
+        suggestions: list[str] = []
+        for key, _score, _idx in near:
+            canon = self._entities[self._surface[key]].name
+            if canon not in suggestions:
+                suggestions.append(canon)
+        raise NotFoundError(f"unknown name {name!r}", suggestions=suggestions[:5])
+
+
+def _has_cjk(s: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in s)
+
+
+def _strip_quotes(s: str) -> str:
+    return s.strip("“”\"'‘’《》「」 \t")
+
+
+def _word_bounded(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (_ASCII_WORD.match(before) or _ASCII_WORD.match(after))
+
+
+# -- loading ---------------------------------------------------------------
+def parse_aliases(data: Any, source: str = "aliases.yaml") -> list[Entity]:
+    """Entities from the parsed YAML document, with clear errors for bad entries."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise CorpusError(f"{source}: expected `format: {FORMAT}`", hint="see the header of corpus/aliases.yaml")
+    groups = data.get("entities")
+    if not isinstance(groups, dict):
+        raise CorpusError(f"{source}: `entities` must map kinds to lists")
+    out: list[Entity] = []
+    for kind, entries in groups.items():
+        for i, entry in enumerate(entries or []):
+            if not isinstance(entry, dict) or not entry.get("name"):
+                raise CorpusError(f"{source}: {kind} entry #{i + 1} has no name")
+            out.append(
+                Entity(
+                    kind=str(kind),
+                    name=str(entry["name"]),
+                    aliases=tuple(str(a) for a in entry.get("aliases") or ()),
+                    english=tuple(str(a) for a in entry.get("english") or ()),
+                    parent=entry.get("parent"),
+                    note=str(entry.get("note") or ""),
+                )
+            )
+    return out
+
+
+def load_aliases(path: Path | None = None) -> AliasTable:
+    """The alias table at ``path`` (default ``corpus/aliases.yaml``), cached."""
+    return _load(str(Path(path) if path else ALIASES_FILE))
+
+
+@functools.lru_cache(maxsize=4)
+def _load(path: str) -> AliasTable:
+    p = Path(path)
+    if not p.exists():
+        raise CorpusError(f"alias table {p} not found", hint="restore corpus/aliases.yaml")
+    try:
+        data = yaml.safe_load(p.read_text("utf-8"))
+    except yaml.YAMLError as err:
+        raise CorpusError(f"{p} is not valid YAML: {err}") from err
+    return AliasTable(parse_aliases(data, str(p)))
+
+
+def aliases_for_corpus(corpus_dir: Path | None) -> AliasTable:
+    """The table of a corpus directory (its own aliases.yaml if it has one)."""
+    if corpus_dir is not None and (Path(corpus_dir) / "aliases.yaml").exists():
+        return load_aliases(Path(corpus_dir) / "aliases.yaml")
+    return load_aliases()
+
+
+# -- module-level conveniences over the default table -------------------------
+def surface_forms(*, chinese_only: bool = False) -> list[str]:
+    """All surface forms of the default table, longest first."""
+    return load_aliases().surface_forms(chinese_only=chinese_only)
+
+
+def jieba_userdict_lines() -> list[str]:
+    """The jieba user dictionary generated from the default table."""
+    return load_aliases().jieba_userdict_lines()
+
+
+def find_mentions(text: str, kinds: Iterable[str] | None = None) -> list[Mention]:
+    """Entity mentions in ``text`` by the default table (longest match first)."""
+    return load_aliases().find_mentions(text, kinds)
+
+
+def resolve(name: str, kinds: Iterable[str] | None = None) -> Entity:
+    """Resolve a name with the default table (see :meth:`AliasTable.resolve`)."""
+    return load_aliases().resolve(name, kinds)
