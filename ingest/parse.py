@@ -1,0 +1,269 @@
+"""Split a Chinese policy document into citable clauses with exact offsets.
+
+Chinese policy texts number their structure with a small, fixed set of
+markers (第X章 / 第X条 / 一、 / （一） / 重点任务N / 1. / （1）). A marked line is
+a *heading* when it is short and opens a section (the next line is not a
+sibling in the same style), otherwise a numbered *item*. Unmarked short lines
+right after a heading (the tab-indented block titles of 004) are sub-headings.
+Everything else is a paragraph. Units longer than :data:`TARGET_CHARS` are cut
+into groups of whole sentences, so no clause exceeds :data:`MAX_CHARS` and
+search returns passages, not sections.
+
+Pure functions only: ``parse_document(doc_id, text) -> list[Clause]`` and the
+helpers it uses, so the parser is easy to test on generated outlines.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cn2an
+
+from .document import Clause
+
+MAX_CHARS = 400
+"""No clause is longer than this (SPEC §5)."""
+TARGET_CHARS = 260
+"""Long paragraphs are packed into sentence groups of about this size."""
+HEADING_MAX = 32
+"""A marked line this short (and opening a section) is a heading."""
+
+_NUM = "一二三四五六七八九十百零〇两"
+_WS = " \t\u3000\xa0\r\ufeff"
+
+# (style, level, pattern); the first group is the number, the match end is
+# where the heading or item text starts.
+_MARKERS: list[tuple[str, float, re.Pattern[str]]] = [
+    ("chapter", 1, re.compile(rf"^第([{_NUM}\d]+)章\s*")),
+    ("article", 2, re.compile(rf"^第([{_NUM}\d]+)条\s*")),
+    ("cn", 3, re.compile(rf"^([{_NUM}]+)、\s*")),
+    ("paren_cn", 4, re.compile(rf"^[（(]([{_NUM}]+)[）)]\s*")),
+    ("task", 5, re.compile(r"^重点任务\s*(\d+)\s*$")),
+    ("arabic", 6, re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*")),
+    ("paren_ar", 7, re.compile(r"^[（(](\d{1,3})[）)]\s*")),
+]
+_SENTENCE_END = re.compile(r"[。！？；!?;]+[”’」』）)]*")
+_ATTACHMENT = re.compile(r"^附件\s*\d*\s*[:：]?$")
+_ARTIFACT = re.compile(r"^(?:\[bookmark:[^\]]*\]\s*)+")
+"""Word-export residue (``[bookmark: _GoBack]``) that may precede a marker."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """A non-blank line: ``text == source[start:end]`` with outer spaces trimmed."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Marker:
+    style: str
+    level: float
+    number: str
+    body_start: int  # offset into the line's text where the content begins
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-blank lines with their trimmed ``[start, end)`` offsets."""
+    lines: list[Line] = []
+    pos = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip(_WS)
+        if stripped:
+            start = pos + (len(raw) - len(raw.lstrip(_WS)))
+            lines.append(Line(stripped, start, start + len(stripped)))
+        pos += len(raw) + 1
+    return lines
+
+
+def find_marker(line: str) -> Marker | None:
+    """The structural marker a line opens with, if any (export residue skipped)."""
+    skip = _ARTIFACT.match(line)
+    offset = skip.end() if skip else 0
+    for style, level, pattern in _MARKERS:
+        m = pattern.match(line[offset:])
+        if m:
+            return Marker(style, level, m.group(1), offset + m.end())
+    return None
+
+
+def to_int(number: str) -> int:
+    """'十二' or '12' -> 12, via cn2an (Chinese numerals)."""
+    return int(number) if number.isdigit() else int(cn2an.cn2an(number, "smart"))
+
+
+def _is_short_title(text: str) -> bool:
+    """Short, and no sentence inside (a trailing 。 is allowed)."""
+    core = text.rstrip("。")
+    return 0 < len(text) <= HEADING_MAX and not re.search(r"[。；;！？]", core)
+
+
+def split_sentences(text: str, start: int) -> list[Line]:
+    """Sentences of ``text`` (which sits at ``start``) as offset spans."""
+    spans: list[Line] = []
+    pos = 0
+    for m in _SENTENCE_END.finditer(text):
+        spans.append(Line(text[pos : m.end()], start + pos, start + m.end()))
+        pos = m.end()
+    if pos < len(text):
+        spans.append(Line(text[pos:], start + pos, start + len(text)))
+    return [s for s in spans if s.text.strip(_WS)]
+
+
+def _cut_long(sentence: Line) -> list[Line]:
+    """A single sentence over MAX_CHARS: cut at commas, then hard."""
+    pieces: list[Line] = []
+    pos = 0
+    text = sentence.text
+    while len(text) - pos > MAX_CHARS:
+        window = text[pos : pos + MAX_CHARS]
+        cut = max(window.rfind("，"), window.rfind("、"), window.rfind(","))
+        cut = cut + 1 if cut > MAX_CHARS // 3 else MAX_CHARS
+        pieces.append(Line(text[pos : pos + cut], sentence.start + pos, sentence.start + pos + cut))
+        pos += cut
+    pieces.append(Line(text[pos:], sentence.start + pos, sentence.end))
+    return pieces
+
+
+def chunk(unit: Line, source: str) -> list[Line]:
+    """``unit`` itself if short enough, else groups of whole sentences."""
+    if len(unit.text) <= TARGET_CHARS + 60:
+        return [unit]
+    sentences = [p for s in split_sentences(unit.text, unit.start) for p in _cut_long(s)]
+    groups: list[Line] = []
+    cur_start, cur_end = sentences[0].start, sentences[0].end
+    for s in sentences[1:]:
+        if s.end - cur_start <= TARGET_CHARS:
+            cur_end = s.end
+        else:
+            groups.append(Line(source[cur_start:cur_end], cur_start, cur_end))
+            cur_start, cur_end = s.start, s.end
+    groups.append(Line(source[cur_start:cur_end], cur_start, cur_end))
+    # A short tail reads better attached to the group before it.
+    if len(groups) > 1 and len(groups[-1].text) < 60 and groups[-1].end - groups[-2].start <= MAX_CHARS:
+        a, b = groups[-2], groups.pop()
+        groups[-1] = Line(source[a.start : b.end], a.start, b.end)
+    return groups
+
+
+@dataclass
+class _Frame:
+    level: float
+    label: str
+    seg: str
+    children: int = 0  # unmarked paragraphs seen directly under this frame
+
+
+class _Ids:
+    """Stable, unique clause ids: ``{doc}:{seg}.{seg}…`` with ``-N`` on a clash."""
+
+    def __init__(self, doc_id: str) -> None:
+        self.doc_id = doc_id
+        self.used: set[str] = set()
+
+    def make(self, segs: list[str]) -> str:
+        base = f"{self.doc_id}:{'.'.join(segs)}"
+        cid, n = base, 1
+        while cid in self.used:
+            n += 1
+            cid = f"{base}-{n}"
+        self.used.add(cid)
+        return cid
+
+
+def _label(marker: Marker, body: str, heading: bool) -> str:
+    """How a marked line appears in a path."""
+    text = body.rstrip("。")
+    if heading:
+        return text
+    content = body[marker.body_start :]
+    first = re.match(r"([^。；，,]{1,20})。", content)
+    prefix = {"arabic": f"{marker.number}", "paren_ar": f"（{marker.number}）"}.get(
+        marker.style, _ARTIFACT.sub("", body[: marker.body_start]).strip(_WS)
+    )
+    if first and len(content) > first.end():
+        sep = "." if marker.style == "arabic" else ""
+        return f"{prefix}{sep}{first.group(1)}"
+    return prefix
+
+
+def parse_document(doc_id: str, text: str) -> list[Clause]:
+    """Parse ``text`` into clauses whose offsets round-trip to ``text``."""
+    lines = split_lines(text)
+    ids = _Ids(doc_id)
+    clauses: list[Clause] = []
+    stack: list[_Frame] = []
+    top = _Frame(0, "序言", "p")
+
+    def add(unit: Line, path: list[str], segs: list[str], kind: str) -> None:
+        parts = chunk(unit, text)
+        for k, part in enumerate(parts, 1):
+            s = segs if len(parts) == 1 else segs[:-1] + [f"{segs[-1]}~{k}"]
+            clauses.append(Clause(ids.make(s), doc_id, tuple(path), part.text, part.start, part.end, kind))
+
+    i = 0
+    # Title block: leading short lines without sentences (and 附件 marks).
+    title: list[Line] = []
+    while i < len(lines) and find_marker(lines[i].text) is None and _is_short_title(lines[i].text) and len(lines[i].text) <= 40:
+        line = lines[i]
+        if _ATTACHMENT.match(line.text):
+            clauses.append(Clause(ids.make(["attachment"]), doc_id, ("附件",), line.text, line.start, line.end, "attachment"))
+        else:
+            title.append(line)
+        i += 1
+    if title:
+        t0, t1 = title[0].start, title[-1].end
+        clauses.append(Clause(ids.make(["title"]), doc_id, ("标题",), text[t0:t1], t0, t1, "title"))
+
+    while i < len(lines):
+        line = lines[i]
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        marker = find_marker(line.text)
+        nxt_marker = find_marker(nxt.text) if nxt else None
+        parent = stack[-1] if stack else top
+        if marker:
+            is_heading = (
+                _is_short_title(line.text)
+                and nxt is not None
+                and not (nxt_marker and nxt_marker.style == marker.style)
+            ) or marker.style == "task"
+            # A heading closes every section at its level or deeper. An item
+            # does so only when such a sibling section is open; otherwise it
+            # is a list inside the current section (003 lists 第一章… under 三、).
+            if is_heading or any(f.level == marker.level for f in stack):
+                while stack and stack[-1].level >= marker.level:
+                    stack.pop()
+            seg = f"t{marker.number}" if marker.style == "task" else str(to_int(marker.number))
+            label = _label(marker, line.text, is_heading)
+            base_path = [f.label for f in stack]
+            base_segs = [f.seg for f in stack]
+            if is_heading:
+                frame = _Frame(marker.level, label, seg)
+                stack.append(frame)
+                clauses.append(Clause(ids.make(base_segs + [seg]), doc_id, tuple(base_path + [label]), line.text, line.start, line.end, "heading"))
+            else:
+                add(line, base_path + [label], base_segs + [seg], "item")
+        elif (
+            stack
+            and clauses[-1].kind == "heading"
+            and _is_short_title(line.text)
+            and not line.text.endswith("。")
+            and nxt is not None
+            and nxt_marker is None
+        ):
+            # An unmarked block title right under a heading (004's 重点任务 blocks).
+            parent.children += 1
+            frame = _Frame(parent.level + 0.5, line.text, f"h{parent.children}")
+            path = [f.label for f in stack] + [frame.label]
+            segs = [f.seg for f in stack] + [frame.seg]
+            stack.append(frame)
+            clauses.append(Clause(ids.make(segs), doc_id, tuple(path), line.text, line.start, line.end, "heading"))
+        else:
+            parent.children += 1
+            path = [f.label for f in stack] or [top.label]
+            segs = [f.seg for f in stack] + [f"p{parent.children}"]
+            add(line, path, segs, "paragraph")
+        i += 1
+    return clauses

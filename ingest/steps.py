@@ -1,0 +1,42 @@
+"""The corpus steps of the ingest pipeline: documents, clauses, centers."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from .centers import load_centers
+from .errors import CorpusError
+from .loaders import load_corpus as _load_corpus
+from .pipeline import Build, step
+from .store_files import write_corpus
+
+CENTERS_FILE = "centers.csv"
+
+
+@step("load_corpus", order=10, assigns=("documents",))
+def load_corpus(build: Build) -> None:
+    """Decode and parse every document of the manifest; write the corpus files."""
+    build.documents = _load_corpus(build.corpus_dir)
+    write_corpus(build.out_dir, build.documents)
+    build.summary["documents"] = len(build.documents)
+    build.summary["clauses"] = {d.doc_id: len(d.clauses) for d in build.documents}
+
+
+@step("load_centers", order=20, requires=("documents",), assigns=("centers",))
+def load_center_records(build: Build) -> None:
+    """Load the center records; unusable rows are kept with their reasons."""
+    path = build.corpus_dir / CENTERS_FILE
+    if not path.exists():
+        if build.options.get("require_centers", False):
+            raise CorpusError(f"{path} not found")
+        build.artifacts["centers"] = None
+        build.summary["centers"] = {"loaded": 0, "rejected": 0}
+        return
+    result = load_centers(path)
+    build.artifacts["centers"] = result
+    payload = {
+        "records": [r.to_dict() for r in result.records],
+        "rejected": [asdict(r) for r in result.rejected],
+    }
+    (build.out_dir / "centers.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1), "utf-8")
+    build.summary["centers"] = {"loaded": len(result.records), "rejected": len(result.rejected)}

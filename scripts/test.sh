@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Set up everything the tests need, then run the whole suite:
+# the Python packages and the embedding model (install.sh --test), Debian's
+# chromium for the browser tests, and a real Neo4j server (neo4j-dev).
+# Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh --test
+DATA="${POLICYKG_DATA:-.policykg}"
+export POLICYKG_DATA="$DATA"
+
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "==> installing Debian's chromium for the browser tests"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+echo "==> running tests"
+set +e
+.venv/bin/python -m pytest tests "$@"
+status=$?
+set -e
+# pytest exits 5 when it collected no tests: that is a failure here.
+[ "$status" = 5 ] && echo "no tests were collected" >&2
+exit "$status"

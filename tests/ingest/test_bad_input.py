@@ -1,0 +1,130 @@
+"""Bad input: a clear message, a non-zero exit, and the previous store intact."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from api.cli import main
+from tests.conftest import CORPUS, link_model
+
+GOOD_FILE = "003_e789a2cf16242bbd.txt"
+
+
+def make_corpus(root: Path, entries: list[dict], files: dict[str, bytes]) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "sources.yaml").write_text(yaml.safe_dump({"documents": entries}, allow_unicode=True), "utf-8")
+    for name, data in files.items():
+        (root / name).write_bytes(data)
+    return root
+
+
+def entry(doc_id: str, file: str) -> dict:
+    return {"id": doc_id, "file": file, "title": f"文件{doc_id}", "kind": "意见", "status": "final"}
+
+
+def ingest(corpus: Path, data: Path):
+    return CliRunner().invoke(main, ["ingest", "--corpus", str(corpus), "--data", str(data)])
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory):
+    """A data directory with one good store (a one-document corpus)."""
+    root = tmp_path_factory.mktemp("bad")
+    corpus = make_corpus(root / "good", [entry("003", GOOD_FILE)], {GOOD_FILE: (CORPUS / GOOD_FILE).read_bytes()})
+    data = root / "data"
+    link_model(data)
+    result = ingest(corpus, data)
+    assert result.exit_code == 0, result.output
+    return root, data
+
+
+def snapshot(data: Path) -> dict[str, bytes]:
+    store = (data / "current").resolve()
+    return {p.name: p.read_bytes() for p in store.iterdir() if p.is_file()}
+
+
+GBK_TEXT = "关于加强科研管理的意见\n一、总体要求\n各单位应当每年年底前报送年度报告。\n"
+
+BAD_CASES = {
+    "gbk": ([entry("100", "100_gbk.txt")], {"100_gbk.txt": GBK_TEXT.encode("gbk")}, ["100_gbk.txt", "not valid UTF-8", "gb"]),
+    "empty": ([entry("101", "101_empty.txt")], {"101_empty.txt": b""}, ["101_empty.txt", "empty"]),
+    "binary": ([entry("102", "102_bin.txt")], {"102_bin.txt": bytes(range(256)) * 8}, ["102_bin.txt", "binary"]),
+    "duplicate id": (
+        [entry("003", GOOD_FILE), entry("003", "003_copy.txt")],
+        {GOOD_FILE: (CORPUS / GOOD_FILE).read_bytes(), "003_copy.txt": (CORPUS / GOOD_FILE).read_bytes()},
+        ["share the id 003"],
+    ),
+    "missing file": ([entry("104", "104_absent.txt")], {}, ["cannot read", "104_absent.txt"]),
+    "bad manifest": ([{"id": "105", "file": "x.txt"}], {}, ["lacks title"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_CASES))
+def test_bad_corpus_fails_clearly_and_keeps_previous_store(baseline, case):
+    root, data = baseline
+    before = snapshot(data)
+    entries, files, needles = BAD_CASES[case]
+    corpus = make_corpus(root / case.replace(" ", "_"), entries, files)
+    result = ingest(corpus, data)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    for needle in needles:
+        assert needle.lower() in result.output.lower(), result.output
+    assert snapshot(data) == before
+    assert not [p for p in (data / "stores").iterdir() if p.name.endswith(".partial")]
+
+
+def test_unreadable_path(baseline, tmp_path):
+    _, data = baseline
+    before = snapshot(data)
+    result = ingest(tmp_path / "no-such-corpus", data)
+    assert result.exit_code == 2 and "does not exist" in result.output
+    # A directory where a file should be cannot be read either.
+    corpus = make_corpus(tmp_path / "dir", [entry("106", "106.txt")], {})
+    (corpus / "106.txt").mkdir()
+    result = ingest(corpus, data)
+    assert result.exit_code == 2 and "cannot read" in result.output
+    assert snapshot(data) == before
+
+
+def test_json_errors_are_one_json_document(baseline, tmp_path):
+    import json
+
+    _, data = baseline
+    result = CliRunner().invoke(main, ["ingest", "--corpus", str(tmp_path / "nope"), "--data", str(data), "--json"])
+    assert result.exit_code == 2
+    doc = json.loads(result.stdout.strip().splitlines()[0])
+    assert doc["error"]["code"] == "E001"
+
+
+def test_gbk_error_names_the_encoding_found(tmp_path):
+    from ingest.errors import EncodingError
+    from ingest.loaders import read_text
+
+    p = tmp_path / "gbk.txt"
+    p.write_bytes((GBK_TEXT * 5).encode("gb18030"))
+    with pytest.raises(EncodingError) as err:
+        read_text(p)
+    assert "gb" in str(err.value).lower() and "iconv" in err.value.hint
+
+
+def test_manifest_matches_the_corpus_files():
+    from ingest.loaders import read_manifest
+
+    entries = read_manifest(CORPUS)
+    listed = {e["file"] for e in entries}
+    on_disk = {p.name for p in CORPUS.glob("*.txt")}
+    assert listed == on_disk
+    for e in entries:
+        assert e["file"].startswith(e["id"] + "_")
+        assert set(e.get("inferred", [])) <= {"issuers", "kind", "year", "status", "title"}
+    by_id = {e["id"]: e for e in entries}
+    assert by_id["003"]["status"] == "draft" and by_id["003"]["kind"] == "起草说明"
+    seeds = CORPUS.parent.parent / "shared" / "sources" / "seeds"  # beside the clone, as in CI
+    if seeds.is_dir():
+        for e in entries:
+            assert (CORPUS / e["file"]).read_bytes() == (seeds / e["file"]).read_bytes(), e["file"]

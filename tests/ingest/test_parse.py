@@ -1,0 +1,111 @@
+"""The clause parser on the real corpus: offsets, paths, sizes, coverage."""
+from __future__ import annotations
+
+import pytest
+
+from ingest.parse import MAX_CHARS, find_marker, parse_document, split_sentences
+
+# Pinned so that a parser change that moves clause boundaries is noticed.
+EXPECTED_CLAUSES = {"000": 71, "001": 41, "002": 74, "003": 17, "004": 77}
+
+
+def test_every_clause_round_trips(documents):
+    for doc in documents:
+        for c in doc.clauses:
+            assert doc.text[c.start : c.end] == c.text, c.clause_id
+
+
+def test_clause_counts_are_pinned(documents):
+    assert {d.doc_id: len(d.clauses) for d in documents} == EXPECTED_CLAUSES
+
+
+def test_clauses_are_short_have_paths_and_unique_ids(documents):
+    ids = set()
+    for doc in documents:
+        for c in doc.clauses:
+            assert len(c.text) <= MAX_CHARS, c.clause_id
+            assert c.path and all(c.path), c.clause_id
+            assert c.clause_id.startswith(doc.doc_id + ":")
+            assert c.clause_id not in ids
+            ids.add(c.clause_id)
+
+
+def test_clauses_cover_at_least_90_percent_of_non_space_text(documents):
+    for doc in documents:
+        covered = sum(len("".join(c.text.split())) for c in doc.clauses)
+        total = len("".join(doc.text.split()))
+        assert covered / total >= 0.9, doc.doc_id
+
+
+def test_clauses_do_not_overlap_and_are_in_order(documents):
+    for doc in documents:
+        for a, b in zip(doc.clauses, doc.clauses[1:]):
+            assert a.end <= b.start, (a.clause_id, b.clause_id)
+
+
+def _find(documents, doc_id, prefix):
+    doc = next(d for d in documents if d.doc_id == doc_id)
+    return next(c for c in doc.clauses if c.text.startswith(prefix))
+
+
+def test_known_path_of_international_peer_review(documents):
+    c = _find(documents, "000", "6.组织国际同行评估")
+    assert c.path == ("五、责任分工", "（三）高精尖中心主要职责", "6")
+    assert c.clause_id == "000:5.3.6"
+    assert c.kind == "item"
+
+
+@pytest.mark.parametrize(
+    "doc_id,prefix,path",
+    [
+        ("000", "1.中心建设领域面向国际科技发展前沿", ("三、组织实施", "（一）立项标准", "1")),
+        ("000", "高校可根据自身优势和特点", ("三、组织实施", "（二）实施程序", "3.高校申报")),
+        ("000", "3.协调各种资源", ("五、责任分工", "（二）依托高校主要职责", "3")),
+        ("001", "1.支持重大基础研究。", ("三、主要任务", "（一）加强基础研究，增强高校创新源头供给质量", "1.支持重大基础研究")),
+        ("001", "（三）加强考核评估。", ("四、实施保障", "（三）加强考核评估")),
+        ("002", "第三步，到2030年", ("二、发展目标",)),
+        ("003", "第五章考核评估共6条", ("三、主要内容", "第五章")),
+        ("003", "[bookmark: _GoBack]第二章", ("三、主要内容", "第二章")),
+        ("004", "实施市属高校科研计划一般项目", ("三、重要措施", "（二）系统优化高校基础研究布局", "重点任务3", "实施北京高校基础研究创新工程")),
+        ("004", "30. 高水平建设北京高校国际科技期刊", ("三、重要措施", "（六）开展高水平国际交流合作", "重点任务8", "建设系列高水平科研交流合作平台", "30.高水平建设北京高校国际科技期刊")),
+    ],
+)
+def test_known_paths(documents, doc_id, prefix, path):
+    assert _find(documents, doc_id, prefix).path == path
+
+
+def test_titles_and_attachment_lines(documents):
+    by_id = {d.doc_id: d for d in documents}
+    assert by_id["000"].clauses[0].text == "北京高等学校高精尖创新中心建设计划\n实施方案"
+    assert by_id["001"].clauses[0].text.endswith("（2022—2024年）")
+    assert [c.kind for c in by_id["003"].clauses[:2]] == ["attachment", "title"]
+
+
+def test_long_paragraph_is_cut_into_whole_sentences(documents):
+    doc = next(d for d in documents if d.doc_id == "002")
+    parts = [c for c in doc.clauses if c.clause_id.startswith("002:3.1.1.p1~")]
+    assert len(parts) == 2
+    assert parts[0].text.endswith("。") and parts[1].start == parts[0].end
+
+
+def test_marker_styles():
+    assert find_marker("第十二条 本办法").style == "article"
+    assert find_marker("（十）其他").number == "十"
+    assert find_marker("30. 高水平").number == "30"
+    assert find_marker("2024年底") is None
+    assert find_marker("（2022—2024年）") is None
+    assert find_marker("[bookmark: _GoBack]第二章组建").style == "chapter"
+
+
+def test_sentence_split_keeps_offsets():
+    text = "前言。第一句；第二句！尾"
+    spans = split_sentences(text, 10)
+    assert [s.text for s in spans] == ["前言。", "第一句；", "第二句！", "尾"]
+    assert all(text[s.start - 10 : s.end - 10] == s.text for s in spans)
+
+
+def test_unstructured_text_still_yields_clauses():
+    text = "没有任何编号的一段话。" * 60
+    clauses = parse_document("900", text)
+    assert clauses and all(len(c.text) <= MAX_CHARS for c in clauses)
+    assert "".join(c.text for c in clauses) == text
