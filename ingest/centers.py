@@ -79,6 +79,20 @@ def _t2s() -> Any:
     return OpenCC("t2s")
 
 
+def to_simplified(text: str) -> str:
+    """Traditional → simplified with OpenCC ``t2s``, repeated until stable.
+
+    One pass is not always final (OpenCC maps 薴 → 苧 and 苧 → 苎), and a name
+    must clean to the same form however often it is cleaned.
+    """
+    for _ in range(4):
+        converted = _t2s().convert(text)
+        if converted == text:
+            break
+        text = converted
+    return text
+
+
 def to_halfwidth(text: str) -> str:
     """Turn full-width ASCII forms and the ideographic space into ASCII.
 
@@ -112,7 +126,7 @@ def normalize_name(text: str) -> str:
     whitespace collapsed.
     """
     text = to_halfwidth(unicodedata.normalize("NFC", text))
-    text = _t2s().convert(text)
+    text = to_simplified(text)
     text = _QUOTES_RE.sub("", text)
     text = strip_pinyin_glosses(text)
     return _SPACES_RE.sub(" ", text).strip()
@@ -183,13 +197,15 @@ def parse_entries(cell: str, item_separators: str) -> list[Entry]:
 
     Groups are separated by ``;`` / ``；``; a group's trailing parenthetical
     applies to every item of the group ("北京信息科技大学, 中科院物理研究所
-    (co-builders)"); items inside a group are split on ``item_separators``.
+    (co-builders)"); items inside a group are split on ``item_separators`` and
+    may carry their own note ("某某大学 (牵头)、另一大学").
     """
     entries: list[Entry] = []
     for group in split_outside_parens(cell, ";；"):
         head, group_note = split_trailing_note(group)
-        for item in split_outside_parens(head, item_separators):
-            notes = [group_note] if group_note else []
+        for piece in split_outside_parens(head, item_separators):
+            item, item_note = split_trailing_note(piece)
+            notes = [n for n in (item_note, group_note) if n]
             if _ELLIPSIS_RE.search(item):
                 item = _ELLIPSIS_RE.sub("", item)
                 notes.append("truncated in source")
