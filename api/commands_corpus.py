@@ -22,10 +22,11 @@ def register_steps() -> None:
 
 @click.command()
 @click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=Path("corpus"), show_default=True, help="Corpus directory with sources.yaml.")
+@click.option("--skip-bad-rows", is_flag=True, help="Load usable center records and report the rejected ones instead of failing.")
 @data_dir_option
 @backend_options
 @json_option
-def ingest(corpus_dir: Path, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
+def ingest(corpus_dir: Path, skip_bad_rows: bool, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
     """Parse the corpus, build the graph and the search indexes (atomic)."""
     from ingest.pipeline import registered_steps, run_ingest
 
@@ -47,7 +48,10 @@ def ingest(corpus_dir: Path, data_dir: Path, backend: str, neo4j_uri, neo4j_user
         started += 1
 
     t0 = time.perf_counter()
-    options = {"neo4j": {"uri": neo4j_uri, "user": neo4j_user, "password": neo4j_password}}
+    options = {
+        "skip_bad_rows": skip_bad_rows,
+        "neo4j": {"uri": neo4j_uri, "user": neo4j_user, "password": neo4j_password},
+    }
     try:
         build = run_ingest(corpus_dir, data_dir, backend=backend, options=options, progress=progress)
     finally:

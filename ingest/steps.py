@@ -5,7 +5,7 @@ import json
 from dataclasses import asdict
 
 from .centers import load_centers
-from .errors import CorpusError
+from .errors import CenterRecordError, CorpusError
 from .loaders import load_corpus as _load_corpus
 from .pipeline import Build, step
 from .store_files import write_corpus
@@ -24,7 +24,11 @@ def load_corpus(build: Build) -> None:
 
 @step("load_centers", order=20, requires=("documents",), assigns=("centers",))
 def load_center_records(build: Build) -> None:
-    """Load the center records; unusable rows are kept with their reasons."""
+    """Load the center records; unusable rows fail the ingest with their reasons.
+
+    With the ``skip_bad_rows`` option the usable rows load and the rejected
+    ones are reported in the summary and in centers.json instead.
+    """
     path = build.corpus_dir / CENTERS_FILE
     if not path.exists():
         if build.options.get("require_centers", False):
@@ -33,6 +37,12 @@ def load_center_records(build: Build) -> None:
         build.summary["centers"] = {"loaded": 0, "rejected": 0}
         return
     result = load_centers(path)
+    if result.rejected and not build.options.get("skip_bad_rows", False):
+        reasons = "; ".join(f"row {r.row}: {r.reason}" for r in result.rejected[:10])
+        raise CenterRecordError(
+            f"{path}: {len(result.rejected)} center record(s) cannot be used: {reasons}",
+            hint="fix the rows, or pass --skip-bad-rows to load the others and report these",
+        )
     build.artifacts["centers"] = result
     payload = {
         "records": [r.to_dict() for r in result.records],

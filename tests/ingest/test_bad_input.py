@@ -128,3 +128,27 @@ def test_manifest_matches_the_corpus_files():
     if seeds.is_dir():
         for e in entries:
             assert (CORPUS / e["file"]).read_bytes() == (seeds / e["file"]).read_bytes(), e["file"]
+
+
+def _centers_csv(rows: list[str]) -> bytes:
+    header = (CORPUS / "centers.csv").read_text("utf-8").splitlines()[0]
+    return ("\n".join([header, *rows]) + "\n").encode("utf-8")
+
+
+def test_center_row_missing_required_fields(baseline):
+    root, data = baseline
+    before = snapshot(data)
+    good_row = (CORPUS / "centers.csv").read_text("utf-8").splitlines()[1]
+    bad_row = "C999,,,,center,,,,,,,,,,high,"  # no name, no platform type, no source
+    files = {GOOD_FILE: (CORPUS / GOOD_FILE).read_bytes(), "centers.csv": _centers_csv([good_row, bad_row])}
+    corpus = make_corpus(root / "bad_center", [entry("003", GOOD_FILE)], files)
+    result = ingest(corpus, data)
+    assert result.exit_code == 2, result.output
+    assert "C999" in result.output or "row 3" in result.output
+    assert snapshot(data) == before
+    result = CliRunner().invoke(main, ["ingest", "--corpus", str(corpus), "--data", str(data), "--skip-bad-rows", "--json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    summary = json.loads(result.stdout)["summary"]
+    assert summary["centers"] == {"loaded": 1, "rejected": 1}
