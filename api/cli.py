@@ -12,7 +12,7 @@ import click
 
 from ingest.errors import PolicyKGError
 
-from . import commands_corpus, commands_graph, commands_neo4j, commands_search, commands_serve
+from . import commands_corpus, commands_graph, commands_neo4j, commands_overlap, commands_search, commands_serve
 
 
 class _Group(click.Group):
@@ -36,6 +36,6 @@ def main() -> None:
     """policykg: a provenance-tracked knowledge graph of policy documents."""
 
 
-for _module in (commands_corpus, commands_graph, commands_search, commands_serve, commands_neo4j):
+for _module in (commands_corpus, commands_graph, commands_overlap, commands_search, commands_serve, commands_neo4j):
     for _command in _module.COMMANDS:
         main.add_command(_command)
