@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 
 from .centers import load_centers
 from .errors import CenterRecordError, CorpusError
@@ -44,9 +43,5 @@ def load_center_records(build: Build) -> None:
             hint="fix the rows, or pass --skip-bad-rows to load the others and report these",
         )
     build.artifacts["centers"] = result
-    payload = {
-        "records": [r.to_dict() for r in result.records],
-        "rejected": [asdict(r) for r in result.rejected],
-    }
-    (build.out_dir / "centers.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1), "utf-8")
+    (build.out_dir / "centers.json").write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=1), "utf-8")
     build.summary["centers"] = {"loaded": len(result.records), "rejected": len(result.rejected)}
