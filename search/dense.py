@@ -1,0 +1,203 @@
+"""Dense sentence embeddings: the e5 encoder and an on-disk embedding cache.
+
+``Encoder`` loads the folder that ``search/model_build.py`` rebuilt into
+``<data>/model`` with sentence-transformers, strictly offline and on CPU, and
+adds the e5 prompts (``query: `` for questions, ``passage: `` for clauses).
+Vectors are float32 and L2-normalised, so a dot product is the cosine.
+
+``EmbeddingCache`` keeps clause vectors in one SQLite file keyed by
+sha256(model id, prompt, text), so a re-ingest encodes only clauses whose text
+changed; ``encode_passages_cached`` is the one call ingest needs.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ingest.errors import BackendUnavailableError
+
+#: Torch threads at most: the machine has two cores shared with the server.
+MAX_THREADS = 2
+METADATA_FILE = "policykg_model.json"  # written by search.model_build
+PROMPTS = {"query": "query: ", "passage": "passage: "}
+
+
+class ModelNotBuiltError(BackendUnavailableError):
+    """The rebuilt embedding model is missing or unreadable."""
+
+
+def _configure_offline() -> None:
+    """Forbid any hub access before sentence-transformers is imported."""
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
+def quiet_transformers() -> None:
+    """Silence per-load progress bars and info logs (they clutter CLI output)."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+
+
+def _limit_threads(threads: int) -> None:
+    import torch
+
+    threads = max(1, min(threads, MAX_THREADS))
+    if torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
+    with_interop = getattr(torch, "set_num_interop_threads", None)
+    if with_interop is not None:
+        try:
+            with_interop(1)
+        except RuntimeError:  # only settable before the first parallel op
+            pass
+
+
+class Encoder:
+    """multilingual-e5-small over sentence-transformers, loaded once per process."""
+
+    def __init__(self, model_dir: Path | str, *, batch_size: int = 32, threads: int = MAX_THREADS) -> None:
+        model_dir = Path(model_dir)
+        hint = "run scripts/install.sh (it rebuilds the model into <data>/model offline)"
+        meta_path = model_dir / METADATA_FILE
+        if not meta_path.is_file():
+            raise ModelNotBuiltError(f"no embedding model at {model_dir}", hint=hint)
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            raise ModelNotBuiltError(f"unreadable {meta_path}: {err}", hint=hint) from err
+        _configure_offline()
+        _limit_threads(threads)
+        quiet_transformers()
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            self._model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
+        except Exception as err:  # any load failure means the same fix
+            raise ModelNotBuiltError(f"cannot load the embedding model at {model_dir}: {err}", hint=hint) from err
+        missing = [name for name in PROMPTS if name not in self._model.prompts]
+        if missing:
+            raise ModelNotBuiltError(f"model at {model_dir} lacks the e5 prompts {missing}", hint=hint)
+        self.model_dir = model_dir
+        self.batch_size = batch_size
+        weights_sha = str(meta.get("weights", {}).get("sha256", "unknown"))
+        #: Changes whenever the vectors could change; part of every cache key.
+        self.model_id = f"{meta.get('name', 'model')}:{weights_sha[:16]}:b{meta.get('builder_version', 0)}"
+        dim_of = (getattr(self._model, "get_embedding_dimension", None)
+                  or self._model.get_sentence_embedding_dimension)
+        self.dim = int(dim_of())
+        self.max_seq_length = int(self._model.max_seq_length)
+
+    def prompt(self, kind: str) -> str:
+        """The literal prefix used for ``kind`` (``query`` or ``passage``)."""
+        return self._model.prompts[kind]
+
+    def _encode(self, texts: Sequence[str], kind: str) -> np.ndarray:
+        texts = list(texts)
+        bad = [i for i, t in enumerate(texts) if not isinstance(t, str)]
+        if bad:
+            raise TypeError(f"texts must be str; item {bad[0]} is {type(texts[bad[0]]).__name__}")
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        vecs = self._model.encode(
+            texts, prompt_name=kind, batch_size=self.batch_size, convert_to_numpy=True,
+            normalize_embeddings=True, show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vecs, dtype=np.float32)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """``[n, dim]`` float32 unit vectors for questions (prompt ``query: ``)."""
+        return self._encode(texts, "query")
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """``[n, dim]`` float32 unit vectors for clauses (prompt ``passage: ``)."""
+        return self._encode(texts, "passage")
+
+
+class EmbeddingCache:
+    """Vectors on disk, keyed by sha256 of (model id, prompt, text).
+
+    One SQLite file (``embeddings.sqlite``) in ``cache_dir``: writes are
+    transactional, so an interrupted ingest never leaves a torn entry, and
+    lookups of 100k keys stay fast. Entries whose size does not match the
+    requested dimension are treated as misses.
+    """
+
+    FILE = "embeddings.sqlite"
+
+    def __init__(self, cache_dir: Path | str) -> None:
+        self.cache_dir = Path(cache_dir)
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        self.path = self.cache_dir / self.FILE
+        self._db = sqlite3.connect(self.path, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
+        self._db.commit()
+
+    @staticmethod
+    def key(model_id: str, prompt: str, text: str) -> str:
+        """Content key: any change of model, prompt or text gives a new key."""
+        payload = "\x00".join((model_id, prompt, text)).encode("utf-8")
+        return hashlib.sha256(payload).hexdigest()
+
+    def get_many(self, keys: Sequence[str], dim: int) -> dict[str, np.ndarray]:
+        """Stored vectors for those ``keys`` that are present (and ``dim`` long)."""
+        found: dict[str, np.ndarray] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 500):  # stay under SQLite's variable limit
+            chunk = unique[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, blob in self._db.execute(f"SELECT key, vec FROM vectors WHERE key IN ({marks})", chunk):
+                vec = np.frombuffer(blob, dtype="<f4")
+                if vec.shape[0] == dim:
+                    found[key] = vec
+        return found
+
+    def put_many(self, items: dict[str, np.ndarray]) -> None:
+        """Store vectors (float32), replacing any entry with the same key."""
+        rows = [(k, np.asarray(v, dtype="<f4").tobytes()) for k, v in items.items()]
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO vectors (key, vec) VALUES (?, ?)", rows)
+
+    def __len__(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> "EmbeddingCache":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def encode_passages_cached(encoder: Encoder, cache: EmbeddingCache,
+                           texts: Sequence[str]) -> tuple[np.ndarray, int]:
+    """Passage vectors for ``texts`` in order, encoding only cache misses.
+
+    Returns ``(matrix [n, dim] float32, number of distinct texts encoded)``.
+    """
+    texts = list(texts)
+    prompt = encoder.prompt("passage")
+    keys = [EmbeddingCache.key(encoder.model_id, prompt, t) for t in texts]
+    known = cache.get_many(keys, encoder.dim)
+    todo = {k: t for k, t in zip(keys, texts) if k not in known}  # distinct misses, in order
+    if todo:
+        fresh = encoder.encode_passages(list(todo.values()))
+        new = dict(zip(todo.keys(), fresh))
+        cache.put_many(new)
+        known.update(new)
+    matrix = np.zeros((len(texts), encoder.dim), np.float32)
+    for i, key in enumerate(keys):
+        matrix[i] = known[key]
+    return matrix, len(todo)
