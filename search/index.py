@@ -1,0 +1,204 @@
+"""The ingest step ``index_clauses`` (order 40): BM25 + embedding indexes of the clauses.
+
+Writes ``<store>/search/``:
+
+* ``rows.jsonl``     — the searchable clauses, one per line, in matrix row order
+  (clause_id, doc_id, doc_title, path, text, start, end, kind);
+* ``bm25/``          — the bm25s index over :func:`index_tokens` of each row;
+* ``embeddings.npy`` — ``[n, 384]`` float32 unit vectors of :func:`passage_text`;
+* ``manifest.json``  — row count, model id, what was encoded, BM25 parameters.
+
+Only ``item`` and ``paragraph`` clauses are searchable: titles, headings and
+attachment labels are not rules, and their words still count because each
+row's section path is part of what is indexed and embedded.
+
+Clause vectors go through the content-hash cache in ``<data>/cache/embeddings``
+so a re-ingest encodes only the clauses whose text changed.
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ingest.aliases import AliasTable, Mention, aliases_for_corpus
+from ingest.document import Clause, Document
+from ingest.pipeline import Build, step
+
+from .bm25 import DEFAULT_PARAMS, BM25Index
+from .intent import ENTITY_KINDS_FOR_SCOPE, domain_words
+from .tokenize import Tokenizer
+
+SEARCH_DIR = "search"
+SEARCHABLE_KINDS = frozenset({"item", "paragraph"})
+INDEX_FORMAT = "policykg-search/1"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One searchable clause as the search index keeps it."""
+
+    clause_id: str
+    doc_id: str
+    doc_title: str
+    path: tuple[str, ...]
+    text: str
+    start: int
+    end: int
+    kind: str
+    entities: tuple[str, ...] = ()
+    """Entity ids named in the clause or its headings (alias table, longest match)."""
+    scope: tuple[str, ...] = ()
+    """Whose rule it is: platform types / programs / centers the clause names,
+    else those its document is about (the manifest's ``scope``)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"clause_id": self.clause_id, "doc_id": self.doc_id, "doc_title": self.doc_title,
+                "path": list(self.path), "text": self.text, "start": self.start, "end": self.end,
+                "kind": self.kind, "entities": list(self.entities), "scope": list(self.scope)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Row":
+        return cls(d["clause_id"], d["doc_id"], d.get("doc_title", ""), tuple(d["path"]), d["text"],
+                   int(d["start"]), int(d["end"]), d.get("kind", "paragraph"),
+                   tuple(d.get("entities", ())), tuple(d.get("scope", ())))
+
+
+def rows_of(documents: Iterable[Document], table: AliasTable) -> list[Row]:
+    """The searchable clauses of ``documents`` in document, then text, order."""
+    rows: list[Row] = []
+    for doc in documents:
+        doc_scope = _doc_scope(doc, table)
+        for c in doc.clauses:
+            if c.kind in SEARCHABLE_KINDS:
+                rows.append(_row(doc, c, table, doc_scope))
+    return rows
+
+
+def _doc_scope(doc: Document, table: AliasTable) -> tuple[str, ...]:
+    ids = []
+    for name in doc.scope:
+        ent = table.lookup(name)
+        if ent is not None and ent.kind in ENTITY_KINDS_FOR_SCOPE:
+            ids.append(ent.id)
+    return tuple(dict.fromkeys(ids))
+
+
+def _row(doc: Document, c: Clause, table: AliasTable, doc_scope: tuple[str, ...]) -> Row:
+    row = Row(c.clause_id, c.doc_id, doc.title, tuple(c.path), c.text, c.start, c.end, c.kind)
+    in_path = table.find_mentions(" ".join(context_path(row)))
+    in_text = table.find_mentions(c.text)
+    entities = tuple(dict.fromkeys(m.entity_id for m in in_path + in_text))
+    return replace(row, entities=entities, scope=_scope(in_text) or _scope(in_path) or doc_scope)
+
+
+def _scope(mentions: Sequence[Mention]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(m.entity_id for m in mentions if m.kind in ENTITY_KINDS_FOR_SCOPE))
+
+
+def context_path(row: Row) -> list[str]:
+    """The section headings above the clause (the item's own number and 序言 dropped)."""
+    return [p for p in row.path if p and not p.isdigit() and p not in ("序言", "标题")]
+
+
+def passage_text(row: Row) -> str:
+    """What the dense model sees for a clause: its headings, then its text.
+
+    The headings say whose duty a numbered item is (（二）依托高校主要职责 > 5.
+    向…报送…), which the item itself often leaves out.
+    """
+    ctx = " > ".join(context_path(row))
+    return f"{ctx}：{row.text}" if ctx else row.text
+
+
+_SENTENCE_END = re.compile(r"(?<=[。；！？;!?])|(?=[一二三四五六七八九十]是)")
+MIN_PIECE_CHARS = 6
+
+
+def pieces_of(text: str) -> list[str]:
+    """The sentences of a clause (split at 。；！？ and before 一是/二是 … enumerations).
+
+    Why: a clause such as "第五章考核评估共6条，一是…二是…三是实行年度报告制度，
+    每年年底前报送相关材料…" holds several rules; one vector for all of them
+    matches none of them well. Scoring a clause by its best sentence (and its
+    whole text) lets the sentence that answers carry the clause. A clause of
+    one sentence has no pieces (its own vector already is that sentence).
+    """
+    parts = [p.strip() for p in _SENTENCE_END.split(text)]
+    parts = [p for p in parts if len(p) >= MIN_PIECE_CHARS]
+    return parts if len(parts) > 1 else []
+
+
+def piece_text(row: Row, piece: str) -> str:
+    """A sentence with the clause's headings in front, for the same reason as passage_text."""
+    ctx = " > ".join(context_path(row))
+    return f"{ctx}：{piece}" if ctx else piece
+
+
+def index_tokens(tokenizer: Tokenizer, row: Row) -> list[str]:
+    """BM25 tokens of a clause: its text plus its headings (same reason as above)."""
+    return tokenizer.tokenize(" ".join(context_path(row)) + " " + row.text)
+
+
+def piece_table(rows: Sequence[Row]) -> tuple[list[str], np.ndarray]:
+    """Texts to embed for every row's pieces, and the row index of each piece."""
+    texts: list[str] = []
+    owners: list[int] = []
+    for i, r in enumerate(rows):
+        for p in pieces_of(r.text):
+            texts.append(piece_text(r, p))
+            owners.append(i)
+    return texts, np.asarray(owners, dtype=np.int32)
+
+
+def write_index(out_dir: Path, rows: Sequence[Row], tokenizer: Tokenizer,
+                vectors: np.ndarray, *, model_id: str, encoded: int,
+                piece_vectors: np.ndarray | None = None, piece_rows: np.ndarray | None = None) -> dict[str, Any]:
+    """Write rows, BM25 and the embedding matrices into ``out_dir``; returns the manifest."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with (out_dir / "rows.jsonl").open("w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
+    BM25Index.build([index_tokens(tokenizer, r) for r in rows]).save(out_dir / "bm25")
+    np.save(out_dir / "embeddings.npy", np.ascontiguousarray(vectors, dtype=np.float32))
+    if piece_vectors is None or piece_rows is None:
+        piece_vectors, piece_rows = np.zeros((0, vectors.shape[1]), np.float32), np.zeros(0, np.int32)
+    np.save(out_dir / "pieces.npy", np.ascontiguousarray(piece_vectors, dtype=np.float32))
+    np.save(out_dir / "piece_rows.npy", np.asarray(piece_rows, dtype=np.int32))
+    manifest = {
+        "format": INDEX_FORMAT,
+        "rows": len(rows),
+        "pieces": int(len(piece_rows)),
+        "dim": int(vectors.shape[1]) if vectors.ndim == 2 else 0,
+        "model_id": model_id,
+        "encoded": encoded,
+        "bm25": DEFAULT_PARAMS,
+        "user_words": len(tokenizer.user_words),
+    }
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+    return manifest
+
+
+@step("index_clauses", order=40, requires=("documents",), assigns=("search",))
+def index_clauses(build: Build) -> None:
+    """Build the search indexes of the staged store (needs the built model)."""
+    from .dense import EmbeddingCache, Encoder, encode_passages_cached
+    rows = rows_of(build.documents, aliases_for_corpus(build.corpus_dir))
+    tokenizer = Tokenizer(domain_words())
+    encoder = build.artifacts.get("encoder") or Encoder(Path(build.data_dir) / "model")
+    t0 = time.perf_counter()
+    piece_texts, piece_rows = piece_table(rows)
+    with EmbeddingCache(Path(build.data_dir) / "cache" / "embeddings") as cache:
+        vectors, encoded = encode_passages_cached(encoder, cache, [passage_text(r) for r in rows] + piece_texts)
+    manifest = write_index(Path(build.out_dir) / SEARCH_DIR, rows, tokenizer, vectors[:len(rows)],
+                           model_id=encoder.model_id, encoded=encoded,
+                           piece_vectors=vectors[len(rows):], piece_rows=piece_rows)
+    build.summary["search"] = {"rows": manifest["rows"], "encoded": encoded,
+                               "encode_seconds": round(time.perf_counter() - t0, 2)}

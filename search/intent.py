@@ -1,0 +1,188 @@
+"""What a question is about: linked entities, actions, intent and expected answer type.
+
+Why this exists: "which rule applies" depends on *who* (a platform type, a
+role, a program, a named center — Chinese or English, through the one alias
+table of ingest/aliases.py), *what action* (报送, 评估, 调整预算, 摘牌 …),
+and *what kind of rule* is asked for (an obligation, a deadline, funding, a
+sanction, a condition, or a plain fact). Ranking uses all three as boosts;
+answering uses the expected answer type ("几月几号" needs a date, "百分之几"
+a percentage) to notice when the corpus is silent.
+
+Everything here is a pure function of the question text and the alias table;
+the cue lists are general vocabulary of policy questions, not dev questions.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ingest.aliases import AliasTable, Mention, load_aliases
+
+INTENTS = ("obligation", "deadline", "funding", "sanction", "condition", "fact")
+
+# Cues per intent: (Chinese regex, English regex). Order of INTENTS breaks ties.
+_INTENT_CUES: dict[str, tuple[str, str]] = {
+    "sanction": (
+        r"摘牌|撤销|取消资格|处罚|惩罚|问责|追责|后果|不合格|停止支持|减少经费|退出|受影响|没完成|未完成|违反|不力|会怎样|怎么办",
+        r"\b(sanction|penalt|punish|revok|withdraw|consequence|fail(s|ed|ure)?|lose|terminate|disqualif)",
+    ),
+    "deadline": (
+        r"多久|多长时间|多长|什么时候|何时|哪年|哪一年|哪天|几月|几号|几日|截止|期限|周期|频率|每年|每隔|一次|几年|时限|时间节点|阶段目标|起施行|开始执行|生效",
+        r"\b(when|how long|how often|deadline|due|period|cycle|frequency|annual|yearly|by what date|which year|effective|take effect)\b",
+    ),
+    "funding": (
+        r"经费|资金|钱|预算|拨款|资助|投入|额度|包干|补贴|万元|亿元|财政|比例",
+        r"\b(fund|funding|funds|budget|money|grant|grants|finance|financial|cost|amount|lump[- ]sum|subsid)",
+    ),
+    "condition": (
+        r"条件|门槛|标准|资格|能申请|可以申请|能不能|可不可以|能否|可以作为|要求.{0,4}(什么|哪些)|符合|申报条件|立项标准|适合|够格|年龄",
+        r"\b(eligib|qualif|requirement|criteria|criterion|condition|can .{0,30}apply|allowed|may .{0,20}(apply|lead))",
+    ),
+    "obligation": (
+        r"职责|义务|责任|负责|应当|必须|须|要履行|履行|报送|提交|报给|报谁|备案|审核|谁来|由谁|谁牵头|配合|协助|要做|做什么|哪些工作",
+        r"\b(must|shall|should|responsib|duty|duties|obligat|submit|report|file|who (is|must|should)|in charge|help carry)",
+    ),
+}
+
+# Actions: canonical Chinese verb -> (Chinese surface regex, English regex).
+_ACTIONS: dict[str, tuple[str, str]] = {
+    "报送": (r"报送|报给|上报|提交|报市|报北京市|报依托", r"\b(submit|report(ing)? to|send)"),
+    "备案": (r"备案", r"\b(record|filing|file with|register)"),
+    "审核": (r"审核|审查|审议|核准|审定|批准|拍板", r"\b(review|approv|examin|sign[- ]off)"),
+    "评估": (r"评估|评议|评价|考核|验收|论证", r"\b(evaluat|assess|appraisal|review|inspection|acceptance)"),
+    "调整预算": (r"调整.{0,4}预算|预算.{0,4}调整|调整", r"\b(adjust|reallocat|change the budget)"),
+    "摘牌": (r"摘牌|撤销资格|授牌", r"\b(revok|delist|plaque)"),
+    "申报": (r"申报|申请|牵头|立项|组建|创建|授牌", r"\b(apply|application|applying|establish|set up|found)"),
+    "资助": (r"资助|支持|经费|拨款", r"\b(fund|support|grant)"),
+    "组织": (r"组织|召开|开展|成立", r"\b(organi[sz]e|hold|convene|carry out|set up)"),
+    "聘任": (r"聘任|聘用|引进|人才", r"\b(hire|recruit|talent|employ)"),
+}
+
+# Expected answer types: (question cue, what a clause must contain to answer it).
+_ANSWER_TYPES: dict[str, tuple[str, str]] = {
+    "date": (
+        r"几月几[号日]|几月份|几号|哪天|哪一天|什么日期|截止日期|截止时间|具体日期|\bwhat date\b|\bwhich day\b|\bexact date\b",
+        r"\d{1,2}月|[一二三四五六七八九十]{1,3}月|\d{1,2}[日号]|年底|年末|年初|月底|之日|日起|季度",
+    ),
+    "year": (
+        r"哪年|哪一年|何年|\bwhich year\b|\bwhat year\b|\bby when\b",
+        r"\d{4}\s*年",
+    ),
+    "percent": (
+        r"百分之几|百分比|多少比例|比例是多少|比例多少|占.{0,8}多少|几成|\bpercent|\bpercentage\b|\bwhat share\b|\bproportion\b",
+        r"\d+(\.\d+)?\s*%|百分之|[一二三四五六七八九]成",
+    ),
+    "money": (
+        r"多少钱|多少经费|经费.{0,4}多少|多少资金|资金.{0,4}多少|多少万|多少亿|额度.{0,4}多少|多少额度|金额|资助多少|给多少|\bhow much\b",
+        r"\d+(\.\d+)?\s*(万|亿|千万|百万|元)|[一二三四五六七八九十百千]+\s*(万|亿)元",
+    ),
+    "duration": (
+        r"多久|多长时间|多长|几年|期限|周期多|\bhow long\b|\bhow often\b|\bhow frequently\b",
+        r"\d+\s*(年|个月|月|天|日|周)|[一二三四五六七八九十两]+\s*(年|个月|天|周)|年度|每年|周期|一次|定期|长期",
+    ),
+    "count": (
+        r"多少个|几个|几家|几类|几项|\bhow many\b",
+        r"\d+|[一二三四五六七八九十两百千]+\s*(个|家|类|项|条|批)",
+    ),
+}
+
+ENTITY_KINDS_FOR_SCOPE = ("PlatformType", "Platform")
+"""Kinds whose mention sets the *scope* of a rule (whose rule it is). Programs
+are left out: a clause under a heading naming 双一流 is not a 双一流 rule."""
+
+
+@dataclass(frozen=True)
+class QueryAnalysis:
+    """Everything ranking and answering need to know about one question."""
+
+    text: str
+    intents: tuple[str, ...]
+    answer_type: str | None
+    mentions: tuple[Mention, ...] = ()
+    actions: tuple[str, ...] = ()
+    english: bool = False
+    entity_ids: tuple[str, ...] = field(default=())
+
+    @property
+    def intent(self) -> str:
+        return self.intents[0] if self.intents else "fact"
+
+    def scope_ids(self) -> tuple[str, ...]:
+        """The platform types / centers the question is about."""
+        return tuple(dict.fromkeys(m.entity_id for m in self.mentions if m.kind in ENTITY_KINDS_FOR_SCOPE))
+
+    def expansion(self, table: AliasTable) -> list[str]:
+        """Chinese words to add to the lexical query: canonical names of the linked
+        entities (so 高精尖中心 and an English name both meet 高精尖创新中心) and,
+        for English questions, the Chinese action verbs."""
+        words = [m.name for m in self.mentions]
+        if self.english:
+            words += list(self.actions)
+        return list(dict.fromkeys(words))
+
+
+def is_english(text: str) -> bool:
+    """Mostly Latin letters: the question needs the alias table to meet the corpus."""
+    latin = sum(ch.isascii() and ch.isalpha() for ch in text)
+    cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    return latin > 2 * cjk
+
+
+def detect_intents(text: str) -> tuple[str, ...]:
+    """Intents whose cues occur, strongest first; ``("fact",)`` when none do."""
+    low = text.lower()
+    found: list[tuple[int, int, str]] = []
+    for order, name in enumerate(INTENTS[:-1]):
+        zh, en = _INTENT_CUES[name]
+        hits = len(re.findall(zh, text)) + len(re.findall(en, low))
+        if hits:
+            found.append((-hits, order, name))
+    return tuple(name for _, _, name in sorted(found)) or ("fact",)
+
+
+def detect_answer_type(text: str) -> str | None:
+    """The kind of value the question asks for, if it asks for a value at all."""
+    low = text.lower()
+    for name, (cue, _) in _ANSWER_TYPES.items():
+        if re.search(cue, low):
+            return name
+    return None
+
+
+def satisfies_answer_type(answer_type: str | None, clause_text: str) -> bool:
+    """Whether a clause contains a value of the expected type (True when none is expected)."""
+    if answer_type is None:
+        return True
+    return re.search(_ANSWER_TYPES[answer_type][1], clause_text) is not None
+
+
+def detect_actions(text: str) -> tuple[str, ...]:
+    low = text.lower()
+    return tuple(a for a, (zh, en) in _ACTIONS.items() if re.search(zh, text) or re.search(en, low))
+
+
+def action_regex(action: str) -> str:
+    """The Chinese surface regex of a canonical action (for matching clauses)."""
+    return _ACTIONS[action][0]
+
+
+def analyze(question: str, table: AliasTable | None = None) -> QueryAnalysis:
+    """Link entities and actions, detect intent and expected answer type."""
+    table = table or load_aliases()
+    mentions = tuple(table.find_mentions(question))
+    return QueryAnalysis(
+        text=question,
+        intents=detect_intents(question),
+        answer_type=detect_answer_type(question),
+        mentions=mentions,
+        actions=detect_actions(question),
+        english=is_english(question),
+        entity_ids=tuple(dict.fromkeys(m.entity_id for m in mentions)),
+    )
+
+
+@lru_cache(maxsize=1)
+def domain_words() -> tuple[str, ...]:
+    """Chinese surface forms of the alias table: the jieba user dictionary."""
+    return tuple(s for s in load_aliases().surface_forms(chinese_only=True) if " " not in s)

@@ -1,0 +1,93 @@
+"""Chinese (and English) tokenization for lexical search: the only jieba user.
+
+Why one module: BM25 only works when clauses and queries are cut the same
+way, so indexing, querying, the baselines and the benchmarks all call
+:class:`Tokenizer` here, and the domain dictionary (the alias table's surface
+forms, e.g. 高精尖中心, 北京市技术创新中心) is loaded in one place.
+
+Choices, measured on the dev set (see search/evaluate.py):
+
+* ``cut_for_search`` rather than ``cut``: it also emits the dictionary words
+  inside a long word (北京市 → 北京, 京市, 北京市), so a query saying
+  技术创新中心 still matches a clause saying 北京市技术创新中心;
+* NFKC first, so full-width letters, digits and punctuation equal their
+  half-width forms, then lower case for English;
+* punctuation, whitespace, one-character function words and question words
+  are dropped: they carry no topic and only add noise to BM25.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+import jieba
+
+# Function words and question words with no topical content. Kept short on
+# purpose: words such as 应当/负责/报送 carry the legal force and the action
+# and must stay searchable.
+ZH_STOPWORDS = frozenset(
+    """
+    的 了 和 与 及 或 等 是 在 对 为 将 把 被 由 从 向 以 于 之 其 而 并 也 都 就 还 又 个 这 那 该 此
+    吗 呢 吧 啊 么 呀 嘛 哪 谁 啥 什么 哪些 哪个 哪里 怎么 怎样 怎么样 如何 是否 有没有 能不能 可不可以
+    要不要 会不会 多少 几 多久 我 我们 你 你们 他 他们 她 它 咱们 自己 一下 一些 有 没有 没 不 可以 能
+    会 要 得 想 打算 请问 应该
+    """.split()
+)
+EN_STOPWORDS = frozenset(
+    """
+    a an the of to in on for and or is are was were be been being by with as at from that this these those
+    it its what which who whom whose when where why how do does did can could should would will shall may might
+    must i we you he she they my our your their me us them there here any some all no not if then than so
+    about into under over up down out
+    """.split()
+)
+
+_KEEP = re.compile(r"[\w]", re.UNICODE)
+_LOG_LOCK = threading.Lock()
+
+
+def normalize(text: str) -> str:
+    """NFKC + lower case: full-width ＡＢＣ１２３ and half-width forms compare equal."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+class Tokenizer:
+    """jieba segmentation with the domain dictionary and stopword removal.
+
+    ``user_words`` are surface forms that must stay whole (platform types,
+    agencies, programs, center names); they are added to a private
+    ``jieba.Tokenizer`` so two tokenizers with different dictionaries never
+    interfere through jieba's global default instance.
+    """
+
+    def __init__(self, user_words: Iterable[str] = (), *, stopwords: frozenset[str] | None = None) -> None:
+        self.user_words = tuple(sorted({normalize(w).strip() for w in user_words if w and w.strip()}))
+        self.stopwords = stopwords if stopwords is not None else ZH_STOPWORDS | EN_STOPWORDS
+        with _LOG_LOCK:
+            jieba.setLogLevel(logging.WARNING)
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        for word in self.user_words:
+            # A high frequency makes jieba keep the word whole in `cut`; the
+            # search mode still emits its dictionary sub-words.
+            self._jieba.add_word(word, freq=200_000)
+
+    def tokenize(self, text: str) -> list[str]:
+        """The BM25 tokens of ``text`` (order kept, duplicates kept)."""
+        out: list[str] = []
+        for token in self._jieba.cut_for_search(normalize(text)):
+            token = token.strip()
+            if not token or token in self.stopwords or not _KEEP.search(token):
+                continue
+            out.append(token)
+        return out
+
+    def tokenize_many(self, texts: Sequence[str]) -> list[list[str]]:
+        return [self.tokenize(t) for t in texts]
+
+    def words(self, text: str) -> list[str]:
+        """Plain jieba words (``cut``), stopwords kept: for matching phrases, not BM25."""
+        return [w for w in self._jieba.cut(normalize(text)) if w.strip()]
