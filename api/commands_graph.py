@@ -1,6 +1,139 @@
-"""CLI commands of this area (filled in by its issue)."""
+"""Graph commands: ``obligations``, ``deadlines``, ``entity`` and ``eval extraction``.
+
+Each command only parses options, opens the store and prints what the store
+returns (JSON with ``--json``, a readable table otherwise).  ``eval_group`` is
+the ``policykg eval`` click group; other areas add their own subcommands with
+``from api.commands_graph import eval_group; eval_group.add_command(cmd)``.
+"""
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
 
 import click
 
-COMMANDS: list[click.Command] = []
+from .cli_options import backend_options, data_dir_option, emit, json_option
+from .services import open_graph_store
+
+MODALITY_ZH = {"must": "必须", "should": "应当", "may": "可以", "must-not": "不得"}
+
+
+def _open(data_dir: Path, backend: str, neo4j_uri: str | None, neo4j_user: str | None, neo4j_password: str | None):
+    return open_graph_store(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
+
+
+def _cut(text: str, width: int) -> str:
+    text = (text or "").replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _checklist(result: dict[str, Any]) -> str:
+    """The obligations as a numbered checklist a university can act on."""
+    rows = result["obligations"]
+    head = f"Obligations for {result['platform_type']}" + (f" / {result['role']}" if result.get("role") else "") + f" ({len(rows)})"
+    lines = [head, "=" * len(head)]
+    for i, r in enumerate(rows, 1):
+        when = r["deadline"] + (f" before {r['due_before']}" if r.get("due_before") else "") if r["deadline"] else "—"
+        lines.append(f"[ ] {i:>2}. {r['actor']} {r['modality']}（{MODALITY_ZH.get(r['modality'], '')}） {r['action']} {_cut(r['object'], 40)}")
+        details = [f"when: {when}"]
+        if r["recipient"]:
+            details.append(f"to: {r['recipient']}")
+        if r.get("condition"):
+            details.append(f"if: {_cut(r['condition'], 30)}")
+        lines.append("        " + " | ".join(details))
+        if r["sanction"]:
+            lines.append(f"        if missed: {_cut(r['sanction'], 70)}")
+        lines.append(f"        source: {r['doc_id']} {r['clause_id']} [{r['start']}:{r['end']}] {' > '.join(r.get('path', []))}")
+    return "\n".join(lines)
+
+
+def _deadline_table(result: dict[str, Any]) -> str:
+    rows = result["deadlines"]
+    lines = [f"Deadlines ({len(rows)})", f"{'doc':<4} {'normalized':<16} {'kind':<11} {'phrase':<20} subject / clause"]
+    for r in rows:
+        norm = r["normalized"] + (f"<{r['before']}" if r.get("before") else "")
+        lines.append(f"{r['doc_id']:<4} {norm:<16} {r['kind']:<11} {_cut(r['phrase'], 18):<20} {_cut(r['subject'], 24)}  ({r['clause_id']})")
+    return "\n".join(lines)
+
+
+def _entity_text(result: dict[str, Any]) -> str:
+    e = result["entity"]
+    lines = [f"{e['name']}  [{e['label']}]  id={e['id']}"]
+    if e.get("aliases") or e.get("english"):
+        lines.append("  also: " + "、".join([*e.get("aliases", []), *e.get("english", [])][:10]))
+    if result.get("applies_via"):
+        lines.append(f"  rules apply via its type: {result['applies_via']}")
+    for n in result["neighbours"][:25]:
+        arrow = "->" if n["direction"] == "out" else "<-"
+        lines.append(f"  {arrow} {n['relation']:<12} {n['name']} [{n['label']}]")
+    if result["documents"]:
+        lines.append("  mentioned in documents: " + ", ".join(result["documents"]))
+    for kind, rows in result["applies"].items():
+        if rows:
+            lines.append(f"  {kind} ({len(rows)}):")
+            for r in rows[:8]:
+                lines.append(f"    - {r['clause_id']}: {_cut(r['text'], 60)}")
+    return "\n".join(lines)
+
+
+@click.command("obligations")
+@click.option("--platform-type", "platform_type", required=True, help="Platform type (or a center's name), e.g. 高精尖创新中心.")
+@click.option("--role", default=None, help="Only this role's duties, e.g. 依托高校.")
+@data_dir_option
+@backend_options
+@json_option
+def obligations_cmd(platform_type: str, role: str | None, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
+    """The obligation checklist of a platform type (and role), ordered by when each falls due."""
+    store = _open(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
+    try:
+        emit(store.obligations(platform_type, role), as_json, _checklist)
+    finally:
+        store.close()
+
+
+@click.command("deadlines")
+@click.option("--platform-type", "platform_type", default=None, help="Only deadlines that apply to this platform type.")
+@data_dir_option
+@backend_options
+@json_option
+def deadlines_cmd(platform_type: str | None, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
+    """Every deadline, period and recurrence, normalized (ISO 8601 where it fits)."""
+    store = _open(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
+    try:
+        emit(store.deadlines(platform_type), as_json, _deadline_table)
+    finally:
+        store.close()
+
+
+@click.command("entity")
+@click.argument("name")
+@data_dir_option
+@backend_options
+@json_option
+def entity_cmd(name: str, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
+    """Resolve a name or alias (Chinese or English, a center's name too) and show what applies to it."""
+    store = _open(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
+    try:
+        emit(store.entity(name), as_json, _entity_text)
+    finally:
+        store.close()
+
+
+@click.group("eval")
+def eval_group() -> None:
+    """Evaluations against the golden files and the dev sets."""
+
+
+@eval_group.command("extraction")
+@click.option("--golden", "golden_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("tests/golden"), show_default=True,
+              help="Folder of golden YAML files.")
+@click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("corpus"), show_default=True)
+@json_option
+def eval_extraction_cmd(golden_dir: Path, corpus_dir: Path, as_json: bool) -> None:
+    """Precision and recall per fact kind (obligation, deadline, funding, sanction, condition)."""
+    from graph.evaluate import evaluate_extraction, format_report
+
+    emit(evaluate_extraction(golden_dir, corpus_dir), as_json, format_report)
+
+
+COMMANDS: list[click.Command] = [obligations_cmd, deadlines_cmd, entity_cmd, eval_group]

@@ -1,0 +1,173 @@
+"""Precision and recall of the extractors against the golden YAML files.
+
+Golden files (tests/golden/*.yaml) hold two things:
+
+* ``cases``: OpenFisca-style profile cases (a platform type and role, a
+  center's name, or the deadlines of a type → facts that must come back),
+  run by tests/golden/conftest.py as pytest items;
+* ``annotations``: gold facts per kind, each ``{doc, span, ...fields}`` with
+  ``span`` an exact substring of the source file.  A file declares in
+  ``exhaustive`` which (kind, documents) it annotates completely: precision is
+  computed only there (a prediction there that matches no gold fact is a
+  false positive); recall everywhere.
+
+A prediction matches a gold fact when it is of the same kind and document,
+its characters overlap the gold span by at least half of the shorter of the
+two, and every field the gold fact gives agrees (``normalized`` exactly;
+``actor`` by alias resolution; ``recipient`` by containment; ``modality``
+exactly).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ingest.aliases import AliasTable, aliases_for_corpus
+from ingest.errors import CorpusError
+from ingest.extract import FACT_KINDS, Fact, extract_document
+from ingest.loaders import load_corpus
+
+
+@dataclass
+class Gold:
+    kind: str
+    doc: str
+    span: str
+    start: int
+    end: int
+    fields: dict[str, Any]
+    file: str
+
+
+def load_golden(golden_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """(cases, annotations, exhaustive declarations) of every YAML file in ``golden_dir``."""
+    golden_dir = Path(golden_dir)
+    if not golden_dir.is_dir():
+        raise CorpusError(f"golden folder {golden_dir} not found", hint="pass --golden DIR")
+    cases, annotations, exhaustive = [], [], []
+    for path in sorted(golden_dir.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text("utf-8")) or {}
+        for c in data.get("cases", []) or []:
+            cases.append({**c, "_file": path.name})
+        for kind, items in (data.get("annotations") or {}).items():
+            for a in items or []:
+                annotations.append({**a, "kind": kind, "_file": path.name})
+        for e in data.get("exhaustive", []) or []:
+            exhaustive.append({**e, "_file": path.name})
+    return cases, annotations, exhaustive
+
+
+def locate(text: str, span: str, occurrence: int = 1) -> tuple[int, int]:
+    """Offsets of the ``occurrence``-th ``span`` in ``text`` (ValueError if absent)."""
+    pos = -1
+    for _ in range(occurrence):
+        pos = text.find(span, pos + 1)
+        if pos < 0:
+            raise ValueError(f"span not in source: {span!r}")
+    return pos, pos + len(span)
+
+
+def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
+    inter = min(a1, b1) - max(a0, b0)
+    return inter > 0 and inter >= 0.5 * min(a1 - a0, b1 - b0)
+
+
+def fields_agree(gold: Gold, fact: Fact, table: AliasTable) -> bool:
+    """Whether every field the gold fact states agrees with the prediction."""
+    a = fact.attrs
+    for key, want in gold.fields.items():
+        if key == "normalized":
+            if a.get("normalized", a.get("deadline")) != str(want):
+                return False
+        elif key == "actor":
+            ent = table.lookup(str(want))
+            if (ent.id if ent else want) != a.get("actor_id") and want != a.get("actor"):
+                return False
+        elif key == "recipient":
+            if str(want) not in (a.get("recipient") or ""):
+                return False
+        elif key in ("modality", "deadline", "rule", "condition_type"):
+            if str(want) != str(a.get(key, "")):
+                return False
+        elif key in ("amount_min", "amount_max", "share"):
+            if float(want) != float(a.get(key) or 0):
+                return False
+    return True
+
+
+def evaluate_extraction(golden_dir: Path, corpus_dir: Path) -> dict[str, Any]:
+    """Per-kind precision/recall of the extractors on the corpus vs the golden files."""
+    docs = {d.doc_id: d for d in load_corpus(Path(corpus_dir))}
+    table = aliases_for_corpus(Path(corpus_dir))
+    facts: list[Fact] = [f for d in docs.values() for f in extract_document(d, table)]
+    _cases, annotations, exhaustive = load_golden(golden_dir)
+    golds: list[Gold] = []
+    errors: list[str] = []
+    for a in annotations:
+        doc = docs.get(str(a.get("doc")))
+        if doc is None:
+            errors.append(f"{a['_file']}: unknown doc {a.get('doc')!r}")
+            continue
+        try:
+            s, e = locate(doc.text, a["span"], int(a.get("occurrence", 1)))
+        except ValueError as err:
+            errors.append(f"{a['_file']}: {err}")
+            continue
+        fields = {k: v for k, v in a.items() if k not in ("kind", "doc", "span", "occurrence", "_file", "note")}
+        golds.append(Gold(a["kind"], doc.doc_id, a["span"], s, e, fields, a["_file"]))
+    scope = {(k, str(d)) for e in exhaustive for k in e.get("kinds", []) for d in e.get("docs", [])}
+    per_kind: dict[str, Any] = {}
+    misses: list[dict[str, Any]] = []
+    spurious: list[dict[str, Any]] = []
+    for kind in FACT_KINDS:
+        kg = [g for g in golds if g.kind == kind]
+        kp = [f for f in facts if f.kind == kind]
+        matched_pred: set[int] = set()
+        tp_gold = 0
+        for g in kg:
+            hit = next((i for i, f in enumerate(kp) if f.doc_id == g.doc and _overlaps(f.start, f.end, g.start, g.end) and fields_agree(g, f, table)), None)
+            if hit is None:
+                misses.append({"kind": kind, "doc": g.doc, "span": g.span, **g.fields})
+            else:
+                tp_gold += 1
+                matched_pred.add(hit)
+                matched_pred.update(i for i, f in enumerate(kp) if f.doc_id == g.doc and _overlaps(f.start, f.end, g.start, g.end) and fields_agree(g, f, table))
+        in_scope = [i for i, f in enumerate(kp) if (kind, f.doc_id) in scope]
+        fp = [i for i in in_scope if i not in matched_pred]
+        for i in fp:
+            spurious.append({"kind": kind, "doc": kp[i].doc_id, "clause_id": kp[i].clause_id, "text": kp[i].text[:80]})
+        tp_scope = len([i for i in in_scope if i in matched_pred])
+        precision = tp_scope / len(in_scope) if in_scope else None
+        recall = tp_gold / len(kg) if kg else None
+        per_kind[kind] = {
+            "gold": len(kg),
+            "predicted": len(kp),
+            "predicted_in_exhaustive_scope": len(in_scope),
+            "true_positive": tp_gold,
+            "precision": round(precision, 3) if precision is not None else None,
+            "recall": round(recall, 3) if recall is not None else None,
+            "exhaustive_docs": sorted(d for k, d in scope if k == kind),
+        }
+    return {"kinds": per_kind, "misses": misses, "spurious": spurious, "errors": errors}
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """A table of precision/recall per kind, then what was missed and what was spurious."""
+    lines = [f"{'kind':<11} {'gold':>5} {'pred':>5} {'TP':>4} {'precision':>9} {'recall':>7}  exhaustive docs"]
+    for kind, r in report["kinds"].items():
+        p = "-" if r["precision"] is None else f"{r['precision']:.3f}"
+        rc = "-" if r["recall"] is None else f"{r['recall']:.3f}"
+        lines.append(f"{kind:<11} {r['gold']:>5} {r['predicted']:>5} {r['true_positive']:>4} {p:>9} {rc:>7}  {','.join(r['exhaustive_docs'])}")
+    if report["misses"]:
+        lines.append("\nmissed:")
+        lines += [f"  {m['kind']:<10} {m['doc']} {m['span'][:60]}" for m in report["misses"]]
+    if report["spurious"]:
+        lines.append("\nspurious (in exhaustively annotated documents):")
+        lines += [f"  {s['kind']:<10} {s['clause_id']} {s['text'][:60]}" for s in report["spurious"]]
+    if report["errors"]:
+        lines.append("\nerrors in golden files:")
+        lines += ["  " + e for e in report["errors"]]
+    return "\n".join(lines)

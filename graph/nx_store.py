@@ -1,0 +1,282 @@
+"""The embedded graph store: networkx in memory, one JSON file on disk.
+
+On-disk format (``<store>/graph.json``, UTF-8):
+
+    {"format": "policykg-graph/1",            # graph.schema.GRAPH_FORMAT
+     "directed": true, "multigraph": true, "graph": {},
+     "nodes": [{"id": "<node id>", "label": "<schema label>", ...properties}],
+     "links": [{"source": id, "target": id, "key": "<rel>[:<target>]", "rel": "<schema relation>",
+                 "doc_id", "clause_id", "start", "end", "extractor", "confidence", ...}]}
+
+This is networkx's node-link form (``nx.node_link_data(edges="links")``) plus
+the format tag; node ids are ``"<Label>:<name>"`` for named entities,
+``"Document:<doc_id>"``, ``"Clause:<clause_id>"`` and
+``"<kind>:<clause_id>:<start>-<end>[:<actor>]"`` for facts.  A file with
+another format tag is refused with :class:`StoreFormatError` rather than
+misread.  The corpus itself (documents.json, clauses.jsonl) is read through
+ingest/store_files.py.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from ingest.aliases import AliasTable, Entity
+from ingest.errors import NotFoundError, QueryError, StoreFormatError
+from ingest.store_files import read_clauses, read_documents
+
+from . import schema as S
+from .store import deadline_row, fact_row, obligation_row, obligation_sort_key
+
+GRAPH_FILE = "graph.json"
+_PLURAL = {"obligation": "obligations", "deadline": "deadlines", "funding": "funding", "sanction": "sanctions", "condition": "conditions"}
+
+
+def write_graph(g: nx.MultiDiGraph, path: Path) -> None:
+    """Write ``g`` atomically (temp file + rename) in the documented format."""
+    data = nx.node_link_data(g, edges="links")
+    data = {"format": S.GRAPH_FORMAT, **data}
+    tmp = Path(path).with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    os.replace(tmp, path)
+
+
+def read_graph(path: Path) -> nx.MultiDiGraph:
+    """Load graph.json, refusing a file of another format version."""
+    path = Path(path)
+    if not path.exists():
+        raise StoreFormatError(f"{path} is missing", hint="re-run `policykg ingest`")
+    data = json.loads(path.read_text("utf-8"))
+    fmt = data.pop("format", None)
+    if fmt != S.GRAPH_FORMAT:
+        raise StoreFormatError(f"{path} has format {fmt!r}, this version reads {S.GRAPH_FORMAT!r}", hint="re-run `policykg ingest`")
+    return nx.node_link_graph(data, edges="links", multigraph=True, directed=True)
+
+
+class NxGraphStore:
+    """GraphStore over one store directory (see graph/store.py for the contract)."""
+
+    def __init__(self, store_dir: Path, graph: nx.MultiDiGraph | None = None) -> None:
+        self.store_dir = Path(store_dir)
+        self.g = graph if graph is not None else read_graph(self.store_dir / GRAPH_FILE)
+        self._aliases: AliasTable | None = None
+        self._docs: list[dict[str, Any]] | None = None
+        self._clauses: list[dict[str, Any]] | None = None
+
+    def close(self) -> None:
+        return None
+
+    # -- corpus -------------------------------------------------------------
+    def _documents(self) -> list[dict[str, Any]]:
+        if self._docs is None:
+            self._docs = [{k: v for k, v in d.items() if k != "text"} for d in read_documents(self.store_dir)]
+        return self._docs
+
+    def _clause_list(self) -> list[dict[str, Any]]:
+        if self._clauses is None:
+            self._clauses = [c.to_dict() for c in read_clauses(self.store_dir)]
+        return self._clauses
+
+    def documents(self) -> dict[str, Any]:
+        return {"documents": self._documents()}
+
+    def document(self, doc_id: str) -> dict[str, Any]:
+        for d in self._documents():
+            if d["doc_id"] == doc_id:
+                return d
+        raise NotFoundError(f"unknown document {doc_id!r}", suggestions=[d["doc_id"] for d in self._documents()])
+
+    def clauses(self, doc_id: str | None = None) -> dict[str, Any]:
+        if doc_id is not None:
+            self.document(doc_id)
+        return {"clauses": [c for c in self._clause_list() if doc_id is None or c["doc_id"] == doc_id]}
+
+    def clause(self, clause_id: str) -> dict[str, Any]:
+        node = self.g.nodes.get(S.clause_node_id(clause_id))
+        if node is None:
+            from rapidfuzz import process
+
+            ids = [d["clause_id"] for _, d in self._nodes(S.CLAUSE)]
+            near = [m[0] for m in process.extract(clause_id, ids, limit=5)]
+            raise NotFoundError(f"unknown clause {clause_id!r}", suggestions=near)
+        return {k: node[k] for k in ("clause_id", "doc_id", "path", "text", "start", "end", "kind")}
+
+    # -- helpers ------------------------------------------------------------
+    def _nodes(self, label: str) -> list[tuple[str, dict[str, Any]]]:
+        return [(n, d) for n, d in self.g.nodes(data=True) if d.get("label") == label]
+
+    def _props(self, node_id: str) -> dict[str, Any]:
+        return {"id": node_id, **self.g.nodes[node_id]}
+
+    def aliases(self) -> AliasTable:
+        """The alias table as ingested (curated table + center records)."""
+        if self._aliases is None:
+            ents = []
+            for n, d in self.g.nodes(data=True):
+                if d.get("label") in S.ENTITY_LABELS and n == S.entity_node_id(d["label"], d.get("name", "")):
+                    ents.append(Entity(d["label"], d["name"], tuple(d.get("aliases") or ()), tuple(d.get("english") or ())))
+            self._aliases = AliasTable(ents)
+        return self._aliases
+
+    def resolve(self, name: str, kinds: list[str] | None = None) -> dict[str, Any]:
+        """The node a name or alias stands for (NotFoundError with nearest names)."""
+        if name is None or not str(name).strip():
+            raise QueryError("empty name", hint="give a name, e.g. 高精尖创新中心")
+        if len(name) > 200:
+            raise QueryError(f"name too long ({len(name)} characters, at most 200)")
+        ent = self.aliases().resolve(name, kinds)
+        return self._props(ent.id)
+
+    def _platform_type_of(self, node_id: str) -> str:
+        """A Platform's PlatformType (itself for anything else)."""
+        for _, target, key in self.g.out_edges(node_id, keys=True):
+            if key == S.INSTANCE_OF:
+                return target
+        return node_id
+
+    def _with_subtypes(self, node_id: str) -> set[str]:
+        out, todo = {node_id}, [node_id]
+        while todo:
+            cur = todo.pop()
+            for src, _, key in self.g.in_edges(cur, keys=True):
+                if key == S.SUBTYPE_OF and src not in out:
+                    out.add(src)
+                    todo.append(src)
+        return out
+
+    def _facts(self, label: str) -> list[dict[str, Any]]:
+        return [{"id": n, **d} for n, d in self._nodes(label)]
+
+    # -- queries ------------------------------------------------------------
+    def obligations(self, platform_type: str, role: str | None = None) -> dict[str, Any]:
+        pt_node = self.resolve(platform_type)
+        target = self._platform_type_of(pt_node["id"])
+        actors: set[str] | None = None
+        role_name = None
+        if role:
+            role_node = self.resolve(role, [S.ROLE, S.ORGANIZATION, S.PLATFORM_TYPE, S.PLATFORM])
+            role_id = self._platform_type_of(role_node["id"])
+            actors = self._with_subtypes(role_id)
+            role_name = self.g.nodes[role_id]["name"]
+        rows = []
+        for props in self._facts(S.OBLIGATION):
+            applies = set(props.get("applies_to") or [])
+            if target not in applies and props.get("actor_id") != target:
+                continue
+            if actors is not None and props.get("actor_id") not in actors:
+                continue
+            rows.append(props)
+        rows.sort(key=obligation_sort_key)
+        return {"platform_type": self.g.nodes[target]["name"], "role": role_name, "obligations": [obligation_row(p) for p in rows]}
+
+    def deadlines(self, platform_type: str | None = None) -> dict[str, Any]:
+        target = self._platform_type_of(self.resolve(platform_type)["id"]) if platform_type else None
+        rows = []
+        for props in self._facts(S.DEADLINE):
+            if target and target not in (props.get("applies_to") or []):
+                continue
+            clause = self.g.nodes.get(S.clause_node_id(props["clause_id"]), {})
+            rows.append(deadline_row(props, clause))
+        rows.sort(key=lambda r: (r["doc_id"], r["phrase_start"]))
+        return {"platform_type": self.g.nodes[target]["name"] if target else None, "deadlines": rows}
+
+    def rules_for(self, entity: str | None = None, action: str | None = None, kinds: list[str] | None = None) -> dict[str, Any]:
+        """Facts that apply to ``entity`` (resolved, a center through its type)
+        and/or whose text names ``action``; ``kinds`` filters by fact kind.
+
+        An entity matches a fact when the fact applies to it, binds it, reports
+        to it, funds it, or its clause mentions it.
+        """
+        wanted = set(kinds or S.FACT_LABELS)
+        unknown = wanted - set(S.FACT_LABELS)
+        if unknown:
+            raise QueryError(f"unknown fact kind(s) {sorted(unknown)}", hint=f"use {', '.join(S.FACT_LABELS)}")
+        targets: set[str] | None = None
+        ent_props = None
+        if entity:
+            ent_props = self.resolve(entity)
+            base = self._platform_type_of(ent_props["id"])
+            targets = self._with_subtypes(base) | {ent_props["id"]}
+        rules = []
+        for kind in sorted(wanted):
+            for props in self._facts(S.FACT_LABELS[kind]):
+                if targets is not None and not self._fact_touches(props, targets):
+                    continue
+                if action and action not in props.get("text", "") and action not in props.get("action", ""):
+                    continue
+                rules.append(fact_row(props))
+        rules.sort(key=lambda r: (r["doc_id"], r["start"]))
+        return {
+            "entity": ent_props["name"] if ent_props else None,
+            "action": action,
+            "clause_ids": list(dict.fromkeys(r["clause_id"] for r in rules)),
+            "rules": rules,
+        }
+
+    def _fact_touches(self, props: dict[str, Any], targets: set[str]) -> bool:
+        if targets & set(props.get("applies_to") or []):
+            return True
+        for _, tgt, data in self.g.out_edges(props["id"], data=True):
+            if tgt in targets and data.get("rel") in (S.BINDS, S.REPORTS_TO, S.FUNDS, S.ABOUT):
+                return True
+        cid = S.clause_node_id(props["clause_id"])
+        return any(t in targets for _, t, k in self.g.out_edges(cid, keys=True) if k == S.MENTIONS)
+
+    def entity(self, name: str) -> dict[str, Any]:
+        node = self.resolve(name)
+        nid = node["id"]
+        neighbours = []
+        mentioned_in: list[str] = []
+        for src, _, data in self.g.in_edges(nid, data=True):
+            if data.get("rel") == S.MENTIONS:
+                mentioned_in.append(self.g.nodes[src]["clause_id"])
+            elif self.g.nodes[src].get("label") in (S.DOCUMENT, *S.ENTITY_LABELS):
+                neighbours.append(self._neighbour(src, data, "in"))
+        for _, tgt, data in self.g.out_edges(nid, data=True):
+            neighbours.append(self._neighbour(tgt, data, "out"))
+        applies_via = self._platform_type_of(nid)
+        rules = self.rules_for(self.g.nodes[applies_via]["name"])
+        grouped: dict[str, list[dict[str, Any]]] = {k: [] for k in S.FACT_LABELS}
+        for r in rules["rules"]:
+            grouped[r["kind"]].append(r)
+        if grouped["obligation"]:
+            grouped["obligation"].sort(key=obligation_sort_key)
+        entity = {k: v for k, v in node.items() if k not in ("record",)}
+        if "record" in node:
+            entity["source"] = node["record"]
+        return {
+            "query": name,
+            "entity": entity,
+            "applies_via": self.g.nodes[applies_via]["name"] if applies_via != nid else None,
+            "neighbours": neighbours,
+            "mentioned_in": sorted(set(mentioned_in)),
+            "documents": sorted({c.split(":")[0] for c in mentioned_in}),
+            "applies": {_PLURAL[k]: v for k, v in grouped.items()},
+        }
+
+    def _neighbour(self, other: str, edge: dict[str, Any], direction: str) -> dict[str, Any]:
+        d = self.g.nodes[other]
+        out = {"relation": edge.get("rel"), "direction": direction, "id": other, "label": d.get("label"), "name": d.get("name") or d.get("title") or d.get("text", "")[:60]}
+        if edge.get("record"):
+            out["source"] = edge["record"]
+        return out
+
+    def overlap(self, by: str) -> dict[str, Any]:
+        if by not in S.OVERLAP_BY:
+            raise QueryError(f"unknown overlap dimension {by!r}", hint=f"use one of {', '.join(S.OVERLAP_BY)}")
+        labels = S.OVERLAP_BY[by]
+        matrix: dict[str, set[str]] = {}
+        for src, tgt, data in self.g.edges(data=True):
+            if data.get("rel") not in (S.MENTIONS, S.GOVERNS, S.ISSUED_BY):
+                continue
+            node = self.g.nodes[tgt]
+            if node.get("label") not in labels:
+                continue
+            doc = data.get("doc_id") or self.g.nodes[src].get("doc_id")
+            if doc:
+                matrix.setdefault(node["name"], set()).add(doc)
+        return {"by": by, "matrix": {k: sorted(v) for k, v in sorted(matrix.items())}, "conflicts": []}

@@ -1,0 +1,134 @@
+"""The read interface every graph backend implements, and the factory.
+
+``GraphStore`` is a Protocol (structural typing): graph/nx_store.py and
+graph/neo4j_store.py each implement it, and tests/contract runs one suite
+against both.  Every method returns the JSON shape of SPEC §4 as plain dicts,
+so the CLI and the API print them as they are.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+BACKENDS = ("networkx", "neo4j")
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """Questions the graph answers (SPEC §4 shapes)."""
+
+    def documents(self) -> dict[str, Any]:
+        """``{"documents": [<metadata>]}``."""
+
+    def document(self, doc_id: str) -> dict[str, Any]:
+        """One document's metadata (``NotFoundError`` if unknown)."""
+
+    def clauses(self, doc_id: str | None = None) -> dict[str, Any]:
+        """``{"clauses": [{"clause_id", "doc_id", "path", "text", "start", "end", "kind"}]}``."""
+
+    def clause(self, clause_id: str) -> dict[str, Any]:
+        """One clause (``NotFoundError`` if unknown)."""
+
+    def obligations(self, platform_type: str, role: str | None = None) -> dict[str, Any]:
+        """``{"platform_type", "role", "obligations": [...]}``, ordered by when each falls due."""
+
+    def deadlines(self, platform_type: str | None = None) -> dict[str, Any]:
+        """``{"deadlines": [{"phrase", "kind", "normalized", "subject", "clause_id", "doc_id", "text", "start", "end"}]}``."""
+
+    def entity(self, name: str) -> dict[str, Any]:
+        """A name resolved to its node, its neighbours and what applies to it."""
+
+    def rules_for(self, entity: str | None = None, action: str | None = None, kinds: list[str] | None = None) -> dict[str, Any]:
+        """Facts (obligation/deadline/funding/sanction/condition) that apply to an entity and/or name an action."""
+
+    def overlap(self, by: str) -> dict[str, Any]:
+        """``{"by", "matrix": {item: [doc_id, …]}, "conflicts": [...]}``."""
+
+    def close(self) -> None:
+        """Release connections (no-op for the embedded store)."""
+
+
+def open_store(data_dir: Path, backend: str = "networkx", **neo4j_conn: Any) -> GraphStore:
+    """The graph store of a data directory, for the chosen backend.
+
+    ``networkx`` reads the live store directory (``<data>/current``); ``neo4j``
+    imports graph.neo4j_store lazily, so the embedded default never needs the
+    driver, and passes it the connection settings (uri, user, password).
+    """
+    if backend == "networkx":
+        from ingest.pipeline import current_store
+
+        from .nx_store import NxGraphStore
+
+        return NxGraphStore(current_store(Path(data_dir)))
+    if backend == "neo4j":
+        from . import neo4j_store  # type: ignore[attr-defined]
+
+        return neo4j_store.open_neo4j_store(Path(data_dir), **neo4j_conn)
+    from ingest.errors import PolicyKGError
+
+    raise PolicyKGError(f"unknown backend {backend!r}", hint=f"use one of {', '.join(BACKENDS)}")
+
+
+# -- row shaping shared by every backend (so their answers cannot drift) --------
+def obligation_row(props: dict[str, Any]) -> dict[str, Any]:
+    """The SPEC §4 checklist row of one Obligation node's properties."""
+    return {
+        "actor": props.get("actor", ""),
+        "modality": props.get("modality", ""),
+        "action": props.get("action", ""),
+        "object": props.get("object", ""),
+        "recipient": props.get("recipient", ""),
+        "deadline": props.get("deadline", ""),
+        "sanction": props.get("sanction", ""),
+        "clause_id": props.get("clause_id", ""),
+        "doc_id": props.get("doc_id", ""),
+        "text": props.get("text", ""),
+        "start": props.get("start", 0),
+        "end": props.get("end", 0),
+        "id": props.get("id", ""),
+        "path": list(props.get("path", []) or []),
+        "condition": props.get("condition", ""),
+        "deadline_phrase": props.get("deadline_phrase", ""),
+        "due_before": props.get("due_before", ""),
+        "route": list(props.get("route", []) or []),
+        "applies_to": list(props.get("applies_to", []) or []),
+        "extractor": props.get("extractor", ""),
+        "confidence": props.get("confidence", 1.0),
+    }
+
+
+def obligation_sort_key(props: dict[str, Any]) -> tuple[Any, ...]:
+    """Checklist order: set-up duties, then yearly, per-cycle, mid/end of cycle, open-ended."""
+    return (float(props.get("due_order", 50.0)), props.get("doc_id", ""), int(props.get("start", 0)))
+
+
+def deadline_row(props: dict[str, Any], clause: dict[str, Any]) -> dict[str, Any]:
+    """The SPEC §4 deadline row: the phrase, its meaning, and its clause's text and offsets."""
+    return {
+        "phrase": props.get("phrase", props.get("text", "")),
+        "kind": props.get("deadline_kind", ""),
+        "normalized": props.get("normalized", ""),
+        "subject": props.get("subject", ""),
+        "clause_id": props.get("clause_id", ""),
+        "doc_id": props.get("doc_id", ""),
+        "text": clause.get("text", ""),
+        "start": clause.get("start", 0),
+        "end": clause.get("end", 0),
+        "id": props.get("id", ""),
+        "before": props.get("before", ""),
+        "phrase_start": props.get("start", 0),
+        "phrase_end": props.get("end", 0),
+        "applies_to": list(props.get("applies_to", []) or []),
+        "extractor": props.get("extractor", ""),
+        "confidence": props.get("confidence", 1.0),
+    }
+
+
+FACT_FIELDS = ("id", "kind", "doc_id", "clause_id", "start", "end", "text", "extractor", "confidence")
+
+
+def fact_row(props: dict[str, Any]) -> dict[str, Any]:
+    """Any fact node as a flat dict: provenance plus its kind's fields."""
+    skip = {"label", "links", "sanction_ids"}
+    return {k: v for k, v in props.items() if k not in skip}

@@ -1,0 +1,716 @@
+"""Rule-based extraction: one clause in, a list of :class:`Fact` out.
+
+No model, no network: explicit Chinese patterns plus the alias table.  Each
+extractor is a pure function of a clause and a small :class:`Context` (the
+document's scope, the alias table); every fact points at the exact characters
+it came from (``doc.text[start:end] == fact.text``) and names the extractor
+and a confidence, so the graph can cite it.
+
+Kinds: ``obligation`` (actor, modality, action, object, recipient, condition,
+deadline), ``deadline`` (phrase → ISO-style value), ``funding`` (amounts,
+ranges, shares, funding sources), ``sanction`` (trigger → effect) and
+``condition`` (立项标准, 组建条件, eligibility, prerequisites).
+
+How an obligation's actor is found, in order: a "X职责" marker inside the
+clause (003: "一是我委职责，…"); "成立X，其主要负责…" (the body just set up);
+"实行X制，由…担任" (the role the system creates); an actor named at the start
+of the segment (市属高校预算调整事项按程序报…); a heading naming the bearer
+(every item under "（二）依托高校主要职责" binds 依托高校); a government
+directive naming its target (推动高校…, 引导高校…); finally, in a document
+governing one platform type, a bare 中心 or an actor-less reporting duty binds
+that platform type.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+from .aliases import AliasTable, Entity, Mention
+from .document import Clause, Document
+from .normalize import Normalized, amount_cny, time_phrases, to_int
+
+FACT_KINDS = ("obligation", "deadline", "funding", "sanction", "condition")
+ACTOR_KINDS = ("Role", "Organization", "PlatformType")
+
+
+@dataclass
+class Fact:
+    """One extracted fact with its provenance.
+
+    ``start``/``end`` are offsets into the document text; ``attrs`` holds the
+    kind's structured fields; ``links`` are ``(relation, entity_id)`` pairs the
+    graph turns into edges (the relation names are graph/schema.py's).
+    """
+
+    kind: str
+    doc_id: str
+    clause_id: str
+    start: int
+    end: int
+    text: str
+    extractor: str
+    confidence: float
+    attrs: dict[str, Any] = field(default_factory=dict)
+    links: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def fact_id(self) -> str:
+        suffix = self.attrs.get("actor_id", "")
+        tail = f":{suffix}" if self.kind == "obligation" and suffix else ""
+        return f"{self.kind}:{self.clause_id}:{self.start}-{self.end}{tail}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.fact_id,
+            "kind": self.kind,
+            "doc_id": self.doc_id,
+            "clause_id": self.clause_id,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "extractor": self.extractor,
+            "confidence": self.confidence,
+            **self.attrs,
+            "links": [list(link) for link in self.links],
+        }
+
+
+@dataclass
+class Context:
+    """What an extractor may know beyond the clause: the document and aliases."""
+
+    aliases: AliasTable
+    doc_id: str = ""
+    doc_kind: str = ""
+    doc_title: str = ""
+    scope: list[Entity] = field(default_factory=list)
+
+    @property
+    def platform_types(self) -> list[Entity]:
+        return [e for e in self.scope if e.kind == "PlatformType"]
+
+    @property
+    def own_platform(self) -> Entity | None:
+        """The platform type a document is dedicated to (its only one), if any."""
+        pts = self.platform_types
+        return pts[0] if len(pts) == 1 else None
+
+
+# ----------------------------------------------------------------- units
+@dataclass(frozen=True)
+class Unit:
+    """A sentence (or a 一是/二是 sub-item) of a clause, offsets into the document."""
+
+    text: str
+    start: int
+    end: int
+
+
+_SENT_END = "。；;！？!?"
+_SUBITEM = re.compile(r"[一二三四五六七八九十]+是")
+
+
+def units(clause: Clause) -> list[Unit]:
+    """Split a clause into sentences, and at 一是/二是… markers (003's sub-items)."""
+    text, base = clause.text, clause.start
+    cuts = {0, len(text)}
+    for i, ch in enumerate(text):
+        if ch in _SENT_END:
+            cuts.add(i + 1)
+    for m in _SUBITEM.finditer(text):
+        if m.start() == 0 or text[m.start() - 1] in "，。；：:\n ":
+            cuts.add(m.start())
+    out: list[Unit] = []
+    points = sorted(cuts)
+    for a, b in zip(points, points[1:]):
+        seg = text[a:b]
+        lead = len(seg) - len(seg.lstrip())
+        seg_s = seg.strip()
+        if seg_s:
+            out.append(Unit(seg_s, base + a + lead, base + a + lead + len(seg_s)))
+    return out
+
+
+def _sub(unit: Unit, a: int, b: int) -> Unit:
+    """The part ``[a, b)`` of a unit (unit-relative offsets), trimmed of punctuation."""
+    seg = unit.text[a:b]
+    left = len(seg) - len(seg.lstrip("，、：: "))
+    right = len(seg.rstrip("，、。；：: "))
+    return Unit(seg[left:right], unit.start + a + left, unit.start + a + right)
+
+
+# ------------------------------------------------------------- actors
+_HEADING_DUTY = re.compile(r"^(?:（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.．、])?(.+?)(?:的)?(?:主要)?职责$")
+_INLINE_DUTY = re.compile(r"^(?:[一二三四五六七八九十]+是)?([^，。；]{1,30}?)(?:的)?(?:主要)?职责[，：:]")
+_SET_UP_BODY = re.compile(r"成立[“\"]?([^，。；]+?)[”\"]?，其(?:主要)?负责(?:包括)?")
+_ROLE_SYSTEM = re.compile(r"实行([^，。；]{2,10}?)制，由([^，。；]+?)担任，")
+_BARE_CENTER = re.compile(r"^(?:各|本)?(?:中心|高精尖)(?=[^\u4e00-\u9fff]|[可应要也须将把根负具组编接成])")
+_DIRECTIVE = re.compile(r"(推动|引导|要求|督促|组织|压实|鼓励|支持)")
+_DIRECTIVE_MODALITY = {"推动": "should", "引导": "should", "要求": "must", "督促": "must", "组织": "should", "压实": "must", "鼓励": "may", "支持": "may"}
+
+
+def _actors_in(phrase: str, ctx: Context) -> list[Entity]:
+    """The bearer(s) a phrase names: per 、-separated part, its last actor mention."""
+    out: list[Entity] = []
+    for part in re.split(r"[、和及与]", phrase):
+        ms = [m for m in ctx.aliases.find_mentions(part) if m.kind in ACTOR_KINDS]
+        if ms:
+            ent = ctx.aliases.get(ms[-1].entity_id)
+        elif _BARE_CENTER.match(part + "，") and ctx.own_platform:
+            ent = ctx.own_platform
+        else:
+            ent = None
+        if ent and ent not in out:
+            out.append(ent)
+    return out
+
+
+def heading_actor(clause: Clause, ctx: Context) -> Entity | None:
+    """The bearer a section heading names ("（二）依托高校主要职责" → 依托高校)."""
+    for part in reversed(clause.path):
+        m = _HEADING_DUTY.match(part)
+        if m:
+            found = _actors_in(m.group(1), ctx)
+            if found:
+                return found[0]
+    return None
+
+
+# --------------------------------------------------------- modality etc.
+_MUST_NOT = re.compile(r"不得|严禁|禁止|不准|不能")
+_MUST = re.compile(r"必须|务必|应当|(?<![无])须|负责|职责")
+_SHOULD = re.compile(r"(?<![相适响对供效反呼感答理])应(?![用急对])|(?<=[也都还均])要|^要|将")
+_MAY = re.compile(r"可以|(?<![许认])可(?![行持靠能])|允许")
+_DUTY_VERBS = re.compile(
+    r"报送|上报|提交|报(?=[市北依有])|备案|审核|核准|接受|配合|协助|提供|制定|编制|组织|开展|成立|设立|建立|健全|加强|负责|执行|落实|申报|调整|纳入|审议|指导|推进|完善|协调|创新|优化|瞄准"
+)
+
+
+def modality_of(text: str, default: str | None = None) -> str | None:
+    """must / should / may / must-not from the modal words of a segment head."""
+    head = text[:16]
+    if _MUST_NOT.search(head):
+        return "must-not"
+    if _MUST.search(head):
+        return "must"
+    if _SHOULD.search(head):
+        return "should"
+    if _MAY.search(head):
+        return "may"
+    return default
+
+
+_ADVERBS = re.compile(r"^(?:也|还|均|都|并|将|应当|应|须|必须|要|可以|可|具体|全面|主要|相应|积极|按程序|同时|定期|认真|切实|负责(?=[具全]))+")
+_VERB = re.compile(
+    r"^(?:负责成立|负责编制并上报|负责编制|负责|制定并印发|制定|印发|成立|设立|编制|组织开展|组织|开展|协调|审核|报送|上报|提交|加强|"
+    r"协助开展|协助|接受|配合|提供|建立健全|建立|健全|完善|推进|落实|申报|调整|把|形成|确定|指导|审议|审定|瞄准|强化|压实|引导|推动|"
+    r"支持|鼓励|发挥|聚焦|实施|实行|做好|营造|构建|打造|整合|深化|创新|优化|培养|汇聚|参与|承担|提出|包括|向|按照|根据|对|为)"
+)
+
+
+_LEAD = re.compile(r"^(?:\d+[.．、]|[一二三四五六七八九十]+是|明确)+")
+_LEAD_IN_VERBS = ("根据", "按照", "对", "为", "向", "把")
+_ROUTED = re.compile(r"(?:按程序|书面|同时)?(?:向[^，。；]{2,20}?(提交|报送|报告|申报|备案)|(报送|上报|提交|报(?!告)))")
+
+
+def action_object(text: str) -> tuple[str, str]:
+    """Split a duty's text after its actor into (action verb, object phrase).
+
+    A topic-first duty ("预算调整事项按程序报市教委审核") gives the reporting
+    verb as the action and the topic as the object; a lead-in ("根据…", "向X")
+    gives way to the reporting verb that follows it.
+    """
+    rest = _ADVERBS.sub("", _LEAD.sub("", text.lstrip("，、 ")))
+    m = _VERB.match(rest)
+    routed = _ROUTED.search(rest)
+    if routed and (m is None or m.group(0) in _LEAD_IN_VERBS):
+        verb = routed.group(1) or routed.group(2)
+        if m is None and routed.start() > 0:
+            obj = rest[: routed.start()]
+        else:
+            obj = re.split(r"[，。；]", rest[routed.end():], maxsplit=1)[0]
+            if re.match(r"^(?:审核|备案|批准|审定|核准)?$", obj):
+                obj = re.split(r"[，。；]", rest, maxsplit=1)[0]
+        return verb, obj.strip("“”\" ")[:60]
+    verb = m.group(0) if m else rest[:2]
+    obj = rest[len(verb):]
+    obj = re.split(r"[，。；]", obj, maxsplit=1)[0].strip("“”\" ")
+    return verb, obj[:60]
+
+
+_ROUTE = re.compile(r"(向|报送|上报|报请|提交|报)")
+_ROUTE_FOR = re.compile(r"^(审核|备案、备查|备案|批准|审定|核准|审议|备查|审批)")
+
+
+def recipients(text: str, ctx: Context) -> list[dict[str, str]]:
+    """Every "to whom" of a segment, in order: 报X审核, 向X提交, 报送X备案 …
+
+    A recipient is an organization/role mention right after a reporting verb
+    (one or more joined by 、); without a known name, the words up to the
+    approval verb (报有关部门审核 → 有关部门).
+    """
+    out: list[dict[str, str]] = []
+    mentions = [m for m in ctx.aliases.find_mentions(text) if m.kind in ("Organization", "Role", "PlatformType")]
+    for rm in _ROUTE.finditer(text):
+        pos = rm.end()
+        names: list[Mention] = []
+        for m in mentions:
+            if m.start == pos or (names and m.start == names[-1].end + 1 and text[names[-1].end] in "、和"):
+                names.append(m)
+                pos = m.end
+        if names:
+            purpose = _ROUTE_FOR.match(text[pos:])
+            for m in names:
+                out.append({"to": m.name, "to_id": m.entity_id, "for": purpose.group(1) if purpose else "", "step": str(rm.start())})
+            continue
+        raw = re.match(r"([\u4e00-\u9fff]{2,8}?)(审核|备案|批准|审定|核准|审批)", text[rm.end():])
+        if raw and rm.group(1) in ("报", "报送", "上报", "报请", "向") and not _DUTY_VERBS.fullmatch(raw.group(1)):
+            out.append({"to": raw.group(1), "to_id": "", "for": raw.group(2), "step": str(rm.start())})
+    return out
+
+
+_CONDITION = re.compile(r"^(?:对于|对|凡|如|若|如果)?([^，。]{2,40}?)的，")
+
+
+def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, Entity | None, str]]:
+    """Cut a sentence where a new actor starts a comma-segment: (segment, actor, how)."""
+    text = unit.text
+    cuts: list[tuple[int, Entity | None, str]] = [(0, None, "")]
+    mentions = ctx.aliases.find_mentions(text)
+    for m in re.finditer(r"(?:^|(?<=，))由", text):
+        ms = [x for x in mentions if x.start == m.end() and x.kind in ACTOR_KINDS]
+        if ms and re.match(r"(?:组织|负责|开展|牵头|统筹)", text[ms[0].end:]):
+            cuts.append((m.start(), ctx.aliases.get(ms[0].entity_id), "assigned"))
+    for m in _SET_UP_BODY.finditer(text):
+        body = _actors_in(m.group(1), ctx)
+        if body:
+            cuts.append((m.end() - len(m.group(0)) + m.group(0).index("，其") + 1, body[0], "set-up body"))
+    for i, ch in enumerate(text):
+        if i and text[i - 1] not in "，,":
+            continue
+        head = text[i:]
+        lead = re.match(r"(?:各|本)?", head).end()
+        ms = [m for m in mentions if m.start == i + lead and m.kind in ACTOR_KINDS]
+        actor = ctx.aliases.get(ms[0].entity_id) if ms else None
+        if actor is None and _BARE_CENTER.match(head) and ctx.own_platform:
+            actor = ctx.own_platform
+        if actor is None or i == 0 and False:
+            continue
+        rest = head[(ms[0].end - i) if ms else 2 : 40]
+        rest = re.sub(r"^[和、及与]各?[\u4e00-\u9fff]{1,6}?(?=可|应|要|须|负责)", "", rest)
+        if re.match(r"^[\u4e00-\u9fff]{1,4}的", rest):
+            continue  # "高校提交的建设方案…": the actor only qualifies a noun
+        if not (_MUST.search(rest[:10]) or _SHOULD.search(rest[:6]) or _MAY.search(rest[:8]) or _MUST_NOT.search(rest[:8])
+                or _ROUTE.search(rest[:14]) or re.match(r"[\u4e00-\u9fff]{0,10}?(?:按程序)?报", rest)):
+            continue
+        if i == 0:
+            cuts[0] = (0, actor, "sentence")
+        else:
+            cuts.append((i, actor, "sentence"))
+    cuts.sort(key=lambda c: c[0])
+    out: list[tuple[Unit, Entity | None, str]] = []
+    for (a, actor, how), nxt in zip(cuts, cuts[1:] + [(len(text), None, "")]):
+        seg = _sub(unit, a, nxt[0])
+        if seg.text:
+            out.append((seg, actor, how))
+    return out
+
+
+def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
+    """Duties with their bearer, legal force, action, object, recipient, condition, deadline."""
+    if clause.kind in ("title", "heading", "attachment"):
+        return []
+    facts: list[Fact] = []
+    h_actor = heading_actor(clause, ctx)
+    inline_actors: list[Entity] = []
+    for unit in units(clause):
+        body = unit
+        im = _INLINE_DUTY.match(unit.text)
+        if im:
+            inline_actors = _actors_in(im.group(1), ctx)
+            body = _sub(unit, im.end(), len(unit.text))
+        elif _SUBITEM.match(unit.text):
+            inline_actors = []
+        role_sys = _ROLE_SYSTEM.search(unit.text)
+        for seg, seg_actor, how in _split_actor_segments(body, ctx):
+            actors: list[tuple[Entity, str, float]] = []
+            if seg_actor is not None:
+                actors = [(seg_actor, how, 0.9)]
+            elif inline_actors:
+                actors = [(a, "inline heading", 0.85) for a in inline_actors]
+            elif role_sys:
+                found = _actors_in(role_sys.group(1), ctx)
+                actors = [(found[0], "role system", 0.8)] if found else []
+            elif h_actor is not None:
+                actors = [(h_actor, "heading", 0.9)]
+            else:
+                dm = _DIRECTIVE.search(seg.text)
+                if dm:
+                    tail = seg.text[dm.end():]
+                    ms = [m for m in ctx.aliases.find_mentions(tail[:12]) if m.kind in ("Role",) and m.start <= 2]
+                    if ms:
+                        actors = [(ctx.aliases.get(ms[0].entity_id), "directive", 0.6)]  # type: ignore[list-item]
+                if not actors and ctx.own_platform and re.search(r"报送|(?<![相适响对供效反])应(?![用急对])|须", seg.text):
+                    actors = [(ctx.own_platform, "document scope", 0.6)]
+            if not actors:
+                continue
+            first_how = actors[0][1]
+            after = _after_actor(seg.text, actors[0][0], first_how, ctx)
+            if first_how in ("heading", "inline heading") and seg.start > clause.start + 3 and not _DUTY_VERBS.search(seg.text):
+                continue  # a statement inside a duty item ("领导小组办公室设在市教委"), not a duty
+            default = "must" if first_how in ("heading", "inline heading", "set-up body", "role system", "assigned") else None
+            modality = modality_of(after, default)
+            dm = _DIRECTIVE.match(seg.text) or (_DIRECTIVE.search(seg.text[:4]) if actors[0][1] == "directive" else None)
+            if actors[0][1] == "directive" and dm:
+                modality = _DIRECTIVE_MODALITY[dm.group(1)]
+            if modality is None:
+                if _ROUTE.search(seg.text) and re.search(r"报|提交", seg.text):
+                    modality = "must"
+                else:
+                    continue
+            facts.extend(_obligation_facts(clause, ctx, seg, actors, modality, after))
+    return facts
+
+
+def _after_actor(text: str, actor: Entity, how: str, ctx: Context) -> str:
+    """The part of a segment that follows its actor's name (where the verb is)."""
+    if how in ("sentence", "assigned"):
+        text = re.sub(r"^由", "", text)
+        ms = [m for m in ctx.aliases.find_mentions(text) if m.entity_id == actor.id]
+        if ms and ms[0].start <= 2:
+            rest = text[ms[0].end:]
+            return re.sub(r"^[和、及与]各?[\u4e00-\u9fff]{1,6}?(?=可|应|要|须|负责)", "", rest)
+        bare = _BARE_CENTER.match(text)
+        return text[bare.end():] if bare else text
+    if how == "set-up body":
+        return re.sub(r"^其(?:主要)?负责(?:包括)?", "", text)
+    if how == "directive":
+        dm = _DIRECTIVE.search(text)
+        ms = [m for m in ctx.aliases.find_mentions(text[dm.end():]) if m.kind == "Role"] if dm else []
+        return text[dm.end() + ms[0].end:] if dm and ms else text
+    if how == "role system":
+        m = _ROLE_SYSTEM.search(text)
+        return text[m.end():] if m else text
+    return text
+
+
+def _obligation_facts(clause: Clause, ctx: Context, seg: Unit, actors: list[tuple[Entity, str, float]], modality: str, after: str) -> list[Fact]:
+    text = seg.text
+    cond = _CONDITION.match(text)
+    condition = _LEAD.sub("", cond.group(1)) if cond and not re.search(r"职责|负责", cond.group(1)) else ""
+    if condition:
+        after = after[after.find("的，") + 2:] if "的，" in after else after
+    verb, obj = action_object(after)
+    route = recipients(text, ctx)
+    finals = [r for r in route if r["for"] in ("备案", "备案、备查", "审核", "批准", "审定", "备查", "审批", "")] or route
+    # A reporting chain (报依托高校核准后，报…办公室) ends at its last step; several
+    # names in one step (报市科委、中关村管委会批准) or a simultaneous 同时报 all count.
+    if "同时" in text:
+        chosen = finals
+    else:
+        last_pos = [r for r in finals if r.get("step") == finals[-1].get("step")] if finals else []
+        chosen = last_pos
+    recipient = "、".join(dict.fromkeys(r["to"] for r in chosen))
+    phrases = time_phrases(text)
+    deadline = _pick_deadline(phrases)
+    out: list[Fact] = []
+    for actor, how, conf in actors:
+        attrs = {
+            "actor": actor.name,
+            "actor_id": actor.id,
+            "actor_from": how,
+            "modality": modality,
+            "action": verb,
+            "object": obj,
+            "recipient": recipient,
+            "route": route,
+            "condition": condition,
+            "deadline": deadline[2].normalized if deadline else "",
+            "deadline_phrase": text[deadline[0]:deadline[1]] if deadline else "",
+            "due_before": (deadline[2].before or "") if deadline else "",
+            "due_order": deadline[2].order if deadline else (10.0 if re.match(r"(?:负责)?(?:成立|设立|制定)", after.lstrip("，")) else 50.0),
+        }
+        links = [("BINDS", actor.id)] + [("REPORTS_TO", r["to_id"]) for r in route if r["to_id"]]
+        out.append(Fact("obligation", clause.doc_id, clause.clause_id, seg.start, seg.end, text, f"obligation/{how.replace(' ', '-')}", conf, attrs, links))
+    return out
+
+
+def _pick_deadline(phrases: list[tuple[int, int, Normalized]]) -> tuple[int, int, Normalized] | None:
+    """The phrase that says when a duty falls due: a dated/recurring one first."""
+    rank = {"recurrence": 0, "date": 1, "relative": 2, "period": 3}
+    useful = [p for p in phrases if p[2].normalized not in ("next year",)]
+    if not useful:
+        return None
+    return sorted(useful, key=lambda p: (0 if p[2].before else 1, rank.get(p[2].kind, 9), p[0]))[0]
+
+
+# ------------------------------------------------------------ deadlines
+def extract_deadlines(clause: Clause, ctx: Context) -> list[Fact]:
+    """Every time phrase, normalized, with the subject it times."""
+    facts: list[Fact] = []
+    h_actor = heading_actor(clause, ctx)
+    for unit in units(clause):
+        for s, e, meaning in time_phrases(unit.text):
+            phrase = unit.text[s:e]
+            if meaning.normalized == "next year" and "经费" not in unit.text and "调整" not in unit.text:
+                pass
+            subject = _deadline_subject(clause, ctx, unit, s, e, h_actor)
+            attrs = {
+                "phrase": phrase,
+                "deadline_kind": meaning.kind,
+                "normalized": meaning.normalized,
+                "before": meaning.before or "",
+                "subject": subject,
+                "due_order": meaning.order,
+            }
+            links = [("ABOUT", m.entity_id) for m in ctx.aliases.find_mentions(unit.text) if m.kind in ("PlatformType", "Program")][:3]
+            facts.append(Fact("deadline", clause.doc_id, clause.clause_id, unit.start + s, unit.start + e, phrase, "deadline/pattern", 0.9, attrs, links))
+    return facts
+
+
+def _deadline_subject(clause: Clause, ctx: Context, unit: Unit, s: int, e: int, h_actor: Entity | None) -> str:
+    """A short "who/what + activity" label for a time phrase."""
+    text = unit.text
+    if clause.kind == "title":
+        return f"{ctx.doc_kind or ctx.doc_title} 实施期"
+    if "施行" in text[s:e] or "执行" in text[s:e]:
+        return f"{ctx.doc_kind or '本文件'} 施行"
+    tail = re.split(r"[，。；、]", text[e:], maxsplit=1)[0]
+    head = re.split(r"[，。；]", text[:s])[-1]
+    activity = re.sub(r"^(?:年度|每年|定期|下一年度|中期|期末)", "", text[s:e]) or tail[:12]
+    if len(activity) < 2 or text[s:e].startswith(("每年年底前", "定期", "到", "至")) or re.match(r"[\d一二三四五六七八九十]+年", text[s:e]):
+        activity = (tail or head)[:14]
+    who = h_actor.name if h_actor else ""
+    if not who:
+        ms = [m for m in ctx.aliases.find_mentions(text[:s] + text[e:]) if m.kind in ("PlatformType", "Program", "Role", "Organization")]
+        who = ms[0].name if ms else (ctx.own_platform.name if ctx.own_platform else "")
+    return f"{who} {activity}".strip()
+
+
+# -------------------------------------------------------------- funding
+_RANGE = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)(万|亿)?元?\s*(?:至|到|—|-|~)\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)(万|亿)元")
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(万|亿)元")
+_SHARE = re.compile(r"([^，。；]{0,14}?)(?:内)?(?:原则上)?(\d+(?:\.\d+)?)\s*[%％]用于([^，。；]+)")
+_SOURCE = re.compile(r"设立([^，。；]{0,20}?(?:专项资金|资金|基金))|给予([^，。；]{0,6}?)(?:经费|资金)支持|(?:经费|资金)(?:投入|支持)机制|(?:稳定|持续)(?:经费)?支持")
+
+
+def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
+    """Amounts and ranges in CNY with their unit, share rules, funding sources."""
+    if clause.kind in ("title", "attachment"):
+        return []
+    facts: list[Fact] = []
+    for unit in units(clause):
+        text = unit.text
+        taken: list[tuple[int, int]] = []
+        for m in _RANGE.finditer(text):
+            hi_unit = m.group(4)
+            lo = amount_cny(m.group(1), m.group(2) or hi_unit)
+            hi = amount_cny(m.group(3), hi_unit)
+            facts.append(_funding(clause, unit, m.start(), m.end(), ctx, amount_min=lo, amount_max=hi, rule="amount"))
+            taken.append(m.span())
+        for m in _AMOUNT.finditer(text):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            v = amount_cny(m.group(1), m.group(2))
+            facts.append(_funding(clause, unit, m.start(), m.end(), ctx, amount_min=v, amount_max=v, rule="amount"))
+        for m in _SHARE.finditer(text):
+            base = re.sub(r"^(?:建设周期)?", "", m.group(1)).strip() or m.group(1)
+            share = float(m.group(2)) / 100
+            s = m.start(2) - (2 if text[max(0, m.start(2) - 3):m.start(2)].endswith("原则上") else 0)
+            facts.append(_funding(clause, unit, m.start() if m.group(1) else s, m.end(), ctx, share=share, share_of=m.group(1).rstrip("内") or "", purpose=m.group(3), rule="share",
+                                  soft=("原则上" in m.group(0))))
+        if not any(f.start >= unit.start and f.end <= unit.end for f in facts):
+            sm = _SOURCE.search(text)
+            if sm and re.search(r"经费|资金|基金|投入|财政", text):
+                facts.append(_funding(clause, unit, 0, len(text), ctx, rule="source", confidence=0.7))
+    return facts
+
+
+def _funding(clause: Clause, unit: Unit, a: int, b: int, ctx: Context, *, rule: str, confidence: float = 0.9, **values: Any) -> Fact:
+    text = unit.text
+    window = text[max(0, a - 20):a]
+    per = []
+    if "每年" in window or "年度" in window:
+        per.append("per year")
+    if re.search(r"每个(?:中心|项目|平台|团队)", window):
+        per.insert(0, "per " + {"中心": "center", "项目": "project", "平台": "platform", "团队": "team"}[re.search(r"每个(中心|项目|平台|团队)", window).group(1)])  # type: ignore[union-attr]
+    funder = [m for m in ctx.aliases.find_mentions(text) if m.kind == "Organization"]
+    attrs = {"rule": rule, "currency": "CNY" if rule == "amount" else "", "unit": " ".join(per), "funder": funder[0].name if funder else "", **values}
+    links = [("FUNDS", m.entity_id) for m in ctx.aliases.find_mentions(text) if m.kind in ("PlatformType", "Program")][:3]
+    if not links and ctx.own_platform:
+        links = [("FUNDS", ctx.own_platform.id)]
+    span = _sub(unit, a, b)
+    return Fact("funding", clause.doc_id, clause.clause_id, span.start, span.end, span.text, f"funding/{rule}", confidence, attrs, links)
+
+
+# ------------------------------------------------------------- sanctions
+_EFFECTS = [
+    ("revoke", re.compile(r"撤销[^，。；]{0,6}?资格(?:并摘牌)?|摘牌|取消[^，。；]{0,6}?资格")),
+    ("stop_funding", re.compile(r"停止(?:经费)?支持|停止拨款|停止资助")),
+    ("reduce_funding", re.compile(r"(?:适度|相应)?减少|核减|扣减|调减")),
+    ("recover_funding", re.compile(r"追回|收回(?:经费|资金)")),
+    ("accountability", re.compile(r"问责|通报批评|约谈|惩处")),
+    ("adjust", re.compile(r"动态调整|退出机制|优胜劣汰")),
+]
+_TRIGGER_IF = re.compile(r"^(?:对于|对|凡|如|若)?([^。]{2,60}?)的，(?:将|予以|应)?")
+_CASES = re.compile(r"(撤销[^，。；]{0,6}?资格(?:并摘牌)?|摘牌)情形，包括([^。]+?)(?:等[^，。；]{0,6}情况|。|$)")
+
+
+def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
+    """Trigger → effect: 未完成…的，减少/停止经费; 撤销资格并摘牌情形，包括….
+
+    A bare consequence with a stated basis ("根据评估结果进行动态调整") is a
+    weaker sanction (confidence 0.6): its trigger is the evaluation result.
+    """
+    if clause.kind in ("title", "heading", "attachment"):
+        return []
+    facts: list[Fact] = []
+    for unit in units(clause):
+        text = unit.text
+        cm = _CASES.search(text)
+        if cm:
+            triggers = [t for t in re.split(r"、|或", cm.group(2)) if t]
+            facts.append(_sanction(clause, unit, cm.start(), cm.end(), ctx, trigger="、".join(triggers), triggers=triggers,
+                                   effect=cm.group(1), effects=["revoke"], confidence=0.9))
+            continue
+        effects = [(name, m) for name, pat in _EFFECTS for m in pat.finditer(text)]
+        if not effects:
+            continue
+        tm = _TRIGGER_IF.match(text)
+        strong = [e for e in effects if e[0] != "adjust"]
+        if tm and strong:
+            first = min(m.start() for _, m in strong)
+            facts.append(_sanction(clause, unit, 0, len(text), ctx, trigger=tm.group(1), triggers=[t for t in re.split(r"，或是?|，或者|或是", tm.group(1)) if t],
+                                   effect=text[tm.end():].rstrip("。") if first >= tm.end() else text[first:], effects=sorted({n for n, _ in strong}), confidence=0.9))
+            continue
+        basis = re.search(r"(?:根据|依据|按照)((?:考核|评估|评价)结果)", text)
+        if basis and effects:
+            name, m = effects[0]
+            facts.append(_sanction(clause, unit, basis.start(), max(m.end(), basis.end()), ctx, trigger=basis.group(1), triggers=[basis.group(1)],
+                                   effect=text[basis.end():m.end()].lstrip("，进行确定") or m.group(0), effects=[name], confidence=0.6))
+    return facts
+
+
+def _sanction(clause: Clause, unit: Unit, a: int, b: int, ctx: Context, *, confidence: float, **attrs: Any) -> Fact:
+    span = _sub(unit, a, b)
+    links = [("APPLIES_TO", m.entity_id) for m in ctx.aliases.find_mentions(unit.text) if m.kind in ("PlatformType", "Program")][:3]
+    if not links and ctx.own_platform:
+        links = [("APPLIES_TO", ctx.own_platform.id)]
+    return Fact("sanction", clause.doc_id, clause.clause_id, span.start, span.end, span.text, "sanction/pattern", confidence, dict(attrs), links)
+
+
+# ------------------------------------------------------------ conditions
+_COND_HEADING = re.compile(r"(立项标准|组建条件|申报条件|认定条件|遴选条件|基本条件|申请条件|支持条件|条件)")
+_COND_INLINE = re.compile(r"(?:[一二三四五六七八九十]+是)?(组建条件|申报条件|支持对象|立项条件|认定条件)，(?:明确|支持|包括)?")
+_AGE = re.compile(r"(\d+|[一二三四五六七八九十]+)岁以下")
+_PREREQ = re.compile(r"经(?:[^，。；]{0,20}?)(?:审查|审核|论证|审议|核准|批准|认定)(?:合格|通过)?(?:后)?|通过[^，。；]{0,12}?论证(?:后)?|(?:经批准认定的)")
+
+
+def extract_conditions(clause: Clause, ctx: Context) -> list[Fact]:
+    """Eligibility and prerequisites: 立项标准 items, 组建条件, age limits, 经…合格."""
+    if clause.kind in ("title", "attachment", "heading"):
+        return []
+    facts: list[Fact] = []
+    heading = next((p for p in reversed(clause.path) if _COND_HEADING.search(p)), None)
+    if heading and clause.kind == "item":
+        label = _COND_HEADING.search(heading).group(1)  # type: ignore[union-attr]
+        body = re.sub(r"^\d+[.．、]", "", clause.text)
+        off = len(clause.text) - len(body)
+        facts.append(_condition(clause, ctx, Unit(body, clause.start + off, clause.end), condition_type=label, confidence=0.9))
+        return facts
+    for unit in units(clause):
+        text = unit.text
+        im = _COND_INLINE.search(text)
+        if im:
+            facts.append(_condition(clause, ctx, _sub(unit, im.start(), len(text)), condition_type=im.group(1), confidence=0.85))
+            continue
+        for m in _AGE.finditer(text):
+            end = re.search(r"[，。；]", text[m.end():])
+            stop = m.end() + (end.start() if end else len(text) - m.end())
+            facts.append(_condition(clause, ctx, _sub(unit, m.start(), stop), condition_type="年龄", max_age=to_int(m.group(1)), confidence=0.85))
+        for m in _PREREQ.finditer(text):
+            if "后" not in m.group(0) and "合格" not in m.group(0) and "经批准认定的" not in m.group(0):
+                continue
+            facts.append(_condition(clause, ctx, _sub(unit, m.start(), m.end()), condition_type="前置程序", confidence=0.7))
+        cm = _CONDITION.match(text)
+        if cm and re.search(r"的，(?:应|须|将|可)", text) and not _EFFECTS[1][1].search(text) and not re.search(r"减少|摘牌", text):
+            facts.append(_condition(clause, ctx, _sub(unit, 0, cm.end() - 1), condition_type="适用情形", confidence=0.7))
+    return facts
+
+
+def _condition(clause: Clause, ctx: Context, unit: Unit, *, condition_type: str, confidence: float, **attrs: Any) -> Fact:
+    links = [("APPLIES_TO", m.entity_id) for m in ctx.aliases.find_mentions(clause.text) if m.kind in ("PlatformType", "Program")][:3]
+    if not links and ctx.own_platform:
+        links = [("APPLIES_TO", ctx.own_platform.id)]
+    attrs = {"condition_type": condition_type, **attrs}
+    return Fact("condition", clause.doc_id, clause.clause_id, unit.start, unit.end, unit.text, f"condition/{condition_type}", confidence, attrs, links)
+
+
+# --------------------------------------------------------------- driver
+EXTRACTORS = (extract_obligations, extract_deadlines, extract_funding, extract_sanctions, extract_conditions)
+
+
+def extract_clause(clause: Clause, ctx: Context) -> list[Fact]:
+    """All facts of one clause (every extractor in turn)."""
+    out: list[Fact] = []
+    for fn in EXTRACTORS:
+        out.extend(fn(clause, ctx))
+    return out
+
+
+def context_for(doc: Document, aliases: AliasTable) -> Context:
+    """The extraction context of a document: its scope resolved through the alias table."""
+    scope: list[Entity] = []
+    for name in doc.scope:
+        ent = aliases.lookup(name)
+        if ent is not None and ent not in scope:
+            scope.append(ent)
+    return Context(aliases=aliases, doc_id=doc.doc_id, doc_kind=doc.kind, doc_title=doc.title, scope=scope)
+
+
+def extract_document(doc: Document, aliases: AliasTable) -> list[Fact]:
+    """Facts of every clause, then the document-level links.
+
+    * "once per cycle" takes the document's cycle length (五年为一个建设周期 → R/P5Y);
+    * each obligation gets the sanction of its document whose trigger names
+      what the duty produces (年度报告, 年度工作目标 …).
+    """
+    ctx = context_for(doc, aliases)
+    facts = [f for c in doc.clauses for f in extract_clause(c, ctx)]
+    cycle = next((f.attrs["normalized"] for f in facts if f.kind == "deadline" and f.attrs["deadline_kind"] == "period" and f.attrs["normalized"].startswith("P") and "周期" in f.text), None)
+    for f in facts:
+        for key in ("normalized", "deadline"):
+            if f.attrs.get(key) == "R/cycle":
+                f.attrs[key] = f"R/{cycle}" if cycle else "R/cycle"
+    sanctions = [f for f in facts if f.kind == "sanction" and f.confidence >= 0.8]
+    for f in facts:
+        if f.kind != "obligation":
+            continue
+        bearer = aliases.get(f.attrs["actor_id"])
+        hits = [s for s in sanctions if bearer is not None and bearer.kind != "Organization" and _sanction_covers(s, f)]
+        f.attrs["sanction"] = "；".join(f"{s.attrs['trigger']} → {s.attrs['effect']}" for s in hits)
+        f.attrs["sanction_ids"] = [s.fact_id for s in hits]
+    return facts
+
+
+_TRIGGER_CORE = re.compile(r"^(?:没有|未|不)?(?:完成|提交|报送)?")
+
+
+def _sanction_covers(sanction: Fact, obligation: Fact) -> bool:
+    """Whether missing this duty is what the sanction's trigger describes."""
+    if obligation.attrs.get("modality") == "may":
+        return False
+    for trig in sanction.attrs.get("triggers", []):
+        core = re.sub(r"^(?:连续[^，]{1,3}年)?(?:没有|未)?(?:完成|提交|报送)?", "", trig).strip("，、 ")
+        core = re.sub(r"(?:不合格|不力)$", "", core)
+        if len(core) >= 4 and core in obligation.text:
+            return True
+        if core.startswith("年度") and ("年度" in obligation.text and core[2:4] in obligation.text):
+            return True
+    return False
+
+
+def iter_facts(documents: Iterable[Document], aliases: AliasTable) -> Iterator[Fact]:
+    for doc in documents:
+        yield from extract_document(doc, aliases)

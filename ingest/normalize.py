@@ -1,0 +1,178 @@
+"""Normalizers for deadline phrases, Chinese numerals and money amounts.
+
+Pure functions over strings, kept apart from the extractors so each rule can
+be tested on its own and reused (the extractors find a phrase; these say what
+it means).  Chinese numerals go through cn2an rather than a hand-written table.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cn2an
+
+CN_NUM = "零〇一二两三四五六七八九十百千万亿"
+_CN_OR_DIGIT = f"[\\d{CN_NUM}]+"
+
+
+def to_int(token: str) -> int | None:
+    """``"五"`` → 5, ``"十八"`` → 18, ``"两"`` → 2, ``"30"`` → 30; None if not a number."""
+    token = token.strip()
+    if not token:
+        return None
+    if token.isdigit():
+        return int(token)
+    try:
+        value = cn2an.cn2an(token, "smart")
+    except (ValueError, KeyError, TypeError):
+        return None
+    return int(value) if float(value).is_integer() else None
+
+
+_UNIT = {"": 1, "元": 1, "万": 10_000, "万元": 10_000, "亿": 100_000_000, "亿元": 100_000_000}
+
+
+def amount_cny(number: str, unit: str) -> int | None:
+    """``("5000", "万")`` → 50,000,000; Chinese numerals accepted (``"一", "亿"``)."""
+    try:
+        value = float(number)
+    except ValueError:
+        iv = to_int(number)
+        if iv is None:
+            return None
+        value = float(iv)
+    factor = _UNIT.get(unit)
+    return int(round(value * factor)) if factor is not None else None
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """What a time phrase means: its kind and an ISO-8601-style value.
+
+    ``kind``: ``date`` (a point: 2024-12-31, 2030), ``period`` (a duration or
+    an interval: P5Y, 2022/2024), ``recurrence`` (R/P1Y, R/P3Y), ``relative``
+    (on publication, mid-cycle, end of cycle).  ``before`` holds a recurring
+    due day in ISO's ``--MM-DD`` form (每年年底前 → ``--12-31``).
+    ``order`` sorts duties by when they fall due inside one cycle.
+    """
+
+    kind: str
+    normalized: str
+    before: str | None = None
+    order: float = 50.0
+
+
+# (pattern, function(match) -> Normalized).  Order matters: the first pattern
+# that matches a span wins, and longer/more specific phrases come first.
+_PATTERNS: list[tuple[re.Pattern[str], object]] = []
+
+
+def _rule(pattern: str):
+    def register(fn):
+        _PATTERNS.append((re.compile(pattern), fn))
+        return fn
+
+    return register
+
+
+@_rule(r"自(?:发布|印发|公布)之日起(?:施行|执行|实施)")
+def _on_publication(m: re.Match[str]) -> Normalized:
+    return Normalized("relative", "on publication", order=0)
+
+
+@_rule(r"每年年底前|每年年末前|每年(?:12|十二)月(?:31|三十一)日前")
+def _yearly_year_end(m: re.Match[str]) -> Normalized:
+    return Normalized("recurrence", "R/P1Y", before="--12-31", order=20)
+
+
+@_rule(r"(?:到|至|截至)?(\d{4})年(?:底|年底|末|年末)(?:前)?")
+def _year_end(m: re.Match[str]) -> Normalized:
+    return Normalized("date", f"{m.group(1)}-12-31", order=60)
+
+
+@_rule(r"(\d{4})\s*[—–\-－~～至到]\s*(\d{4})\s*年")
+def _window(m: re.Match[str]) -> Normalized:
+    return Normalized("period", f"{m.group(1)}/{m.group(2)}", order=55)
+
+
+@_rule(r"(?:到|至)(\d{4})年")
+def _by_year(m: re.Match[str]) -> Normalized:
+    return Normalized("date", m.group(1), order=60)
+
+
+@_rule(f"({_CN_OR_DIGIT})年为一个(?:建设|实施|资助|支持)?周期")
+def _cycle(m: re.Match[str]) -> Normalized | None:
+    n = to_int(m.group(1))
+    return Normalized("period", f"P{n}Y", order=90) if n else None
+
+
+@_rule(f"(?:每)?({_CN_OR_DIGIT})年(?:开展|进行|组织|举办|召开|评估|考核)?一次")
+def _every_n_years(m: re.Match[str]) -> Normalized | None:
+    n = to_int(m.group(1))
+    return Normalized("recurrence", f"R/P{n}Y", order=20 + 5 * n) if n else None
+
+
+@_rule(r"每年(?:开展|进行|组织|举办|召开)?一次|每年度")
+def _every_year(m: re.Match[str]) -> Normalized:
+    return Normalized("recurrence", "R/P1Y", order=20)
+
+
+@_rule(r"(?:一|每)个(?:建设|实施)?周期内(?:至少)?(?:组织|开展|进行)?(?:一次)?")
+def _once_per_cycle(m: re.Match[str]) -> Normalized:
+    # The cycle length is a property of the document (000: 五年为一个建设周期);
+    # the extractor substitutes it, this says only "once per cycle".
+    return Normalized("recurrence", "R/cycle", order=80)
+
+
+@_rule(r"中期(?:检查|评估|考核)")
+def _mid_cycle(m: re.Match[str]) -> Normalized:
+    return Normalized("relative", "mid-cycle", order=70)
+
+
+@_rule(r"期末(?:综合)?(?:评估|评议|验收|考核)|周期验收")
+def _end_of_cycle(m: re.Match[str]) -> Normalized:
+    return Normalized("relative", "end of cycle", order=85)
+
+
+@_rule(r"(?<!下一)(?<!上一)(?<![下上前当])(?:年度|每年)[\u4e00-\u9fff]{0,8}?(?:自评估|自评|自查|报告|绩效目标|工作目标|总结|建设任务|实施目标|会议|预算)|年报")
+def _annual(m: re.Match[str]) -> Normalized:
+    return Normalized("recurrence", "R/P1Y", order=25)
+
+
+@_rule(r"定期(?:开展|组织|进行|对)?")
+def _periodic(m: re.Match[str]) -> Normalized:
+    return Normalized("recurrence", "R/unspecified", order=40)
+
+
+@_rule(r"(?:下一|下个)年度")
+def _next_year(m: re.Match[str]) -> Normalized:
+    return Normalized("relative", "next year", order=30)
+
+
+@_rule(r"连续(" + _CN_OR_DIGIT + r")年")
+def _consecutive(m: re.Match[str]) -> Normalized | None:
+    n = to_int(m.group(1))
+    return Normalized("period", f"P{n}Y", order=95) if n else None
+
+
+def time_phrases(text: str) -> list[tuple[int, int, Normalized]]:
+    """Every time phrase in ``text`` as ``(start, end, meaning)``, non-overlapping.
+
+    Patterns are tried in priority order; a later pattern never takes
+    characters an earlier one already matched.
+    """
+    taken: list[tuple[int, int, Normalized]] = []
+    for pattern, fn in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e, _ in taken):
+                continue
+            meaning = fn(m)  # type: ignore[operator]
+            if meaning is not None:
+                taken.append((m.start(), m.end(), meaning))
+    return sorted(taken, key=lambda t: t[0])
+
+
+def normalize_phrase(phrase: str) -> Normalized | None:
+    """The meaning of one phrase, or None (``"五年为一个建设周期"`` → P5Y)."""
+    found = time_phrases(phrase)
+    return found[0][2] if found else None
