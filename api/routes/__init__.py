@@ -1,0 +1,32 @@
+"""Thin routers: each route checks its input and calls one library function.
+
+``ERRORS`` documents the structured error body of every failure status, so
+the OpenAPI schema (and schemathesis) know what a 4xx/5xx looks like.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..models import ErrorBody
+
+MAX_QUERY_CHARS = 500
+"""Longest accepted query or question (the searcher enforces the same limit)."""
+MAX_K = 50
+"""Largest accepted ``k`` for /search."""
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": text}
+    for status, text in {
+        400: "Bad input (PolicyKGError)",
+        404: "Unknown document, clause, entity or platform type",
+        422: "Invalid parameters (too long, k out of range, empty)",
+        500: "A bug: logged on the server",
+        503: "Not ingested yet, or a backend (Neo4j, the model) is unavailable",
+    }.items()
+}
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    401: {"model": ErrorBody, "description": "Missing or wrong API key"},
+    409: {"model": ErrorBody, "description": "A document with this id exists"},
+    413: {"model": ErrorBody, "description": "Upload too large"},
+}

@@ -1,0 +1,234 @@
+"""What the routes receive by injection: settings, the live store and searcher.
+
+:class:`LiveServices` owns the loaded graph store and searcher. They are
+built once at start (the app's lifespan) and rebuilt only after a write has
+swapped in a new store. A request takes one :class:`Snapshot` (a reference
+to a consistent store/searcher pair) at its start and uses it to the end, so
+a reload that happens meanwhile never shows it half of each; the swap itself
+is one assignment under a lock.
+
+The routes name what they need with the ``Annotated`` aliases at the bottom
+(``StoreDep``, ``SearcherDep``, ...), after the full-stack FastAPI template.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader
+
+from ingest.errors import BackendUnavailableError, PolicyKGError
+
+from .settings import Settings, key_matches
+
+log = logging.getLogger("policykg.api")
+
+
+class UnauthorizedError(PolicyKGError):
+    """A write without a valid API key (HTTP 401)."""
+
+    code = "E401"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One consistent generation of the services (never mutated after build)."""
+
+    store: Any = None
+    searcher: Any = None
+    store_dir: Path | None = None
+    loaded_at: float = field(default_factory=time.time)
+    store_error: PolicyKGError | None = None
+    searcher_error: PolicyKGError | None = None
+
+    def require_store(self) -> Any:
+        if self.store is None:
+            raise self.store_error or BackendUnavailableError("the graph store is not loaded")
+        return self.store
+
+    def require_searcher(self) -> Any:
+        if self.searcher is None:
+            raise self.searcher_error or BackendUnavailableError("the search index is not loaded")
+        return self.searcher
+
+
+class LiveServices:
+    """The loaded store and searcher of one data directory, reloadable atomically."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._swap_lock = threading.Lock()
+        self.write_lock = threading.Lock()
+        """Held for a whole write (copy, ingest, reload): one writer at a time."""
+        self._encoder: Any = None
+        self._snapshot = Snapshot(store_error=BackendUnavailableError("the service is still starting"))
+
+    @property
+    def encoder(self) -> Any:
+        """The embedding model loaded by the first searcher (kept across reloads)."""
+        return self._encoder
+
+    def snapshot(self) -> Snapshot:
+        return self._snapshot
+
+    def reload(self, corpus_dir: Path | None = None) -> Snapshot:
+        """Open the current store and searcher, then swap them in as one snapshot."""
+        snap = self._build(corpus_dir)
+        with self._swap_lock:
+            self._snapshot = snap
+        return snap
+
+    def _build(self, corpus_dir: Path | None) -> Snapshot:
+        from ingest.pipeline import current_store
+
+        s = self.settings
+        try:
+            store_dir = current_store(s.data)
+        except PolicyKGError as err:
+            return Snapshot(store_error=err, searcher_error=err)
+        store, store_error = _attempt("graph store", lambda: _open_store(s))
+        searcher, searcher_error = _attempt("searcher", lambda: self._open_searcher(store_dir, store, corpus_dir))
+        return Snapshot(store, searcher, store_dir, time.time(), store_error, searcher_error)
+
+    def _open_searcher(self, store_dir: Path, store: Any, corpus_dir: Path | None) -> Any:
+        from ingest.aliases import aliases_for_corpus
+        from search.index import SEARCH_DIR
+        from search.service import Searcher
+
+        searcher = Searcher(self.settings.data, store, encoder=self._encoder,
+                            table=aliases_for_corpus(corpus_dir), index_dir=store_dir / SEARCH_DIR)
+        self._encoder = searcher.encoder
+        return searcher
+
+
+    # -- writes ------------------------------------------------------------------
+    async def write_document(self, doc: Any, *, replace: bool) -> dict[str, Any]:
+        """Add or replace ``doc`` (a NewDocument) off the event loop; see api/corpus_edit.py."""
+        from starlette.concurrency import run_in_threadpool
+
+        from .corpus_edit import put_document
+
+        def change(corpus: Path) -> int:
+            return len(put_document(corpus, doc, replace=replace).clauses)
+
+        return await run_in_threadpool(self._write, doc.doc_id, "replaced" if replace else "added", change)
+
+    async def remove_document(self, doc_id: str) -> dict[str, Any]:
+        from starlette.concurrency import run_in_threadpool
+
+        from .corpus_edit import delete_document
+
+        def change(corpus: Path) -> int:
+            delete_document(corpus, doc_id)
+            return 0
+
+        return await run_in_threadpool(self._write, doc_id, "removed", change)
+
+    def _write(self, doc_id: str, action: str, change: Any) -> dict[str, Any]:
+        """One write: copy + change the corpus, ingest it, publish, reload; serialised."""
+        from .corpus_edit import write_through
+
+        t0 = time.perf_counter()
+        with self.write_lock:
+            corpus, clauses, build = write_through(self.settings.data, self.settings.corpus, change, self._ingest)
+            old = self._snapshot
+            snap = self.reload(corpus)
+        _close_later(old, snap)
+        return {"doc_id": doc_id, "action": action, "store": str(snap.store_dir or build.out_dir),
+                "seconds": round(time.perf_counter() - t0, 2), "documents": int(build.summary.get("documents", 0)),
+                "clauses": clauses}
+
+    def _ingest(self, corpus: Path) -> Any:
+        from ingest.pipeline import run_ingest
+
+        from .commands_corpus import register_steps
+
+        register_steps()
+        options = {"neo4j": self.settings.neo4j_connection(), "encoder": self._encoder}
+        return run_ingest(corpus, self.settings.data, backend=self.settings.backend, options=options)
+
+
+CLOSE_GRACE_SECONDS = 30.0
+"""How long a replaced store stays open for requests that still hold it."""
+
+
+def _close_later(old: Snapshot, new: Snapshot) -> None:
+    """Close the replaced store's connections once in-flight requests are done with it."""
+    close = getattr(old.store, "close", None)
+    if close is None or old.store is new.store:
+        return
+    timer = threading.Timer(CLOSE_GRACE_SECONDS, close)
+    timer.daemon = True
+    timer.start()
+
+
+def _open_store(settings: Settings) -> Any:
+    from .services import open_graph_store
+
+    conn = settings.neo4j_connection()
+    return open_graph_store(settings.data, settings.backend, conn["uri"], conn["user"], conn["password"])
+
+
+def _attempt(what: str, build: Any) -> tuple[Any, PolicyKGError | None]:
+    """Build one service; a failure becomes the error its endpoints report (503)."""
+    try:
+        return build(), None
+    except PolicyKGError as err:
+        log.warning("%s unavailable: %s", what, err)
+        return None, err
+    except Exception as err:  # a missing module or a broken file: report, keep serving the rest
+        log.exception("%s failed to load", what)
+        return None, BackendUnavailableError(f"the {what} could not be loaded: {type(err).__name__}: {err}",
+                                             hint="see the server log; re-run `policykg ingest`")
+
+
+# -- dependencies -------------------------------------------------------------
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_services(request: Request) -> LiveServices:
+    return request.app.state.services
+
+
+def get_snapshot(services: Annotated[LiveServices, Depends(get_services)]) -> Snapshot:
+    """The services of this request, fixed for its whole duration."""
+    return services.snapshot()
+
+
+def get_store(snapshot: Annotated[Snapshot, Depends(get_snapshot)]) -> Any:
+    return snapshot.require_store()
+
+
+def get_searcher(snapshot: Annotated[Snapshot, Depends(get_snapshot)]) -> Any:
+    return snapshot.require_searcher()
+
+
+_api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
+                               description="Write key: $POLICYKG_API_KEY or the file DATA/api_key.")
+
+
+def require_write_key(settings: Annotated[Settings, Depends(get_settings)],
+                      given: Annotated[str | None, Security(_api_key_header)] = None) -> None:
+    """Refuse a write unless it carries the configured key (none configured: writes are off)."""
+    expected = settings.write_key()
+    if expected is None:
+        raise UnauthorizedError("writes are disabled on this server: no API key is configured",
+                                hint="set POLICYKG_API_KEY or write a key into DATA/api_key, then restart")
+    if not key_matches(given, expected):
+        raise UnauthorizedError("a valid API key is required for this endpoint" if given is None
+                                else "the API key is not valid",
+                                hint="send it in the X-API-Key header")
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+ServicesDep = Annotated[LiveServices, Depends(get_services)]
+SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
+StoreDep = Annotated[Any, Depends(get_store)]
+SearcherDep = Annotated[Any, Depends(get_searcher)]
+WriteKey = Depends(require_write_key)

@@ -1,0 +1,187 @@
+"""Typed response (and request) models of the HTTP API: the JSON shapes of SPEC §4.
+
+The library returns plain dicts in these shapes; the models document them in
+the OpenAPI schema and check them on the way out. Each model allows extra
+keys, because SPEC §4 is a floor ("extend them; do not break them"): a field
+the library adds reaches clients without an API change.
+"""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+# -- errors ------------------------------------------------------------------
+class ErrorInfo(BaseModel):
+    code: str = Field(description="Stable error code (E0xx from ingest/errors.py, or the HTTP status).")
+    message: str
+    hint: str = ""
+    suggestions: list[str] = Field(default_factory=list, description="Nearest known names, for 'not found'.")
+    detail: list[dict[str, Any]] = Field(default_factory=list, description="Per-field problems of a 422.")
+
+
+class ErrorBody(BaseModel):
+    """Every error response: ``{"error": {...}}``."""
+
+    error: ErrorInfo
+
+
+# -- clauses and hits ----------------------------------------------------------
+class Cited(_Open):
+    """A clause cited with its exact offsets into the source file."""
+
+    clause_id: str
+    doc_id: str
+    text: str
+    start: int
+    end: int
+
+
+class Clause(Cited):
+    path: list[str]
+    kind: str | None = None
+
+
+class ClauseList(BaseModel):
+    clauses: list[Clause]
+
+
+class SearchHit(Clause):
+    doc_title: str = ""
+    score: float
+
+
+class SearchResults(BaseModel):
+    query: str
+    results: list[SearchHit]
+
+
+class Rule(Clause):
+    """A rule that applies: a cited clause plus its kind and structured fields."""
+
+    doc_title: str = ""
+    kind: str | None = Field(None, description="obligation | deadline | funding | sanction | condition | fact")
+    score: float | None = None
+
+
+class Answer(_Open):
+    question: str
+    abstained: bool
+    answer: str
+    rules: list[Rule]
+
+
+# -- graph reads -----------------------------------------------------------------
+class Obligation(Cited):
+    actor: Any = None
+    modality: Any = None
+    action: Any = None
+    object: Any = None
+    recipient: Any = None
+    deadline: Any = None
+    sanction: Any = None
+
+
+class Obligations(_Open):
+    platform_type: str
+    role: str | None = None
+    obligations: list[Obligation]
+
+
+class Deadline(Cited):
+    phrase: str
+    kind: str | None = None
+    normalized: str | None = None
+    subject: Any = None
+
+
+class Deadlines(_Open):
+    deadlines: list[Deadline]
+
+
+class ConflictSide(_Open):
+    doc_id: str
+    clause_id: str
+    text: str
+
+
+class Conflict(_Open):
+    about: Any
+    sides: list[ConflictSide]
+
+
+class Overlap(_Open):
+    by: str
+    matrix: dict[str, list[str]]
+    conflicts: list[Conflict] = Field(default_factory=list)
+
+
+class Entity(_Open):
+    """A resolved node and what applies to it (the graph's `entity` shape)."""
+
+
+class DocumentInfo(_Open):
+    doc_id: str
+    title: str
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentInfo]
+
+
+# -- service -----------------------------------------------------------------------
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    store: str | None = Field(None, description="The live store directory.")
+    backend: str
+    graph: bool = Field(description="The graph store is loaded.")
+    search: bool = Field(description="The search index and the model are loaded.")
+    problems: list[ErrorInfo] = Field(default_factory=list)
+    loaded_at: float
+
+
+# -- writes ------------------------------------------------------------------------
+DOC_ID_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z_-]{0,31}$"
+
+
+class DocumentMetadata(BaseModel):
+    """What the manifest says about an uploaded document (see corpus/sources.yaml)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    issuers: list[str] = Field(default_factory=list, max_length=20)
+    kind: str = Field("", max_length=50)
+    year: int | None = Field(None, ge=1949, le=2100)
+    status: Literal["final", "draft"] = "final"
+    scope: list[str] = Field(default_factory=list, max_length=50)
+    url: str = Field("", max_length=500)
+
+
+class DocumentFields(BaseModel):
+    """The fields of an upload besides its text (multipart form fields)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=DOC_ID_PATTERN, description="Document id (clause ids start with it).")
+    title: str = Field(min_length=1, max_length=200)
+    metadata: DocumentMetadata = Field(default_factory=DocumentMetadata)
+
+
+class DocumentUpload(DocumentFields):
+    """A document to add (POST /documents) or replace (PUT /documents/{id}) as JSON."""
+
+    text: str = Field(min_length=1, description="The full text.")
+
+
+class WriteResult(BaseModel):
+    doc_id: str
+    action: Literal["added", "replaced", "removed"]
+    store: str = Field(description="The new live store directory.")
+    seconds: float
+    documents: int
+    clauses: int = Field(description="Clauses of the written document (0 when removed).")

@@ -1,0 +1,62 @@
+"""The corpus as ingested (documents, clauses) and the key-protected writes."""
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+
+from ..deps import ServicesDep, SettingsDep, StoreDep, WriteKey
+from ..models import DOC_ID_PATTERN, Clause, ClauseList, DocumentInfo, DocumentList, WriteResult
+from ..uploads import UPLOAD_SCHEMA, read_upload
+from . import ERRORS, WRITE_ERRORS
+
+router = APIRouter(tags=["documents"], responses=ERRORS)
+
+DocId = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+@router.get("/documents", response_model=DocumentList)
+def documents(store: StoreDep) -> dict:
+    """The ingested documents with their metadata (issuers, kind, year, status; inferred values marked)."""
+    return store.documents()
+
+
+@router.get("/documents/{doc_id}", response_model=DocumentInfo)
+def document(store: StoreDep, doc_id: DocId) -> dict:
+    """One document's metadata."""
+    return store.document(doc_id)
+
+
+@router.get("/clauses", response_model=ClauseList)
+def clauses(store: StoreDep, doc: Annotated[str | None, Query(max_length=64)] = None) -> dict:
+    """Clauses with their section paths and offsets (``source[start:end] == text``)."""
+    return store.clauses(doc or None)
+
+
+@router.get("/clauses/{clause_id}", response_model=Clause)
+def clause(store: StoreDep, clause_id: Annotated[str, Path(min_length=1, max_length=100)]) -> dict:
+    """One clause."""
+    return store.clause(clause_id)
+
+
+@router.post("/documents", response_model=WriteResult, dependencies=[WriteKey], responses=WRITE_ERRORS,
+             openapi_extra=UPLOAD_SCHEMA)
+async def add_document(request: Request, services: ServicesDep, settings: SettingsDep) -> dict[str, Any]:
+    """Add a document (JSON, or multipart with a UTF-8 ``file``); re-ingests and swaps the store atomically."""
+    upload = await read_upload(request, settings.max_upload_bytes)
+    return await services.write_document(upload, replace=False)
+
+
+@router.put("/documents/{doc_id}", response_model=WriteResult, dependencies=[WriteKey], responses=WRITE_ERRORS,
+            openapi_extra=UPLOAD_SCHEMA)
+async def replace_document(request: Request, services: ServicesDep, settings: SettingsDep,
+                           doc_id: Annotated[str, Path(pattern=DOC_ID_PATTERN)]) -> dict[str, Any]:
+    """Replace a document's text and metadata (the body's id must match the path)."""
+    upload = await read_upload(request, settings.max_upload_bytes, doc_id=doc_id)
+    return await services.write_document(upload, replace=True)
+
+
+@router.delete("/documents/{doc_id}", response_model=WriteResult, dependencies=[WriteKey], responses=WRITE_ERRORS)
+async def delete_document(services: ServicesDep, doc_id: DocId) -> dict[str, Any]:
+    """Remove a document; re-ingests and swaps the store atomically."""
+    return await services.remove_document(doc_id)

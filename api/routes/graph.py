@@ -1,0 +1,65 @@
+"""Graph reads: obligations checklist, deadlines, overlap matrix, entities.
+
+The checklist and the deadlines also come as downloads (``format=csv`` or
+``format=ics``), rendered by api/exports.py from the same store answer the
+JSON shows, so the page, the CLI and a spreadsheet never disagree.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+
+from .. import exports
+from ..deps import StoreDep
+from ..models import Deadlines, Entity, Obligations, Overlap
+from . import ERRORS
+
+router = APIRouter(tags=["graph"], responses=ERRORS)
+
+Name = Annotated[str, Query(min_length=1, max_length=100)]
+Format = Annotated[Literal["json", "csv", "ics"], Query(description="json, or a download: csv, ics (recurring deadlines)")]
+DOWNLOADS = {200: {"content": {"text/csv": {}, "text/calendar": {}},
+                   "description": "JSON, or the CSV / iCalendar download"}}
+
+
+def _download(data: dict, items: list[dict], fmt: str, name: str, columns: tuple[str, ...]) -> Response | dict:
+    if fmt == "csv":
+        return Response(exports.to_csv(items, columns), media_type="text/csv; charset=utf-8",
+                        headers=exports.attachment(f"{name}.csv"))
+    if fmt == "ics":
+        return Response(exports.to_ics(items, calendar_name=name), media_type="text/calendar; charset=utf-8",
+                        headers=exports.attachment(f"{name}.ics"))
+    return data
+
+
+@router.get("/obligations", response_model=Obligations, responses=DOWNLOADS)
+def obligations(store: StoreDep, platform_type: Name, role: Annotated[str | None, Query(max_length=100)] = None,
+                format: Format = "json"):
+    """The obligation checklist of a platform type (optionally one role), ordered by when each falls due."""
+    data = store.obligations(platform_type, role or None)
+    name = "-".join(p for p in ("obligations", data.get("platform_type") or platform_type, data.get("role")) if p)
+    return _download(data, data["obligations"], format, name, exports.OBLIGATION_COLUMNS)
+
+
+@router.get("/deadlines", response_model=Deadlines, responses=DOWNLOADS)
+def deadlines(store: StoreDep, platform_type: Annotated[str | None, Query(max_length=100)] = None,
+              format: Format = "json"):
+    """Every deadline, period and recurrence, normalized (ISO 8601 where it fits)."""
+    data = store.deadlines(platform_type or None)
+    name = "-".join(p for p in ("deadlines", platform_type) if p)
+    return _download(data, data["deadlines"], format, name, exports.DEADLINE_COLUMNS)
+
+
+@router.get("/overlap", response_model=Overlap)
+def overlap(store: StoreDep,
+            by: Literal["platform_type", "field", "agency", "mechanism", "program"] = "platform_type") -> dict:
+    """Which documents deploy each item, and the conflicts or divergences between them."""
+    return store.overlap(by)
+
+
+@router.get("/entities/{name}", response_model=Entity)
+def entity(store: StoreDep, name: Annotated[str, Path(min_length=1, max_length=200)]) -> dict:
+    """A name or alias (Chinese or English, a center's name included) resolved to its node and neighbourhood."""
+    return store.entity(name)

@@ -1,0 +1,25 @@
+"""GET /health: what is loaded, and what is not and why."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from ..deps import SettingsDep, SnapshotDep
+from ..models import ErrorBody, Health
+
+router = APIRouter(tags=["service"])
+
+
+@router.get("/health", response_model=Health,
+            responses={503: {"model": Health, "description": "Nothing is loaded (not ingested, or no backend)"}})
+def health(snapshot: SnapshotDep, settings: SettingsDep):
+    """200 when the graph and the search are loaded ("ok") or one of them is ("degraded"); else 503."""
+    problems = [ErrorBody.model_validate({"error": e.to_dict()}).error
+                for e in {id(e): e for e in (snapshot.store_error, snapshot.searcher_error) if e}.values()]
+    body = Health(status="ok" if not problems else "degraded",
+                  store=str(snapshot.store_dir) if snapshot.store_dir else None, backend=settings.backend,
+                  graph=snapshot.store is not None, search=snapshot.searcher is not None,
+                  problems=problems, loaded_at=snapshot.loaded_at)
+    if snapshot.store is None and snapshot.searcher is None:
+        return JSONResponse(body.model_dump(mode="json"), status_code=503)
+    return body
