@@ -87,6 +87,23 @@ _ANSWER_TYPES: dict[str, tuple[str, str]] = {
     ),
 }
 
+# Colloquial words of questions -> the formal words policy documents use for
+# the same thing. General vocabulary of how people ask about rules (钱 for
+# 经费, 学校 for 高校, 交 for 报送 …), applied to the lexical query only.
+_COLLOQUIAL = {
+    "钱": ("经费", "资金"), "拨款": ("经费", "资金"), "花钱": ("经费",), "给钱": ("经费", "支持"),
+    "学校": ("高校",), "大学": ("高校",), "院校": ("高校",), "本科": ("高校",),
+    "交": ("报送", "提交"), "上交": ("报送", "提交"), "报给": ("报送", "提交"), "递交": ("报送", "提交"),
+    "执行": ("施行", "实施"), "生效": ("施行",), "开始实施": ("施行",),
+    "门槛": ("条件", "标准"), "要求": ("条件", "标准"), "资格": ("条件",),
+    "年报": ("年度报告",), "总结": ("年度报告", "自评"),
+    "拍板": ("审定", "审议"), "批准": ("审定", "审批"), "审批": ("审定", "审核"),
+    "罚": ("处罚",), "后果": ("减少", "停止", "撤销"), "没完成": ("未完成", "没有完成"),
+    "流程": ("程序",), "步骤": ("程序",), "手续": ("程序",),
+    "多久": ("周期",), "多长时间": ("周期",), "期限": ("周期",),
+    "谁": ("负责",), "找谁": ("负责",), "开会": ("会议",), "年轻": ("青年",),
+}
+
 ENTITY_KINDS_FOR_SCOPE = ("PlatformType", "Platform")
 """Kinds whose mention sets the *scope* of a rule (whose rule it is). Programs
 are left out: a clause under a heading naming 双一流 is not a 双一流 rule."""
@@ -114,11 +131,15 @@ class QueryAnalysis:
 
     def expansion(self, table: AliasTable) -> list[str]:
         """Chinese words to add to the lexical query: canonical names of the linked
-        entities (so 高精尖中心 and an English name both meet 高精尖创新中心) and,
-        for English questions, the Chinese action verbs."""
+        entities (so 高精尖中心 and an English name both meet 高精尖创新中心),
+        for English questions the Chinese action verbs, and the formal words
+        for colloquial ones."""
         words = [m.name for m in self.mentions]
         if self.english:
             words += list(self.actions)
+        for colloquial, formal in _COLLOQUIAL.items():
+            if colloquial in self.text:
+                words += formal
         return list(dict.fromkeys(words))
 
 

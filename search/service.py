@@ -57,15 +57,17 @@ class RankConfig:
 
     lexical: bool = True
     dense: bool = True
-    fusion: str = "rrf"  # "rrf" or "blend"
+    fusion: str = "blend"  # "rrf" or "blend"
     expand: bool = True  # add linked entities' canonical names to the BM25 query
     boosts: bool = True  # entity / action / intent / answer-type boosts, scope penalty
     depth: int = 100
-    w_entity: float = 0.25
-    w_action: float = 0.10
-    w_intent: float = 0.10
-    w_type: float = 0.10
+    rrf_k: float = 60.0
+    w_entity: float = 0.10
+    w_action: float = 0.20
+    w_intent: float = 0.30
+    w_type: float = 0.40
     w_scope: float = 0.30
+    w_background: float = 0.20
 
 
 HYBRID = RankConfig()
@@ -81,6 +83,21 @@ _KIND_CUES = {
     "sanction": r"摘牌|撤销|减少|停止|不合格|退出|问责|惩处",
     "condition": r"条件|标准|具有|具备|符合|以下|资格|支持.{0,12}牵头|面向",
 }
+
+
+# Background text states purposes, not rules: the preamble ("为深入贯彻……，
+# 制定本方案"), guiding ideas, the drafting history of an explanatory note.
+# Standard parts of Chinese policy documents, down-weighted for rule questions.
+_BACKGROUND_HEADINGS = ("序言", "指导思想", "起草过程", "背景", "总体思路", "编制过程")
+_PURPOSE = re.compile(r"^.{0,20}为(深入|全面|进一步|加快|更好地?)?(贯彻|落实|实施|推进|加强)")
+
+
+def is_background(row: Row) -> bool:
+    """Preamble, guiding ideas or drafting history: context for rules, not rules."""
+    heads = [p for p in row.path if p]
+    if heads and any(h in heads[0] for h in _BACKGROUND_HEADINGS):
+        return True
+    return bool(_PURPOSE.search(row.text))
 
 
 class SearchIndex:
@@ -152,6 +169,7 @@ class Searcher:
         self.tokenizer = Tokenizer(domain_words())
         self.store = store
         self._kinds = [self._row_kinds(r) for r in self.index.rows]
+        self._background = np.array([is_background(r) for r in self.index.rows], dtype=bool)
         self._encode = lru_cache(maxsize=256)(self._encode_uncached)
 
     # -- pieces ----------------------------------------------------------
@@ -201,7 +219,7 @@ class Searcher:
         elif config.fusion == "blend":
             fused = blend(lists, weights=[1.0] * len(lists), depth=config.depth)
         else:
-            fused = rrf(lists, depth=config.depth, valid=valid)
+            fused = rrf(lists, k=config.rrf_k, depth=config.depth, valid=valid)
         if not fused:
             return []
         if config.boosts:
@@ -221,8 +239,11 @@ class Searcher:
         if a.actions:
             hit = sum(1 for act in a.actions if re.search(action_regex(act), row.text))
             b += c.w_action * hit / len(a.actions)
-        if a.intent != "fact" and a.intent in self.fact_kinds(i):
-            b += c.w_intent
+        if a.intent != "fact":
+            if a.intent in self.fact_kinds(i):
+                b += c.w_intent
+            if self._background[i]:
+                b -= c.w_background
         if a.answer_type and satisfies_answer_type(a.answer_type, row.text):
             b += c.w_type
         return b
