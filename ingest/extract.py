@@ -278,10 +278,13 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, Entity |
     text = unit.text
     cuts: list[tuple[int, Entity | None, str]] = [(0, None, "")]
     mentions = ctx.aliases.find_mentions(text)
-    for m in re.finditer(r"(?:^|(?<=，))由", text):
+    for m in re.finditer(r"由", text):
         ms = [x for x in mentions if x.start == m.end() and x.kind in ACTOR_KINDS]
-        if ms and re.match(r"(?:组织|负责|开展|牵头|统筹)", text[ms[0].end:]):
-            cuts.append((m.start(), ctx.aliases.get(ms[0].entity_id), "assigned"))
+        names = [x for x in mentions if x.kind in ACTOR_KINDS and ms and x.start >= ms[0].start and x.end <= ms[0].end + 12]
+        end = names[-1].end if names else (ms[0].end if ms else 0)
+        if ms and re.match(r"(?:组织|负责|开展|牵头|统筹)", text[end:]):
+            seg_start = text.rfind("，", 0, m.start()) + 1
+            cuts.append((seg_start, ctx.aliases.get(ms[0].entity_id), "assigned"))
     for m in _SET_UP_BODY.finditer(text):
         body = _actors_in(m.group(1), ctx)
         if body:
@@ -299,6 +302,9 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, Entity |
             continue
         rest = head[(ms[0].end - i) if ms else 2 : 40]
         rest = re.sub(r"^[和、及与]各?[\u4e00-\u9fff]{1,6}?(?=可|应|要|须|负责)", "", rest)
+        if i == 0 and actor.kind == "Organization" and re.match(r"(?:组织|按照[^，]{0,16}?，|负责)", rest):
+            cuts[0] = (0, actor, "organization")
+            continue
         if re.match(r"^[\u4e00-\u9fff]{1,4}的", rest):
             continue  # "高校提交的建设方案…": the actor only qualifies a noun
         if not (_MUST.search(rest[:10]) or _SHOULD.search(rest[:6]) or _MAY.search(rest[:8]) or _MUST_NOT.search(rest[:8])
@@ -359,7 +365,7 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
             after = _after_actor(seg.text, actors[0][0], first_how, ctx)
             if first_how in ("heading", "inline heading") and seg.start > clause.start + 3 and not _DUTY_VERBS.search(seg.text):
                 continue  # a statement inside a duty item ("领导小组办公室设在市教委"), not a duty
-            default = "must" if first_how in ("heading", "inline heading", "set-up body", "role system", "assigned") else None
+            default = "must" if first_how in ("heading", "inline heading", "set-up body", "role system", "assigned", "organization") else None
             modality = modality_of(after, default)
             dm = _DIRECTIVE.match(seg.text) or (_DIRECTIVE.search(seg.text[:4]) if actors[0][1] == "directive" else None)
             if actors[0][1] == "directive" and dm:
@@ -375,8 +381,10 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
 
 def _after_actor(text: str, actor: Entity, how: str, ctx: Context) -> str:
     """The part of a segment that follows its actor's name (where the verb is)."""
-    if how in ("sentence", "assigned"):
-        text = re.sub(r"^由", "", text)
+    if how == "assigned":
+        m = re.search(r"由", text)
+        text = text[m.end():] if m else text
+    if how in ("sentence", "assigned", "organization"):
         ms = [m for m in ctx.aliases.find_mentions(text) if m.entity_id == actor.id]
         if ms and ms[0].start <= 2:
             rest = text[ms[0].end:]
@@ -429,7 +437,7 @@ def _obligation_facts(clause: Clause, ctx: Context, seg: Unit, actors: list[tupl
             "deadline": deadline[2].normalized if deadline else "",
             "deadline_phrase": text[deadline[0]:deadline[1]] if deadline else "",
             "due_before": (deadline[2].before or "") if deadline else "",
-            "due_order": deadline[2].order if deadline else (10.0 if re.match(r"(?:负责)?(?:成立|设立|制定)", after.lstrip("，")) else 50.0),
+            "due_order": deadline[2].order if deadline else (10.0 if re.match(r"(?:负责)?(?:成立|设立|制定|编制)", _LEAD.sub("", after.lstrip("，"))) else 50.0),
         }
         links = [("BINDS", actor.id)] + [("REPORTS_TO", r["to_id"]) for r in route if r["to_id"]]
         out.append(Fact("obligation", clause.doc_id, clause.clause_id, seg.start, seg.end, text, f"obligation/{how.replace(' ', '-')}", conf, attrs, links))
@@ -475,7 +483,9 @@ def _deadline_subject(clause: Clause, ctx: Context, unit: Unit, s: int, e: int, 
     if clause.kind == "title":
         return f"{ctx.doc_kind or ctx.doc_title} 实施期"
     if "施行" in text[s:e] or "执行" in text[s:e]:
-        return f"{ctx.doc_kind or '本文件'} 施行"
+        named = re.search(r"《([^》]+)》", ctx.doc_title)
+        target = re.sub(r"[（(][^）)]*[）)]$", "", named.group(1)) if named else (ctx.doc_kind or "本文件")
+        return f"{target} 施行"
     tail = re.split(r"[，。；、]", text[e:], maxsplit=1)[0]
     head = re.split(r"[，。；]", text[:s])[-1]
     activity = re.sub(r"^(?:年度|每年|定期|下一年度|中期|期末)", "", text[s:e]) or tail[:12]
@@ -492,7 +502,7 @@ def _deadline_subject(clause: Clause, ctx: Context, unit: Unit, s: int, e: int, 
 _RANGE = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)(万|亿)?元?\s*(?:至|到|—|-|~)\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)(万|亿)元")
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(万|亿)元")
 _SHARE = re.compile(r"([^，。；]{0,14}?)(?:内)?(?:原则上)?(\d+(?:\.\d+)?)\s*[%％]用于([^，。；]+)")
-_SOURCE = re.compile(r"设立([^，。；]{0,20}?(?:专项资金|资金|基金))|给予([^，。；]{0,6}?)(?:经费|资金)支持|(?:经费|资金)(?:投入|支持)机制|(?:稳定|持续)(?:经费)?支持")
+_SOURCE = re.compile(r"设立([^，。；]{0,20}?(?:专项资金|资金|基金))|给予([^，。；]{0,6}?)(?:经费|资金)支持|投入机制|(?:稳定|持续)(?:经费)?支持|财政(?:科技|科研)?投入|经费使用“?包干制|确定支持经费")
 
 
 def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
@@ -520,10 +530,14 @@ def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
             s = m.start(2) - (2 if text[max(0, m.start(2) - 3):m.start(2)].endswith("原则上") else 0)
             facts.append(_funding(clause, unit, m.start() if m.group(1) else s, m.end(), ctx, share=share, share_of=m.group(1).rstrip("内") or "", purpose=m.group(3), rule="share",
                                   soft=("原则上" in m.group(0))))
-        if not any(f.start >= unit.start and f.end <= unit.end for f in facts):
-            sm = _SOURCE.search(text)
-            if sm and re.search(r"经费|资金|基金|投入|财政", text):
-                facts.append(_funding(clause, unit, 0, len(text), ctx, rule="source", confidence=0.7))
+        sm = _SOURCE.search(text)
+        if sm and re.search(r"经费|资金|基金|投入|财政", text) and not re.match(r"^（[一二三四五六七八九十]+）[^，]{0,10}$", text.rstrip("。")):
+            # the comma-segment that names the source, not the whole sentence
+            a = max(text.rfind("，", 0, sm.start()) + 1, 0)
+            b = text.find("，", sm.end())
+            b = len(text) if b < 0 else b
+            if not any(t0 < b and a < t1 for t0, t1 in taken):
+                facts.append(_funding(clause, unit, a, b, ctx, rule="source", confidence=0.7))
     return facts
 
 
@@ -551,7 +565,7 @@ _EFFECTS = [
     ("reduce_funding", re.compile(r"(?:适度|相应)?减少|核减|扣减|调减")),
     ("recover_funding", re.compile(r"追回|收回(?:经费|资金)")),
     ("accountability", re.compile(r"问责|通报批评|约谈|惩处")),
-    ("adjust", re.compile(r"动态调整|退出机制|优胜劣汰")),
+    ("adjust", re.compile(r"动态调整|退出机制|优胜劣汰|确定支持经费")),
 ]
 _TRIGGER_IF = re.compile(r"^(?:对于|对|凡|如|若)?([^。]{2,60}?)的，(?:将|予以|应)?")
 _CASES = re.compile(r"(撤销[^，。；]{0,6}?资格(?:并摘牌)?|摘牌)情形，包括([^。]+?)(?:等[^，。；]{0,6}情况|。|$)")
@@ -584,7 +598,7 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
             facts.append(_sanction(clause, unit, 0, len(text), ctx, trigger=tm.group(1), triggers=[t for t in re.split(r"，或是?|，或者|或是", tm.group(1)) if t],
                                    effect=text[tm.end():].rstrip("。") if first >= tm.end() else text[first:], effects=sorted({n for n, _ in strong}), confidence=0.9))
             continue
-        basis = re.search(r"(?:根据|依据|按照)((?:考核|评估|评价)结果)", text)
+        basis = re.search(r"(?:根据|依据|按照|强化)?((?:考核|评估|评价)结果)", text)
         if basis and effects:
             name, m = effects[0]
             facts.append(_sanction(clause, unit, basis.start(), max(m.end(), basis.end()), ctx, trigger=basis.group(1), triggers=[basis.group(1)],
@@ -604,7 +618,7 @@ def _sanction(clause: Clause, unit: Unit, a: int, b: int, ctx: Context, *, confi
 _COND_HEADING = re.compile(r"(立项标准|组建条件|申报条件|认定条件|遴选条件|基本条件|申请条件|支持条件|条件)")
 _COND_INLINE = re.compile(r"(?:[一二三四五六七八九十]+是)?(组建条件|申报条件|支持对象|立项条件|认定条件)，(?:明确|支持|包括)?")
 _AGE = re.compile(r"(\d+|[一二三四五六七八九十]+)岁以下")
-_PREREQ = re.compile(r"经(?:[^，。；]{0,20}?)(?:审查|审核|论证|审议|核准|批准|认定)(?:合格|通过)?(?:后)?|通过[^，。；]{0,12}?论证(?:后)?|(?:经批准认定的)")
+_PREREQ = re.compile(r"经批准认定的|经(?:[^，。；]{0,40}?)(?:审查|审核|论证|审议|核准|批准|认定)(?:合格|通过)?(?:后)?|通过[^，。；]{0,12}论证(?:后)?")
 
 
 def extract_conditions(clause: Clause, ctx: Context) -> list[Fact]:

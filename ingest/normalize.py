@@ -139,6 +139,11 @@ def _annual(m: re.Match[str]) -> Normalized:
     return Normalized("recurrence", "R/P1Y", order=25)
 
 
+@_rule(r"当年(?=产生|结余|内)")
+def _within_year(m: re.Match[str]) -> Normalized:
+    return Normalized("recurrence", "R/P1Y", order=25)
+
+
 @_rule(r"定期(?:开展|组织|进行|对)?")
 def _periodic(m: re.Match[str]) -> Normalized:
     return Normalized("recurrence", "R/unspecified", order=40)
