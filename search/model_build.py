@@ -412,10 +412,12 @@ def reference_vectors(encoder: Encoder, items: Sequence[dict]) -> np.ndarray:
     return out
 
 
-def verify_model(model_dir: Path, references: Sequence[dict] | None = None) -> Verification:
-    """Load a built folder and check it against references and the sanity pair."""
+def verify_model(model_dir: Path, references: Sequence[dict] | None = None, *,
+                 encoder: Encoder | None = None) -> Verification:
+    """Check a built folder (or an ``encoder`` already loaded from it) against
+    the references and the sanity pair."""
     refs = load_references() if references is None else list(references)
-    encoder = Encoder(model_dir)
+    encoder = encoder or Encoder(model_dir)
     if refs:
         got = reference_vectors(encoder, refs)
         want = np.asarray([it["vector"] for it in refs], np.float32)

@@ -1,0 +1,45 @@
+"""Fixtures for the embedding-model tests: the model that set-up built.
+
+The tests use the folder ``scripts/install.sh`` built into the repository's
+data directory (``$POLICYKG_DATA`` or ``.policykg``) instead of rebuilding it
+each time; only ``test_model_build.py::test_rebuild_end_to_end`` builds anew.
+A missing model is a failure with the fix, never a skip.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BUILT_MODEL = Path(os.environ.get("POLICYKG_DATA", REPO / ".policykg")) / "model"
+
+
+@pytest.fixture(scope="session")
+def model_dir() -> Path:
+    """The built model folder, or a failure telling how to build it."""
+    from search.dense import METADATA_FILE
+
+    if not (BUILT_MODEL / METADATA_FILE).is_file():
+        pytest.fail(f"embedding model not built at {BUILT_MODEL}: run scripts/install.sh first")
+    return BUILT_MODEL
+
+
+@pytest.fixture(scope="session")
+def encoder(model_dir: Path):
+    """One loaded Encoder shared by the whole session (loading takes seconds)."""
+    from search.dense import Encoder
+
+    return Encoder(model_dir)
+
+
+@pytest.fixture(scope="session")
+def clause_texts() -> list[str]:
+    """Clause-like lines from the real corpus (headings and body text)."""
+    texts: list[str] = []
+    for path in sorted((REPO / "corpus").glob("*.txt")):
+        lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()]
+        texts.extend([ln for ln in lines if len(ln) >= 8][:8])
+    assert texts, "corpus/*.txt yielded no clause-like lines"
+    return texts
