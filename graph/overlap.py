@@ -1,0 +1,581 @@
+"""Cross-document overlap and divergence analysis, as pure functions.
+
+An analyst asks two questions of a set of policy documents:
+
+1. *Which documents deploy which items?*  The overlap **matrix**: for every
+   platform type, program, field, agency, mechanism, place or role (the
+   kinds of the one alias table, so 高精尖中心 and 北京高校高精尖创新中心
+   count as one item, and a program row is never a platform type row) the
+   exact set of documents naming it, with the clauses behind every cell.
+2. *Where do they rule differently?*  **Conflicts** (divergences): the same
+   subject - an evaluation cycle, an age limit, who receives a report, who
+   approves an adjustment or an establishment, how funding is given, what
+   happens on failure - with different normalized values in different
+   clauses, each side cited.  The same rule stated in several documents is
+   listed once under **shared**, with every source.
+
+Statements are derived from the extracted facts of ``ingest/extract.py``
+(deadlines, conditions, obligations with their reporting routes, funding,
+sanctions) - the same facts the graph holds - plus one small detector for
+who approves an establishment (立项/授牌), which no extractor records.  A
+topic's value is always a normalized form (``R/P3Y``, ``≤35岁``,
+``市科委（批准）``), so comparison is by meaning, never by wording, and no
+topic names a particular document or item.
+
+The store's ``overlap(by)`` (graph/nx_store.py, graph/neo4j_store.py) calls
+:func:`compute_overlap`; the CLI ``policykg overlap`` and ``GET /overlap``
+print its result.  Shape (SPEC §4, extended)::
+
+    {"by", "documents": [{"doc_id", "title"}],
+     "matrix": {"<item>": ["<doc_id>", …]},
+     "cells": {"<item>": {"<doc_id>": ["<clause_id>", …]}},
+     "ids": {"<item>": "<Kind>:<name>"},
+     "conflicts": [{"about", "topic", "scope", "values": {doc_id: [value…]},
+                    "sides": [{"doc_id", "clause_id", "text", "start", "end",
+                               "values", "phrases", "applies_to"}]}],
+     "shared": [{"about", "topic", "value", "sides": [...]}]}
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from ingest.aliases import AliasTable, load_aliases
+from ingest.document import Clause, Document
+from ingest.errors import PolicyKGError
+
+from . import policy_tools
+
+ENTITY_BY: dict[str, tuple[str, ...]] = {
+    "platform_type": ("PlatformType",),
+    "field": ("Field",),
+    "agency": ("Organization",),
+    "mechanism": ("Mechanism",),
+    "program": ("Program",),
+    "place": ("Place",),
+    "role": ("Role",),
+}
+"""``by`` values that group by alias-table kinds (mirrors graph/schema.py OVERLAP_BY)."""
+ENTITY_BY["all"] = tuple(k for kinds in ENTITY_BY.values() for k in kinds)
+BY_CHOICES: tuple[str, ...] = (*ENTITY_BY, "policy_tool")
+DEFAULT_BY = "all"
+
+
+class OverlapError(PolicyKGError):
+    """An overlap request the analysis cannot answer (unknown ``by``)."""
+
+    code = "E020"
+
+
+def check_by(by: str | None) -> str:
+    """``by`` validated (None → the default), or a clear :class:`OverlapError`."""
+    by = (by or DEFAULT_BY).strip().lower().replace("-", "_")
+    if by not in BY_CHOICES:
+        raise OverlapError(f"unknown overlap dimension {by!r}", hint=f"use one of {', '.join(BY_CHOICES)}")
+    return by
+
+
+# ------------------------------------------------------------------ matrix
+@dataclass(frozen=True)
+class Occurrence:
+    """One item named (or coded) in one clause, at source offsets ``[start, end)``."""
+
+    item: str
+    item_id: str
+    doc_id: str
+    clause_id: str
+    start: int
+    end: int
+
+
+def entity_occurrences(documents: Iterable[Document], kinds: Sequence[str], table: AliasTable) -> list[Occurrence]:
+    """Every mention of an entity of ``kinds`` in every clause (longest match first).
+
+    Longest-match scanning is what keeps a program from being read as a
+    platform type: 北京高等学校高精尖创新中心建设计划 is one Program mention,
+    never also the PlatformType 北京高等学校高精尖创新中心 inside it.
+    """
+    out: list[Occurrence] = []
+    for doc in documents:
+        for clause in doc.clauses:
+            for m in table.find_mentions(clause.text, kinds):
+                out.append(Occurrence(m.name, m.entity_id, doc.doc_id, clause.clause_id, clause.start + m.start, clause.start + m.end))
+    return out
+
+
+def tool_occurrences(documents: Iterable[Document], table: AliasTable | None = None) -> list[Occurrence]:
+    """政策工具 codes as occurrences: one row per category and per sub-tool."""
+    out: list[Occurrence] = []
+    for doc in documents:
+        for coding in policy_tools.code_document(doc, table):
+            for code in coding.codes:
+                for item in (code.category_label, code.label):
+                    out.append(Occurrence(item, f"PolicyTool:{item}", coding.doc_id, coding.clause_id, code.start, code.end))
+    return out
+
+
+def matrix_from(occurrences: Iterable[Occurrence], doc_order: Sequence[str]) -> dict[str, Any]:
+    """``matrix`` (item → sorted doc ids), ``cells`` (item → doc → clause ids), ``ids``.
+
+    Items are ordered by how many documents share them, then by name, so the
+    widest overlaps head the heatmap.
+    """
+    rank = {d: i for i, d in enumerate(doc_order)}
+    cells: dict[str, dict[str, list[str]]] = {}
+    ids: dict[str, str] = {}
+    for occ in occurrences:
+        clauses = cells.setdefault(occ.item, {}).setdefault(occ.doc_id, [])
+        if occ.clause_id not in clauses:
+            clauses.append(occ.clause_id)
+        ids.setdefault(occ.item, occ.item_id)
+    order = sorted(cells, key=lambda item: (-len(cells[item]), item))
+    matrix = {item: sorted(cells[item], key=lambda d: rank.get(d, len(rank))) for item in order}
+    cells = {item: {d: cells[item][d] for d in matrix[item]} for item in order}
+    return {"matrix": matrix, "cells": cells, "ids": {item: ids[item] for item in order}}
+
+
+# -------------------------------------------------------------- statements
+@dataclass(frozen=True)
+class Topic:
+    """A subject documents may rule on, in Chinese (what analysts read) and English."""
+
+    key: str
+    about: str
+    english: str
+    exclusive: bool = False
+    """True when two values inside one document already diverge (an age limit)."""
+
+
+TOPICS: dict[str, Topic] = {
+    t.key: t
+    for t in (
+        Topic("evaluation_cycle", "考核评估周期", "multi-year evaluation / construction cycle"),
+        Topic("annual_reporting", "年度自评估与年度报告", "annual self-evaluation and annual report"),
+        Topic("age_limit", "年龄限制", "age limit of applicants", exclusive=True),
+        Topic("approval", "立项与授牌的审批主体", "who approves an establishment (立项/授牌)"),
+        Topic("funding_mode", "经费支持方式", "how funding is given"),
+        Topic("funding_amount", "资助额度与比例", "funding amounts and shares"),
+        Topic("sanction", "未履职或考核不合格的后果", "consequence of failing an evaluation or a duty"),
+    )
+}
+ROUTE_CATEGORIES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("adjustment", "调整事项", re.compile(r"调整")),
+    ("selection", "立项认定", re.compile(r"立项|名单|认定|授牌|组建")),
+    ("evaluation_result", "评估结果", re.compile(r"(?:评估|评价|考核|评议)结果")),
+    ("report", "报告", re.compile(r"报告|年报")),
+    ("plan", "规划与方案", re.compile(r"规划|方案")),
+    ("rules", "办法细则与文件", re.compile(r"办法|细则|文件|制度")),
+    ("budget", "经费预算", re.compile(r"预算|经费|资金")),
+)
+"""What a report or approval is about, first match wins: one topic per category."""
+for _key, _label, _ in ROUTE_CATEGORIES:
+    TOPICS[f"route:{_key}"] = Topic(f"route:{_key}", f"报送与审批对象：{_label}", f"who receives / approves: {_key.replace('_', ' ')}")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One document's ruling on a topic: a normalized value with its exact source."""
+
+    topic: str
+    value: str
+    doc_id: str
+    clause_id: str
+    phrase: str
+    start: int
+    end: int
+    applies_to: tuple[str, ...] = ()
+
+
+@dataclass
+class Corpus:
+    """Documents indexed for the statement rules (clauses by id, scope entities)."""
+
+    documents: list[Document]
+    table: AliasTable
+    clauses: dict[str, Clause] = field(default_factory=dict)
+    docs: dict[str, Document] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.docs = {d.doc_id: d for d in self.documents}
+        self.clauses = {c.clause_id: c for d in self.documents for c in d.clauses}
+
+    def applies_to(self, fact: Mapping[str, Any]) -> tuple[str, ...]:
+        """Platform types / programs a fact is about: its links, its clause, else its document's own.
+
+        The document fallback is used only for a document dedicated to one
+        platform type (its manifest scope names exactly one), the reading
+        ingest/extract.py gives to an actor-less duty in such a document.
+        """
+        names: list[str] = []
+        for rel, eid in fact.get("links") or ():
+            if rel in ("ABOUT", "APPLIES_TO", "FUNDS") and eid.split(":", 1)[0] in ("PlatformType", "Program"):
+                names.append(eid.split(":", 1)[1])
+        names.extend(fact.get("applies_to") or ())
+        clause = self.clauses.get(fact.get("clause_id", ""))
+        if not names and clause is not None:
+            names = [m.name for m in self.table.find_mentions(clause.text, ("PlatformType", "Program"))]
+        if not names:
+            names = self.own_platform(fact.get("doc_id", ""))
+        return tuple(dict.fromkeys(n.split(":", 1)[-1] for n in names))
+
+    def own_platform(self, doc_id: str) -> list[str]:
+        doc = self.docs.get(doc_id)
+        if doc is None:
+            return []
+        pts = [e.name for e in (self.table.lookup(n) for n in doc.scope) if e is not None and e.kind == "PlatformType"]
+        return pts if len(pts) == 1 else []
+
+
+_EVAL_WORD = re.compile(r"评估|评价|评议|考核|检查|验收|周期")
+_ANNUAL_WORD = re.compile(r"评估|自评|自查|报告|年报|总结|报送|考核")
+_MULTI_YEAR = re.compile(r"^R/P([2-9]|\d\d+)Y$")
+
+
+def _deadline_statements(fact: Mapping[str, Any], corpus: Corpus) -> list[Statement]:
+    """Cadence: multi-year cycles and mid/end-of-cycle reviews; annual self-evaluation/reporting.
+
+    Only time phrases that time an evaluation or a report count (a yearly
+    budget is not a cadence), and only for a platform type or program, so a
+    university's own yearly self-check does not pose as a platform's.
+    """
+    norm, phrase = str(fact.get("normalized", "")), str(fact.get("phrase", fact.get("text", "")))
+    context = f"{phrase} {fact.get('subject', '')}"
+    applies = corpus.applies_to(fact)
+    if not applies:
+        return []
+    topic = None
+    if norm in ("mid-cycle", "end of cycle") or _MULTI_YEAR.match(norm):
+        topic = "evaluation_cycle" if _EVAL_WORD.search(context) or norm in ("mid-cycle", "end of cycle") else None
+    elif re.fullmatch(r"P\d+Y", norm) and "周期" in phrase:
+        topic, norm = "evaluation_cycle", f"{norm} cycle"
+    elif norm == "R/P1Y" and _ANNUAL_WORD.search(context):
+        topic = "annual_reporting"
+    if topic is None:
+        return []
+    return [_statement(topic, norm, fact, phrase, applies)]
+
+
+def _age_statements(fact: Mapping[str, Any], corpus: Corpus) -> list[Statement]:
+    age = fact.get("max_age")
+    if fact.get("condition_type") != "年龄" or age in (None, ""):
+        return []
+    return [_statement("age_limit", f"≤{age}岁", fact, str(fact.get("text", "")), corpus.applies_to(fact))]
+
+
+def _route_statements(fact: Mapping[str, Any], corpus: Corpus) -> list[Statement]:
+    """Who receives or approves what: one statement per reporting route of an obligation."""
+    routes = fact.get("route") or ()
+    if not routes:
+        return []
+    category = route_category(f"{fact.get('object', '')} {fact.get('text', '')}")
+    return [
+        _statement(f"route:{category}", f"{r.get('to', '')}（{r.get('for') or '报送'}）", fact, str(fact.get("text", "")), corpus.applies_to(fact))
+        for r in routes
+        if r.get("to")
+    ]
+
+
+def route_category(text: str) -> str:
+    """The category key of what a report/approval concerns (first rule that matches)."""
+    for key, _label, pattern in ROUTE_CATEGORIES:
+        if pattern.search(text):
+            return key
+    return "budget" if "经费" in text else "report"
+
+
+FUNDING_MODES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("稳定支持", re.compile(r"稳定[^，。；]{0,6}?(?:支持|投入)|持续稳定")),
+    ("竞争性支持", re.compile(r"竞争性")),
+    ("财政专项资金", re.compile(r"专项资金|财政(?:科技|科研)?(?:投入|资金)")),
+    ("引导资金", re.compile(r"引导(?:资金|基金)")),
+    ("社会多元投入", re.compile(r"社会投入|社会力量|多元化[^，。；]{0,4}投入|社会参与")),
+    ("分类按需支持", re.compile(r"分类支持|按需支持|动态支持")),
+    ("包干制", re.compile(r"包干")),
+    ("按考核结果拨付", re.compile(r"根据考核结果确定|阶段化考核资助|以绩效评价为导向")),
+)
+"""How funding is given, recognized in the sentence of a funding fact."""
+
+
+def _funding_statements(fact: Mapping[str, Any], corpus: Corpus) -> list[Statement]:
+    """Amounts and shares (normalized CNY), and the funding modes of the fact's sentence."""
+    applies = corpus.applies_to(fact)
+    text = str(fact.get("text", ""))
+    out: list[Statement] = []
+    rule = fact.get("rule")
+    if rule == "amount" and fact.get("amount_min") is not None:
+        lo, hi = fact.get("amount_min"), fact.get("amount_max")
+        amount = f"{_yuan(lo)}" if lo == hi or hi is None else f"{_yuan(lo)}–{_yuan(hi)}"
+        unit = str(fact.get("unit") or "").strip()
+        out.append(_statement("funding_amount", f"{amount} CNY{' ' + unit if unit else ''}", fact, text, applies))
+    elif rule == "share" and fact.get("share") is not None:
+        out.append(_statement("funding_amount", f"{round(float(fact['share']) * 100)}% → {fact.get('purpose', '')}", fact, text, applies))
+    sentence = _sentence_around(corpus.clauses.get(fact.get("clause_id", "")), int(fact.get("start", 0)), int(fact.get("end", 0)))
+    for mode, pattern in FUNDING_MODES:
+        m = pattern.search(sentence[0])
+        if m:
+            s = sentence[1] + m.start()
+            out.append(Statement("funding_mode", mode, str(fact["doc_id"]), str(fact["clause_id"]), m.group(0), s, s + len(m.group(0)), applies))
+    return out
+
+
+SANCTION_EFFECTS = {
+    "revoke": "撤销资格并摘牌",
+    "stop_funding": "停止经费支持",
+    "reduce_funding": "减少经费",
+    "recover_funding": "追回经费",
+    "accountability": "问责",
+    "adjust": "动态调整",
+}
+
+
+def _sanction_statements(fact: Mapping[str, Any], corpus: Corpus) -> list[Statement]:
+    applies = corpus.applies_to(fact)
+    return [_statement("sanction", SANCTION_EFFECTS.get(e, e), fact, str(fact.get("text", "")), applies) for e in fact.get("effects") or ()]
+
+
+_APPROVE = re.compile(r"(授牌|立项|认定|审定|审批|批准)")
+_APPROVER_AFTER = re.compile(r"^(?:职责)?[，,]?(?:负责|组织开展|组织|具体包括)[^。；]{0,40}?(授牌|立项|认定|审定)")
+
+
+def approval_statements(doc: Document, table: AliasTable) -> list[Statement]:
+    """Who approves an establishment (立项 / 授牌 / 认定): 报X审定, 提交X审议, X负责…授牌.
+
+    Only sentences about setting a platform or project up count (they name
+    立项/授牌/认定/名单); the approver is an organization named right after a
+    submitting verb with an approval verb following, or an organization that
+    "负责/组织" the approval; a section heading such as "（一）市教委主要职责"
+    supplies the organization of a sentence that starts with 负责.
+    """
+    from ingest.extract import context_for, heading_actor, recipients
+
+    ctx = context_for(doc, table)
+    out: list[Statement] = []
+    for clause in doc.clauses:
+        if clause.kind in ("title", "heading", "attachment"):
+            continue
+        for text, base in _sentences(clause):
+            if not re.search(r"立项|授牌|认定|名单", text):
+                continue
+            found: list[tuple[str, str, int, int]] = []
+            mentions = table.find_mentions(text, ("Organization", "Role"))
+            for r in recipients(text, ctx):
+                if r.get("to_id") and r.get("for") in ("审定", "审议", "批准", "核准", "审批", "认定"):
+                    m = next((m for m in mentions if m.entity_id == r["to_id"] and m.start >= int(r.get("step") or 0)), None)
+                    if m is not None:
+                        found.append((r["to"], r["for"], m.start, m.end))
+            for m in mentions:
+                if m.kind != "Organization":
+                    continue
+                after = _APPROVER_AFTER.match(text[m.end:])
+                if after:
+                    found.append((m.name, after.group(1), m.start, m.end + after.end()))
+            if not found and re.match(r"^(?:\d+[.．、])?负责", text):
+                actor = heading_actor(clause, ctx)
+                verb = _APPROVE.search(text)
+                if actor is not None and actor.kind == "Organization" and verb:
+                    found.append((actor.name, verb.group(1), verb.start(), verb.end()))
+            applies = tuple(m.name for m in table.find_mentions(clause.text, ("PlatformType", "Program"))) or tuple(_own(doc, table))
+            for name, verb, s, e in found:
+                out.append(Statement("approval", f"{name}（{verb}）", doc.doc_id, clause.clause_id, text[s:e], base + s, base + e, applies))
+    return out
+
+
+def _own(doc: Document, table: AliasTable) -> list[str]:
+    pts = [e.name for e in (table.lookup(n) for n in doc.scope) if e is not None and e.kind == "PlatformType"]
+    return pts if len(pts) == 1 else []
+
+
+FACT_RULES: dict[str, Callable[[Mapping[str, Any], Corpus], list[Statement]]] = {
+    "deadline": _deadline_statements,
+    "condition": _age_statements,
+    "obligation": _route_statements,
+    "funding": _funding_statements,
+    "sanction": _sanction_statements,
+}
+"""Fact kind → the rule turning such a fact into topic statements."""
+
+
+def statements(documents: Sequence[Document], facts: Iterable[Mapping[str, Any]], table: AliasTable) -> list[Statement]:
+    """Every statement of the corpus: from the extracted facts, plus approvals."""
+    corpus = Corpus(list(documents), table)
+    out: list[Statement] = []
+    for fact in facts:
+        rule = FACT_RULES.get(str(fact.get("kind", "")))
+        if rule is not None and fact.get("clause_id") in corpus.clauses:
+            out.extend(rule(fact, corpus))
+    for doc in documents:
+        out.extend(approval_statements(doc, table))
+    return list(dict.fromkeys(out))
+
+
+def _statement(topic: str, value: str, fact: Mapping[str, Any], phrase: str, applies: tuple[str, ...]) -> Statement:
+    start = int(fact.get("phrase_start", fact.get("start", 0)))
+    end = int(fact.get("phrase_end", fact.get("end", start)))
+    return Statement(topic, value, str(fact["doc_id"]), str(fact["clause_id"]), phrase, start, end, applies)
+
+
+def _yuan(v: Any) -> str:
+    v = int(v)
+    if v >= 100_000_000 and v % 10_000_000 == 0:
+        return f"{v / 100_000_000:g}亿"
+    if v >= 10_000 and v % 10_000 == 0:
+        return f"{v // 10_000}万"
+    return str(v)
+
+
+_SENT = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
+
+
+def _sentences(clause: Clause) -> list[tuple[str, int]]:
+    """The sentences of a clause with their source offsets."""
+    return [(m.group(0), clause.start + m.start()) for m in _SENT.finditer(clause.text) if m.group(0).strip()]
+
+
+def _sentence_around(clause: Clause | None, start: int, end: int) -> tuple[str, int]:
+    """The sentence of ``clause`` containing ``[start, end)`` (the clause if none does)."""
+    if clause is None:
+        return "", start
+    for text, base in _sentences(clause):
+        if base <= start < base + len(text):
+            return text, base
+    return clause.text, clause.start
+
+
+# ------------------------------------------------------------- divergence
+def compare(stmts: Iterable[Statement], clauses: Mapping[str, Clause]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(conflicts, shared) from topic statements.
+
+    A topic diverges when two documents hold different value sets on it (or,
+    for an exclusive topic such as an age limit, when one document holds two
+    values).  A value held by two or more documents is one ``shared`` entry
+    with every source: the same rule stated twice is shown once.
+    """
+    by_topic: dict[str, list[Statement]] = {}
+    for s in stmts:
+        by_topic.setdefault(s.topic, []).append(s)
+    conflicts: list[dict[str, Any]] = []
+    shared: list[dict[str, Any]] = []
+    for key in sorted(by_topic, key=lambda k: list(TOPICS).index(k) if k in TOPICS else len(TOPICS)):
+        group = by_topic[key]
+        topic = TOPICS[key]
+        values: dict[str, list[str]] = {}
+        for s in group:
+            vals = values.setdefault(s.doc_id, [])
+            if s.value not in vals:
+                vals.append(s.value)
+        values = {d: values[d] for d in sorted(values)}
+        distinct = {frozenset(v) for v in values.values()}
+        across = len(values) >= 2 and len(distinct) >= 2
+        within = topic.exclusive and any(len(v) >= 2 for v in values.values())
+        if across or within:
+            conflicts.append({
+                "about": topic.about,
+                "about_en": topic.english,
+                "topic": key,
+                "scope": "across_documents" if across else "within_document",
+                "values": values,
+                "sides": _sides(group, clauses),
+            })
+        holders: dict[str, set[str]] = {}
+        for s in group:
+            holders.setdefault(s.value, set()).add(s.doc_id)
+        for value in sorted(v for v, docs in holders.items() if len(docs) >= 2):
+            shared.append({
+                "about": topic.about,
+                "topic": key,
+                "value": value,
+                "documents": sorted(holders[value]),
+                "sides": _sides([s for s in group if s.value == value], clauses),
+            })
+    conflicts.sort(key=lambda c: c["scope"] != "across_documents")
+    return conflicts, shared
+
+
+def _sides(group: Sequence[Statement], clauses: Mapping[str, Clause]) -> list[dict[str, Any]]:
+    """One cited side per clause: its text and offsets, the values and exact phrases it states."""
+    sides: dict[str, dict[str, Any]] = {}
+    for s in sorted(group, key=lambda s: (s.doc_id, s.start)):
+        clause = clauses[s.clause_id]
+        side = sides.setdefault(s.clause_id, {
+            "doc_id": s.doc_id,
+            "clause_id": s.clause_id,
+            "path": list(clause.path),
+            "text": clause.text,
+            "start": clause.start,
+            "end": clause.end,
+            "values": [],
+            "phrases": [],
+            "applies_to": [],
+        })
+        if s.value not in side["values"]:
+            side["values"].append(s.value)
+        phrase = {"text": s.phrase, "start": s.start, "end": s.end}
+        if phrase not in side["phrases"]:
+            side["phrases"].append(phrase)
+        for a in s.applies_to:
+            if a not in side["applies_to"]:
+                side["applies_to"].append(a)
+    for side in sides.values():
+        side["value"] = "；".join(side["values"])
+    return list(sides.values())
+
+
+# ------------------------------------------------------------------ driver
+def compute_overlap(
+    documents: Sequence[Document],
+    by: str | None = None,
+    *,
+    facts: Iterable[Mapping[str, Any]] | None = None,
+    table: AliasTable | None = None,
+) -> dict[str, Any]:
+    """The overlap matrix of ``by`` and the divergences of ``documents`` (SPEC §4 shape).
+
+    ``facts`` are fact dicts as ``Fact.to_dict()`` or the store's fact rows
+    give them (kind, doc_id, clause_id, offsets and the kind's fields); when
+    None they are extracted here with ingest/extract.py, the same extractor
+    the graph is built with.  ``table`` defaults to corpus/aliases.yaml.
+    """
+    by = check_by(by)
+    table = table or load_aliases()
+    documents = list(documents)
+    order = [d.doc_id for d in documents]
+    if by == "policy_tool":
+        occs = tool_occurrences(documents, table)
+    else:
+        occs = entity_occurrences(documents, ENTITY_BY[by], table)
+    result: dict[str, Any] = {"by": by, "documents": [{"doc_id": d.doc_id, "title": d.title} for d in documents]}
+    result.update(matrix_from(occs, order))
+    if facts is None:
+        from ingest.extract import iter_facts
+
+        facts = [f.to_dict() for f in iter_facts(documents, table)]
+    clauses = {c.clause_id: c for d in documents for c in d.clauses}
+    conflicts, shared = compare(statements(documents, facts, table), clauses)
+    result["conflicts"] = conflicts
+    result["shared"] = shared
+    return result
+
+
+def documents_from_store(store_dir: Path) -> list[Document]:
+    """The documents of a store directory, with their clauses (documents.json + clauses.jsonl)."""
+    from ingest.store_files import read_clauses, read_documents
+
+    by_doc: dict[str, list[Clause]] = {}
+    for c in read_clauses(store_dir):
+        by_doc.setdefault(c.doc_id, []).append(c)
+    docs: list[Document] = []
+    for d in read_documents(store_dir):
+        docs.append(Document(
+            doc_id=d["doc_id"], title=d.get("title", ""), file=d.get("file", ""), text=d.get("text", ""),
+            issuers=list(d.get("issuers") or []), kind=d.get("kind", ""), year=d.get("year"), status=d.get("status", "final"),
+            scope=list(d.get("scope") or []), inferred=list(d.get("inferred") or []), url=d.get("url", ""),
+            clauses=by_doc.get(d["doc_id"], []),
+        ))
+    return docs
+
+
+def overlap_for_store(store_dir: Path, by: str | None = None, *, facts: Iterable[Mapping[str, Any]] | None = None) -> dict[str, Any]:
+    """:func:`compute_overlap` over the documents of an ingested store directory."""
+    return compute_overlap(documents_from_store(Path(store_dir)), by, facts=facts)

@@ -1,0 +1,22 @@
+"""Helpers shared by the overlap tests: golden files and the source texts."""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
+
+def load_golden(name: str) -> dict[str, Any]:
+    """One golden YAML file of this folder."""
+    return yaml.safe_load((GOLDEN / name).read_text("utf-8"))
+
+
+@functools.lru_cache(maxsize=1)
+def sources() -> dict[str, str]:
+    """doc id → source text, read byte for byte from corpus/."""
+    return {p.name[:3]: p.read_bytes().decode("utf-8") for p in sorted(CORPUS.glob("[0-9][0-9][0-9]_*.txt"))}
