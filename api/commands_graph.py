@@ -8,7 +8,7 @@ the ``policykg eval`` click group; other areas add their own subcommands with
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import click
 
@@ -16,10 +16,6 @@ from .cli_options import backend_options, data_dir_option, emit, json_option
 from .services import open_graph_store
 
 MODALITY_ZH = {"must": "必须", "should": "应当", "may": "可以", "must-not": "不得"}
-
-
-def _open(data_dir: Path, backend: str, neo4j_uri: str | None, neo4j_user: str | None, neo4j_password: str | None):
-    return open_graph_store(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
 
 
 def _cut(text: str, width: int) -> str:
@@ -76,6 +72,16 @@ def _entity_text(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _query(conn: tuple[Path, str, str | None, str | None, str | None], ask: Callable[[Any], dict[str, Any]],
+           as_json: bool, human: Callable[[dict[str, Any]], str]) -> None:
+    """Open the store, ask it one question, print the answer, close the store."""
+    store = open_graph_store(*conn)
+    try:
+        emit(ask(store), as_json, human)
+    finally:
+        store.close()
+
+
 @click.command("obligations")
 @click.option("--platform-type", "platform_type", required=True, help="Platform type (or a center's name), e.g. 高精尖创新中心.")
 @click.option("--role", default=None, help="Only this role's duties, e.g. 依托高校.")
@@ -84,11 +90,7 @@ def _entity_text(result: dict[str, Any]) -> str:
 @json_option
 def obligations_cmd(platform_type: str, role: str | None, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
     """The obligation checklist of a platform type (and role), ordered by when each falls due."""
-    store = _open(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
-    try:
-        emit(store.obligations(platform_type, role), as_json, _checklist)
-    finally:
-        store.close()
+    _query((data_dir, backend, neo4j_uri, neo4j_user, neo4j_password), lambda s: s.obligations(platform_type, role), as_json, _checklist)
 
 
 @click.command("deadlines")
@@ -98,11 +100,7 @@ def obligations_cmd(platform_type: str, role: str | None, data_dir: Path, backen
 @json_option
 def deadlines_cmd(platform_type: str | None, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
     """Every deadline, period and recurrence, normalized (ISO 8601 where it fits)."""
-    store = _open(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
-    try:
-        emit(store.deadlines(platform_type), as_json, _deadline_table)
-    finally:
-        store.close()
+    _query((data_dir, backend, neo4j_uri, neo4j_user, neo4j_password), lambda s: s.deadlines(platform_type), as_json, _deadline_table)
 
 
 @click.command("entity")
@@ -112,11 +110,7 @@ def deadlines_cmd(platform_type: str | None, data_dir: Path, backend: str, neo4j
 @json_option
 def entity_cmd(name: str, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
     """Resolve a name or alias (Chinese or English, a center's name too) and show what applies to it."""
-    store = _open(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
-    try:
-        emit(store.entity(name), as_json, _entity_text)
-    finally:
-        store.close()
+    _query((data_dir, backend, neo4j_uri, neo4j_user, neo4j_password), lambda s: s.entity(name), as_json, _entity_text)
 
 
 @click.group("eval")

@@ -266,6 +266,20 @@ class NxGraphStore:
         return out
 
     def overlap(self, by: str) -> dict[str, Any]:
+        """The overlap matrix and conflicts (graph/overlap.py), fed with this graph's facts.
+
+        Without graph/overlap.py (an older checkout) the matrix comes from the
+        graph's MENTIONS/GOVERNS edges and no conflicts are computed.
+        """
+        try:
+            from .overlap import overlap_for_store
+        except ImportError:
+            return self._mention_matrix(by)
+        facts = [fact_row({"id": n, **d}) for n, d in self.g.nodes(data=True) if d.get("label") in S.FACT_LABELS.values()]
+        return overlap_for_store(self.store_dir, by, facts=facts)
+
+    def _mention_matrix(self, by: str) -> dict[str, Any]:
+        """Documents × items from the MENTIONS / GOVERNS / ISSUED_BY edges."""
         if by not in S.OVERLAP_BY:
             raise QueryError(f"unknown overlap dimension {by!r}", hint=f"use one of {', '.join(S.OVERLAP_BY)}")
         labels = S.OVERLAP_BY[by]

@@ -102,7 +102,16 @@ class Provenance(BaseModel):
     record: dict[str, Any] | None = None
 
 
-class ObligationRow(BaseModel):
+class _Cited(BaseModel):
+    """Fields every fact row shares: its id, what it applies to, who extracted it."""
+
+    id: str = ""
+    applies_to: list[str] = Field(default_factory=list)
+    extractor: str = ""
+    confidence: float = 1.0
+
+
+class ObligationRow(_Cited):
     """One line of the checklist (`obligations --json`, SPEC §4)."""
 
     actor: str
@@ -117,18 +126,14 @@ class ObligationRow(BaseModel):
     text: str
     start: int
     end: int
-    id: str = ""
     path: list[str] = Field(default_factory=list)
     condition: str = ""
     deadline_phrase: str = ""
     due_before: str = ""
     route: list[dict[str, str]] = Field(default_factory=list)
-    applies_to: list[str] = Field(default_factory=list)
-    extractor: str = ""
-    confidence: float = 1.0
 
 
-class DeadlineRow(BaseModel):
+class DeadlineRow(_Cited):
     """One normalized time rule (`deadlines --json`, SPEC §4).
 
     ``text``/``start``/``end`` are the clause's; ``phrase_start``/``phrase_end``
@@ -144,10 +149,6 @@ class DeadlineRow(BaseModel):
     text: str
     start: int
     end: int
-    id: str = ""
     before: str = ""
     phrase_start: int = 0
     phrase_end: int = 0
-    applies_to: list[str] = Field(default_factory=list)
-    extractor: str = ""
-    confidence: float = 1.0

@@ -209,9 +209,10 @@ _VERB = re.compile(
 )
 
 
+_VERB_ANYWHERE = re.compile(_VERB.pattern.lstrip("^").replace("|向|按照|根据|对|为)", ")"))
 _LEAD = re.compile(r"^(?:\d+[.．、]|[一二三四五六七八九十]+是|明确)+")
 _LEAD_IN_VERBS = ("根据", "按照", "对", "为", "向", "把")
-_ROUTED = re.compile(r"(?:按程序|书面|同时)?(?:向[^，。；]{2,20}?(提交|报送|报告|申报|备案)|(报送|上报|提交|报(?!告)))")
+_ROUTED = re.compile(r"(?:按程序|书面|同时)?(?:向[^，。；]{2,20}?(提交|报送|报告|申报|备案)|(报送|上报|提交|(?<![申汇])报(?!告)))")
 
 
 def action_object(text: str) -> tuple[str, str]:
@@ -233,8 +234,14 @@ def action_object(text: str) -> tuple[str, str]:
             if re.match(r"^(?:审核|备案|批准|审定|核准)?$", obj):
                 obj = re.split(r"[，。；]", rest, maxsplit=1)[0]
         return verb, obj.strip("“”\" ")[:60]
-    verb = m.group(0) if m else rest[:2]
-    obj = rest[len(verb):]
+    if m is None:
+        later = _VERB_ANYWHERE.search(rest[:10])
+        if later:
+            verb, obj = later.group(0), rest[later.end():]
+        else:
+            verb, obj = "", rest
+    else:
+        verb, obj = m.group(0), rest[m.end():]
     obj = re.split(r"[，。；]", obj, maxsplit=1)[0].strip("“”\" ")
     return verb, obj[:60]
 
@@ -273,37 +280,63 @@ def recipients(text: str, ctx: Context) -> list[dict[str, str]]:
 _CONDITION = re.compile(r"^(?:对于|对|凡|如|若|如果)?([^，。]{2,40}?)的，")
 
 
-def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, Entity | None, str]]:
-    """Cut a sentence where a new actor starts a comma-segment: (segment, actor, how)."""
+def _names_from(mentions: list[Mention], pos: int, text: str, kinds: tuple[str, ...] = ACTOR_KINDS) -> tuple[list[Mention], int]:
+    """Actor mentions starting at ``pos`` joined by 、/和/及/与 ("市科委、中关村管委会"); and where they end."""
+    names: list[Mention] = []
+    for m in mentions:
+        if m.kind not in kinds:
+            continue
+        if (not names and m.start == pos) or (names and m.start == names[-1].end + 1 and text[names[-1].end] in "、和及与"):
+            names.append(m)
+    return names, (names[-1].end if names else pos)
+
+
+def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Entity], str]]:
+    """Cut a sentence where a new actor starts a comma-segment: (segment, actors, how).
+
+    Cut points: "由X负责/组织" (the segment it sits in), "成立X，其主要负责…"
+    (the body set up), a comma-segment opening with an actor followed by a
+    modal, a duty or a reporting verb, and a comma-segment opening with a
+    government directive naming its target (推动高校…, 支持北京实验室…).
+    """
     text = unit.text
-    cuts: list[tuple[int, Entity | None, str]] = [(0, None, "")]
+    cuts: list[tuple[int, list[Entity], str]] = [(0, [], "")]
     mentions = ctx.aliases.find_mentions(text)
+
+    def ents(ms: list[Mention]) -> list[Entity]:
+        return [e for e in dict.fromkeys(ctx.aliases.get(m.entity_id) for m in ms) if e is not None]
+
     for m in re.finditer(r"由", text):
-        ms = [x for x in mentions if x.start == m.end() and x.kind in ACTOR_KINDS]
-        names = [x for x in mentions if x.kind in ACTOR_KINDS and ms and x.start >= ms[0].start and x.end <= ms[0].end + 12]
-        end = names[-1].end if names else (ms[0].end if ms else 0)
-        if ms and re.match(r"(?:组织|负责|开展|牵头|统筹)", text[end:]):
-            seg_start = text.rfind("，", 0, m.start()) + 1
-            cuts.append((seg_start, ctx.aliases.get(ms[0].entity_id), "assigned"))
+        names, end = _names_from(mentions, m.end(), text)
+        if names and re.match(r"(?:组织|负责|开展|牵头|统筹)", text[end:]):
+            cuts.append((text.rfind("，", 0, m.start()) + 1, ents(names), "assigned"))
     for m in _SET_UP_BODY.finditer(text):
         body = _actors_in(m.group(1), ctx)
         if body:
-            cuts.append((m.end() - len(m.group(0)) + m.group(0).index("，其") + 1, body[0], "set-up body"))
-    for i, ch in enumerate(text):
+            cuts.append((m.start() + m.group(0).index("，其") + 1, body[:1], "set-up body"))
+    for i in range(len(text)):
         if i and text[i - 1] not in "，,":
             continue
         head = text[i:]
-        lead = re.match(r"(?:各|本)?", head).end()
-        ms = [m for m in mentions if m.start == i + lead and m.kind in ACTOR_KINDS]
-        actor = ctx.aliases.get(ms[0].entity_id) if ms else None
-        if actor is None and _BARE_CENTER.match(head) and ctx.own_platform:
-            actor = ctx.own_platform
-        if actor is None or i == 0 and False:
+        dm = _DIRECTIVE.match(head)
+        if dm:
+            names, end = _names_from(mentions, i + dm.end(), text, ("Role", "PlatformType"))
+            if names and not re.match(r"^(?:的|[\u4e00-\u9fff]{0,2}(?:项目|计划|人才|团队|学科))", text[end:]) and not any(
+                m.start == end for m in mentions
+            ):
+                cuts.append((i, ents(names), "directive"))
             continue
-        rest = head[(ms[0].end - i) if ms else 2 : 40]
+        lead = re.match(r"(?:各|本)?", head).end()  # type: ignore[union-attr]
+        names, end = _names_from(mentions, i + lead, text)
+        actors = ents(names)
+        if not actors and _BARE_CENTER.match(head) and ctx.own_platform:
+            actors, end = [ctx.own_platform], i + _BARE_CENTER.match(head).end()  # type: ignore[union-attr]
+        if not actors:
+            continue
+        rest = text[end : i + 40]
         rest = re.sub(r"^[和、及与]各?[\u4e00-\u9fff]{1,6}?(?=可|应|要|须|负责)", "", rest)
-        if i == 0 and actor.kind == "Organization" and re.match(r"(?:组织|按照[^，]{0,16}?，|负责)", rest):
-            cuts[0] = (0, actor, "organization")
+        if i == 0 and actors[0].kind == "Organization" and re.match(r"(?:组织|按照[^，]{0,16}?，|负责)", rest):
+            cuts[0] = (0, actors, "organization")
             continue
         if re.match(r"^[\u4e00-\u9fff]{1,4}的", rest):
             continue  # "高校提交的建设方案…": the actor only qualifies a noun
@@ -311,15 +344,25 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, Entity |
                 or _ROUTE.search(rest[:14]) or re.match(r"[\u4e00-\u9fff]{0,10}?(?:按程序)?报", rest)):
             continue
         if i == 0:
-            cuts[0] = (0, actor, "sentence")
+            cuts[0] = (0, actors, "sentence")
         else:
-            cuts.append((i, actor, "sentence"))
+            cuts.append((i, actors, "sentence"))
     cuts.sort(key=lambda c: c[0])
-    out: list[tuple[Unit, Entity | None, str]] = []
-    for (a, actor, how), nxt in zip(cuts, cuts[1:] + [(len(text), None, "")]):
+    if len(cuts) > 1 and not cuts[0][1] and _CONDITION.match(text) and _CONDITION.match(text).end() == cuts[1][0]:  # type: ignore[union-attr]
+        # "对于…的，X应…": the condition belongs to the duty that follows it
+        cuts = [(0, cuts[1][1], cuts[1][2]), *cuts[2:]]
+    merged: list[tuple[int, list[Entity], str]] = []
+    for c in cuts:
+        if merged and merged[-1][0] == c[0]:
+            if c[1] and not merged[-1][1] or c[2] == "assigned":
+                merged[-1] = c
+            continue
+        merged.append(c)
+    out: list[tuple[Unit, list[Entity], str]] = []
+    for (a, actors, how), nxt in zip(merged, merged[1:] + [(len(text), [], "")]):
         seg = _sub(unit, a, nxt[0])
         if seg.text:
-            out.append((seg, actor, how))
+            out.append((seg, actors, how))
     return out
 
 
@@ -339,10 +382,12 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
         elif _SUBITEM.match(unit.text):
             inline_actors = []
         role_sys = _ROLE_SYSTEM.search(unit.text)
-        for seg, seg_actor, how in _split_actor_segments(body, ctx):
+        if _COND_INLINE.search(unit.text):
+            continue  # "一是支持对象，支持…牵头": who may apply is a condition, not a duty
+        for seg, seg_actors, how in _split_actor_segments(body, ctx):
             actors: list[tuple[Entity, str, float]] = []
-            if seg_actor is not None:
-                actors = [(seg_actor, how, 0.9)]
+            if seg_actors:
+                actors = [(a, how, 0.6 if how == "directive" else 0.9) for a in seg_actors]
             elif inline_actors:
                 actors = [(a, "inline heading", 0.85) for a in inline_actors]
             elif role_sys:
@@ -354,7 +399,7 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
                 dm = _DIRECTIVE.search(seg.text)
                 if dm:
                     tail = seg.text[dm.end():]
-                    ms = [m for m in ctx.aliases.find_mentions(tail[:12]) if m.kind in ("Role",) and m.start <= 2]
+                    ms = [m for m in ctx.aliases.find_mentions(tail[:16]) if m.kind in ("Role", "PlatformType") and m.start <= 2]
                     if ms:
                         actors = [(ctx.aliases.get(ms[0].entity_id), "directive", 0.6)]  # type: ignore[list-item]
                 if not actors and ctx.own_platform and re.search(r"报送|(?<![相适响对供效反])应(?![用急对])|须", seg.text):
@@ -381,6 +426,9 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
 
 def _after_actor(text: str, actor: Entity, how: str, ctx: Context) -> str:
     """The part of a segment that follows its actor's name (where the verb is)."""
+    cond = _CONDITION.match(text)
+    if cond and how != "set-up body":
+        text = text[cond.end():]
     if how == "assigned":
         m = re.search(r"由", text)
         text = text[m.end():] if m else text
@@ -395,8 +443,8 @@ def _after_actor(text: str, actor: Entity, how: str, ctx: Context) -> str:
         return re.sub(r"^其(?:主要)?负责(?:包括)?", "", text)
     if how == "directive":
         dm = _DIRECTIVE.search(text)
-        ms = [m for m in ctx.aliases.find_mentions(text[dm.end():]) if m.kind == "Role"] if dm else []
-        return text[dm.end() + ms[0].end:] if dm and ms else text
+        ms = [m for m in ctx.aliases.find_mentions(text[dm.end():]) if m.kind in ("Role", "PlatformType")] if dm else []
+        return text[dm.end() + ms[-1].end:] if dm and ms and ms[0].start <= 2 else text
     if how == "role system":
         m = _ROLE_SYSTEM.search(text)
         return text[m.end():] if m else text
@@ -411,6 +459,7 @@ def _obligation_facts(clause: Clause, ctx: Context, seg: Unit, actors: list[tupl
         after = after[after.find("的，") + 2:] if "的，" in after else after
     verb, obj = action_object(after)
     route = recipients(text, ctx)
+    obj, verb = _strip_recipients(obj, verb, route, ctx, condition)
     finals = [r for r in route if r["for"] in ("备案", "备案、备查", "审核", "批准", "审定", "备查", "审批", "")] or route
     # A reporting chain (报依托高校核准后，报…办公室) ends at its last step; several
     # names in one step (报市科委、中关村管委会批准) or a simultaneous 同时报 all count.
@@ -442,6 +491,30 @@ def _obligation_facts(clause: Clause, ctx: Context, seg: Unit, actors: list[tupl
         links = [("BINDS", actor.id)] + [("REPORTS_TO", r["to_id"]) for r in route if r["to_id"]]
         out.append(Fact("obligation", clause.doc_id, clause.clause_id, seg.start, seg.end, text, f"obligation/{how.replace(' ', '-')}", conf, attrs, links))
     return out
+
+
+def _strip_recipients(obj: str, verb: str, route: list[dict[str, str]], ctx: Context, condition: str) -> tuple[str, str]:
+    """"报市科委、中关村管委会批准": the names are the recipient, 批准 joins the action;
+    the object is then what the condition is about (or left empty)."""
+    rest = obj
+    names = {r["to"] for r in route}
+    while True:
+        ms = ctx.aliases.find_mentions(rest)
+        if ms and ms[0].start == 0 and ms[0].name in names:
+            rest = rest[ms[0].end:].lstrip("、和及与")
+            continue
+        raw = next((n for n in names if n and rest.startswith(n)), None)
+        if raw:
+            rest = rest[len(raw):].lstrip("、和及与")
+            continue
+        break
+    if rest == obj:
+        return obj, verb
+    purpose = _ROUTE_FOR.match(rest)
+    if purpose:
+        verb = f"{verb}…{purpose.group(1)}"
+        rest = rest[purpose.end():]
+    return (rest.strip() or condition), verb
 
 
 def _pick_deadline(phrases: list[tuple[int, int, Normalized]]) -> tuple[int, int, Normalized] | None:
@@ -568,7 +641,7 @@ _EFFECTS = [
     ("adjust", re.compile(r"动态调整|退出机制|优胜劣汰|确定支持经费")),
 ]
 _TRIGGER_IF = re.compile(r"^(?:对于|对|凡|如|若)?([^。]{2,60}?)的，(?:将|予以|应)?")
-_CASES = re.compile(r"(撤销[^，。；]{0,6}?资格(?:并摘牌)?|摘牌)情形，包括([^。]+?)(?:等[^，。；]{0,6}情况|。|$)")
+_CASES = re.compile(r"((?:撤销|取消)[^，。；]{0,6}?资格(?:并摘牌)?|摘牌|退出|淘汰|终止支持)(?:的)?(?:情形|情况)，包括([^。]+?)(?:等[^，。；]{0,6}(?:情况|情形)|。|$)")
 
 
 def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:

@@ -1,0 +1,74 @@
+"""The alias table: longest-match mentions with exact offsets, resolution, jieba lines."""
+from __future__ import annotations
+
+import pytest
+
+from ingest.aliases import AliasTable, Entity, load_aliases
+from ingest.errors import CorpusError, NotFoundError
+
+
+@pytest.fixture(scope="module")
+def table() -> AliasTable:
+    return load_aliases()
+
+
+def test_table_loads_without_conflicts(table: AliasTable) -> None:
+    assert table.conflicts == []
+    assert table.get("PlatformType:高精尖创新中心") is not None
+
+
+@pytest.mark.parametrize(
+    "name, eid",
+    [
+        ("高精尖中心", "PlatformType:高精尖创新中心"),
+        ("北京高等学校高精尖创新中心", "PlatformType:高精尖创新中心"),
+        ("Beijing Advanced Innovation Center", "PlatformType:高精尖创新中心"),
+        ("北京市教育委员会", "Organization:市教委"),
+        ("beijing municipal education commission", "Organization:市教委"),
+        ("北京市科学技术委员会", "Organization:市科委"),
+        ("host university", "Role:依托高校"),
+        ("高精尖計劃", "Program:高精尖计划"),
+        ("“揭榜挂帅”", "Mechanism:揭榜挂帅"),
+    ],
+)
+def test_resolve(table: AliasTable, name: str, eid: str) -> None:
+    assert table.resolve(name).id == eid
+
+
+def test_unknown_name_suggests_nearest(table: AliasTable) -> None:
+    with pytest.raises(NotFoundError) as err:
+        table.resolve("市教喂")
+    assert "市教委" in err.value.suggestions
+    with pytest.raises(NotFoundError):
+        table.resolve("   ")
+
+
+def test_longest_match_first_and_exact_offsets(table: AliasTable) -> None:
+    text = "经北京高等学校高精尖创新中心建设计划领导小组同意，高精尖中心向市教委报送材料。"
+    ms = table.find_mentions(text)
+    assert [m.entity_id for m in ms] == ["Organization:高精尖计划领导小组", "PlatformType:高精尖创新中心", "Organization:市教委"]
+    assert all(text[m.start:m.end] == m.surface for m in ms)
+
+
+def test_english_needs_word_boundaries(table: AliasTable) -> None:
+    assert [m.entity_id for m in table.find_mentions("AI research")] == ["Field:人工智能"]
+    assert table.find_mentions("maintain the chair") == []
+
+
+def test_jieba_lines_are_chinese_and_keep_names_whole(table: AliasTable) -> None:
+    lines = table.jieba_userdict_lines()
+    words = {line.split(" ")[0] for line in lines}
+    assert {"高精尖创新中心", "市教委", "依托高校", "揭榜挂帅"} <= words
+    assert all(len(line.split(" ")) == 3 for line in lines)
+
+
+def test_extend_keeps_curated_names(table: AliasTable) -> None:
+    bigger = table.extend([Entity("Platform", "某某高精尖创新中心", aliases=("高精尖中心",))])
+    assert bigger.resolve("高精尖中心").id == "PlatformType:高精尖创新中心"
+    assert bigger.resolve("某某高精尖创新中心").kind == "Platform"
+    assert bigger.conflicts
+
+
+def test_bad_kind_is_rejected() -> None:
+    with pytest.raises(CorpusError):
+        AliasTable([Entity("Planet", "火星")])

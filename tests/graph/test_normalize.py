@@ -1,0 +1,60 @@
+"""Time phrases and amounts normalize by rule, on phrases not taken from the corpus."""
+from __future__ import annotations
+
+import pytest
+
+from ingest.normalize import amount_cny, normalize_phrase, time_phrases, to_int
+
+
+@pytest.mark.parametrize(
+    "phrase, kind, value",
+    [
+        ("三年为一个建设周期", "period", "P3Y"),
+        ("十年为一个周期", "period", "P10Y"),
+        ("每两年开展一次", "recurrence", "R/P2Y"),
+        ("四年开展一次", "recurrence", "R/P4Y"),
+        ("每年开展一次", "recurrence", "R/P1Y"),
+        ("到2026年底", "date", "2026-12-31"),
+        ("至2030年", "date", "2030"),
+        ("2023—2025年", "period", "2023/2025"),
+        ("2023-2027年", "period", "2023/2027"),
+        ("自印发之日起施行", "relative", "on publication"),
+        ("自发布之日起执行", "relative", "on publication"),
+        ("中期评估", "relative", "mid-cycle"),
+        ("期末验收", "relative", "end of cycle"),
+        ("年度工作总结", "recurrence", "R/P1Y"),
+        ("定期组织", "recurrence", "R/unspecified"),
+        ("连续三年", "period", "P3Y"),
+    ],
+)
+def test_phrase_normalizes(phrase: str, kind: str, value: str) -> None:
+    meaning = normalize_phrase(phrase)
+    assert meaning is not None, phrase
+    assert (meaning.kind, meaning.normalized) == (kind, value)
+
+
+def test_year_end_recurrence_has_due_day() -> None:
+    meaning = normalize_phrase("每年年底前报送")
+    assert meaning is not None and meaning.normalized == "R/P1Y" and meaning.before == "--12-31"
+
+
+def test_next_year_is_not_an_annual_duty() -> None:
+    found = [(m.normalized, "下一年度经费预算"[s:e]) for s, e, m in time_phrases("下一年度经费预算")]
+    assert found[0][0] == "next year"
+    assert all(v != "R/P1Y" for v, _ in found)
+
+
+def test_offsets_are_exact() -> None:
+    text = "各单位应当每年年底前报送材料，三年开展一次评估。"
+    for s, e, _ in time_phrases(text):
+        assert text[s:e] in ("每年年底前", "三年开展一次")
+
+
+@pytest.mark.parametrize("token, value", [("五", 5), ("十八", 18), ("两", 2), ("35", 35), ("", None), ("abc", None)])
+def test_numerals(token: str, value: int | None) -> None:
+    assert to_int(token) == value
+
+
+@pytest.mark.parametrize("number, unit, cny", [("5000", "万", 50_000_000), ("1", "亿", 100_000_000), ("2.5", "亿", 250_000_000), ("三", "万", 30_000), ("800", "元", 800)])
+def test_amounts(number: str, unit: str, cny: int) -> None:
+    assert amount_cny(number, unit) == cny
