@@ -241,7 +241,12 @@ def _deadline_statements(fact: Mapping[str, Any], corpus: Corpus) -> list[Statem
     university's own yearly self-check does not pose as a platform's.
     """
     norm, phrase = str(fact.get("normalized", "")), str(fact.get("phrase", fact.get("text", "")))
-    context = f"{phrase} {fact.get('subject', '')}"
+    clause = corpus.clauses.get(str(fact.get("clause_id", "")))
+    after = ""
+    if clause is not None:
+        at = int(fact.get("phrase_end", fact.get("end", 0))) - clause.start
+        after = re.split(r"[。；;]", clause.text[at:at + 8])[0] if 0 <= at <= len(clause.text) else ""
+    context = f"{phrase} {after} {fact.get('subject', '')}"
     applies = corpus.applies_to(fact)
     if not applies:
         return []
