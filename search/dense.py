@@ -138,10 +138,28 @@ class EmbeddingCache:
         self.cache_dir = Path(cache_dir)
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         self.path = self.cache_dir / self.FILE
-        self._db = sqlite3.connect(self.path, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
-        self._db.commit()
+        try:
+            self._db = self._open(self.path)
+        except sqlite3.DatabaseError:
+            # It is only a cache: set a damaged file aside (for a post-mortem)
+            # and start afresh rather than fail the ingest.
+            os.replace(self.path, self.path.with_name(f"{self.FILE}.corrupt-{os.getpid()}"))
+            for suffix in ("-wal", "-shm"):
+                self.path.with_name(self.FILE + suffix).unlink(missing_ok=True)
+            self._db = self._open(self.path)
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, timeout=30)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
+            db.execute("SELECT COUNT(*) FROM vectors").fetchone()
+            db.commit()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
 
     @staticmethod
     def key(model_id: str, prompt: str, text: str) -> str:

@@ -621,6 +621,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PolicyKGError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except OSError as err:  # e.g. an unwritable data directory or a full disk
+        print(f"error: cannot build the model into {args.data}/model: {err}\n"
+              "  hint: pass --data DIR (or set POLICYKG_DATA) to a writable directory with ~1 GB free",
+              file=sys.stderr)
+        return 2
     if result.built:
         state = "built and verified"
     elif result.checked_by == "stamp":

@@ -28,6 +28,15 @@ def test_vectors_survive_reopening(tmp_path: Path) -> None:
         assert len(cache) == 1
 
 
+def test_a_damaged_cache_file_is_set_aside(tmp_path: Path) -> None:
+    (tmp_path / EmbeddingCache.FILE).write_bytes(b"not a database, just bytes" * 100)
+    with EmbeddingCache(tmp_path) as cache:
+        assert len(cache) == 0
+        cache.put_many({"k": np.ones(3, np.float32)})
+        assert set(cache.get_many(["k"], dim=3)) == {"k"}
+    assert list(tmp_path.glob(f"{EmbeddingCache.FILE}.corrupt-*"))
+
+
 @pytest.mark.slow
 def test_second_pass_encodes_nothing(tmp_path: Path, encoder: Encoder, clause_texts: list[str]) -> None:
     texts = clause_texts[:6] + clause_texts[:2]  # duplicates are encoded once
