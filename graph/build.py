@@ -15,7 +15,7 @@ import networkx as nx
 
 from ingest.aliases import AliasTable, Entity, aliases_for_corpus
 from ingest.document import Document
-from ingest.extract import Fact, context_for, extract_document
+from ingest.extract import Context, Fact, context_for, extract_document
 from ingest.pipeline import Build, step
 
 from . import schema as S
@@ -156,13 +156,14 @@ def _add_document(g: nx.MultiDiGraph, doc: Document, table: AliasTable) -> None:
                        start=c.start + m.start, end=c.start + m.end, surface=m.surface, extractor="aliases", confidence=1.0)
 
 
-def applies_to(fact: Fact, doc: Document, table: AliasTable) -> list[str]:
+def applies_to(fact: Fact, doc: Document, table: AliasTable, ctx: Context | None = None, path: tuple[str, ...] | None = None) -> list[str]:
     """What a fact applies to: platform types/programs its clause (or headings)
     names, plus the platform type a dedicated document governs; failing both,
     the document's scope other than platform types (北京高校, 市属高校 …)."""
     clause_text = fact.text
-    ctx = context_for(doc, table)
-    path = next((c.path for c in doc.clauses if c.clause_id == fact.clause_id), ())
+    ctx = ctx or context_for(doc, table)
+    if path is None:
+        path = next((c.path for c in doc.clauses if c.clause_id == fact.clause_id), ())
     named = [m.entity_id for m in table.find_mentions(clause_text + "\n" + "\n".join(path)) if m.kind in ("PlatformType", "Program")]
     out = list(dict.fromkeys([*(l[1] for l in fact.links if l[0] in (S.APPLIES_TO, S.FUNDS, S.ABOUT)), *named]))
     if ctx.own_platform and ctx.own_platform.id not in out:
@@ -176,15 +177,16 @@ def applies_to(fact: Fact, doc: Document, table: AliasTable) -> list[str]:
 
 
 def _add_facts(g: nx.MultiDiGraph, doc: Document, facts: list[Fact], table: AliasTable) -> None:
-    path_of = {c.clause_id: list(c.path) for c in doc.clauses}
+    path_of = {c.clause_id: c.path for c in doc.clauses}
+    ctx = context_for(doc, table)
     for f in facts:
         fid = f.fact_id
         label = S.FACT_LABELS[f.kind]
-        targets = applies_to(f, doc, table)
+        targets = applies_to(f, doc, table, ctx, path_of.get(f.clause_id, ()))
         f.attrs["applies_to"] = targets
         props = {k: v for k, v in f.attrs.items() if v is not None}
         g.add_node(fid, label=label, kind=f.kind, doc_id=f.doc_id, clause_id=f.clause_id, start=f.start, end=f.end, text=f.text,
-                   extractor=f.extractor, confidence=f.confidence, path=path_of.get(f.clause_id, []), **props)
+                   extractor=f.extractor, confidence=f.confidence, path=list(path_of.get(f.clause_id, ())), **props)
         prov = {"doc_id": f.doc_id, "clause_id": f.clause_id, "start": f.start, "end": f.end, "extractor": f.extractor, "confidence": f.confidence}
         g.add_edge(fid, S.clause_node_id(f.clause_id), key=S.STATED_IN, rel=S.STATED_IN, **prov)
         for rel, target in f.links:

@@ -66,6 +66,7 @@ class NxGraphStore:
         self._aliases: AliasTable | None = None
         self._docs: list[dict[str, Any]] | None = None
         self._clauses: list[dict[str, Any]] | None = None
+        self._by_label: dict[str, list[tuple[str, dict[str, Any]]]] | None = None
 
     def close(self) -> None:
         return None
@@ -107,7 +108,13 @@ class NxGraphStore:
 
     # -- helpers ------------------------------------------------------------
     def _nodes(self, label: str) -> list[tuple[str, dict[str, Any]]]:
-        return [(n, d) for n, d in self.g.nodes(data=True) if d.get("label") == label]
+        """Nodes of one label (indexed on first use, so queries do not scan the graph)."""
+        if self._by_label is None:
+            index: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+            for n, d in self.g.nodes(data=True):
+                index.setdefault(d.get("label", ""), []).append((n, d))
+            self._by_label = index
+        return self._by_label.get(label, [])
 
     def _props(self, node_id: str) -> dict[str, Any]:
         return {"id": node_id, **self.g.nodes[node_id]}

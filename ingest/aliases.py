@@ -98,13 +98,23 @@ def entity_id(kind: str, name: str) -> str:
     return f"{kind}:{name}"
 
 
-def _t2s() -> Any:
+@functools.lru_cache(maxsize=1)
+def _t2s_table() -> dict[int, int]:
+    """Traditional → simplified, character by character, from OpenCC's own
+    TSCharacters dictionary: length-preserving by construction and fast enough
+    to run on every clause (OpenCC's phrase segmentation is 100× slower, and
+    phrase rewrites could change lengths, which matching must not)."""
     import opencc
 
-    return opencc.OpenCC("t2s")
-
-
-_T2S = functools.lru_cache(maxsize=1)(_t2s)
+    path = Path(opencc.__file__).resolve().parent / "dictionary" / "TSCharacters.txt"
+    table: dict[int, int] = {}
+    for line in path.read_text("utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) == 2 and len(parts[0]) == 1:
+            first = parts[1].split(" ")[0]
+            if len(first) == 1 and first != parts[0]:
+                table[ord(parts[0])] = ord(first)
+    return table
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
 _KEEP_FULLWIDTH = {ord(c): ord(c) for c in "（），：；！？"}
@@ -112,17 +122,19 @@ _KEEP_FULLWIDTH = {ord(c): ord(c) for c in "（），：；！？"}
 is kept; only full-width letters and digits are folded."""
 
 
+@functools.lru_cache(maxsize=1)
+def _fold_table() -> dict[int, int]:
+    return {**_t2s_table(), **_FULLWIDTH, **_KEEP_FULLWIDTH}
+
+
 def normalize(text: str) -> str:
     """A length-preserving matching form: simplified, half-width letters, lower case.
 
-    Falls back to the unconverted characters wherever a conversion would change
-    the length, so an index into the result is always an index into ``text``.
+    Every step maps one character to one character (lower-casing keeps the
+    original where it would not), so an index into the result is always an
+    index into ``text``.
     """
-    table = {**_FULLWIDTH, **_KEEP_FULLWIDTH}
-    out = text.translate(table)
-    simplified = _T2S().convert(out)
-    if len(simplified) == len(out):
-        out = simplified
+    out = text.translate(_fold_table())
     lowered = out.lower()
     return lowered if len(lowered) == len(out) else out
 

@@ -95,6 +95,14 @@ def _window(m: re.Match[str]) -> Normalized:
     return Normalized("period", f"{m.group(1)}/{m.group(2)}", order=55)
 
 
+@_rule(r"“十([一二三四五六七八九])五”(?:时期)?")
+def _five_year_plan(m: re.Match[str]) -> Normalized | None:
+    # The n-th five-year plan: the 3rd ran 1966-1970, each later one the next five years.
+    n = 10 + (to_int(m.group(1)) or 0)
+    start = 1966 + 5 * (n - 3)
+    return Normalized("period", f"{start}/{start + 4}", order=55)
+
+
 @_rule(r"(?:到|至)(\d{4})年")
 def _by_year(m: re.Match[str]) -> Normalized:
     return Normalized("date", m.group(1), order=60)

@@ -25,6 +25,8 @@ from ingest.normalize import amount_cny, normalize_phrase, time_phrases, to_int
         ("年度工作总结", "recurrence", "R/P1Y"),
         ("定期组织", "recurrence", "R/unspecified"),
         ("连续三年", "period", "P3Y"),
+        ("“十五五”时期", "period", "2026/2030"),
+        ("“十二五”", "period", "2011/2015"),
     ],
 )
 def test_phrase_normalizes(phrase: str, kind: str, value: str) -> None:
