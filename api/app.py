@@ -60,10 +60,14 @@ def error_body(code: str, message: str, hint: str = "", **extra: Any) -> dict[st
     return {"error": {"code": code, "message": message, "hint": hint, **extra}}
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The application over ``settings.data`` (loads the store and the model at start)."""
+def create_app(settings: Settings | None = None, *, encoder: Any = None) -> FastAPI:
+    """The application over ``settings.data`` (loads the store and the model at start).
+
+    ``encoder`` lets tests and benchmarks hand over an already loaded
+    embedding model, so several apps in one process share it.
+    """
     settings = settings or Settings()
-    services = LiveServices(settings)
+    services = LiveServices(settings, encoder=encoder)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

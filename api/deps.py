@@ -60,12 +60,12 @@ class Snapshot:
 class LiveServices:
     """The loaded store and searcher of one data directory, reloadable atomically."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, encoder: Any = None) -> None:
         self.settings = settings
         self._swap_lock = threading.Lock()
         self.write_lock = threading.Lock()
         """Held for a whole write (copy, ingest, reload): one writer at a time."""
-        self._encoder: Any = None
+        self._encoder: Any = encoder
         self._snapshot = Snapshot(store_error=BackendUnavailableError("the service is still starting"))
 
     @property

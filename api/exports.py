@@ -8,12 +8,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any, Iterable
 from urllib.parse import quote
 
-OBLIGATION_COLUMNS = ("actor", "modality", "action", "object", "recipient", "deadline", "sanction",
-                      "doc_id", "clause_id", "path", "start", "end", "text")
+OBLIGATION_COLUMNS = ("actor", "modality", "action", "object", "recipient", "condition", "deadline_phrase",
+                      "deadline", "due_before", "sanction", "doc_id", "clause_id", "path", "start", "end", "text")
 DEADLINE_COLUMNS = ("phrase", "kind", "normalized", "subject", "doc_id", "clause_id", "start", "end", "text")
 
 _RECURRENCE = re.compile(r"^R\d*/P(\d+)([YMWD])$")
@@ -75,11 +75,15 @@ def first_due(before: str | None, today: date) -> tuple[date, bool]:
 
 
 def deadline_of(item: dict[str, Any]) -> dict[str, Any] | None:
-    """The deadline dict of an obligation or a deadlines entry (with normalized/before), if any."""
+    """``{"phrase", "normalized", "before"}`` of a deadlines row or of an obligation's deadline, if any."""
     if "normalized" in item and "phrase" in item:
-        return item
+        return {"phrase": item["phrase"], "normalized": item["normalized"], "before": item.get("before")}
     d = item.get("deadline")
-    return d if isinstance(d, dict) else None
+    if isinstance(d, dict):
+        return d
+    if isinstance(d, str) and d:
+        return {"phrase": item.get("deadline_phrase") or d, "normalized": d, "before": item.get("due_before")}
+    return None
 
 
 def to_ics(items: Iterable[dict[str, Any]], *, calendar_name: str, today: date | None = None) -> bytes:
@@ -92,6 +96,7 @@ def to_ics(items: Iterable[dict[str, Any]], *, calendar_name: str, today: date |
     from icalendar import Calendar, Event
 
     today = today or date.today()
+    stamp = datetime.now(timezone.utc).replace(microsecond=0)
     cal = Calendar()
     cal.add("prodid", "-//policykg//checklist//ZH")
     cal.add("version", "2.0")
@@ -102,7 +107,7 @@ def to_ics(items: Iterable[dict[str, Any]], *, calendar_name: str, today: date |
         rule = recurrence_rule(dl.get("normalized")) if dl else None
         if not dl or not rule:
             continue
-        uid = f"{item.get('clause_id')}:{dl.get('phrase')}:{dl.get('normalized')}@policykg"
+        uid = f"{item.get('id') or item.get('clause_id')}:{dl.get('phrase')}:{dl.get('normalized')}@policykg"
         if uid in seen:
             continue
         seen.add(uid)
@@ -113,7 +118,7 @@ def to_ics(items: Iterable[dict[str, Any]], *, calendar_name: str, today: date |
         ev.add("summary", f"{what}（{dl.get('phrase')}）")
         ev.add("dtstart", due)
         ev.add("rrule", rule)
-        ev.add("dtstamp", today)
+        ev.add("dtstamp", stamp)
         note = "" if stated else "原文未规定具体日期 / the text states no day; date is a placeholder.\n"
         ev.add("description", f"{note}{item.get('doc_id')} {item.get('clause_id')}: {item.get('text', '')}")
         cal.add_component(ev)
@@ -122,5 +127,6 @@ def to_ics(items: Iterable[dict[str, Any]], *, calendar_name: str, today: date |
 
 def attachment(filename: str) -> dict[str, str]:
     """A Content-Disposition header that keeps a Chinese file name (RFC 6266/5987)."""
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "_", filename).strip("_") or "download"
+    stem, dot, suffix = filename.rpartition(".")
+    ascii_name = (re.sub(r"[^A-Za-z0-9]+", "-", stem if dot else filename).strip("-") or "download") + (dot + suffix if dot else "")
     return {"Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"}

@@ -21,7 +21,7 @@ API_KEY_FILE = "api_key"
 class Settings(BaseSettings):
     """Everything the HTTP service needs to know, with safe defaults."""
 
-    model_config = SettingsConfigDict(env_prefix="POLICYKG_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="POLICYKG_", extra="ignore", populate_by_name=True)
 
     data: Path = Field(Path(".policykg"), description="Data directory holding the ingested store.")
     corpus: Path = Field(Path("corpus"), description="Corpus the store was ingested from (the base for writes).")

@@ -54,7 +54,8 @@ def deadlines(store: StoreDep, platform_type: Annotated[str | None, Query(max_le
 
 @router.get("/overlap", response_model=Overlap)
 def overlap(store: StoreDep,
-            by: Literal["platform_type", "field", "agency", "mechanism", "program"] = "platform_type") -> dict:
+            by: Annotated[str, Query(min_length=1, max_length=40,
+                                     description="platform_type, field, agency, mechanism, program, …")] = "platform_type") -> dict:
     """Which documents deploy each item, and the conflicts or divergences between them."""
     return store.overlap(by)
 

@@ -1,0 +1,385 @@
+/* policykg page: plain JS over the JSON API only (no framework, nothing from a CDN).
+ * Views are addressed by the URL hash (#ask?q=…, #checklist?platform_type=…&role=…,
+ * #entity?name=…, #overlap?by=…, #docs?doc=…) so every answer has a link. */
+"use strict";
+
+const I18N = {
+  zh: {
+    title: "北京科技政策规则查询", tab_ask: "问答", tab_checklist: "义务清单", tab_entity: "实体",
+    tab_overlap: "重叠矩阵", tab_docs: "文档", ask_placeholder: "例如：高精尖中心多久要组织一次国际同行评估？",
+    ask_button: "提问", cited: "引用条款", platform_type: "平台类型", role: "角色", all_roles: "全部",
+    show: "查看", download_csv: "下载 CSV", download_ics: "下载日历 (.ics)", col_actor: "责任主体",
+    col_modality: "效力", col_action: "事项", col_recipient: "报送/接收方", col_deadline: "时限",
+    col_sanction: "未履行后果", col_source: "出处", entity_placeholder: "名称或别称，如 高精尖中心、市教委、某中心全称",
+    lookup: "查找", overlap_by: "维度", by_platform_type: "平台类型", by_field: "领域", by_agency: "机构",
+    by_mechanism: "机制", by_program: "计划/项目",
+    footer: "每个答案都引用原文条款（文档、章节路径、字符位置）。数据仅来自已导入的政策文件。",
+    loading: "查询中…", abstained: "未找到适用的规则：已导入的文件对此没有规定。", no_obligations: "没有找到义务。",
+    n_obligations: (n) => `共 ${n} 项义务`, neighbours: "关联节点", aliases: "别称", applies_via: "通过类型适用",
+    mentioned_in: "出现于条款", rules_here: "适用规则", conflicts: "冲突与差异", no_conflicts: "未发现冲突。",
+    clauses_of: (item, doc) => `“${item}” 在文档 ${doc} 中的条款`, documents: "文档", clauses: "条款",
+    more: (n) => `另有 ${n} 个未显示`, kinds: { obligation: "义务", deadline: "时限", funding: "经费", sanction: "处理", condition: "条件", fact: "事实" },
+    modality: { must: "必须", should: "应当", may: "可以", "must-not": "不得" }, score: "得分", offsets: "位置",
+  },
+  en: {
+    title: "Beijing S&T policy rules", tab_ask: "Ask", tab_checklist: "Checklist", tab_entity: "Entity",
+    tab_overlap: "Overlap", tab_docs: "Documents", ask_placeholder: "e.g. How often must an Advanced Innovation Center hold an international peer review?",
+    ask_button: "Ask", cited: "Cited clauses", platform_type: "Platform type", role: "Role", all_roles: "all",
+    show: "Show", download_csv: "Download CSV", download_ics: "Download calendar (.ics)", col_actor: "Actor",
+    col_modality: "Force", col_action: "Duty", col_recipient: "Recipient", col_deadline: "When",
+    col_sanction: "If missed", col_source: "Source", entity_placeholder: "A name or alias, e.g. 高精尖中心, 市教委, a center's full name",
+    lookup: "Look up", overlap_by: "By", by_platform_type: "platform type", by_field: "field", by_agency: "agency",
+    by_mechanism: "mechanism", by_program: "program",
+    footer: "Every answer cites the source clause (document, section path, character offsets). Only the ingested policy documents are used.",
+    loading: "Searching…", abstained: "No applicable rule found: the ingested documents are silent on this.", no_obligations: "No obligations found.",
+    n_obligations: (n) => `${n} obligations`, neighbours: "Neighbours", aliases: "Aliases", applies_via: "Applies via type",
+    mentioned_in: "Mentioned in", rules_here: "Rules that apply", conflicts: "Conflicts and divergences", no_conflicts: "No conflicts found.",
+    clauses_of: (item, doc) => `Clauses of document ${doc} on “${item}”`, documents: "Documents", clauses: "clauses",
+    more: (n) => `${n} more not shown`, kinds: { obligation: "obligation", deadline: "deadline", funding: "funding", sanction: "sanction", condition: "condition", fact: "fact" },
+    modality: { must: "must", should: "should", may: "may", "must-not": "must not" }, score: "score", offsets: "offsets",
+  },
+};
+let lang = localStorage.getItem("policykg.lang") || "zh";
+const t = (key, ...args) => { const v = I18N[lang][key] ?? I18N.zh[key] ?? key; return typeof v === "function" ? v(...args) : v; };
+
+/* ---------- helpers ---------- */
+const $ = (sel) => document.querySelector(sel);
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(tag.startsWith("svg:") ? "http://www.w3.org/2000/svg" : "http://www.w3.org/1999/xhtml",
+    tag.replace(/^svg:/, ""));
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") node.setAttribute("class", v);
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) node.append(c instanceof Node ? c : String(c));
+  return node;
+}
+async function api(path) {
+  const res = await fetch(path, { headers: { Accept: "application/json" } });
+  let body = null;
+  try { body = await res.json(); } catch (_) { /* not JSON */ }
+  if (!res.ok) {
+    const e = (body && body.error) || {};
+    const err = new Error([e.message || `HTTP ${res.status}`, e.hint].filter(Boolean).join(" — "));
+    err.status = res.status;
+    throw err;
+  }
+  return body;
+}
+function status(id, text, isError = false) {
+  const node = $(id);
+  node.textContent = text || "";
+  node.classList.toggle("error", Boolean(isError && text));
+}
+const qs = (params) => new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== "")).toString();
+
+/* The answering span inside a clause, as [from, to) into rule.text.
+ * The search service may name it (answer_span / span offsets into the source file);
+ * else the sentence of the clause sharing most character pairs with the question. */
+function answerSpan(rule, question) {
+  const text = rule.text || "";
+  const absolute = (s, e) => (Number.isInteger(s) && Number.isInteger(e) && s >= rule.start && e <= rule.end && e > s)
+    ? [s - rule.start, e - rule.start] : null;
+  const span = rule.span || rule.answer_span || rule.highlight;
+  if (span && typeof span === "object" && !Array.isArray(span)) {
+    const r = absolute(span.start, span.end);
+    if (r) return r;
+  }
+  if (Array.isArray(span) && span.length === 2) { const r = absolute(span[0], span[1]); if (r) return r; }
+  for (const [s, e] of [["span_start", "span_end"], ["answer_start", "answer_end"], ["phrase_start", "phrase_end"]]) {
+    const r = absolute(rule[s], rule[e]); if (r) return r;
+  }
+  for (const key of ["span_text", "answer_text", "phrase", "deadline_phrase"]) {
+    const s = typeof rule[key] === "string" ? rule[key] : (span && typeof span.text === "string" ? span.text : "");
+    const at = s ? text.indexOf(s) : -1;
+    if (at >= 0 && s.length < text.length) return [at, at + s.length];
+  }
+  return bestSentence(text, question || "");
+}
+function bestSentence(text, question) {
+  const pairs = new Set();
+  const q = question.replace(/\s+/g, "");
+  for (let i = 0; i + 1 < q.length; i++) pairs.add(q.slice(i, i + 2));
+  let best = null, bestScore = 0;
+  const re = /[^。；;！？!?]+[。；;！？!?]?/g;
+  let m;
+  while ((m = re.exec(text)) !== null) {
+    const sentence = m[0];
+    let score = 0;
+    for (let i = 0; i + 1 < sentence.length; i++) if (pairs.has(sentence.slice(i, i + 2))) score++;
+    if (score > bestScore) { bestScore = score; best = [m.index, m.index + sentence.length]; }
+  }
+  return best;
+}
+function highlighted(text, span) {
+  if (!span) return el("p", { class: "text" }, text);
+  const [s, e] = span;
+  return el("p", { class: "text" }, text.slice(0, s), el("mark", {}, text.slice(s, e)), text.slice(e));
+}
+function pathNode(path) {
+  return el("div", { class: "path" }, (path || []).map((p) => el("span", {}, p)));
+}
+function clauseCard(rule, question, extra = []) {
+  const kind = rule.kind && I18N[lang].kinds[rule.kind] ? rule.kind : null;
+  return el("li", { class: "card", "data-clause": rule.clause_id },
+    el("div", { class: "meta" },
+      kind ? el("span", { class: `badge ${kind}` }, t("kinds")[kind]) : null,
+      el("span", {}, `${rule.doc_id} ${rule.doc_title || ""}`),
+      el("span", { title: t("offsets") }, `${rule.clause_id} [${rule.start}, ${rule.end})`),
+      typeof rule.score === "number" ? el("span", {}, `${t("score")} ${rule.score.toFixed(3)}`) : null),
+    pathNode(rule.path),
+    highlighted(rule.text || "", answerSpan(rule, question)),
+    extra);
+}
+const MODALITY_CLASS = { must: "modality-must", "must-not": "modality-must" };
+function when(normalized, phrase, before) {
+  const zh = lang === "zh";
+  let m = /^R\/P(\d+)([YM])$/.exec(normalized || "");
+  let human = normalized || "";
+  if (m) human = zh ? `每${m[1] === "1" ? "" : m[1]}${m[2] === "Y" ? "年" : "个月"}` : `every ${m[1] === "1" ? "" : m[1] + " "}${m[2] === "Y" ? "year" : "month"}${m[1] === "1" ? "" : "s"}`;
+  else if ((m = /^P(\d+)Y$/.exec(normalized || ""))) human = zh ? `${m[1]}年` : `${m[1]} years`;
+  else human = ({ "mid-cycle": zh ? "周期中期" : "mid-cycle", "end of cycle": zh ? "周期末" : "end of cycle",
+    "R/cycle": zh ? "每个周期" : "once per cycle", "on publication": zh ? "发布即施行" : "on publication" })[normalized] || human;
+  const due = before ? (zh ? `（${before.replace(/^--/, "")}前）` : ` (before ${before.replace(/^--/, "")})`) : "";
+  return [phrase, human && human !== phrase ? `· ${human}${due}` : due].filter(Boolean).join(" ");
+}
+function fieldText(v) {
+  if (v === null || v === undefined) return "";
+  if (Array.isArray(v)) return v.map(fieldText).filter(Boolean).join("；");
+  if (typeof v === "object") return v.effect || v.phrase || v.name || v.text || JSON.stringify(v);
+  return String(v);
+}
+
+/* ---------- ask ---------- */
+async function runAsk(q) {
+  $("#ask-q").value = q;
+  const rules = $("#ask-rules");
+  rules.replaceChildren();
+  $("#ask-answer").hidden = true;
+  $("#ask-rules-title").hidden = true;
+  if (!q.trim()) return;
+  status("#ask-status", t("loading"));
+  try {
+    const data = await api(`/ask?${qs({ q })}`);
+    status("#ask-status", "");
+    const ans = $("#ask-answer");
+    ans.hidden = false;
+    ans.classList.toggle("abstained", data.abstained);
+    ans.textContent = data.abstained ? (data.answer || t("abstained")) : data.answer;
+    $("#ask-rules-title").hidden = !data.rules.length;
+    for (const r of data.rules) {
+      const extra = [];
+      const f = ["actor", "action", "object", "recipient", "deadline", "sanction"]
+        .filter((k) => r[k]).map((k) => `${k}: ${fieldText(r[k])}`);
+      if (f.length) extra.push(el("div", { class: "fields" }, f.join(" · ")));
+      rules.append(clauseCard(r, q, extra));
+    }
+  } catch (err) { status("#ask-status", err.message, true); }
+}
+
+/* ---------- checklist ---------- */
+const DEFAULT_TYPES = ["高精尖创新中心", "北京实验室", "北京市技术创新中心", "国家技术创新中心", "北京研究中心", "北京人文社会科学研究中心"];
+const DEFAULT_ROLES = ["依托高校", "高精尖创新中心", "市教委", "市财政局", "市科委", "领导小组"];
+let optionsLoaded = false;
+async function loadChecklistOptions() {
+  if (optionsLoaded) return;
+  optionsLoaded = true;
+  let types = DEFAULT_TYPES, roles = DEFAULT_ROLES;
+  try { const ov = await api("/overlap?by=platform_type"); const k = Object.keys(ov.matrix); if (k.length) types = [...new Set([...DEFAULT_TYPES.filter((x) => k.includes(x)), ...k])]; } catch (_) { /* keep defaults */ }
+  try { const ov = await api("/overlap?by=role"); const k = Object.keys(ov.matrix); if (k.length) roles = [...new Set([...DEFAULT_ROLES, ...k])]; } catch (_) { /* keep defaults */ }
+  $("#cl-pt").replaceChildren(...types.map((x) => el("option", { value: x }, x)));
+  $("#cl-role").replaceChildren(el("option", { value: "", "data-i18n": "all_roles" }, t("all_roles")), ...roles.map((x) => el("option", { value: x }, x)));
+}
+async function runChecklist(pt, role) {
+  await loadChecklistOptions();
+  if (pt) { if (![...$("#cl-pt").options].some((o) => o.value === pt)) $("#cl-pt").append(el("option", { value: pt }, pt)); $("#cl-pt").value = pt; }
+  if (role !== undefined) { if (role && ![...$("#cl-role").options].some((o) => o.value === role)) $("#cl-role").append(el("option", { value: role }, role)); $("#cl-role").value = role || ""; }
+  pt = $("#cl-pt").value; role = $("#cl-role").value;
+  const params = { platform_type: pt, role };
+  $("#cl-csv").href = `/obligations?${qs({ ...params, format: "csv" })}`;
+  $("#cl-ics").href = `/obligations?${qs({ ...params, format: "ics" })}`;
+  const body = $("#cl-table tbody");
+  body.replaceChildren();
+  $("#cl-table").hidden = true;
+  status("#cl-status", t("loading"));
+  try {
+    const data = await api(`/obligations?${qs(params)}`);
+    status("#cl-status", data.obligations.length ? t("n_obligations", data.obligations.length) : t("no_obligations"));
+    data.obligations.forEach((o, i) => {
+      body.append(el("tr", { "data-clause": o.clause_id },
+        el("td", {}, i + 1),
+        el("td", {}, fieldText(o.actor)),
+        el("td", { class: MODALITY_CLASS[o.modality] || "" }, t("modality")[o.modality] || fieldText(o.modality)),
+        el("td", {}, [fieldText(o.action), fieldText(o.object)].filter(Boolean).join(" "), o.condition ? el("div", { class: "fields" }, fieldText(o.condition)) : null),
+        el("td", {}, fieldText(o.recipient) || (o.route && o.route.length ? o.route.join(" → ") : "")),
+        el("td", {}, o.deadline ? when(o.deadline, o.deadline_phrase, o.due_before) : ""),
+        el("td", {}, fieldText(o.sanction)),
+        el("td", {}, el("details", {}, el("summary", {}, `${o.doc_id} · ${o.clause_id}`),
+          pathNode(o.path), highlighted(o.text || "", null)))));
+    });
+    $("#cl-table").hidden = !data.obligations.length;
+  } catch (err) { status("#cl-status", err.message, true); }
+}
+
+/* ---------- entity ---------- */
+const LABEL_COLOURS = { PlatformType: "#b3261e", Platform: "#e07b39", Organization: "#1f5fbf", Role: "#3a7d44", Program: "#7b4bb7",
+  Field: "#1b8a8a", Mechanism: "#a0702a", Document: "#555", Place: "#8a8f1b" };
+function drawNeighbourhood(svg, centre, neighbours) {
+  const W = svg.clientWidth || 1000, H = 560, cx = W / 2, cy = H / 2, MAX = 36;
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  svg.replaceChildren();
+  const shown = neighbours.slice(0, MAX);
+  const rings = shown.length > 18 ? [Math.min(W, H) * 0.27, Math.min(W, H) * 0.44] : [Math.min(W, H) * 0.38];
+  const nodes = shown.map((n, i) => {
+    const ring = rings.length === 2 ? i % 2 : 0;
+    const angle = (2 * Math.PI * i) / shown.length - Math.PI / 2;
+    const r = rings[ring];
+    return { ...n, x: cx + r * Math.cos(angle) * (W > H ? 1.6 : 1), y: cy + r * Math.sin(angle) };
+  });
+  const edges = el("svg:g", {}), labels = el("svg:g", {}), dots = el("svg:g", {});
+  for (const n of nodes) {
+    edges.append(el("svg:line", { class: "edge", x1: cx, y1: cy, x2: n.x, y2: n.y }));
+    labels.append(el("svg:text", { class: "edge-label", x: (cx + n.x) / 2, y: (cy + n.y) / 2, "text-anchor": "middle" },
+      n.direction === "in" ? `← ${n.relation}` : `${n.relation} →`));
+    const name = (n.name || n.id || "").length > 14 ? `${(n.name || n.id).slice(0, 13)}…` : (n.name || n.id);
+    dots.append(el("svg:g", { class: "node", "data-name": n.name, onclick: () => { location.hash = `entity?${qs({ name: n.name })}`; } },
+      el("svg:title", {}, `${n.label}: ${n.name}`),
+      el("svg:circle", { cx: n.x, cy: n.y, r: 7, fill: LABEL_COLOURS[n.label] || "#888" }),
+      el("svg:text", { x: n.x, y: n.y - 11, "text-anchor": "middle" }, name)));
+  }
+  dots.append(el("svg:g", { class: "node centre" },
+    el("svg:circle", { cx, cy, r: 13, fill: LABEL_COLOURS[centre.label] || "#333" }),
+    el("svg:text", { x: cx, y: cy + 30, "text-anchor": "middle", "font-weight": "bold" }, centre.name || centre.id)));
+  if (neighbours.length > MAX) dots.append(el("svg:text", { x: 10, y: H - 10 }, t("more", neighbours.length - MAX)));
+  svg.append(edges, labels, dots);
+}
+async function runEntity(name) {
+  $("#entity-name").value = name;
+  $("#entity-info").replaceChildren();
+  $("#entity-rules").replaceChildren();
+  $("#entity-graph").hidden = true;
+  if (!name.trim()) return;
+  status("#entity-status", t("loading"));
+  try {
+    const data = await api(`/entities/${encodeURIComponent(name)}`);
+    status("#entity-status", "");
+    const e = data.entity || {};
+    $("#entity-info").append(el("h2", {}, e.name || name, " ", el("span", { class: "badge" }, e.label || "")),
+      el("dl", { class: "kv" },
+        (e.aliases || []).length ? [el("dt", {}, t("aliases")), el("dd", {}, [...(e.aliases || []), ...(e.english || [])].join("、"))] : null,
+        data.applies_via ? [el("dt", {}, t("applies_via")), el("dd", {}, el("a", { class: "link", href: `#entity?${qs({ name: data.applies_via })}` }, data.applies_via))] : null,
+        (data.documents || []).length ? [el("dt", {}, t("documents")), el("dd", {}, data.documents.join(", "))] : null));
+    const svg = $("#entity-graph");
+    svg.hidden = false;
+    drawNeighbourhood(svg, e, data.neighbours || []);
+    const applies = data.applies || {};
+    const box = $("#entity-rules");
+    box.append(el("h3", {}, t("rules_here")));
+    for (const [kind, rows] of Object.entries(applies)) {
+      if (!rows.length) continue;
+      box.append(el("details", {}, el("summary", {}, `${kind} (${rows.length})`),
+        el("ol", { class: "cards" }, rows.slice(0, 50).map((r) => clauseCard(r, "")))));
+    }
+  } catch (err) { status("#entity-status", err.message, true); }
+}
+
+/* ---------- overlap ---------- */
+async function runOverlap(by) {
+  $("#ov-by").value = by;
+  const box = $("#ov-matrix");
+  box.replaceChildren(); $("#ov-conflicts").replaceChildren(); $("#ov-cell").replaceChildren();
+  status("#ov-status", t("loading"));
+  try {
+    const [data, docs] = await Promise.all([api(`/overlap?${qs({ by })}`), api("/documents")]);
+    status("#ov-status", "");
+    const cols = docs.documents.map((d) => d.doc_id);
+    const titles = Object.fromEntries(docs.documents.map((d) => [d.doc_id, d.title]));
+    const rows = Object.entries(data.matrix).sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+    const table = el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, ""), cols.map((c) => el("th", { title: titles[c] }, c)))));
+    const tbody = el("tbody");
+    for (const [item, inDocs] of rows) {
+      const heat = Math.min(1, inDocs.length / Math.max(2, cols.length - 1));
+      tbody.append(el("tr", {}, el("th", { class: "row" }, el("a", { class: "link", href: `#entity?${qs({ name: item })}` }, item)),
+        cols.map((c) => inDocs.includes(c)
+          ? el("td", { class: "cell", title: `${item} · ${titles[c]}`, "data-item": item, "data-doc": c,
+            style: `background: rgba(179,38,30,${0.2 + 0.8 * heat})`, onclick: () => showCell(item, c) }, "●")
+          : el("td", { class: "cell empty" }, ""))));
+    }
+    table.append(tbody);
+    box.append(table);
+    const conflicts = $("#ov-conflicts");
+    conflicts.append(el("h3", {}, t("conflicts")));
+    if (!(data.conflicts || []).length) conflicts.append(el("p", { class: "status" }, t("no_conflicts")));
+    for (const c of data.conflicts || []) {
+      conflicts.append(el("div", { class: "card" }, el("strong", {}, fieldText(c.about)),
+        el("ol", { class: "cards" }, (c.sides || []).map((s) => clauseCard({ ...s, start: s.start ?? 0, end: s.end ?? 0 }, "")))));
+    }
+  } catch (err) { status("#ov-status", err.message, true); }
+}
+async function showCell(item, doc) {
+  const box = $("#ov-cell");
+  box.replaceChildren(el("h3", {}, t("clauses_of", item, doc)));
+  try {
+    const ent = await api(`/entities/${encodeURIComponent(item)}`);
+    const ids = (ent.mentioned_in || []).filter((id) => id.startsWith(`${doc}:`)).slice(0, 30);
+    const clauses = await Promise.all(ids.map((id) => api(`/clauses/${encodeURIComponent(id)}`)));
+    const list = el("ol", { class: "cards" }, clauses.map((c) => clauseCard(c, item)));
+    box.append(list);
+    box.scrollIntoView({ behavior: "smooth", block: "start" });
+  } catch (err) { box.append(el("p", { class: "status error" }, err.message)); }
+}
+
+/* ---------- documents ---------- */
+async function runDocs(doc) {
+  status("#docs-status", t("loading"));
+  try {
+    const data = await api("/documents");
+    status("#docs-status", "");
+    $("#docs-list").replaceChildren(...data.documents.map((d) => el("li", {},
+      el("a", { href: `#docs?${qs({ doc: d.doc_id })}` }, `${d.doc_id} ${d.title}`),
+      ` — ${[d.kind, d.year, d.status, (d.issuers || []).join("、")].filter(Boolean).join(" · ")}`,
+      d.inferred && d.inferred.length ? el("span", { class: "badge", title: "inferred" }, `inferred: ${d.inferred.join(", ")}`) : null)));
+    const box = $("#docs-clauses");
+    box.replaceChildren();
+    if (doc) {
+      const cl = await api(`/clauses?${qs({ doc })}`);
+      box.append(el("h3", {}, `${doc} · ${cl.clauses.length} ${t("clauses")}`),
+        el("ol", { class: "cards" }, cl.clauses.map((c) => clauseCard(c, ""))));
+    }
+  } catch (err) { status("#docs-status", err.message, true); }
+}
+
+/* ---------- routing and language ---------- */
+function applyLanguage() {
+  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  for (const node of document.querySelectorAll("[data-i18n-placeholder]")) node.placeholder = t(node.dataset.i18nPlaceholder);
+  $("#lang").textContent = lang === "zh" ? "EN" : "中文";
+  document.title = `policykg · ${t("title")}`;
+}
+function route() {
+  const [view, query] = (location.hash.replace(/^#/, "") || "ask").split("?");
+  const p = new URLSearchParams(query || "");
+  const name = ["ask", "checklist", "entity", "overlap", "docs"].includes(view) ? view : "ask";
+  for (const s of document.querySelectorAll(".view")) s.hidden = s.id !== `view-${name}`;
+  for (const a of document.querySelectorAll("nav a")) a.classList.toggle("active", a.dataset.view === name);
+  if (name === "ask") { if (p.get("q")) runAsk(p.get("q")); }
+  else if (name === "checklist") runChecklist(p.get("platform_type"), p.get("role") ?? undefined);
+  else if (name === "entity") { if (p.get("name")) runEntity(p.get("name")); }
+  else if (name === "overlap") runOverlap(p.get("by") || "platform_type");
+  else if (name === "docs") runDocs(p.get("doc"));
+}
+function go(view, params) {
+  const hash = `${view}?${qs(params)}`;
+  if (location.hash === `#${hash}`) route(); else location.hash = hash;
+}
+$("#ask-form").addEventListener("submit", (e) => { e.preventDefault(); go("ask", { q: $("#ask-q").value.trim() }); });
+$("#checklist-form").addEventListener("submit", (e) => { e.preventDefault(); go("checklist", { platform_type: $("#cl-pt").value, role: $("#cl-role").value }); });
+$("#entity-form").addEventListener("submit", (e) => { e.preventDefault(); go("entity", { name: $("#entity-name").value.trim() }); });
+$("#overlap-form").addEventListener("submit", (e) => { e.preventDefault(); go("overlap", { by: $("#ov-by").value }); });
+$("#lang").addEventListener("click", () => { lang = lang === "zh" ? "en" : "zh"; localStorage.setItem("policykg.lang", lang); applyLanguage(); route(); });
+window.addEventListener("hashchange", route);
+applyLanguage();
+route();

@@ -1,0 +1,61 @@
+"""The real app over a real ingest of the corpus (tests/conftest.py `ingested_data`).
+
+One app (and one loaded embedding model) serves the read tests; the write
+tests get their own copy of the data directory, so the shared ingest that
+other suites read is never changed, and reuse the loaded model.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO / "corpus"
+WRITE_KEY = "test-write-key"
+
+
+@pytest.fixture(scope="session")
+def api_app(ingested_data: Path):
+    return create_app(Settings(data=ingested_data, corpus=CORPUS))
+
+
+@pytest.fixture(scope="session")
+def client(api_app) -> TestClient:
+    with TestClient(api_app) as c:
+        health = c.get("/health").json()
+        assert health["status"] == "ok", f"the app did not load everything: {health}"
+        yield c
+
+
+def copy_data_dir(source: Path, target: Path) -> Path:
+    """A data directory holding a copy of ``source``'s live store, sharing its model and cache."""
+    target.mkdir(parents=True)
+    for shared in ("model", "cache"):
+        if (source / shared).exists():
+            os.symlink((source / shared).resolve(), target / shared)
+    live = (source / "current").resolve()
+    shutil.copytree(live, target / "stores" / live.name, symlinks=True)
+    os.symlink(Path("stores") / live.name, target / "current")
+    return target
+
+
+@pytest.fixture(scope="session")
+def write_key() -> str:
+    return WRITE_KEY
+
+
+@pytest.fixture()
+def write_client(ingested_data: Path, tmp_path: Path, client, api_app):
+    """An app with writes enabled over a private copy of the ingested data."""
+    data = copy_data_dir(ingested_data, tmp_path / "data")
+    app = create_app(Settings(data=data, corpus=CORPUS, api_key=WRITE_KEY),
+                     encoder=api_app.state.services.encoder)
+    with TestClient(app) as c:
+        yield c

@@ -1,0 +1,93 @@
+"""Writes: key-protected, validated, atomic; readers keep working during the swap."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+NEW_TEXT = """北京市量子测绘试验平台管理办法
+一、总则
+（一）本办法适用于北京市量子测绘试验平台的建设与管理。
+二、职责分工
+（一）量子测绘试验平台应当每年12月31日前向市科委报送年度运行报告。
+（二）依托单位负责为量子测绘试验平台提供场地和人员保障。
+三、附则
+本办法自发布之日起施行。
+"""
+NEW_DOC = {"id": "t01", "title": "北京市量子测绘试验平台管理办法", "text": NEW_TEXT,
+           "metadata": {"issuers": ["北京市科学技术委员会"], "kind": "管理办法", "year": 2024, "status": "final"}}
+
+
+def state(client) -> tuple[list[str], str, list[str]]:
+    """What a failed write must leave as it was: the documents, the live store, the corpus copies."""
+    data = Path(client.app.state.settings.data)
+    docs = [d["doc_id"] for d in client.get("/documents").json()["documents"]]
+    corpora = sorted(p.name for p in (data / "corpora").iterdir()) if (data / "corpora").exists() else []
+    return docs, str((data / "current").resolve()), corpora
+
+
+@pytest.fixture()
+def KEY(write_key: str) -> dict[str, str]:
+    return {"X-API-Key": write_key}
+
+
+def test_writes_need_the_key(write_client):
+    before = state(write_client)
+    for headers in ({}, {"X-API-Key": "wrong"}):
+        r = write_client.post("/documents", json=NEW_DOC, headers=headers)
+        assert r.status_code == 401 and r.json()["error"]["message"]
+        assert write_client.delete("/documents/000", headers=headers).status_code == 401
+    assert state(write_client) == before
+
+
+def test_failed_uploads_change_nothing(write_client, KEY):
+    before = state(write_client)
+    gbk = NEW_TEXT.encode("gbk")
+    r = write_client.post("/documents", headers=KEY, data={"id": "t02", "title": "GBK 文件"},
+                          files={"file": ("t02.txt", gbk, "text/plain")})
+    assert r.status_code == 400, r.text
+    err = r.json()["error"]
+    assert err["code"] == "E002" and "UTF-8" in err["message"] and "gb" in err["message"].lower()
+    assert state(write_client) == before
+
+    r = write_client.post("/documents", headers=KEY, json={**NEW_DOC, "id": "000"})
+    assert r.status_code == 409 and "000" in r.json()["error"]["message"]
+    r = write_client.post("/documents", headers=KEY, json={**NEW_DOC, "text": " \n "})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "E003"
+    r = write_client.post("/documents", headers=KEY, json={**NEW_DOC, "id": "bad id!"})
+    assert r.status_code == 422
+    r = write_client.post("/documents", headers={**KEY, "Content-Type": "text/plain"}, content=b"hello")
+    assert r.status_code == 415
+    assert write_client.delete("/documents/zzz", headers=KEY).status_code == 404
+    assert state(write_client) == before
+
+
+def test_add_search_and_delete_while_readers_keep_reading(write_client, KEY):
+    statuses: list[int] = []
+    stop = threading.Event()
+
+    def reader() -> None:
+        while not stop.is_set():
+            statuses.append(write_client.get("/search", params={"q": "年度运行报告", "k": 3}).status_code)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        r = write_client.post("/documents", headers=KEY, json=NEW_DOC)
+        assert r.status_code == 200, r.text
+        assert r.json()["action"] == "added" and r.json()["documents"] == 6
+
+        hits = write_client.get("/search", params={"q": "量子测绘试验平台报送年度运行报告", "k": 3}).json()["results"]
+        assert hits[0]["doc_id"] == "t01"
+        assert NEW_TEXT[hits[0]["start"]:hits[0]["end"]] == hits[0]["text"]
+        assert write_client.get("/documents/t01").json()["title"] == NEW_DOC["title"]
+
+        r = write_client.delete("/documents/t01", headers=KEY)
+        assert r.status_code == 200 and r.json()["documents"] == 5
+    finally:
+        stop.set()
+        thread.join()
+    assert statuses and set(statuses) == {200}, f"a reader saw {sorted(set(statuses))} during the writes"
+    assert write_client.get("/documents/t01").status_code == 404
+    hits = write_client.get("/search", params={"q": "量子测绘试验平台", "k": 5}).json()["results"]
+    assert all(h["doc_id"] != "t01" for h in hits)
