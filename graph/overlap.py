@@ -37,6 +37,7 @@ print its result.  Shape (SPEC §4, extended)::
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -209,10 +210,11 @@ class Corpus:
         ingest/extract.py gives to an actor-less duty in such a document.
         """
         names: list[str] = []
-        for rel, eid in fact.get("links") or ():
-            if rel in ("ABOUT", "APPLIES_TO", "FUNDS") and eid.split(":", 1)[0] in ("PlatformType", "Program"):
-                names.append(eid.split(":", 1)[1])
-        names.extend(fact.get("applies_to") or ())
+        for rel, eid in as_list(fact.get("links")):
+            if rel in ("ABOUT", "APPLIES_TO", "FUNDS"):
+                names.append(eid)
+        names.extend(as_list(fact.get("applies_to")))
+        names = [n for n in names if ":" not in n or n.split(":", 1)[0] in ("PlatformType", "Program")]
         clause = self.clauses.get(fact.get("clause_id", ""))
         if not names and clause is not None:
             names = [m.name for m in self.table.find_mentions(clause.text, ("PlatformType", "Program"))]
@@ -271,7 +273,7 @@ def _age_statements(fact: Mapping[str, Any], corpus: Corpus) -> list[Statement]:
 
 def _route_statements(fact: Mapping[str, Any], corpus: Corpus) -> list[Statement]:
     """Who receives or approves what: one statement per reporting route of an obligation."""
-    routes = fact.get("route") or ()
+    routes = [r for r in as_list(fact.get("route")) if isinstance(r, dict)]
     if not routes:
         return []
     category = route_category(f"{fact.get('object', '')} {fact.get('text', '')}")
@@ -337,7 +339,7 @@ SANCTION_EFFECTS = {
 
 def _sanction_statements(fact: Mapping[str, Any], corpus: Corpus) -> list[Statement]:
     applies = corpus.applies_to(fact)
-    return [_statement("sanction", SANCTION_EFFECTS.get(e, e), fact, str(fact.get("text", "")), applies) for e in fact.get("effects") or ()]
+    return [_statement("sanction", SANCTION_EFFECTS.get(e, e), fact, str(fact.get("text", "")), applies) for e in as_list(fact.get("effects"))]
 
 
 _APPROVE = re.compile(r"(授牌|立项|认定|审定|审批|批准)")
@@ -413,6 +415,22 @@ def statements(documents: Sequence[Document], facts: Iterable[Mapping[str, Any]]
     for doc in documents:
         out.extend(approval_statements(doc, table))
     return list(dict.fromkeys(out))
+
+
+def as_list(value: Any) -> list[Any]:
+    """A list-valued fact field as a list, whether the store kept it as a list or as JSON text.
+
+    The networkx store keeps lists of dicts as they are; a store that only
+    holds scalar properties (Neo4j) keeps them as JSON strings.
+    """
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return [value]
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def _statement(topic: str, value: str, fact: Mapping[str, Any], phrase: str, applies: tuple[str, ...]) -> Statement:
