@@ -358,7 +358,8 @@ def assemble_sentence_transformer(hf_dir: Path, out: Path) -> None:
     except ImportError:  # older releases
         from sentence_transformers.models import Normalize, Pooling, Transformer
 
-    transformer = Transformer(str(hf_dir), max_seq_length=512)
+    config = json.loads((hf_dir / "config.json").read_text(encoding="utf-8"))
+    transformer = Transformer(str(hf_dir), max_seq_length=int(config["max_position_embeddings"]))
     dim_of = getattr(transformer, "get_embedding_dimension", None) or transformer.get_word_embedding_dimension
     pooling = Pooling(dim_of(), pooling_mode="mean")
     # "document" is what encode_document() looks for first; without it
