@@ -152,3 +152,37 @@ class DeadlineRow(_Cited):
     before: str = ""
     phrase_start: int = 0
     phrase_end: int = 0
+
+
+# --- property encoding for stores that only hold flat values (Neo4j) ---------------
+import json as _json  # noqa: E402  (kept next to the two functions that need it)
+
+
+def flat_props(props: dict[str, Any]) -> dict[str, Any]:
+    """Node/edge properties with nested values (``route``, ``record`` …) as JSON strings.
+
+    Neo4j properties are scalars or lists of scalars; a value that is a dict or
+    a list holding dicts or lists is stored as JSON text under ``<key>__json``
+    so :func:`unflat_props` can restore it exactly.
+    """
+    out: dict[str, Any] = {}
+    for key, value in props.items():
+        if value is None:
+            continue
+        nested = isinstance(value, dict) or (isinstance(value, (list, tuple)) and any(isinstance(v, (dict, list, tuple)) for v in value))
+        if nested:
+            out[f"{key}__json"] = _json.dumps(value, ensure_ascii=False)
+        else:
+            out[key] = list(value) if isinstance(value, tuple) else value
+    return out
+
+
+def unflat_props(props: dict[str, Any]) -> dict[str, Any]:
+    """The inverse of :func:`flat_props`."""
+    out: dict[str, Any] = {}
+    for key, value in props.items():
+        if key.endswith("__json") and isinstance(value, str):
+            out[key[: -len("__json")]] = _json.loads(value)
+        else:
+            out[key] = value
+    return out

@@ -205,7 +205,7 @@ _ADVERBS = re.compile(r"^(?:也|还|均|都|并|将|应当|应|须|必须|要|�
 _VERB = re.compile(
     r"^(?:负责成立|负责编制并上报|负责编制|负责|制定并印发|制定|印发|成立|设立|编制|组织开展|组织|开展|协调|审核|报送|上报|提交|加强|"
     r"协助开展|协助|接受|配合|提供|建立健全|建立|健全|完善|推进|落实|申报|调整|把|形成|确定|指导|审议|审定|瞄准|强化|压实|引导|推动|"
-    r"支持|鼓励|发挥|聚焦|实施|实行|做好|营造|构建|打造|整合|深化|创新|优化|培养|汇聚|参与|承担|提出|包括|向|按照|根据|对|为)"
+    r"支持|鼓励|发挥|聚焦|实施|实行|做好|营造|构建|打造|整合|深化|创新|优化|培养|汇聚|参与|承担|提出|包括|引入|纳入|向|按照|根据|对|为)"
 )
 
 
@@ -223,8 +223,12 @@ def action_object(text: str) -> tuple[str, str]:
     gives way to the reporting verb that follows it.
     """
     rest = _ADVERBS.sub("", _LEAD.sub("", text.lstrip("，、 ")))
-    m = _VERB.match(rest)
     routed = _ROUTED.search(rest)
+    if not routed:
+        # "按照X要求，在…中引入…": the duty is after the lead-in
+        rest = _ADVERBS.sub("", re.sub(r"^(?:(?:按照|根据|依据)[^，。；]{0,24}，)+", "", rest))
+        rest = re.sub(r"^在[^，。；]{1,16}?[中内上](?=[\u4e00-\u9fff])", "", rest)
+    m = _VERB.match(rest)
     if routed and (m is None or m.group(0) in _LEAD_IN_VERBS):
         verb = routed.group(1) or routed.group(2)
         if m is None and routed.start() > 0:
@@ -335,8 +339,11 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
             continue
         rest = text[end : i + 40]
         rest = re.sub(r"^[和、及与]各?[\u4e00-\u9fff]{1,6}?(?=可|应|要|须|负责)", "", rest)
-        if i == 0 and actors[0].kind == "Organization" and re.match(r"(?:组织|按照[^，]{0,16}?，|负责)", rest):
-            cuts[0] = (0, actors, "organization")
+        if actors[0].kind == "Organization" and re.match(r"(?:组织|按照[^，]{0,16}?，|负责)", rest):
+            if i == 0:
+                cuts[0] = (0, actors, "organization")
+            else:
+                cuts.append((i, actors, "organization"))
             continue
         if re.match(r"^[\u4e00-\u9fff]{1,4}的", rest):
             continue  # "高校提交的建设方案…": the actor only qualifies a noun

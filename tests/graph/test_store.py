@@ -149,3 +149,11 @@ def test_cli_json_and_errors(built, tmp_path: Path) -> None:
     res = runner.invoke(main, ["entity", "市教喂", "--data", str(data), "--json"])
     assert res.exit_code == 2
     assert "Traceback" not in res.output
+
+
+def test_flat_props_round_trip(built) -> None:
+    _, g, _, _ = built
+    for _, d in list(g.nodes(data=True))[:400]:
+        flat = S.flat_props(d)
+        assert all(not isinstance(v, dict) for v in flat.values())
+        assert S.unflat_props(flat) == {k: (list(v) if isinstance(v, tuple) else v) for k, v in d.items() if v is not None}
