@@ -159,6 +159,7 @@ TOPICS: dict[str, Topic] = {
         Topic("funding_mode", "经费支持方式", "how funding is given"),
         Topic("funding_amount", "资助额度与比例", "funding amounts and shares"),
         Topic("sanction", "未履职或考核不合格的后果", "consequence of failing an evaluation or a duty"),
+        Topic("restated_provision", "多份文件重复规定的同一条款", "the same provision restated in several documents"),
     )
 }
 ROUTE_CATEGORIES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
@@ -545,6 +546,73 @@ def _sides(group: Sequence[Statement], clauses: Mapping[str, Clause]) -> list[di
     return list(sides.values())
 
 
+# ------------------------------------------------------------ restatements
+RESTATED_MIN_SCORE = 90
+"""rapidfuzz ratio (0-100) at which two segments are the same words (punctuation and a 和/、 aside)."""
+RESTATED_MIN_CHARS = 12
+"""Characters two clauses must share, over all their matching segments, to count as one provision restated."""
+_SEGMENT = re.compile(r"[^。；;！？!?，,]+")
+
+
+def restated_provisions(documents: Sequence[Document]) -> list[dict[str, Any]]:
+    """Provisions one document repeats from another, each shown once with both sources.
+
+    Clauses are cut into comma segments (at least 8 characters); segments of
+    different documents whose similarity reaches :data:`RESTATED_MIN_SCORE`
+    match, and a pair of clauses sharing at least :data:`RESTATED_MIN_CHARS`
+    characters of matching segments is one restated provision, cited with
+    the exact segments on each side.  Lexical on purpose: it finds copied or
+    lightly edited duties (an action plan and a later opinion repeating the
+    same guarantees), not paraphrases.
+    """
+    from rapidfuzz import fuzz, process
+
+    segs: list[tuple[str, str, int, str]] = []  # doc_id, clause_id, source start, text
+    for doc in documents:
+        for clause in doc.clauses:
+            if clause.kind not in ("paragraph", "item"):
+                continue
+            for m in _SEGMENT.finditer(clause.text):
+                text = re.sub(r"^(?:\d+[.．、]|（[一二三四五六七八九十]+）)", "", m.group(0)).strip()
+                if len(text) >= 8:
+                    offset = m.group(0).index(text)
+                    segs.append((doc.doc_id, clause.clause_id, clause.start + m.start() + offset, text))
+    if not segs:
+        return []
+    texts = [t for *_, t in segs]
+    scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=RESTATED_MIN_SCORE, workers=1)
+    pairs: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for i, j in zip(*scores.nonzero()):
+        if i < j and segs[i][0] != segs[j][0]:
+            a, b = sorted((i, j), key=lambda k: (segs[k][0], segs[k][2]))
+            pairs.setdefault((segs[a][1], segs[b][1]), []).append((a, b))
+    out: list[dict[str, Any]] = []
+    for (ca, cb), matches in sorted(pairs.items()):
+        if sum(min(len(segs[a][3]), len(segs[b][3])) for a, b in matches) < RESTATED_MIN_CHARS:
+            continue
+        out.append({"a": ca, "b": cb, "segments": [(segs[a], segs[b]) for a, b in matches]})
+    return out
+
+
+def _restated_entries(documents: Sequence[Document], clauses: Mapping[str, Clause]) -> list[dict[str, Any]]:
+    """The ``shared`` entries of :func:`restated_provisions`."""
+    entries = []
+    for pair in restated_provisions(documents):
+        stmts = []
+        value = "；".join(dict.fromkeys(sa[3] for sa, _ in pair["segments"]))
+        for sa, sb in pair["segments"]:
+            for doc_id, clause_id, start, text in (sa, sb):
+                stmts.append(Statement("restated_provision", value, doc_id, clause_id, text, start, start + len(text)))
+        entries.append({
+            "about": TOPICS["restated_provision"].about,
+            "topic": "restated_provision",
+            "value": value,
+            "documents": sorted({s.doc_id for s in stmts}),
+            "sides": _sides(list(dict.fromkeys(stmts)), clauses),
+        })
+    return entries
+
+
 # ------------------------------------------------------------------ driver
 def compute_overlap(
     documents: Sequence[Document],
@@ -577,7 +645,7 @@ def compute_overlap(
     clauses = {c.clause_id: c for d in documents for c in d.clauses}
     conflicts, shared = compare(statements(documents, facts, table), clauses)
     result["conflicts"] = conflicts
-    result["shared"] = shared
+    result["shared"] = shared + _restated_entries(documents, clauses)
     return result
 
 

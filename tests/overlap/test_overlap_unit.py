@@ -116,3 +116,37 @@ def test_policy_tool_dimension_has_category_and_sub_tool_rows(overlap_of) -> Non
     assert {"供给型", "环境型", "需求型"} <= set(m)
     assert m["环境型:考核评估"] == ["000", "001", "002", "003", "004"]
     assert "000" not in m["需求型"]
+
+
+def test_a_provision_restated_in_two_new_documents_is_shown_once() -> None:
+    a = _doc("901", "一、保障\n加强市级相关部门统筹协调，确保各项任务落实到位。\n")
+    b = _doc("902", "一、保障\n（一）加强组织。加强市级相关部门统筹协调，确保各项任务落实到位。\n")
+    c = _doc("903", "一、保障\n完善经费管理。\n")
+    r = compute_overlap([a, b, c], "agency")
+    restated = [s for s in r["shared"] if s["topic"] == "restated_provision"]
+    assert len(restated) == 1
+    assert restated[0]["documents"] == ["901", "902"]
+    assert [s["doc_id"] for s in restated[0]["sides"]] == ["901", "902"]
+    for side, doc in zip(restated[0]["sides"], (a, b)):
+        for p in side["phrases"]:
+            assert doc.text[p["start"]:p["end"]] == p["text"]
+
+
+def test_fact_rows_of_a_store_give_the_same_divergences(overlap_store, overlap_of) -> None:
+    """The store passes its fact nodes (lists possibly as JSON text); values must not change."""
+    import json as _json
+
+    from graph.nx_store import GRAPH_FILE, read_graph
+    from graph.overlap import documents_from_store
+    from graph.schema import FACT_LABELS
+    from ingest.pipeline import current_store
+
+    store = current_store(overlap_store)
+    g = read_graph(store / GRAPH_FILE)
+    rows = []
+    for n, d in g.nodes(data=True):
+        if d.get("label") in FACT_LABELS.values():
+            rows.append({"id": n, **{k: (_json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v) for k, v in d.items()}})
+    r = compute_overlap(documents_from_store(store), "platform_type", facts=rows)
+    mine = {c["topic"]: c["values"] for c in r["conflicts"]}
+    assert mine == {c["topic"]: c["values"] for c in overlap_of("platform_type")["conflicts"]}
