@@ -188,14 +188,27 @@ def action_regex(action: str) -> str:
     return _ACTIONS[action][0]
 
 
+_TYPE_INTENT = {"money": "funding", "percent": "funding", "date": "deadline", "year": "deadline",
+                "duration": "deadline"}
+
+
 def analyze(question: str, table: AliasTable | None = None) -> QueryAnalysis:
-    """Link entities and actions, detect intent and expected answer type."""
+    """Link entities and actions, detect intent and expected answer type.
+
+    An expected value decides the intent (a question asking for an amount is
+    about funding even if it also says 每年).
+    """
     table = table or load_aliases()
     mentions = tuple(table.find_mentions(question))
+    answer_type = detect_answer_type(question)
+    intents = detect_intents(question)
+    lead = _TYPE_INTENT.get(answer_type or "")
+    if lead:
+        intents = (lead, *(i for i in intents if i not in (lead, "fact")))
     return QueryAnalysis(
         text=question,
-        intents=detect_intents(question),
-        answer_type=detect_answer_type(question),
+        intents=intents,
+        answer_type=answer_type,
         mentions=mentions,
         actions=detect_actions(question),
         english=is_english(question),

@@ -68,6 +68,7 @@ class RankConfig:
     w_type: float = 0.40
     w_scope: float = 0.30
     w_background: float = 0.20
+    w_graph: float = 0.20
 
 
 HYBRID = RankConfig()
@@ -168,6 +169,7 @@ class Searcher:
         self.table = table or load_aliases()
         self.tokenizer = Tokenizer(domain_words())
         self.store = store
+        self._facts = self._load_graph_facts(store)
         self._kinds = [self._row_kinds(r) for r in self.index.rows]
         self._background = np.array([is_background(r) for r in self.index.rows], dtype=bool)
         self._encode = lru_cache(maxsize=256)(self._encode_uncached)
@@ -244,6 +246,8 @@ class Searcher:
                 b += c.w_intent
             if self._background[i]:
                 b -= c.w_background
+            if self._graph_applies(row.clause_id, a):
+                b += c.w_graph
         if a.answer_type and satisfies_answer_type(a.answer_type, row.text):
             b += c.w_type
         return b
@@ -251,6 +255,32 @@ class Searcher:
     def fact_kinds(self, i: int) -> frozenset[str]:
         """Rule kinds clause ``i`` carries."""
         return self._kinds[i]
+
+    @staticmethod
+    def _load_graph_facts(store: Any) -> dict[str, list[dict[str, Any]]]:
+        """clause_id -> the facts (obligation, deadline, funding, condition, sanction)
+        the graph extracted from it; read once, used for boosts and rule fields."""
+        if store is None or not callable(getattr(store, "rules_for", None)):
+            return {}
+        by_clause: dict[str, list[dict[str, Any]]] = {}
+        for fact in store.rules_for().get("rules", []):
+            by_clause.setdefault(fact["clause_id"], []).append(fact)
+        return by_clause
+
+    def _graph_applies(self, clause_id: str, a: QueryAnalysis) -> bool:
+        """Does the graph hold a fact of the asked kind in this clause that applies
+        to (or binds) an entity the question names?"""
+        for f in self._facts.get(clause_id, ()):
+            if f.get("kind") != a.intent:
+                continue
+            touched = set(f.get("applies_to") or ()) | {f.get("actor_id")}
+            if not a.entity_ids or touched & set(a.entity_ids):
+                return True
+        return False
+
+    def graph_facts(self, clause_id: str) -> list[dict[str, Any]]:
+        """Facts the graph store derived from a clause (empty without a store)."""
+        return list(self._facts.get(clause_id, ()))
 
     # -- contracts (SPEC §4) ---------------------------------------------
     def hit(self, i: int, score: float) -> dict[str, Any]:
