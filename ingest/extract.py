@@ -427,6 +427,9 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
                     modality = "must"
                 else:
                     continue
+            if im and seg.start == body.start:
+                # cite the duty with its "X职责，" marker: the bearer is part of the rule's text
+                seg = Unit(unit.text[: seg.end - unit.start], unit.start, seg.end)
             facts.extend(_obligation_facts(clause, ctx, seg, actors, modality, after))
     return facts
 

@@ -59,10 +59,11 @@ def test_set_up_body_and_inline_duty_markers() -> None:
         ],
         ["北京市技术创新中心"],
     )
-    got = {(f.attrs["actor"], f.text[:6]) for f in _facts(doc, "obligation")}
-    assert ("专家咨询委员会", "其主要负责对") in got
-    assert ("市教委", "负责制定年度") in got
-    assert ("依托单位", "全面负责中心") in got
+    got = {(f.attrs["actor"], f.text) for f in _facts(doc, "obligation")}
+    assert ("专家咨询委员会", "其主要负责对中心建设方案进行论证") in got
+    # an inline "X职责，" marker is part of the cited duty
+    assert ("市教委", "一是市教委职责，负责制定年度计划") in got
+    assert ("依托单位", "二是依托单位职责，全面负责中心的日常运行") in got
 
 
 def test_must_not_and_condition() -> None:
