@@ -77,7 +77,8 @@ def _human(r: dict[str, Any]) -> str:
     for c in r.get("conflicts", []):
         lines.append(f"- {c['about']} [{c.get('scope', '')}]")
         for s in c["sides"]:
-            lines.append(f"    {s['doc_id']} {s['clause_id']}: {s.get('value', '')} — {s['text'][:60]}")
+            quoted = "；".join(p["text"][:40] for p in s.get("phrases", [])[:2]) or s["text"][:60]
+            lines.append(f"    {s['doc_id']} {s['clause_id']}: {s.get('value', '')} — 「{quoted}」")
     if r.get("shared"):
         lines.append(f"shared rules ({len(r['shared'])}):")
         for s in r["shared"]:

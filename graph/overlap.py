@@ -30,7 +30,8 @@ print its result.  Shape (SPEC §4, extended)::
      "matrix": {"<item>": ["<doc_id>", …]},
      "cells": {"<item>": {"<doc_id>": ["<clause_id>", …]}},
      "ids": {"<item>": "<Kind>:<name>"},
-     "conflicts": [{"about", "topic", "scope", "values": {doc_id: [value…]},
+     "conflicts": [{"about", "about_en", "topic", "scope", "values": {doc_id: [value…]},
+                    "applies_to": {doc_id: [platform type / program…]},
                     "sides": [{"doc_id", "clause_id", "text", "start", "end",
                                "values", "phrases", "applies_to"}]}],
      "shared": [{"about", "topic", "value", "sides": [...]}]}
@@ -494,12 +495,17 @@ def compare(stmts: Iterable[Statement], clauses: Mapping[str, Clause]) -> tuple[
         across = len(values) >= 2 and len(distinct) >= 2
         within = topic.exclusive and any(len(v) >= 2 for v in values.values())
         if across or within:
+            subjects: dict[str, list[str]] = {}
+            for s in group:
+                names = subjects.setdefault(s.doc_id, [])
+                names.extend(a for a in s.applies_to if a not in names)
             conflicts.append({
                 "about": topic.about,
                 "about_en": topic.english,
                 "topic": key,
                 "scope": "across_documents" if across else "within_document",
                 "values": values,
+                "applies_to": {d: subjects[d] for d in sorted(subjects)},
                 "sides": _sides(group, clauses),
             })
         holders: dict[str, set[str]] = {}
