@@ -195,19 +195,21 @@ class NxGraphStore:
         """Facts that apply to ``entity`` (resolved, a center through its type)
         and/or whose text names ``action``; ``kinds`` filters by fact kind.
 
-        An entity matches a fact when the fact applies to it, binds it, reports
-        to it, funds it, or its clause mentions it.
+        An entity matches a fact when the fact applies to it, funds it or its
+        clause mentions it (that entity exactly), or when the fact binds or
+        reports to it or to a narrower kind of it (a 市属高校 duty is a duty of
+        a kind of 依托高校; a rule for 市属高校 does not apply to every 依托高校).
         """
         wanted = set(kinds or S.FACT_LABELS)
         unknown = wanted - set(S.FACT_LABELS)
         if unknown:
             raise QueryError(f"unknown fact kind(s) {sorted(unknown)}", hint=f"use {', '.join(S.FACT_LABELS)}")
-        targets: set[str] | None = None
+        targets: tuple[set[str], set[str]] | None = None
         ent_props = None
         if entity:
             ent_props = self.resolve(entity)
             base = self._platform_type_of(ent_props["id"])
-            targets = self._with_subtypes(base) | {ent_props["id"]}
+            targets = ({base, ent_props["id"]}, self._with_subtypes(base) | {ent_props["id"]})
         rules = []
         for kind in sorted(wanted):
             for props in self._facts(S.FACT_LABELS[kind]):
@@ -224,14 +226,16 @@ class NxGraphStore:
             "rules": rules,
         }
 
-    def _fact_touches(self, props: dict[str, Any], targets: set[str]) -> bool:
-        if targets & set(props.get("applies_to") or []):
+    def _fact_touches(self, props: dict[str, Any], targets: tuple[set[str], set[str]]) -> bool:
+        exact, with_subtypes = targets
+        if exact & set(props.get("applies_to") or []):
             return True
         for _, tgt, data in self.g.out_edges(props["id"], data=True):
-            if tgt in targets and data.get("rel") in (S.BINDS, S.REPORTS_TO, S.FUNDS, S.ABOUT):
+            rel = data.get("rel")
+            if (rel in (S.BINDS, S.REPORTS_TO) and tgt in with_subtypes) or (rel in (S.FUNDS, S.ABOUT) and tgt in exact):
                 return True
         cid = S.clause_node_id(props["clause_id"])
-        return any(t in targets for _, t, k in self.g.out_edges(cid, keys=True) if k == S.MENTIONS)
+        return any(t in exact for _, t, k in self.g.out_edges(cid, keys=True) if k == S.MENTIONS)
 
     def entity(self, name: str) -> dict[str, Any]:
         node = self.resolve(name)
