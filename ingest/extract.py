@@ -805,6 +805,8 @@ def _sanction_covers(sanction: Fact, obligation: Fact) -> bool:
             return True
         if core.startswith("年度") and ("年度" in obligation.text and core[2:4] in obligation.text):
             return True
+        if len(core) >= 4 and re.search(re.escape(core[:2]) + ".{0,4}" + re.escape(core[-2:]), obligation.text):
+            return True  # 年度工作目标 ~ 年度绩效目标: same head and tail
     return False
 
 
