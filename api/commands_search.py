@@ -1,6 +1,133 @@
-"""CLI commands of this area (filled in by its issue)."""
+"""Search commands: ``search``, ``ask`` (both with ``--batch``) and ``eval qa``.
+
+The commands only parse options, build one :class:`search.service.Searcher`
+(model, indexes and graph facts loaded once) and print what it returns; with
+``--batch FILE`` they print JSON Lines, one document per line of FILE, in
+input order. A bad query in a batch gives an ``{"error": …}`` line for that
+query instead of stopping the batch.
+"""
 from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
 
 import click
 
-COMMANDS: list[click.Command] = []
+from ingest.errors import PolicyKGError, QueryError
+
+from .cli_options import backend_options, data_dir_option, emit, json_option
+from .commands_graph import eval_group
+from .services import open_graph_store
+
+
+def _searcher(data_dir: Path, backend: str, uri: str | None, user: str | None, password: str | None) -> Any:
+    from search.service import Searcher
+
+    store = open_graph_store(data_dir, backend, uri, user, password)
+    return Searcher(data_dir, store)
+
+
+def _read_batch(path: Path) -> list[str]:
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise QueryError(f"cannot read batch file {path}: {err}", hint="one UTF-8 query per line") from err
+    return [line.strip() for line in lines if line.strip()]
+
+
+def _run(query: str | None, batch: Path | None, fn: Callable[[str], dict[str, Any]], as_json: bool,
+         human: Callable[[dict[str, Any]], str]) -> None:
+    if batch is None:
+        if query is None:
+            raise QueryError("give a QUERY or --batch FILE")
+        emit(fn(query), as_json, human)
+        return
+    for q in _read_batch(batch):
+        try:
+            out = fn(q)
+        except PolicyKGError as err:
+            out = {"query": q, "error": err.to_dict()}
+        click.echo(json.dumps(out, ensure_ascii=False))
+
+
+def _results_text(result: dict[str, Any]) -> str:
+    lines = [f"Query: {result['query']}"]
+    for n, r in enumerate(result["results"], 1):
+        lines.append(f"{n:>2}. [{r['score']:.3f}] {r['doc_id']} {r['clause_id']}  {' > '.join(r['path'])}")
+        lines.append(f"    {r['text']}")
+    return "\n".join(lines)
+
+
+def _answer_text(result: dict[str, Any]) -> str:
+    head = "No rule found (abstained)" if result["abstained"] else f"{len(result['rules'])} applicable rule(s)"
+    lines = [f"Q: {result['question']}", head, "", result["answer"]]
+    for r in result.get("rules", []):
+        lines.append(f"  - [{r['kind']}] {r['clause_id']} [{r['start']}:{r['end']}] scope={'、'.join(r['scope'])}")
+    return "\n".join(lines)
+
+
+batch_option = click.option("--batch", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
+                            help="File with one query per line; prints JSON Lines in input order.")
+
+
+@click.command("search")
+@click.argument("query", required=False)
+@click.option("--k", "k", type=click.IntRange(1, 100), default=10, show_default=True, help="Number of clauses.")
+@batch_option
+@data_dir_option
+@backend_options
+@json_option
+def search_cmd(query: str | None, k: int, batch: Path | None, data_dir: Path, backend: str,
+               neo4j_uri: str | None, neo4j_user: str | None, neo4j_password: str | None, as_json: bool) -> None:
+    """Ranked clauses for a question or keywords (Chinese or English)."""
+    s = _searcher(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
+    _run(query, batch, lambda q: s.search(q, k), as_json, _results_text)
+
+
+@click.command("ask")
+@click.argument("question", required=False)
+@batch_option
+@data_dir_option
+@backend_options
+@json_option
+def ask_cmd(question: str | None, batch: Path | None, data_dir: Path, backend: str,
+            neo4j_uri: str | None, neo4j_user: str | None, neo4j_password: str | None, as_json: bool) -> None:
+    """The rules that apply, with an answer built from the cited clauses, or an explicit abstention."""
+    s = _searcher(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
+    _run(question, batch, s.ask, as_json, _answer_text)
+
+
+def _qa_report(r: dict[str, Any]) -> str:
+    def row(name: str, m: dict[str, Any]) -> str:
+        return (f"{name:<10} R@1 {m['recall@1']:.3f}  R@5 {m['recall@5']:.3f}  MRR@10 {m['mrr@10']:.3f}  "
+                f"mean chars {m['mean_returned_chars']}")
+
+    sysm, ab = r["system"], r["system"]["abstention"]
+    lines = [f"QA set {r['set']}: {r['questions']} questions over {r['clauses']} clauses",
+             row("system", sysm), row("bm25", r["baselines"]["bm25"]), row("dense", r["baselines"]["dense"]),
+             f"R@5 vs BM25: {r['recall@5_vs_bm25']}x",
+             f"abstained on {ab['abstained_on_unanswerable']}/{ab['unanswerable']} unanswerable, "
+             f"{ab['abstained_on_answerable']}/{ab['answerable']} answerable (accuracy {ab['accuracy']})"]
+    for t, m in sysm["per_type"].items():
+        lines.append(f"  {t:<14} n={m['n']:<3} R@1 {m['recall@1']:.3f}  R@5 {m['recall@5']:.3f}  MRR@10 {m['mrr@10']:.3f}")
+    return "\n".join(lines)
+
+
+@eval_group.command("qa")
+@click.option("--set", "qa_set", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="JSON Lines QA file (id, type, question, gold_spans).")
+@data_dir_option
+@backend_options
+@json_option
+def eval_qa_cmd(qa_set: Path, data_dir: Path, backend: str, neo4j_uri: str | None, neo4j_user: str | None,
+                neo4j_password: str | None, as_json: bool) -> None:
+    """Recall@1/5, MRR@10, abstention, per type, with BM25 and dense-only baselines on the same clauses."""
+    from search.evaluate import evaluate
+
+    s = _searcher(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
+    emit(evaluate(s, qa_set), as_json, _qa_report)
+
+
+COMMANDS: list[click.Command] = [search_cmd, ask_cmd]
+"""``eval qa`` joins the ``eval`` group of api/commands_graph.py instead."""
