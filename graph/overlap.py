@@ -673,6 +673,16 @@ def documents_from_store(store_dir: Path) -> list[Document]:
     return docs
 
 
-def overlap_for_store(store_dir: Path, by: str | None = None, *, facts: Iterable[Mapping[str, Any]] | None = None) -> dict[str, Any]:
-    """:func:`compute_overlap` over the documents of an ingested store directory."""
-    return compute_overlap(documents_from_store(Path(store_dir)), by, facts=facts)
+def overlap_for_store(
+    store_dir: Path,
+    by: str | None = None,
+    *,
+    facts: Iterable[Mapping[str, Any]] | None = None,
+    table: AliasTable | None = None,
+) -> dict[str, Any]:
+    """:func:`compute_overlap` over the documents of an ingested store directory.
+
+    A store passes its fact rows (so the analysis reads the graph's facts)
+    and, ideally, the alias table it was built with (curated + center names).
+    """
+    return compute_overlap(documents_from_store(Path(store_dir)), by, facts=facts, table=table)
