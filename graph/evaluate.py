@@ -27,8 +27,11 @@ import yaml
 
 from ingest.aliases import AliasTable, aliases_for_corpus
 from ingest.errors import CorpusError
-from ingest.extract import FACT_KINDS, Fact, extract_document
+from ingest.centers import load_centers
+from ingest.extract import FACT_KINDS, Fact
 from ingest.loaders import load_corpus
+
+from .build import build_graph, graph_counts
 
 
 @dataclass
@@ -102,7 +105,9 @@ def evaluate_extraction(golden_dir: Path, corpus_dir: Path) -> dict[str, Any]:
     """Per-kind precision/recall of the extractors on the corpus vs the golden files."""
     docs = {d.doc_id: d for d in load_corpus(Path(corpus_dir))}
     table = aliases_for_corpus(Path(corpus_dir))
-    facts: list[Fact] = [f for d in docs.values() for f in extract_document(d, table)]
+    centers = Path(corpus_dir) / "centers.csv"
+    records = load_centers(centers).records if centers.exists() else []
+    graph, _table, facts = build_graph(list(docs.values()), table, records)
     _cases, annotations, exhaustive = load_golden(golden_dir)
     golds: list[Gold] = []
     errors: list[str] = []
@@ -151,7 +156,7 @@ def evaluate_extraction(golden_dir: Path, corpus_dir: Path) -> dict[str, Any]:
             "recall": round(recall, 3) if recall is not None else None,
             "exhaustive_docs": sorted(d for k, d in scope if k == kind),
         }
-    return {"kinds": per_kind, "misses": misses, "spurious": spurious, "errors": errors}
+    return {"kinds": per_kind, "graph": graph_counts(graph), "misses": misses, "spurious": spurious, "errors": errors}
 
 
 def format_report(report: dict[str, Any]) -> str:
@@ -161,6 +166,10 @@ def format_report(report: dict[str, Any]) -> str:
         p = "-" if r["precision"] is None else f"{r['precision']:.3f}"
         rc = "-" if r["recall"] is None else f"{r['recall']:.3f}"
         lines.append(f"{kind:<11} {r['gold']:>5} {r['predicted']:>5} {r['true_positive']:>4} {p:>9} {rc:>7}  {','.join(r['exhaustive_docs'])}")
+    counts = report.get("graph") or {}
+    if counts:
+        lines.append("\nnodes: " + ", ".join(f"{k} {v}" for k, v in counts["nodes"].items()))
+        lines.append("edges: " + ", ".join(f"{k} {v}" for k, v in counts["edges"].items()))
     if report["misses"]:
         lines.append("\nmissed:")
         lines += [f"  {m['kind']:<10} {m['doc']} {m['span'][:60]}" for m in report["misses"]]

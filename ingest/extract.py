@@ -569,14 +569,24 @@ def _deadline_subject(clause: Clause, ctx: Context, unit: Unit, s: int, e: int, 
         named = re.search(r"《([^》]+)》", ctx.doc_title)
         target = re.sub(r"[（(][^）)]*[）)]$", "", named.group(1)) if named else (ctx.doc_kind or "本文件")
         return f"{target} 施行"
-    tail = re.split(r"[，。；、]", text[e:], maxsplit=1)[0]
+    phrase = text[s:e]
+    for title in re.finditer(r"《[^》]+》", text):
+        if title.start() <= s and e <= title.end():
+            return title.group(0)  # the period of a plan the text cites
+    tail = re.split(r"[，。；、]", text[e:].lstrip("，、 "), maxsplit=1)[0]
     head = re.split(r"[，。；]", text[:s])[-1]
-    activity = re.sub(r"^(?:年度|每年|定期|下一年度|中期|期末)", "", text[s:e]) or tail[:12]
-    if len(activity) < 2 or text[s:e].startswith(("每年年底前", "定期", "到", "至")) or re.match(r"[\d一二三四五六七八九十]+年", text[s:e]):
+    cycle = re.search(r"([\u4e00-\u9fff]{2})周期", phrase)
+    activity = re.sub(r"^(?:年度|每年|定期|下一年度|中期|期末)", "", phrase) or tail[:12]
+    if cycle:
+        activity = cycle.group(0) if phrase.endswith("周期") else f"{cycle.group(0)} {tail[:10]}".strip()
+    elif len(activity) < 2 or phrase.startswith(("每年年底前", "定期", "到", "至", "当年", "“", "连续")) or re.match(r"[\d一二三四五六七八九十]+年", phrase):
         activity = (tail or head)[:14]
     who = h_actor.name if h_actor else ""
     if not who:
-        ms = [m for m in ctx.aliases.find_mentions(text[:s] + text[e:]) if m.kind in ("PlatformType", "Program", "Role", "Organization")]
+        # the platform type or program a sentence is about names the subject best,
+        # then a role, then an organization
+        rank = {"PlatformType": 0, "Program": 1, "Role": 2, "Organization": 3}
+        ms = sorted((m for m in ctx.aliases.find_mentions(text[:s] + text[e:]) if m.kind in rank), key=lambda m: (rank[m.kind], m.start))
         who = ms[0].name if ms else (ctx.own_platform.name if ctx.own_platform else "")
     return f"{who} {activity}".strip()
 
