@@ -36,7 +36,7 @@ def overlap_result(data_dir: Path, backend: str, by: str, conn: dict[str, Any]) 
 @click.command()
 @click.option("--by", "by", default="all", show_default=True, help=f"What to group documents by: {BY_HELP}.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default=None, help="Print only the matrix, as CSV or heatmap JSON.")
-@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Write the --format output to FILE instead of stdout.")
+@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Write to FILE instead of stdout (the --format output, else the whole result as JSON).")
 @data_dir_option
 @backend_options
 @json_option
@@ -45,14 +45,17 @@ def overlap(by: str, fmt: str | None, out: Path | None, data_dir: Path, backend:
     from graph.export import matrix_csv, matrix_json
 
     result = overlap_result(data_dir, backend, by, {"uri": neo4j_uri, "user": neo4j_user, "password": neo4j_password})
-    if fmt is not None:
-        text = matrix_csv(result) if fmt == "csv" else json.dumps(matrix_json(result), ensure_ascii=False)
+    if fmt is not None or out is not None:
+        if fmt is None:
+            text = json.dumps(result, ensure_ascii=False)
+        else:
+            text = matrix_csv(result) if fmt == "csv" else json.dumps(matrix_json(result), ensure_ascii=False)
         if out is None:
             click.echo(text, nl=not text.endswith("\n"))
         else:
             _write(out, text)
             if as_json:
-                click.echo(json.dumps({"written": str(out), "format": fmt, "items": len(result["matrix"])}, ensure_ascii=False))
+                click.echo(json.dumps({"written": str(out), "format": fmt or "overlap-json", "items": len(result["matrix"])}, ensure_ascii=False))
         return
     emit(result, as_json, _human)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from graph.overlap import BY_CHOICES, OverlapError, Statement, check_by, compare, compute_overlap
 from ingest.aliases import load_aliases
@@ -150,3 +152,19 @@ def test_fact_rows_of_a_store_give_the_same_divergences(overlap_store, overlap_o
     r = compute_overlap(documents_from_store(store), "platform_type", facts=rows)
     mine = {c["topic"]: c["values"] for c in r["conflicts"]}
     assert mine == {c["topic"]: c["values"] for c in overlap_of("platform_type")["conflicts"]}
+
+
+def test_no_documents_is_an_empty_answer_not_an_error() -> None:
+    r = compute_overlap([], "field")
+    assert r["matrix"] == {} and r["conflicts"] == [] and r["shared"] == [] and r["documents"] == []
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(keep=st.sets(st.sampled_from(["000", "001", "002", "003", "004"]), min_size=1),
+       by=st.sampled_from(["platform_type", "field", "mechanism", "program"]))
+def test_a_subset_of_documents_gives_the_restricted_matrix(keep: set[str], by: str, documents, overlap_of) -> None:
+    """Items are found per document: analysing fewer documents only drops those documents."""
+    full = overlap_of(by)["matrix"]
+    sub = compute_overlap([d for d in documents if d.doc_id in keep], by, facts=[])["matrix"]
+    expected = {item: [d for d in docs if d in keep] for item, docs in full.items()}
+    assert sub == {item: docs for item, docs in expected.items() if docs}
