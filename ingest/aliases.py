@@ -275,6 +275,9 @@ class AliasTable:
             ent = self.lookup(cand)
             if ent and (wanted is None or ent.kind in wanted):
                 return ent
+        contained = self._by_containment(cleaned, wanted)
+        if contained is not None:
+            return contained
         keys = [k for k, eid in self._surface.items() if wanted is None or self._entities[eid].kind in wanted]
         from rapidfuzz import fuzz, process
 
@@ -289,6 +292,27 @@ class AliasTable:
             if canon not in suggestions:
                 suggestions.append(canon)
         raise NotFoundError(f"unknown name {name!r}", suggestions=suggestions[:5])
+
+
+    def _by_containment(self, name: str, wanted: set[str] | None) -> Entity | None:
+        """"清华大学结构生物学高精尖创新中心": one named thing plus only other
+        names (its host, a place) or punctuation around it → that thing.
+
+        The main mention must cover most of the name, so a long unknown name
+        that merely contains a platform type is not taken for the type.
+        """
+        ms = self.find_mentions(name)
+        if not ms:
+            return None
+        main = max(ms, key=lambda m: m.end - m.start)
+        if wanted is not None and main.kind not in wanted:
+            return None
+        covered = sum(m.end - m.start for m in ms)
+        rest = re.sub(r"[\s\W_]", "", name)
+        others_ok = all(m.kind in ("Organization", "Place") for m in ms if m is not main)
+        if others_ok and len(rest) - covered <= 1 and (main.end - main.start) >= 0.5 * len(rest):
+            return self._entities[main.entity_id]
+        return None
 
 
 def _has_cjk(s: str) -> bool:

@@ -72,3 +72,11 @@ def test_extend_keeps_curated_names(table: AliasTable) -> None:
 def test_bad_kind_is_rejected() -> None:
     with pytest.raises(CorpusError):
         AliasTable([Entity("Planet", "火星")])
+
+
+def test_name_with_host_prefix_resolves_by_containment(table: AliasTable) -> None:
+    bigger = table.extend([Entity("Platform", "海洋声学高精尖创新中心"), Entity("Organization", "某某海洋大学")])
+    assert bigger.resolve("某某海洋大学海洋声学高精尖创新中心").id == "Platform:海洋声学高精尖创新中心"
+    # a long unknown name that merely contains a platform type is not that type
+    with pytest.raises(NotFoundError):
+        bigger.resolve("某某大学量子引力与宇宙学高精尖创新中心")
