@@ -39,6 +39,11 @@ CODED_KINDS = ("paragraph", "item")
 MASKED_KINDS = ("Program", "Place", "PlatformType", "Platform", "Organization")
 """Entity names blanked out before matching: their words are names, not tools."""
 
+PLATFORM_KINDS = ("PlatformType", "Platform")
+PLATFORM_MARK = "▣"
+"""Platform names are masked with this mark (others with ``□``), so "建设 <platform>"
+still reads as 平台建设 while the words inside the name do not count."""
+
 
 @dataclass(frozen=True)
 class ToolRule:
@@ -65,11 +70,11 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 RULES: tuple[ToolRule, ...] = (
     # 供给型: inputs the government supplies
-    ToolRule("supply", "人才培养", r"人才培养|培养[^。；，]{0,12}人才|人才[^。；，]{0,4}(?:引进|引育|队伍|梯队|支持)|引进[^。；，]{0,10}(?:人才|科学家)|聚才|育人|育才|领军人才|青年人才|顶尖人才|人才特区|人才高地", "talent development"),
+    ToolRule("supply", "人才培养", r"人才培养|培养[^。；，]{0,12}人才|人才[^。；，]{0,4}(?:引进|引育|队伍|梯队|支持)|(?:引进|支持|培养|汇聚|吸引)[^。；，]{0,12}(?:人才|科学家)|聚才|育人|育才|领军人才|青年人才|顶尖人才|人才特区|人才高地", "talent development"),
     ToolRule("supply", "资金投入", r"专项资金|财政[^。；，]{0,6}(?:投入|资金|经费)|经费支持|资金支持|给予[^。；，]{0,12}(?:资助|经费|支持)|\d+(?:\.\d+)?[万亿]元|(?:经费|资金)(?:保障|投入)|投入机制|加大[^。；，]{0,8}投入", "funding input"),
     ToolRule("supply", "技术支持", r"技术攻关|关键核心技术|共性技术|核心技术|技术研发|研发攻关|技术突破|技术转移|成果转化|技术供给|技术创新服务", "technology support"),
     ToolRule("supply", "公共服务", r"公共服务|服务平台|服务体系|科技服务|开放共享|孵化|创新券|便利和服务|配套保障|条件保障|提供[^。；，]{0,10}(?:保障|服务|便利)", "public services"),
-    ToolRule("supply", "平台建设", r"平台建设|建设[^。；，]{0,12}(?:平台|实验室|基地|装置)|(?:创新|科研|研究)平台|基础设施|科学装置|科研设施|布局建设", "platform and infrastructure building"),
+    ToolRule("supply", "平台建设", r"平台建设|建设[^。；，]{0,12}(?:平台|实验室|基地|装置)|(?:创新|科研|研究)平台|基础设施|科学装置|科研设施|布局建设|(?:建设|新建|组建|打造|推进|优化|依托)[^。；，]{0,12}▣|▣[^。；，]{0,4}(?:建设|布局)", "platform and infrastructure building"),
     ToolRule("supply", "信息支持", r"信息报送|信息资源|数据平台|信息共享|宣传|传播", "information support"),
     # 环境型: the conditions innovation happens in
     ToolRule("environment", "目标规划", r"总体目标|发展目标|目标任务|绩效目标|总体规划|发展规划|规划部署|总体布局|布局[^。；，]{0,6}(?:建设|领域)|到\d{4}年|三步走|战略目标|实施目标|顶层设计", "goals and planning"),
@@ -136,7 +141,8 @@ def mask_names(text: str, table: AliasTable | None) -> str:
     chars = list(text)
     for m in table.find_mentions(text):
         if m.kind in MASKED_KINDS:
-            chars[m.start:m.end] = "□" * (m.end - m.start)
+            mark = PLATFORM_MARK if m.kind in PLATFORM_KINDS else "□"
+            chars[m.start:m.end] = mark * (m.end - m.start)
     return "".join(chars)
 
 
