@@ -85,6 +85,7 @@ class Context:
     doc_kind: str = ""
     doc_title: str = ""
     scope: list[Entity] = field(default_factory=list)
+    issuers: list[Entity] = field(default_factory=list)
 
     @property
     def platform_types(self) -> list[Entity]:
@@ -211,6 +212,8 @@ _VERB = re.compile(
 
 _VERB_ANYWHERE = re.compile(_VERB.pattern.lstrip("^").replace("|向|按照|根据|对|为)", ")"))
 _LEAD = re.compile(r"^(?:\d+[.．、]|[一二三四五六七八九十]+是|明确)+")
+_PREREQ_LEAD = re.compile(r"^(?:(?:通过[^，。；]{0,16}后|经[^，。；]{0,30}后)，)+")
+_LEAD_IN = re.compile(r"^(?:按照|根据|依据|结合|围绕|紧扣)([^，。；]{0,24})，")
 _LEAD_IN_VERBS = ("根据", "按照", "对", "为", "向", "把")
 _ROUTED = re.compile(r"(?:按程序|书面|同时)?(?:向[^，。；]{2,20}?(提交|报送|报告|申报|备案)|(报送|上报|提交|(?<![申汇])报(?!告)))")
 
@@ -223,10 +226,13 @@ def action_object(text: str) -> tuple[str, str]:
     gives way to the reporting verb that follows it.
     """
     rest = _ADVERBS.sub("", _LEAD.sub("", text.lstrip("，、 ")))
+    rest = _PREREQ_LEAD.sub("", rest)
     routed = _ROUTED.search(rest)
     if not routed:
         # "按照X要求，在…中引入…": the duty is after the lead-in
-        rest = _ADVERBS.sub("", re.sub(r"^(?:(?:按照|根据|依据)[^，。；]{0,24}，)+", "", rest))
+        while (lead := _LEAD_IN.match(rest)) and not _DUTY_VERBS.search(lead.group(1)):
+            rest = rest[lead.end():]
+        rest = _ADVERBS.sub("", rest)
         rest = re.sub(r"^在[^，。；]{1,16}?[中内上](?=[\u4e00-\u9fff])", "", rest)
     m = _VERB.match(rest)
     if routed and (m is None or m.group(0) in _LEAD_IN_VERBS):
@@ -281,6 +287,7 @@ def recipients(text: str, ctx: Context) -> list[dict[str, str]]:
     return out
 
 
+_PROCEDURE_STEP = re.compile(f"(?:{_DUTY_VERBS.pattern})(?!的)")
 _CONDITION = re.compile(r"^(?:对于|对|凡|如|若|如果)?([^，。]{2,40}?)的，")
 
 
@@ -411,13 +418,17 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
                         actors = [(ctx.aliases.get(ms[0].entity_id), "directive", 0.6)]  # type: ignore[list-item]
                 if not actors and ctx.own_platform and re.search(r"报送|(?<![相适响对供效反])应(?![用急对])|须", seg.text):
                     actors = [(ctx.own_platform, "document scope", 0.6)]
+                if not actors and ctx.issuers and any(p.endswith("程序") for p in clause.path) and _PROCEDURE_STEP.search(seg.text):
+                    # a step of a procedure the text runs without naming who runs it:
+                    # the issuing authority's (000 三（二）实施程序 → 市教委)
+                    actors = [(ctx.issuers[0], "procedure", 0.5)]
             if not actors:
                 continue
             first_how = actors[0][1]
             after = _after_actor(seg.text, actors[0][0], first_how, ctx)
             if first_how in ("heading", "inline heading") and seg.start > clause.start + 3 and not _DUTY_VERBS.search(seg.text):
                 continue  # a statement inside a duty item ("领导小组办公室设在市教委"), not a duty
-            default = "must" if first_how in ("heading", "inline heading", "set-up body", "role system", "assigned", "organization") else None
+            default = "must" if first_how in ("heading", "inline heading", "set-up body", "role system", "assigned", "organization", "procedure") else None
             modality = modality_of(after, default)
             dm = _DIRECTIVE.match(seg.text) or (_DIRECTIVE.search(seg.text[:4]) if actors[0][1] == "directive" else None)
             if actors[0][1] == "directive" and dm:
@@ -773,7 +784,8 @@ def context_for(doc: Document, aliases: AliasTable) -> Context:
         ent = aliases.lookup(name)
         if ent is not None and ent not in scope:
             scope.append(ent)
-    return Context(aliases=aliases, doc_id=doc.doc_id, doc_kind=doc.kind, doc_title=doc.title, scope=scope)
+    issuers = [e for e in (aliases.lookup(name) for name in doc.issuers) if e is not None and e.kind == "Organization"]
+    return Context(aliases=aliases, doc_id=doc.doc_id, doc_kind=doc.kind, doc_title=doc.title, scope=scope, issuers=issuers)
 
 
 def extract_document(doc: Document, aliases: AliasTable) -> list[Fact]:
