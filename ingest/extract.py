@@ -147,8 +147,9 @@ _INLINE_DUTY = re.compile(r"^(?:[一二三四五六七八九十]+是)?([^，。�
 _SET_UP_BODY = re.compile(r"成立[“\"]?([^，。；]+?)[”\"]?，其(?:主要)?负责(?:包括)?")
 _ROLE_SYSTEM = re.compile(r"实行([^，。；]{2,10}?)制，由([^，。；]+?)担任，")
 _BARE_CENTER = re.compile(r"^(?:各|本)?(?:中心|高精尖)(?=[^\u4e00-\u9fff]|[可应要也须将把根负具组编接成])")
-_DIRECTIVE = re.compile(r"(推动|引导|要求|督促|组织|压实|鼓励|支持)")
-_DIRECTIVE_MODALITY = {"推动": "should", "引导": "should", "要求": "must", "督促": "must", "组织": "should", "压实": "must", "鼓励": "may", "支持": "may"}
+_DIRECTIVE = re.compile(r"(推动|引导|要求|督促|组织|压实|鼓励|支持|(?:充分)?发挥)")
+_DIRECTIVE_MODALITY = {"推动": "should", "引导": "should", "要求": "must", "督促": "must", "组织": "should", "压实": "must", "鼓励": "may", "支持": "may",
+                       "发挥": "should", "充分发挥": "should"}
 
 
 def _actors_in(phrase: str, ctx: Context) -> list[Entity]:
