@@ -47,7 +47,7 @@ _INTENT_CUES: dict[str, tuple[str, str]] = {
 
 # Actions: canonical Chinese verb -> (Chinese surface regex, English regex).
 _ACTIONS: dict[str, tuple[str, str]] = {
-    "报送": (r"报送|报给|上报|提交|报市|报北京市|报依托", r"\b(submit|report(ing)? to|send)"),
+    "报送": (r"报送|报给|上报|提交|报市|报北京市|报依托", r"\b(submit|report|send|hand in)"),
     "备案": (r"备案", r"\b(record|filing|file with|register)"),
     "审核": (r"审核|审查|审议|核准|审定|批准|拍板", r"\b(review|approv|examin|sign[- ]off)"),
     "评估": (r"评估|评议|评价|考核|验收|论证", r"\b(evaluat|assess|appraisal|review|inspection|acceptance)"),
@@ -80,6 +80,10 @@ _ANSWER_TYPES: dict[str, tuple[str, str]] = {
     "duration": (
         r"多久|多长时间|多长|几年|期限|周期多|\bhow long\b|\bhow often\b|\bhow frequently\b",
         r"\d+\s*(年|个月|月|天|日|周)|[一二三四五六七八九十两]+\s*(年|个月|天|周)|年度|每年|周期|一次|定期|长期",
+    ),
+    "time": (
+        r"什么时候|何时|什么时间|\bwhen\b",
+        r"\d{1,2}月|\d{4}\s*年|年底|年末|年初|月底|之日|日起|季度|每年|年度|周期|\d+\s*(年|个月|天)|[一二三四五六七八九十两]+\s*(年|个月|天)|前",
     ),
     "count": (
         r"多少个|几个|几家|几类|几项|\bhow many\b",
@@ -189,7 +193,7 @@ def action_regex(action: str) -> str:
 
 
 _TYPE_INTENT = {"money": "funding", "percent": "funding", "date": "deadline", "year": "deadline",
-                "duration": "deadline"}
+                "duration": "deadline", "time": "deadline"}
 
 
 def analyze(question: str, table: AliasTable | None = None) -> QueryAnalysis:

@@ -1,0 +1,39 @@
+"""jieba tokenization with the alias dictionary (real jieba, real alias table)."""
+from __future__ import annotations
+
+import pytest
+
+from search.intent import domain_words
+from search.tokenize import Tokenizer, normalize
+
+
+@pytest.fixture(scope="module")
+def tok() -> Tokenizer:
+    return Tokenizer(domain_words())
+
+
+def test_domain_words_stay_whole(tok: Tokenizer) -> None:
+    words = tok.words("北京市技术创新中心依托单位向市教委报送年度报告")
+    assert "北京市技术创新中心" in words
+    assert "市教委" in words
+
+
+def test_search_mode_also_emits_subwords(tok: Tokenizer) -> None:
+    tokens = tok.tokenize("高精尖创新中心")
+    assert "高精尖创新中心" in tokens and "创新" in tokens
+
+
+def test_stopwords_and_punctuation_dropped(tok: Tokenizer) -> None:
+    tokens = tok.tokenize("高精尖中心的经费是多少？")
+    assert "的" not in tokens and "？" not in tokens and "多少" not in tokens
+    assert "经费" in tokens
+
+
+def test_fullwidth_and_case_normalized(tok: Tokenizer) -> None:
+    assert normalize("ＡＢＣ１２３") == "abc123"
+    assert tok.tokenize("The Host University") == ["host", "university"]
+
+
+def test_empty_text_gives_no_tokens(tok: Tokenizer) -> None:
+    assert tok.tokenize("") == []
+    assert tok.tokenize("？！，。") == []
