@@ -86,6 +86,8 @@ class Context:
     doc_title: str = ""
     scope: list[Entity] = field(default_factory=list)
     issuers: list[Entity] = field(default_factory=list)
+    lead_actors: dict[str, Entity] = field(default_factory=dict)
+    """clause id -> the bearer a preceding "X应当履行下列职责：" names"""
 
     @property
     def platform_types(self) -> list[Entity]:
@@ -142,7 +144,8 @@ def _sub(unit: Unit, a: int, b: int) -> Unit:
 
 
 # ------------------------------------------------------------- actors
-_HEADING_DUTY = re.compile(r"^(?:（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.．、])?(.+?)(?:的)?(?:主要)?职责$")
+_HEADING_DUTY = re.compile(r"^(?:（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.．、]|第[一二三四五六七八九十百零\d]+[条章节]\s*)?(.+?)(?:的)?(?:主要)?(?:职责|义务)$")
+_LEAD_IN_DUTY = re.compile(r"^(?:第[一二三四五六七八九十百零\d]+条\s*)?([^，。；：]{1,30}?)(?:应当|应|须)?(?:履行|承担|负责)?(?:以下|下列|如下)?(?:主要)?(?:职责|义务)(?:包括|如下|是)?[：:]$")
 _INLINE_DUTY = re.compile(r"^(?:[一二三四五六七八九十]+是)?([^，。；]{1,30}?)(?:的)?(?:主要)?职责[，：:]")
 _SET_UP_BODY = re.compile(r"成立[“\"]?([^，。；]+?)[”\"]?，其(?:主要)?负责(?:包括)?")
 _ROLE_SYSTEM = re.compile(r"实行([^，。；]{2,10}?)制，由([^，。；]+?)担任，")
@@ -170,14 +173,32 @@ def _actors_in(phrase: str, ctx: Context) -> list[Entity]:
 
 
 def heading_actor(clause: Clause, ctx: Context) -> Entity | None:
-    """The bearer a section heading names ("（二）依托高校主要职责" → 依托高校)."""
+    """The bearer a section heading names ("（二）依托高校主要职责" → 依托高校),
+    or a lead-in before a list ("依托单位应当履行下列职责：" then （一）（二）…)."""
     for part in reversed(clause.path):
         m = _HEADING_DUTY.match(part)
         if m:
             found = _actors_in(m.group(1), ctx)
             if found:
                 return found[0]
-    return None
+    return ctx.lead_actors.get(clause.clause_id)
+
+
+def lead_in_actors(clauses: list[Clause], ctx: Context) -> dict[str, Entity]:
+    """Items listed after a "X应当履行下列职责：" paragraph, mapped to X."""
+    out: dict[str, Entity] = {}
+    current: tuple[Entity, tuple[str, ...]] | None = None
+    for c in clauses:
+        m = _LEAD_IN_DUTY.match(c.text.strip())
+        if m and c.kind != "item":
+            found = _actors_in(m.group(1), ctx)
+            current = (found[0], c.path) if found else None
+            continue
+        if current and c.kind == "item" and c.path[: len(current[1])] == current[1]:
+            out[c.clause_id] = current[0]
+        else:
+            current = None
+    return out
 
 
 # --------------------------------------------------------- modality etc.
@@ -406,6 +427,8 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
     inline_actors: list[Entity] = []
     for unit in units(clause):
         body = unit
+        if _LEAD_IN_DUTY.match(unit.text):
+            continue  # "依托单位应当履行下列职责：" announces the duties listed next
         im = _INLINE_DUTY.match(unit.text)
         if im:
             inline_actors = _actors_in(im.group(1), ctx)
@@ -813,6 +836,7 @@ def extract_document(doc: Document, aliases: AliasTable) -> list[Fact]:
       what the duty produces (年度报告, 年度工作目标 …).
     """
     ctx = context_for(doc, aliases)
+    ctx.lead_actors = lead_in_actors(doc.clauses, ctx)
     facts = [f for c in doc.clauses for f in extract_clause(c, ctx)]
     cycle = next((f.attrs["normalized"] for f in facts if f.kind == "deadline" and f.attrs["deadline_kind"] == "period" and f.attrs["normalized"].startswith("P") and "周期" in f.text), None)
     for f in facts:

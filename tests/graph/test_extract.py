@@ -130,3 +130,25 @@ def test_once_per_cycle_takes_the_documents_cycle() -> None:
     )
     values = {f.attrs["normalized"] for f in _facts(doc, "deadline")}
     assert {"P3Y", "R/P3Y"} <= values
+
+
+def test_lead_in_paragraph_binds_the_listed_items() -> None:
+    text_items = [
+        (("第三章 管理",), "第十条 依托单位应当履行下列职责："),
+        (("第三章 管理",), "（一）为实验室提供办公场所；"),
+        (("第三章 管理",), "（二）每年12月31日前向市教委报送年度报告。"),
+    ]
+    doc = _doc(text_items, ["北京实验室"])
+    # the parser marks the listed entries as items; the lead-in is a paragraph
+    doc.clauses[0] = Clause(doc.clauses[0].clause_id, "900", doc.clauses[0].path, doc.clauses[0].text, doc.clauses[0].start, doc.clauses[0].end, "paragraph")
+    obs = _facts(doc, "obligation")
+    assert {f.clause_id for f in obs} == {"900:1", "900:2"}
+    assert all(f.attrs["actor"] == "依托单位" for f in obs)
+    report = next(f for f in obs if f.clause_id == "900:2")
+    assert report.attrs["recipient"] == "市教委" and report.attrs["deadline"] == "R/P1Y"
+
+
+def test_article_style_heading_names_the_bearer() -> None:
+    doc = _doc([(("第二章 职责", "第六条 项目专员的职责"), "定期走访中心并提出改进建议。")], ["北京市技术创新中心"])
+    (ob,) = _facts(doc, "obligation")
+    assert ob.attrs["actor"] == "项目专员"
