@@ -227,7 +227,7 @@ def modality_of(text: str, default: str | None = None) -> str | None:
 
 _ADVERBS = re.compile(r"^(?:也|还|均|都|并|将|应当|应|须|必须|要|可以|可|具体|全面|主要|相应|积极|按程序|同时|定期|认真|切实|负责(?=[具全]))+")
 _VERB = re.compile(
-    r"^(?:负责成立|负责编制并上报|负责编制|负责|制定并印发|制定|印发|成立|设立|编制|组织开展|组织|开展|协调|审核|报送|上报|提交|加强|"
+    r"^(?:发挥|负责成立|负责编制并上报|负责编制|负责|制定并印发|制定|印发|成立|设立|编制|组织开展|组织|开展|协调|审核|报送|上报|提交|加强|"
     r"协助开展|协助|接受|配合|提供|建立健全|建立|健全|完善|推进|落实|申报|调整|把|形成|确定|指导|审议|审定|瞄准|强化|压实|引导|推动|"
     r"支持|鼓励|发挥|聚焦|实施|实行|做好|营造|构建|打造|整合|深化|创新|优化|培养|汇聚|参与|承担|提出|包括|引入|纳入|向|按照|根据|对|为)"
 )
@@ -503,9 +503,19 @@ def _after_actor(text: str, actor: Entity, how: str, ctx: Context) -> str:
     if how == "set-up body":
         return re.sub(r"^其(?:主要)?负责(?:包括)?", "", text)
     if how == "directive":
-        dm = _DIRECTIVE.search(text)
-        ms = [m for m in ctx.aliases.find_mentions(text[dm.end():]) if m.kind in ("Role", "PlatformType")] if dm else []
-        return text[dm.end() + ms[-1].end:] if dm and ms and ms[0].start <= 2 else text
+        dm = _DIRECTIVE_AT.search(text)
+        if not dm:
+            return text
+        tail = text[dm.end():]
+        mentions = ctx.aliases.find_mentions(tail)
+        first = next((m for m in mentions if m.kind in ("Role", "PlatformType") and m.start <= 2), None)
+        if first is None:
+            return text
+        _names, end = _names_from(mentions, first.start, tail, ("Role", "PlatformType"))
+        head = _head_role(mentions, end, tail)
+        rest = tail[head.end if head else end:].lstrip("、和及与")
+        # 发挥X的Y作用: X owns what is brought to bear, so the action is 发挥 itself
+        return ("发挥" + rest) if "发挥" in dm.group(0) else rest
     if how == "role system":
         m = _ROLE_SYSTEM.search(text)
         return text[m.end():] if m else text
@@ -547,11 +557,22 @@ def _obligation_facts(clause: Clause, ctx: Context, seg: Unit, actors: list[tupl
             "deadline": deadline[2].normalized if deadline else "",
             "deadline_phrase": text[deadline[0]:deadline[1]] if deadline else "",
             "due_before": (deadline[2].before or "") if deadline else "",
-            "due_order": deadline[2].order if deadline else (10.0 if re.match(r"(?:负责)?(?:成立|设立|制定|编制)", _LEAD.sub("", after.lstrip("，"))) else 50.0),
+            "due_order": _due_order(clause, deadline, after),
         }
         links = [("BINDS", actor.id)] + [("REPORTS_TO", r["to_id"]) for r in route if r["to_id"]]
         out.append(Fact("obligation", clause.doc_id, clause.clause_id, seg.start, seg.end, text, f"obligation/{how.replace(' ', '-')}", conf, attrs, links))
     return out
+
+
+def _due_order(clause: Clause, deadline: tuple[int, int, Normalized] | None, after: str) -> float:
+    """When a duty falls due inside one cycle, as a sort key for the checklist:
+    application and approval steps first (5), setting things up (10), then what
+    its time phrase says (yearly 20-25, …, end of cycle 85), open-ended last (50+)."""
+    if any(re.search(r"程序|申报|立项|组建|认定", p) for p in clause.path):
+        return 5.0
+    if deadline:
+        return deadline[2].order
+    return 10.0 if re.match(r"(?:负责)?(?:成立|设立|制定|编制)", _LEAD.sub("", after.lstrip("，"))) else 50.0
 
 
 def _strip_recipients(obj: str, verb: str, route: list[dict[str, str]], ctx: Context, condition: str) -> tuple[str, str]:
