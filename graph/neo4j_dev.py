@@ -393,7 +393,8 @@ def _try_login(conn: Connection, timeout: float = 3.0) -> str | None:
 
     try:
         with GraphDatabase.driver(
-            conn.uri, auth=(conn.user, conn.password), connection_timeout=timeout, max_connection_pool_size=1
+            conn.uri, auth=(conn.user, conn.password), connection_timeout=timeout, max_connection_pool_size=1,
+            notifications_min_severity="OFF",
         ) as driver, driver.session() as session:
             # session.run, not execute_query: no built-in retries that would hide the answer.
             session.run("RETURN 1").consume()

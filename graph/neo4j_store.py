@@ -1,0 +1,655 @@
+"""The Neo4j graph store: the same graph and the same answers as graph/nx_store.py.
+
+This is the only file with Cypher. Every statement is a constant string with
+``$parameters``; the only names ever placed into a statement's text are
+labels and relation types taken from graph/schema.py (checked against its
+lists), never user input.
+
+Layout in the database
+    Every graph node carries the label ``PolicyNode`` plus its schema label,
+    ``id`` (the networkx node id), ``gen`` (the load generation), ``_ord`` (its
+    position in the networkx graph, so listings keep the embedded store's
+    order), ``_json`` (its full networkx properties, so rows are shaped from
+    exactly the same data as the embedded store) and every property Neo4j can
+    hold natively (scalars and lists of scalars), which the queries filter on.
+    Clause nodes also hold ``embedding`` (384 floats, the search index's unit
+    vector) and Document nodes ``source_text``. Relationships are typed by
+    schema relation, with ``key`` and ``_json``.
+
+Loading (the ``load_neo4j`` ingest step, order 50)
+    A load writes a complete new generation next to the live one in batched
+    ``UNWIND … MERGE`` transactions, checks its counts, then switches the one
+    ``PolicykgMeta`` node to it in a single transaction and only then deletes
+    the old generation. Readers always go through the meta node, so a load
+    killed midway leaves the previous graph answering; the next load clears
+    the leftovers. The generation id is a content hash: re-ingesting the same
+    corpus finds it live and changes nothing (idempotent).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+import networkx as nx
+
+from ingest.aliases import AliasTable, Entity
+from ingest.document import Clause, Document
+from ingest.errors import BackendUnavailableError, NotFoundError, NotIngestedError, PolicyKGError, QueryError
+from ingest.pipeline import Build, step
+
+from . import schema as S
+from .neo4j_dev import Connection, resolve_connection
+from .store import deadline_row, fact_row, obligation_row, obligation_sort_key
+
+BASE_LABEL = "PolicyNode"
+"""Every graph node also has this label: one uniqueness constraint and one id lookup for all."""
+META_LABEL = "PolicykgMeta"
+META_KEY = "graph"
+EMBEDDING_DIM = 384
+BATCH = 2000
+FULLTEXT_INDEX = "clause_text"
+VECTOR_INDEX = "clause_embedding"
+_PLURAL = {"obligation": "obligations", "deadline": "deadlines", "funding": "funding", "sanction": "sanctions", "condition": "conditions"}
+
+SCHEMA_STATEMENTS = (
+    f"CREATE CONSTRAINT policynode_id_gen IF NOT EXISTS FOR (n:{BASE_LABEL}) REQUIRE (n.id, n.gen) IS UNIQUE",
+    f"CREATE CONSTRAINT policykg_meta_key IF NOT EXISTS FOR (m:{META_LABEL}) REQUIRE m.key IS UNIQUE",
+    f"CREATE INDEX policynode_gen IF NOT EXISTS FOR (n:{BASE_LABEL}) ON (n.gen)",
+    f"CREATE INDEX policynode_gen_label IF NOT EXISTS FOR (n:{BASE_LABEL}) ON (n.gen, n.label)",
+    f"CREATE INDEX clause_gen_doc IF NOT EXISTS FOR (c:{S.CLAUSE}) ON (c.gen, c.doc_id)",
+    f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (c:{S.CLAUSE}) ON EACH [c.text] "
+    "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
+    f"CREATE VECTOR INDEX {VECTOR_INDEX} IF NOT EXISTS FOR (c:{S.CLAUSE}) ON c.embedding "
+    f"OPTIONS {{indexConfig: {{`vector.dimensions`: {EMBEDDING_DIM}, `vector.similarity_function`: 'cosine'}}}}",
+)
+"""Constraints and indexes, all idempotent (``IF NOT EXISTS``)."""
+
+_GEN = f"MATCH (m:{META_LABEL} {{key: $meta}}) RETURN m.generation AS gen, m.summary AS summary"
+
+
+# ---------------------------------------------------------------- connecting
+
+
+def connect(conn: Connection, *, timeout: float = 5.0) -> Any:
+    """A driver that has logged in once; a clear error when the server is down or refuses us."""
+    from neo4j import GraphDatabase
+    from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+
+    try:
+        driver = GraphDatabase.driver(
+            conn.uri, auth=(conn.user, conn.password), connection_timeout=timeout, notifications_min_severity="OFF"
+        )
+    except (ValueError, Neo4jError) as err:  # a malformed URI
+        raise BackendUnavailableError(f"invalid Neo4j URI {conn.uri!r}: {err}", hint="use bolt://HOST:PORT") from None
+    try:
+        driver.verify_connectivity()
+    except AuthError as err:
+        driver.close()
+        raise BackendUnavailableError(
+            f"Neo4j at {conn.uri} refused the login of user {conn.user!r}: {err.message}",
+            hint="check --neo4j-user/--neo4j-password (or NEO4J_USER/NEO4J_PASSWORD)",
+        ) from None
+    except (ServiceUnavailable, OSError, Neo4jError) as err:
+        driver.close()
+        raise BackendUnavailableError(
+            f"Neo4j is not reachable at {conn.uri} ({type(err).__name__})",
+            hint="start it with `policykg neo4j-dev start --data DIR`, or check --neo4j-uri",
+        ) from None
+    return driver
+
+
+def open_neo4j_store(data_dir: Path | None, uri: str | None = None, user: str | None = None, password: str | None = None) -> "Neo4jGraphStore":
+    """The store on the server given explicitly, else on the data directory's neo4j-dev server."""
+    return Neo4jGraphStore(connect(resolve_connection(data_dir, uri, user, password)))
+
+
+def _unavailable(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a server that went away mid-session into BackendUnavailableError."""
+    from functools import wraps
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from neo4j.exceptions import ServiceUnavailable, SessionExpired
+
+        try:
+            return fn(*args, **kwargs)
+        except (ServiceUnavailable, SessionExpired, OSError) as err:
+            raise BackendUnavailableError(
+                f"lost the connection to Neo4j ({type(err).__name__})", hint="is the server still running? `policykg neo4j-dev status`"
+            ) from None
+
+    return wrapper
+
+
+# ---------------------------------------------------------------- loading
+
+
+def _native(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The properties Neo4j can store as they are (scalars, non-empty lists of one scalar type)."""
+    out: dict[str, Any] = {}
+    for key, value in props.items():
+        if key == "id" or value is None:
+            continue
+        if isinstance(value, (str, bool, int, float)):
+            out[key] = value
+        elif isinstance(value, (list, tuple)) and value:
+            kinds = {type(v) for v in value}
+            if len(kinds) == 1 and kinds <= {str, int, float, bool}:
+                out[key] = list(value)
+    return out
+
+
+def _check(name: str, allowed: Iterable[str]) -> str:
+    """A label or relation type that may be written into a statement (schema names only)."""
+    if name not in set(allowed):
+        raise PolicyKGError(f"refusing unknown graph name {name!r}", hint="labels and relations come from graph/schema.py")
+    return name
+
+
+def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def node_rows(g: nx.MultiDiGraph, texts: Mapping[str, str], embeddings: Mapping[str, Sequence[float]]) -> dict[str, list[dict[str, Any]]]:
+    """Rows to write, by schema label: id, native properties, full JSON, order."""
+    by_label: dict[str, list[dict[str, Any]]] = {}
+    for order, (node_id, data) in enumerate(g.nodes(data=True)):
+        label = _check(data.get("label", ""), S.LABELS)
+        props = {**_native(data), "_json": json.dumps(data, ensure_ascii=False, sort_keys=True), "_ord": order}
+        if label == S.CLAUSE and data.get("clause_id") in embeddings:
+            props["embedding"] = [float(x) for x in embeddings[data["clause_id"]]]
+        if label == S.DOCUMENT and data.get("doc_id") in texts:
+            props["source_text"] = texts[data["doc_id"]]
+        by_label.setdefault(label, []).append({"id": node_id, "props": props})
+    return by_label
+
+
+def edge_rows(g: nx.MultiDiGraph) -> dict[str, list[dict[str, Any]]]:
+    """Rows to write, by relation type: endpoints, key, native properties, full JSON."""
+    by_rel: dict[str, list[dict[str, Any]]] = {}
+    for source, target, key, data in g.edges(keys=True, data=True):
+        rel = _check(data.get("rel", ""), S.RELATIONS)
+        props = {**_native(data), "_json": json.dumps(data, ensure_ascii=False, sort_keys=True)}
+        by_rel.setdefault(rel, []).append({"s": source, "t": target, "k": str(key), "props": props})
+    return by_rel
+
+
+def generation_of(nodes: Mapping[str, list[dict[str, Any]]], edges: Mapping[str, list[dict[str, Any]]]) -> str:
+    """A content hash of everything a load writes: same input, same generation."""
+    h = hashlib.sha256()
+    for group in (nodes, edges):
+        for name in sorted(group):
+            for row in group[name]:
+                h.update(json.dumps(row, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    return h.hexdigest()[:20]
+
+
+def ensure_schema(driver: Any) -> None:
+    with driver.session() as session:
+        for statement in SCHEMA_STATEMENTS:
+            session.run(statement).consume()
+        session.run("CALL db.awaitIndexes(300)").consume()
+
+
+def _drop_generations(driver: Any, keep: str | None, batch: int = 5000) -> int:
+    """Delete every node of a generation other than ``keep``, in bounded transactions."""
+    deleted = 0
+    statement = (
+        f"MATCH (n:{BASE_LABEL}) WHERE $keep IS NULL OR n.gen <> $keep "
+        "WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS n"
+    )
+    with driver.session() as session:
+        while True:
+            n = session.execute_write(lambda tx: tx.run(statement, keep=keep, batch=batch).single()["n"])
+            deleted += n
+            if n == 0:
+                return deleted
+
+
+def load_graph(
+    driver: Any,
+    g: nx.MultiDiGraph,
+    *,
+    texts: Mapping[str, str] | None = None,
+    embeddings: Mapping[str, Sequence[float]] | None = None,
+    batch: int = BATCH,
+    progress: Callable[[str, int], None] | None = None,
+    fail_after_batches: int | None = None,
+) -> dict[str, Any]:
+    """Load ``g`` as a new generation and switch to it; returns counts and timings.
+
+    ``fail_after_batches`` stops a load midway on purpose (tests prove the
+    previous generation keeps answering).
+    """
+    t0 = time.perf_counter()
+    nodes = node_rows(g, texts or {}, embeddings or {})
+    edges = edge_rows(g)
+    gen = generation_of(nodes, edges)
+    n_nodes = sum(len(v) for v in nodes.values())
+    n_edges = sum(len(v) for v in edges.values())
+    current = _current_generation(driver)
+    if current == gen:
+        return {"generation": gen, "unchanged": True, "nodes": n_nodes, "relationships": n_edges, "seconds": round(time.perf_counter() - t0, 3)}
+    ensure_schema(driver)
+    _drop_generations(driver, current)  # leftovers of a load that died
+    done = 0
+
+    def tick(what: str, n: int) -> None:
+        nonlocal done
+        done += 1
+        if fail_after_batches is not None and done > fail_after_batches:
+            raise RuntimeError(f"load stopped on purpose after {fail_after_batches} batches")
+        if progress:
+            progress(what, n)
+
+    t_nodes = time.perf_counter()
+    with driver.session() as session:
+        for label, rows in nodes.items():
+            statement = (
+                f"UNWIND $rows AS row MERGE (n:{BASE_LABEL} {{id: row.id, gen: $gen}}) "
+                f"SET n:{_check(label, S.LABELS)} SET n += row.props"
+            )
+            for chunk in _batches(rows, batch):
+                session.execute_write(lambda tx: tx.run(statement, rows=list(chunk), gen=gen).consume())
+                tick(label, len(chunk))
+        t_edges = time.perf_counter()
+        for rel, rows in edges.items():
+            statement = (
+                f"UNWIND $rows AS row MATCH (a:{BASE_LABEL} {{id: row.s, gen: $gen}}) "
+                f"MATCH (b:{BASE_LABEL} {{id: row.t, gen: $gen}}) "
+                f"MERGE (a)-[r:{_check(rel, S.RELATIONS)} {{key: row.k}}]->(b) SET r += row.props"
+            )
+            for chunk in _batches(rows, batch):
+                session.execute_write(lambda tx: tx.run(statement, rows=list(chunk), gen=gen).consume())
+                tick(rel, len(chunk))
+        t_switch = time.perf_counter()
+        counted = session.run(
+            f"MATCH (n:{BASE_LABEL} {{gen: $gen}}) WITH count(n) AS nodes "
+            f"OPTIONAL MATCH (:{BASE_LABEL} {{gen: $gen}})-[r]->() RETURN nodes, count(r) AS rels",
+            gen=gen,
+        ).single()
+        if counted["nodes"] != n_nodes or counted["rels"] != n_edges:
+            raise BackendUnavailableError(
+                f"Neo4j holds {counted['nodes']} nodes / {counted['rels']} relationships of generation {gen}, "
+                f"expected {n_nodes} / {n_edges}; the previous graph stays live",
+                hint="re-run the ingest",
+            )
+        summary = json.dumps({"nodes": n_nodes, "relationships": n_edges}, sort_keys=True)
+        session.execute_write(
+            lambda tx: tx.run(
+                f"MERGE (m:{META_LABEL} {{key: $meta}}) SET m.previous = m.generation, m.generation = $gen, "
+                "m.summary = $summary, m.loaded_at = datetime()",
+                meta=META_KEY, gen=gen, summary=summary,
+            ).consume()
+        )
+    _drop_generations(driver, gen)
+    t_end = time.perf_counter()
+    return {
+        "generation": gen,
+        "unchanged": False,
+        "nodes": n_nodes,
+        "relationships": n_edges,
+        "seconds": round(t_end - t0, 3),
+        "node_seconds": round(t_edges - t_nodes, 3),
+        "relationship_seconds": round(t_switch - t_edges, 3),
+        "nodes_per_second": round(n_nodes / max(t_edges - t_nodes, 1e-9), 1),
+        "relationships_per_second": round(n_edges / max(t_switch - t_edges, 1e-9), 1),
+    }
+
+
+def _current_generation(driver: Any) -> str | None:
+    with driver.session() as session:
+        record = session.run(_GEN, meta=META_KEY).single()
+    return record["gen"] if record else None
+
+
+def embeddings_of(store_dir: Path) -> dict[str, list[float]]:
+    """Clause id -> unit vector, from the staged search index (search/index.py's files)."""
+    import numpy as np
+
+    search = Path(store_dir) / "search"
+    rows_file, matrix_file = search / "rows.jsonl", search / "embeddings.npy"
+    if not rows_file.exists() or not matrix_file.exists():
+        return {}
+    with rows_file.open(encoding="utf-8") as fh:
+        ids = [json.loads(line)["clause_id"] for line in fh if line.strip()]
+    matrix = np.load(matrix_file)
+    return {cid: matrix[i].tolist() for i, cid in enumerate(ids)}
+
+
+@step("load_neo4j", order=50, requires=("graph",), assigns=("neo4j",))
+def load_neo4j(build: Build) -> None:
+    """Copy the staged graph (graph.json as the embedded store reads it) and clause vectors into Neo4j."""
+    if build.backend != "neo4j":
+        return
+    from .nx_store import GRAPH_FILE, read_graph
+
+    conn_opts = dict((build.options or {}).get("neo4j") or {})
+    driver = connect(resolve_connection(build.data_dir, conn_opts.get("uri"), conn_opts.get("user"), conn_opts.get("password")))
+    try:
+        g = read_graph(Path(build.out_dir) / GRAPH_FILE)
+        texts = {d.doc_id: d.text for d in build.documents}
+        result = load_graph(driver, g, texts=texts, embeddings=embeddings_of(build.out_dir))
+    finally:
+        driver.close()
+    build.summary["neo4j"] = result
+
+
+# ---------------------------------------------------------------- reading
+
+
+def alias_table(entities: Iterable[tuple[str, Mapping[str, Any]]]) -> AliasTable:
+    """The alias table of a graph's entity nodes (those whose id is their canonical name)."""
+    out = []
+    for node_id, d in entities:
+        if d.get("label") in S.ENTITY_LABELS and node_id == S.entity_node_id(d["label"], d.get("name", "")):
+            out.append(Entity(d["label"], d["name"], tuple(d.get("aliases") or ()), tuple(d.get("english") or ())))
+    return AliasTable(out)
+
+
+class Neo4jGraphStore:
+    """GraphStore over a Neo4j database (see graph/store.py for the contract)."""
+
+    def __init__(self, driver: Any) -> None:
+        self.driver = driver
+        self._aliases: tuple[str, AliasTable] | None = None
+
+    def close(self) -> None:
+        self.driver.close()
+
+    # -- plumbing -----------------------------------------------------------
+    def _run(self, statement: str, **params: Any) -> list[Any]:
+        """One read statement over the live generation (``$gen`` is filled in)."""
+        gen = params.pop("gen", None) or self.generation()
+
+        def work(tx: Any) -> list[Any]:
+            return list(tx.run(statement, gen=gen, **params))
+
+        with self.driver.session() as session:
+            return session.execute_read(work)
+
+    @_unavailable
+    def generation(self) -> str:
+        with self.driver.session() as session:
+            record = session.run(_GEN, meta=META_KEY).single()
+        if record is None or not record["gen"]:
+            raise NotIngestedError(
+                "the Neo4j database holds no policykg graph", hint="run `policykg ingest --backend neo4j` first"
+            )
+        return record["gen"]
+
+    def _props(self, node_id: str) -> dict[str, Any]:
+        rows = self._run(f"MATCH (n:{BASE_LABEL} {{gen: $gen, id: $id}}) RETURN n._json AS j", id=node_id)
+        return {"id": node_id, **json.loads(rows[0]["j"])} if rows else {}
+
+    @staticmethod
+    def _facts(rows: Iterable[Any]) -> list[dict[str, Any]]:
+        """Fact props in graph order (the order the embedded store iterates them)."""
+        ordered = sorted(rows, key=lambda r: r["o"])
+        return [{"id": r["id"], **json.loads(r["j"])} for r in ordered]
+
+    @_unavailable
+    def aliases(self) -> AliasTable:
+        gen = self.generation()
+        if self._aliases is None or self._aliases[0] != gen:
+            rows = self._run(
+                f"MATCH (n:{BASE_LABEL} {{gen: $gen}}) WHERE n.label IN $labels RETURN n.id AS id, n._json AS j ORDER BY n._ord",
+                gen=gen, labels=list(S.ENTITY_LABELS),
+            )
+            self._aliases = (gen, alias_table((r["id"], json.loads(r["j"])) for r in rows))
+        return self._aliases[1]
+
+    @_unavailable
+    def resolve(self, name: str, kinds: list[str] | None = None) -> dict[str, Any]:
+        """The node a name or alias stands for (NotFoundError with nearest names)."""
+        if name is None or not str(name).strip():
+            raise QueryError("empty name", hint="give a name, e.g. 高精尖创新中心")
+        if len(name) > 200:
+            raise QueryError(f"name too long ({len(name)} characters, at most 200)")
+        return self._props(self.aliases().resolve(name, kinds).id)
+
+    def _platform_type_of(self, node_id: str) -> str:
+        rows = self._run(
+            f"MATCH (n:{BASE_LABEL} {{gen: $gen, id: $id}})-[:{S.INSTANCE_OF}]->(t) RETURN t.id AS id ORDER BY t._ord LIMIT 1",
+            id=node_id,
+        )
+        return rows[0]["id"] if rows else node_id
+
+    def _with_subtypes(self, node_id: str) -> set[str]:
+        rows = self._run(
+            f"MATCH (s:{BASE_LABEL} {{gen: $gen}})-[:{S.SUBTYPE_OF}*0..]->(n:{BASE_LABEL} {{gen: $gen, id: $id}}) RETURN DISTINCT s.id AS id",
+            id=node_id,
+        )
+        return {r["id"] for r in rows} | {node_id}
+
+    def _name(self, node_id: str) -> str:
+        return self._props(node_id).get("name", "")
+
+    # -- corpus -------------------------------------------------------------
+    @_unavailable
+    def documents(self) -> dict[str, Any]:
+        rows = self._run(f"MATCH (d:{S.DOCUMENT} {{gen: $gen}}) RETURN d._json AS j ORDER BY d._ord")
+        return {"documents": [{k: v for k, v in json.loads(r["j"]).items() if k != "label"} for r in rows]}
+
+    def document(self, doc_id: str) -> dict[str, Any]:
+        docs = self.documents()["documents"]
+        for d in docs:
+            if d["doc_id"] == doc_id:
+                return d
+        raise NotFoundError(f"unknown document {doc_id!r}", suggestions=[d["doc_id"] for d in docs])
+
+    @_unavailable
+    def clauses(self, doc_id: str | None = None) -> dict[str, Any]:
+        if doc_id is not None:
+            self.document(doc_id)
+        rows = self._run(
+            f"MATCH (c:{S.CLAUSE} {{gen: $gen}}) WHERE $doc IS NULL OR c.doc_id = $doc RETURN c._json AS j ORDER BY c._ord",
+            doc=doc_id,
+        )
+        return {"clauses": [_clause_dict(json.loads(r["j"])) for r in rows]}
+
+    @_unavailable
+    def clause(self, clause_id: str) -> dict[str, Any]:
+        rows = self._run(f"MATCH (c:{BASE_LABEL} {{gen: $gen, id: $id}}) RETURN c._json AS j", id=S.clause_node_id(str(clause_id)))
+        if not rows:
+            from rapidfuzz import process
+
+            ids = [r["id"] for r in self._run(f"MATCH (c:{S.CLAUSE} {{gen: $gen}}) RETURN c.clause_id AS id")]
+            near = [m[0] for m in process.extract(clause_id, ids, limit=5)]
+            raise NotFoundError(f"unknown clause {clause_id!r}", suggestions=near)
+        return _clause_dict(json.loads(rows[0]["j"]))
+
+    # -- queries ------------------------------------------------------------
+    @_unavailable
+    def obligations(self, platform_type: str, role: str | None = None) -> dict[str, Any]:
+        target = self._platform_type_of(self.resolve(platform_type)["id"])
+        actors: list[str] | None = None
+        role_name = None
+        if role:
+            role_id = self._platform_type_of(self.resolve(role, [S.ROLE, S.ORGANIZATION, S.PLATFORM_TYPE, S.PLATFORM])["id"])
+            actors = sorted(self._with_subtypes(role_id))
+            role_name = self._name(role_id)
+        rows = self._run(
+            f"MATCH (o:{S.OBLIGATION} {{gen: $gen}}) "
+            "WHERE ($target IN coalesce(o.applies_to, []) OR o.actor_id = $target) "
+            "AND ($actors IS NULL OR o.actor_id IN $actors) "
+            "RETURN o.id AS id, o._json AS j, o._ord AS o",
+            target=target, actors=actors,
+        )
+        facts = self._facts(rows)
+        facts.sort(key=obligation_sort_key)
+        return {"platform_type": self._name(target), "role": role_name, "obligations": [obligation_row(p) for p in facts]}
+
+    @_unavailable
+    def deadlines(self, platform_type: str | None = None) -> dict[str, Any]:
+        target = self._platform_type_of(self.resolve(platform_type)["id"]) if platform_type else None
+        rows = self._run(
+            f"MATCH (d:{S.DEADLINE} {{gen: $gen}}) WHERE $target IS NULL OR $target IN coalesce(d.applies_to, []) "
+            f"OPTIONAL MATCH (c:{BASE_LABEL} {{gen: $gen, id: $clause_prefix + d.clause_id}}) "
+            "RETURN d.id AS id, d._json AS j, d._ord AS o, c._json AS c",
+            target=target, clause_prefix=S.clause_node_id(""),
+        )
+        clause_of = {r["id"]: json.loads(r["c"]) if r["c"] else {} for r in rows}
+        out = [deadline_row(p, clause_of[p["id"]]) for p in self._facts(rows)]
+        out.sort(key=lambda r: (r["doc_id"], r["phrase_start"]))
+        return {"platform_type": self._name(target) if target else None, "deadlines": out}
+
+    @_unavailable
+    def rules_for(self, entity: str | None = None, action: str | None = None, kinds: list[str] | None = None) -> dict[str, Any]:
+        """Facts that apply to ``entity`` and/or name ``action`` (graph/nx_store.py documents the matching)."""
+        wanted = set(kinds or S.FACT_LABELS)
+        unknown = wanted - set(S.FACT_LABELS)
+        if unknown:
+            raise QueryError(f"unknown fact kind(s) {sorted(unknown)}", hint=f"use {', '.join(S.FACT_LABELS)}")
+        targets: list[str] | None = None
+        ent_props = None
+        if entity:
+            ent_props = self.resolve(entity)
+            base = self._platform_type_of(ent_props["id"])
+            targets = sorted(self._with_subtypes(base) | {ent_props["id"]})
+        rows = self._run(
+            f"MATCH (f:{BASE_LABEL} {{gen: $gen}}) WHERE f.label IN $labels "
+            "AND ($targets IS NULL "
+            "  OR any(x IN coalesce(f.applies_to, []) WHERE x IN $targets) "
+            f"  OR EXISTS {{ MATCH (f)-[:{S.BINDS}|{S.REPORTS_TO}|{S.FUNDS}|{S.ABOUT}]->(x:{BASE_LABEL}) WHERE x.id IN $targets }} "
+            f"  OR EXISTS {{ MATCH (c:{BASE_LABEL} {{gen: $gen, id: $clause_prefix + f.clause_id}})-[:{S.MENTIONS}]->(x:{BASE_LABEL}) WHERE x.id IN $targets }}) "
+            "AND ($action IS NULL OR f.text CONTAINS $action OR coalesce(f.action, '') CONTAINS $action) "
+            "RETURN f.id AS id, f._json AS j, f._ord AS o, f.kind AS kind",
+            labels=[S.FACT_LABELS[k] for k in wanted], targets=targets, action=action or None,
+            clause_prefix=S.clause_node_id(""),
+        )
+        by_kind = sorted(rows, key=lambda r: (r["kind"], r["o"]))
+        rules = [fact_row({"id": r["id"], **json.loads(r["j"])}) for r in by_kind]
+        rules.sort(key=lambda r: (r["doc_id"], r["start"]))
+        return {
+            "entity": ent_props["name"] if ent_props else None,
+            "action": action,
+            "clause_ids": list(dict.fromkeys(r["clause_id"] for r in rules)),
+            "rules": rules,
+        }
+
+    @_unavailable
+    def entity(self, name: str) -> dict[str, Any]:
+        node = self.resolve(name)
+        nid = node["id"]
+        incoming = self._run(
+            f"MATCH (s:{BASE_LABEL} {{gen: $gen}})-[r]->(n:{BASE_LABEL} {{gen: $gen, id: $id}}) "
+            "RETURN s.id AS id, s._json AS j, r._json AS e ORDER BY s._ord, r.key",
+            id=nid,
+        )
+        outgoing = self._run(
+            f"MATCH (n:{BASE_LABEL} {{gen: $gen, id: $id}})-[r]->(t:{BASE_LABEL} {{gen: $gen}}) "
+            "RETURN t.id AS id, t._json AS j, r._json AS e ORDER BY t._ord, r.key",
+            id=nid,
+        )
+        neighbours: list[dict[str, Any]] = []
+        mentioned_in: list[str] = []
+        for row in incoming:
+            src, edge = json.loads(row["j"]), json.loads(row["e"])
+            if edge.get("rel") == S.MENTIONS:
+                mentioned_in.append(src["clause_id"])
+            elif src.get("label") in (S.DOCUMENT, *S.ENTITY_LABELS):
+                neighbours.append(_neighbour(row["id"], src, edge, "in"))
+        for row in outgoing:
+            neighbours.append(_neighbour(row["id"], json.loads(row["j"]), json.loads(row["e"]), "out"))
+        applies_via = self._platform_type_of(nid)
+        rules = self.rules_for(self._name(applies_via))
+        grouped: dict[str, list[dict[str, Any]]] = {k: [] for k in S.FACT_LABELS}
+        for r in rules["rules"]:
+            grouped[r["kind"]].append(r)
+        if grouped["obligation"]:
+            grouped["obligation"].sort(key=obligation_sort_key)
+        entity = {k: v for k, v in node.items() if k != "record"}
+        if "record" in node:
+            entity["source"] = node["record"]
+        return {
+            "query": name,
+            "entity": entity,
+            "applies_via": self._name(applies_via) if applies_via != nid else None,
+            "neighbours": neighbours,
+            "mentioned_in": sorted(set(mentioned_in)),
+            "documents": sorted({c.split(":")[0] for c in mentioned_in}),
+            "applies": {_PLURAL[k]: v for k, v in grouped.items()},
+        }
+
+    @_unavailable
+    def overlap(self, by: str) -> dict[str, Any]:
+        """The overlap matrix and conflicts (graph/overlap.py) over the documents and facts held in Neo4j."""
+        from .overlap import compute_overlap
+
+        facts = self._run(
+            f"MATCH (f:{BASE_LABEL} {{gen: $gen}}) WHERE f.label IN $labels RETURN f.id AS id, f._json AS j, f._ord AS o",
+            labels=list(S.FACT_LABELS.values()),
+        )
+        return compute_overlap(self.corpus(), by, facts=[fact_row(p) for p in self._facts(facts)])
+
+    @_unavailable
+    def corpus(self) -> list[Document]:
+        """The documents with their source text and clauses, as ingested."""
+        docs = self._run(f"MATCH (d:{S.DOCUMENT} {{gen: $gen}}) RETURN d._json AS j, d.source_text AS text ORDER BY d._ord")
+        by_doc: dict[str, list[Clause]] = {}
+        for c in self.clauses()["clauses"]:
+            by_doc.setdefault(c["doc_id"], []).append(Clause.from_dict(c))
+        out = []
+        for row in docs:
+            d = json.loads(row["j"])
+            out.append(Document(
+                doc_id=d["doc_id"], title=d.get("title", ""), file=d.get("file", ""), text=row["text"] or "",
+                issuers=list(d.get("issuers") or []), kind=d.get("kind", ""), year=d.get("year"),
+                status=d.get("status", "final"), scope=list(d.get("scope") or []), inferred=list(d.get("inferred") or []),
+                url=d.get("url", ""), clauses=by_doc.get(d["doc_id"], []),
+            ))
+        return out
+
+    # -- search in the database ---------------------------------------------
+    @_unavailable
+    def vector_search(self, vector: Sequence[float], k: int = 10) -> list[dict[str, Any]]:
+        """Clauses nearest to a unit query vector by cosine, from the vector index."""
+        if len(vector) != EMBEDDING_DIM:
+            raise QueryError(f"query vector has {len(vector)} dimensions, the index {EMBEDDING_DIM}")
+        rows = self._run(
+            "CALL db.index.vector.queryNodes($index, $depth, $vector) YIELD node, score "
+            "WHERE node.gen = $gen RETURN node.clause_id AS clause_id, score ORDER BY score DESC, clause_id LIMIT $k",
+            index=VECTOR_INDEX, depth=max(4 * k, 50), vector=[float(x) for x in vector], k=int(k),
+        )
+        return [{"clause_id": r["clause_id"], "score": float(r["score"])} for r in rows]
+
+    @_unavailable
+    def fulltext_search(self, query: str, k: int = 10) -> list[dict[str, Any]]:
+        """Clauses matching ``query`` in the full-text index (CJK analyzer); the query is escaped, never parsed."""
+        from neo4j.exceptions import ClientError
+
+        if not query or not query.strip():
+            raise QueryError("empty query")
+        terms = " ".join(_lucene_escape(t) for t in query.split())
+        try:
+            rows = self._run(
+                "CALL db.index.fulltext.queryNodes($index, $q) YIELD node, score "
+                "WHERE node.gen = $gen RETURN node.clause_id AS clause_id, score ORDER BY score DESC, clause_id LIMIT $k",
+                index=FULLTEXT_INDEX, q=terms, k=int(k),
+            )
+        except ClientError as err:
+            raise QueryError(f"full-text query rejected: {err.message}") from None
+        return [{"clause_id": r["clause_id"], "score": float(r["score"])} for r in rows]
+
+
+def _lucene_escape(term: str) -> str:
+    """Escape Lucene query syntax so user text is matched literally."""
+    special = set('+-&|!(){}[]^"~*?:\\/')
+    return "".join("\\" + ch if ch in special else ch for ch in term)
+
+
+def _clause_dict(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: props[k] for k in ("clause_id", "doc_id", "path", "text", "start", "end", "kind")}
+
+
+def _neighbour(node_id: str, d: Mapping[str, Any], edge: Mapping[str, Any], direction: str) -> dict[str, Any]:
+    out = {"relation": edge.get("rel"), "direction": direction, "id": node_id, "label": d.get("label"),
+           "name": d.get("name") or d.get("title") or d.get("text", "")[:60]}
+    if edge.get("record"):
+        out["source"] = edge["record"]
+    return out
