@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
+from graph.overlap import BY_CHOICES
+
 from .. import exports
 from ..deps import StoreDep
 from ..models import Deadlines, Entity, Obligations, Overlap
@@ -20,6 +22,7 @@ router = APIRouter(tags=["graph"], responses=ERRORS)
 
 Name = Annotated[str, Query(min_length=1, max_length=100)]
 Format = Annotated[Literal["json", "csv", "ics"], Query(description="json, or a download: csv, ics (recurring deadlines)")]
+OverlapBy = Literal[BY_CHOICES]  # type: ignore[valid-type]  # graph/overlap.py owns the list
 DOWNLOADS = {200: {"content": {"text/csv": {}, "text/calendar": {}},
                    "description": "JSON, or the CSV / iCalendar download"}}
 
@@ -53,9 +56,7 @@ def deadlines(store: StoreDep, platform_type: Annotated[str | None, Query(max_le
 
 
 @router.get("/overlap", response_model=Overlap)
-def overlap(store: StoreDep,
-            by: Annotated[str, Query(min_length=1, max_length=40,
-                                     description="platform_type, field, agency, mechanism, program, …")] = "platform_type") -> dict:
+def overlap(store: StoreDep, by: OverlapBy = "platform_type") -> dict:
     """Which documents deploy each item, and the conflicts or divergences between them."""
     return store.overlap(by)
 

@@ -12,7 +12,7 @@ const I18N = {
     col_modality: "效力", col_action: "事项", col_recipient: "报送/接收方", col_deadline: "时限",
     col_sanction: "未履行后果", col_source: "出处", entity_placeholder: "名称或别称，如 高精尖中心、市教委、某中心全称",
     lookup: "查找", overlap_by: "维度", by_platform_type: "平台类型", by_field: "领域", by_agency: "机构",
-    by_mechanism: "机制", by_program: "计划/项目",
+    by_mechanism: "机制", by_program: "计划/项目", by_role: "角色", by_policy_tool: "政策工具",
     footer: "每个答案都引用原文条款（文档、章节路径、字符位置）。数据仅来自已导入的政策文件。",
     loading: "查询中…", abstained: "未找到适用的规则：已导入的文件对此没有规定。", no_obligations: "没有找到义务。",
     n_obligations: (n) => `共 ${n} 项义务`, neighbours: "关联节点", aliases: "别称", applies_via: "通过类型适用",
@@ -20,6 +20,7 @@ const I18N = {
     clauses_of: (item, doc) => `“${item}” 在文档 ${doc} 中的条款`, documents: "文档", clauses: "条款",
     more: (n) => `另有 ${n} 个未显示`, kinds: { obligation: "义务", deadline: "时限", funding: "经费", sanction: "处理", condition: "条件", fact: "事实" },
     modality: { must: "必须", should: "应当", may: "可以", "must-not": "不得" }, score: "得分", offsets: "位置",
+    related: "最相关的条款（不足以回答）",
   },
   en: {
     title: "Beijing S&T policy rules", tab_ask: "Ask", tab_checklist: "Checklist", tab_entity: "Entity",
@@ -29,7 +30,7 @@ const I18N = {
     col_modality: "Force", col_action: "Duty", col_recipient: "Recipient", col_deadline: "When",
     col_sanction: "If missed", col_source: "Source", entity_placeholder: "A name or alias, e.g. 高精尖中心, 市教委, a center's full name",
     lookup: "Look up", overlap_by: "By", by_platform_type: "platform type", by_field: "field", by_agency: "agency",
-    by_mechanism: "mechanism", by_program: "program",
+    by_mechanism: "mechanism", by_program: "program", by_role: "role", by_policy_tool: "policy tool",
     footer: "Every answer cites the source clause (document, section path, character offsets). Only the ingested policy documents are used.",
     loading: "Searching…", abstained: "No applicable rule found: the ingested documents are silent on this.", no_obligations: "No obligations found.",
     n_obligations: (n) => `${n} obligations`, neighbours: "Neighbours", aliases: "Aliases", applies_via: "Applies via type",
@@ -37,6 +38,7 @@ const I18N = {
     clauses_of: (item, doc) => `Clauses of document ${doc} on “${item}”`, documents: "Documents", clauses: "clauses",
     more: (n) => `${n} more not shown`, kinds: { obligation: "obligation", deadline: "deadline", funding: "funding", sanction: "sanction", condition: "condition", fact: "fact" },
     modality: { must: "must", should: "should", may: "may", "must-not": "must not" }, score: "score", offsets: "offsets",
+    related: "Closest clauses (not enough to answer)",
   },
 };
 let lang = localStorage.getItem("policykg.lang") || "zh";
@@ -168,8 +170,10 @@ async function runAsk(q) {
     ans.hidden = false;
     ans.classList.toggle("abstained", data.abstained);
     ans.textContent = data.abstained ? (data.answer || t("abstained")) : data.answer;
-    $("#ask-rules-title").hidden = !data.rules.length;
-    for (const r of data.rules) {
+    const cited = data.rules.length ? data.rules : (data.related || []);
+    $("#ask-rules-title").hidden = !cited.length;
+    $("#ask-rules-title").textContent = data.rules.length ? t("cited") : t("related");
+    for (const r of cited) {
       const extra = [];
       const f = ["actor", "action", "object", "recipient", "deadline", "sanction"]
         .filter((k) => r[k]).map((k) => `${k}: ${fieldText(r[k])}`);
@@ -259,7 +263,7 @@ async function runEntity(name) {
   $("#entity-name").value = name;
   $("#entity-info").replaceChildren();
   $("#entity-rules").replaceChildren();
-  $("#entity-graph").hidden = true;
+  $("#entity-graph-box").hidden = true;
   if (!name.trim()) return;
   status("#entity-status", t("loading"));
   try {
@@ -272,7 +276,7 @@ async function runEntity(name) {
         data.applies_via ? [el("dt", {}, t("applies_via")), el("dd", {}, el("a", { class: "link", href: `#entity?${qs({ name: data.applies_via })}` }, data.applies_via))] : null,
         (data.documents || []).length ? [el("dt", {}, t("documents")), el("dd", {}, data.documents.join(", "))] : null));
     const svg = $("#entity-graph");
-    svg.hidden = false;
+    $("#entity-graph-box").hidden = false;
     drawNeighbourhood(svg, e, data.neighbours || []);
     const applies = data.applies || {};
     const box = $("#entity-rules");
@@ -286,47 +290,66 @@ async function runEntity(name) {
 }
 
 /* ---------- overlap ---------- */
+let overlapData = null;
 async function runOverlap(by) {
   $("#ov-by").value = by;
   const box = $("#ov-matrix");
   box.replaceChildren(); $("#ov-conflicts").replaceChildren(); $("#ov-cell").replaceChildren();
   status("#ov-status", t("loading"));
   try {
-    const [data, docs] = await Promise.all([api(`/overlap?${qs({ by })}`), api("/documents")]);
+    const data = await api(`/overlap?${qs({ by })}`);
+    const docs = data.documents || (await api("/documents")).documents;
+    overlapData = data;
     status("#ov-status", "");
-    const cols = docs.documents.map((d) => d.doc_id);
-    const titles = Object.fromEntries(docs.documents.map((d) => [d.doc_id, d.title]));
+    const cols = docs.map((d) => d.doc_id);
+    const titles = Object.fromEntries(docs.map((d) => [d.doc_id, d.title]));
+    const cells = data.cells || {};
+    const count = (item, doc) => ((cells[item] || {})[doc] || []).length || ((data.matrix[item] || []).includes(doc) ? 1 : 0);
+    const max = Math.max(1, ...Object.keys(data.matrix).flatMap((item) => cols.map((c) => count(item, c))));
     const rows = Object.entries(data.matrix).sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
     const table = el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, ""), cols.map((c) => el("th", { title: titles[c] }, c)))));
     const tbody = el("tbody");
     for (const [item, inDocs] of rows) {
-      const heat = Math.min(1, inDocs.length / Math.max(2, cols.length - 1));
       tbody.append(el("tr", {}, el("th", { class: "row" }, el("a", { class: "link", href: `#entity?${qs({ name: item })}` }, item)),
-        cols.map((c) => inDocs.includes(c)
-          ? el("td", { class: "cell", title: `${item} · ${titles[c]}`, "data-item": item, "data-doc": c,
-            style: `background: rgba(179,38,30,${0.2 + 0.8 * heat})`, onclick: () => showCell(item, c) }, "●")
-          : el("td", { class: "cell empty" }, ""))));
+        cols.map((c) => {
+          const n = count(item, c);
+          return inDocs.includes(c)
+            ? el("td", { class: "cell", title: `${item} · ${titles[c]} · ${n}`, "data-item": item, "data-doc": c,
+              style: `background: rgba(179,38,30,${(0.15 + 0.85 * n / max).toFixed(2)})`, onclick: () => showCell(item, c) }, n)
+            : el("td", { class: "cell empty" }, "");
+        })));
     }
     table.append(tbody);
     box.append(table);
     const conflicts = $("#ov-conflicts");
-    conflicts.append(el("h3", {}, t("conflicts")));
-    if (!(data.conflicts || []).length) conflicts.append(el("p", { class: "status" }, t("no_conflicts")));
-    for (const c of data.conflicts || []) {
-      conflicts.append(el("div", { class: "card" }, el("strong", {}, fieldText(c.about)),
-        el("ol", { class: "cards" }, (c.sides || []).map((s) => clauseCard({ ...s, start: s.start ?? 0, end: s.end ?? 0 }, "")))));
+    const list = data.conflicts || [];
+    conflicts.append(el("h3", {}, `${t("conflicts")} (${list.length})`));
+    if (!list.length) conflicts.append(el("p", { class: "status" }, t("no_conflicts")));
+    for (const c of list) {
+      const values = Object.entries(c.values || {}).map(([d, v]) => `${d}: ${fieldText(v)}`).join(" ≠ ");
+      conflicts.append(el("details", { class: "card" },
+        el("summary", {}, el("strong", {}, fieldText(lang === "en" && c.about_en ? c.about_en : c.about)), values ? `  ${values}` : ""),
+        el("ol", { class: "cards" }, (c.sides || []).map((side) => clauseCard({ ...side, start: side.start ?? 0, end: side.end ?? 0,
+          phrase: (side.phrases || [])[0] }, "")))));
     }
   } catch (err) { status("#ov-status", err.message, true); }
+}
+function termSpan(text, term) {
+  const at = term ? text.indexOf(term) : -1;
+  return at >= 0 ? [at, at + term.length] : null;
 }
 async function showCell(item, doc) {
   const box = $("#ov-cell");
   box.replaceChildren(el("h3", {}, t("clauses_of", item, doc)));
   try {
-    const ent = await api(`/entities/${encodeURIComponent(item)}`);
-    const ids = (ent.mentioned_in || []).filter((id) => id.startsWith(`${doc}:`)).slice(0, 30);
-    const clauses = await Promise.all(ids.map((id) => api(`/clauses/${encodeURIComponent(id)}`)));
-    const list = el("ol", { class: "cards" }, clauses.map((c) => clauseCard(c, item)));
-    box.append(list);
+    let ids = ((overlapData && overlapData.cells && overlapData.cells[item]) || {})[doc];
+    if (!ids) ids = ((await api(`/entities/${encodeURIComponent(item)}`)).mentioned_in || []).filter((id) => id.startsWith(`${doc}:`));
+    const clauses = await Promise.all(ids.slice(0, 30).map((id) => api(`/clauses/${encodeURIComponent(id)}`)));
+    box.append(el("ol", { class: "cards" }, clauses.map((c) => {
+      const card = clauseCard(c, "");
+      card.querySelector("p.text").replaceWith(highlighted(c.text, termSpan(c.text, item)));
+      return card;
+    })));
     box.scrollIntoView({ behavior: "smooth", block: "start" });
   } catch (err) { box.append(el("p", { class: "status error" }, err.message)); }
 }
