@@ -112,13 +112,22 @@ class SearchIndex:
         self.manifest = manifest
         self.by_id = {r.clause_id: i for i, r in enumerate(rows)}
         self.pieces = pieces if pieces is not None else np.zeros((0, vectors.shape[1]), np.float32)
-        self.piece_rows = piece_rows if piece_rows is not None else np.zeros(0, np.int32)
+        self.piece_rows = piece_rows if piece_rows is not None else np.zeros(0, np.int64)
+        # Pieces are stored grouped by row (index.piece_table), so the best piece
+        # of each row is one reduceat over the group starts.
+        if self.piece_rows.size and np.any(np.diff(self.piece_rows) < 0):
+            order = np.argsort(self.piece_rows, kind="stable")
+            self.pieces, self.piece_rows = self.pieces[order], self.piece_rows[order]
+        starts = np.flatnonzero(np.r_[True, np.diff(self.piece_rows) != 0]) if self.piece_rows.size else np.zeros(0, np.int64)
+        self._piece_starts = starts
+        self._piece_owner = self.piece_rows[starts] if starts.size else np.zeros(0, np.int64)
 
     def dense(self, qvec: np.ndarray) -> np.ndarray:
         """Cosine of each clause: the best of its whole text and its sentences."""
         scores = self.vectors @ qvec
-        if self.piece_rows.size:
-            np.maximum.at(scores, self.piece_rows, self.pieces @ qvec)
+        if self._piece_starts.size:
+            best = np.maximum.reduceat(self.pieces @ qvec, self._piece_starts)
+            scores[self._piece_owner] = np.maximum(scores[self._piece_owner], best)
         return scores
 
     @classmethod
