@@ -150,10 +150,10 @@ _INLINE_DUTY = re.compile(r"^(?:[一二三四五六七八九十]+是)?([^，。�
 _SET_UP_BODY = re.compile(r"成立[“\"]?([^，。；]+?)[”\"]?，其(?:主要)?负责(?:包括)?")
 _ROLE_SYSTEM = re.compile(r"实行([^，。；]{2,10}?)制，由([^，。；]+?)担任，")
 _BARE_CENTER = re.compile(r"^(?:各|本)?(?:中心|高精尖)(?=[^\u4e00-\u9fff]|[可应要也须将把根负具组编接成])")
-_DIRECTIVE = re.compile(r"(推动|引导|要求|督促|组织|压实|鼓励|支持|动员|(?:充分)?发挥)")
+_DIRECTIVE = re.compile(r"(推动|引导|要求|督促|组织|压实|鼓励|支持|允许|动员|(?:充分)?发挥)")
 _DIRECTIVE_AT = re.compile(r"(?:合力|积极|大力|着力|切实|进一步|教育)?" + _DIRECTIVE.pattern + r"(?:广大|全体|各)?")
 _DIRECTIVE_MODALITY = {"推动": "should", "引导": "should", "要求": "must", "督促": "must", "组织": "should", "压实": "must", "鼓励": "may", "支持": "may",
-                       "发挥": "should", "充分发挥": "should", "动员": "should"}
+                       "发挥": "should", "充分发挥": "should", "动员": "should", "允许": "may"}
 
 
 def _actors_in(phrase: str, ctx: Context) -> list[Entity]:
@@ -325,12 +325,19 @@ def _names_from(mentions: list[Mention], pos: int, text: str, kinds: tuple[str, 
     return names, (names[-1].end if names else pos)
 
 
-def _head_role(mentions: list[Mention], end: int, text: str) -> Mention | None:
+_ROLE_MODIFIERS = re.compile(r"(?:\d+岁(?:以下|以上))?(?:的)?(?:优秀|杰出|有潜力的)?")
+
+
+def _head_role(mentions: list[Mention], end: int, text: str, *, modifiers_only: bool = False) -> Mention | None:
     """A role named right after a directive's target, with only modifiers between
-    ("市属高校优秀青年人才": the bearer is the head noun, 青年人才)."""
+    ("市属高校优秀青年人才": the bearer is the head noun, 青年人才); with
+    ``modifiers_only`` the gap may hold only an age limit or an adjective
+    ("支持45岁以下优秀青年科技人才")."""
     if not end:
         return None
     for m in mentions:
+        if modifiers_only and not (m.kind == "Role" and m.start >= end and _ROLE_MODIFIERS.fullmatch(text[end:m.start])):
+            continue
         if m.kind == "Role" and end <= m.start <= end + 8 and re.fullmatch(r"[\u4e00-\u9fff\d]*", text[end:m.start]) \
                 and not _DUTY_VERBS.search(text[end:m.start]) and not re.search(r"[为向对与和同在给把从及]", text[end:m.start]) and not any(x.start < m.start and x.end > end for x in mentions if x is not m):
             return m
@@ -367,11 +374,11 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
         dm = _DIRECTIVE_AT.match(head)
         if dm:
             names, end = _names_from(mentions, i + dm.end(), text, ("Role", "PlatformType"))
-            head_noun = _head_role(mentions, end, text)
+            head_noun = _head_role(mentions, end, text) if names else _head_role(mentions, end, text, modifiers_only=True)
             if head_noun is not None:
                 cuts.append((i, ents([head_noun]), "directive"))  # 市属高校优秀青年人才 → 青年人才
             elif names and not re.match(r"^(?:的|[\u4e00-\u9fff]{0,2}(?:项目|计划|人才|团队|学科))", text[end:]) and not any(
-                m.start == end for m in mentions
+                m.start == end and m.kind in ("Program", "Field") for m in mentions
             ):
                 cuts.append((i, ents(names), "directive"))
             continue
@@ -453,7 +460,8 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
                 dm = _DIRECTIVE.search(seg.text)
                 if dm:
                     tail = seg.text[dm.end():]
-                    ms = [m for m in ctx.aliases.find_mentions(tail[:16]) if m.kind in ("Role", "PlatformType") and m.start <= 2]
+                    skip = re.match(r"(?:广大|全体|各)?", tail).end()  # type: ignore[union-attr]
+                    ms = [m for m in ctx.aliases.find_mentions(tail[:16]) if m.kind in ("Role", "PlatformType") and m.start == skip]
                     if ms:
                         actors = [(ctx.aliases.get(ms[0].entity_id), "directive", 0.6)]  # type: ignore[list-item]
                 if not actors and ctx.own_platform and re.search(r"报送|(?<![相适响对供效反])应(?![用急对])|须", seg.text):
