@@ -34,7 +34,8 @@ print its result.  Shape (SPEC §4, extended)::
                     "applies_to": {doc_id: [platform type / program…]},
                     "sides": [{"doc_id", "clause_id", "text", "start", "end",
                                "values", "phrases", "applies_to"}]}],
-     "shared": [{"about", "topic", "value", "sides": [...]}]}
+     "shared": [{"about", "topic", "value", "documents", "sides": [...]}],
+     "shared_truncated": <restated provisions left out, only when some were>}
 """
 from __future__ import annotations
 
@@ -553,57 +554,74 @@ def _sides(group: Sequence[Statement], clauses: Mapping[str, Clause]) -> list[di
 
 
 # ------------------------------------------------------------ restatements
-RESTATED_MIN_SCORE = 90
-"""rapidfuzz ratio (0-100) at which two segments are the same words (punctuation and a 和/、 aside)."""
 RESTATED_MIN_CHARS = 12
 """Characters two clauses must share, over all their matching segments, to count as one provision restated."""
 _SEGMENT = re.compile(r"[^。；;！？!?，,]+")
+_LEAD_NUMBER = re.compile(r"^(?:\d+[.．、]|（[一二三四五六七八九十]+）)")
+_FILLER = re.compile(r"[、和及与并“”\"《》〈〉（）()\s]")
+
+
+def segment_key(text: str) -> str:
+    """The comparison form of a segment: list separators, conjunctions and quotes dropped.
+
+    So "推进知识创新、理论创新和方法创新" and "推进知识创新、理论创新、方法创新"
+    are one segment, while any change of wording is not.
+    """
+    return _FILLER.sub("", text)
 
 
 def restated_provisions(documents: Sequence[Document]) -> list[dict[str, Any]]:
     """Provisions one document repeats from another, each shown once with both sources.
 
-    Clauses are cut into comma segments (at least 8 characters); segments of
-    different documents whose similarity reaches :data:`RESTATED_MIN_SCORE`
-    match, and a pair of clauses sharing at least :data:`RESTATED_MIN_CHARS`
-    characters of matching segments is one restated provision, cited with
-    the exact segments on each side.  Lexical on purpose: it finds copied or
+    Clauses are cut into comma segments (at least 8 characters, a leading
+    item number dropped); segments of different documents with the same
+    :func:`segment_key` match, and a pair of clauses sharing at least
+    :data:`RESTATED_MIN_CHARS` characters of matching segments is one
+    restated provision, cited with the exact segments on each side.
+    Matching by key is linear in the corpus (a hash per segment), so it
+    holds for the 100,000-clause synthetic corpus too; it finds copied or
     lightly edited duties (an action plan and a later opinion repeating the
     same guarantees), not paraphrases.
     """
-    from rapidfuzz import fuzz, process
-
-    segs: list[tuple[str, str, int, str]] = []  # doc_id, clause_id, source start, text
+    by_key: dict[str, list[tuple[str, str, int, str]]] = {}
     for doc in documents:
         for clause in doc.clauses:
             if clause.kind not in ("paragraph", "item"):
                 continue
             for m in _SEGMENT.finditer(clause.text):
-                text = re.sub(r"^(?:\d+[.．、]|（[一二三四五六七八九十]+）)", "", m.group(0)).strip()
+                text = _LEAD_NUMBER.sub("", m.group(0)).strip()
                 if len(text) >= 8:
-                    offset = m.group(0).index(text)
-                    segs.append((doc.doc_id, clause.clause_id, clause.start + m.start() + offset, text))
-    if not segs:
-        return []
-    texts = [t for *_, t in segs]
-    scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=RESTATED_MIN_SCORE, workers=1)
-    pairs: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    for i, j in zip(*scores.nonzero()):
-        if i < j and segs[i][0] != segs[j][0]:
-            a, b = sorted((i, j), key=lambda k: (segs[k][0], segs[k][2]))
-            pairs.setdefault((segs[a][1], segs[b][1]), []).append((a, b))
+                    start = clause.start + m.start() + m.group(0).index(text)
+                    by_key.setdefault(segment_key(text), []).append((doc.doc_id, clause.clause_id, start, text))
+    pairs: dict[tuple[str, str], list[tuple[tuple[str, str, int, str], tuple[str, str, int, str]]]] = {}
+    for segs in by_key.values():
+        if len({s[0] for s in segs}) < 2 or len(segs) > RESTATED_MAX_COPIES:
+            continue
+        for i, a in enumerate(segs):
+            for b in segs[i + 1:]:
+                if a[0] != b[0]:
+                    a2, b2 = sorted((a, b), key=lambda s: (s[0], s[2]))
+                    pairs.setdefault((a2[1], b2[1]), []).append((a2, b2))
     out: list[dict[str, Any]] = []
     for (ca, cb), matches in sorted(pairs.items()):
-        if sum(min(len(segs[a][3]), len(segs[b][3])) for a, b in matches) < RESTATED_MIN_CHARS:
-            continue
-        out.append({"a": ca, "b": cb, "segments": [(segs[a], segs[b]) for a, b in matches]})
+        chars = sum(len(a[3]) for a, _ in matches)
+        if chars >= RESTATED_MIN_CHARS:
+            out.append({"a": ca, "b": cb, "chars": chars, "segments": matches})
     return out
 
 
-def _restated_entries(documents: Sequence[Document], clauses: Mapping[str, Clause]) -> list[dict[str, Any]]:
-    """The ``shared`` entries of :func:`restated_provisions`."""
+RESTATED_MAX_COPIES = 20
+"""A segment found in more places than this is boilerplate (a stock phrase), not a restated duty."""
+RESTATED_MAX_ENTRIES = 200
+"""At most this many restated provisions are listed (the longest first); the result counts the rest."""
+
+
+def _restated_entries(documents: Sequence[Document], clauses: Mapping[str, Clause]) -> tuple[list[dict[str, Any]], int]:
+    """The ``shared`` entries of :func:`restated_provisions` (at most :data:`RESTATED_MAX_ENTRIES`), and how many were left out."""
     entries = []
-    for pair in restated_provisions(documents):
+    found = restated_provisions(documents)
+    kept = sorted(found, key=lambda p: (-p["chars"], p["a"], p["b"]))[:RESTATED_MAX_ENTRIES]
+    for pair in sorted(kept, key=lambda p: (p["a"], p["b"])):
         stmts = []
         value = "；".join(dict.fromkeys(sa[3] for sa, _ in pair["segments"]))
         for sa, sb in pair["segments"]:
@@ -616,7 +634,7 @@ def _restated_entries(documents: Sequence[Document], clauses: Mapping[str, Claus
             "documents": sorted({s.doc_id for s in stmts}),
             "sides": _sides(list(dict.fromkeys(stmts)), clauses),
         })
-    return entries
+    return entries, len(found) - len(kept)
 
 
 # ------------------------------------------------------------------ driver
@@ -651,7 +669,10 @@ def compute_overlap(
     clauses = {c.clause_id: c for d in documents for c in d.clauses}
     conflicts, shared = compare(statements(documents, facts, table), clauses)
     result["conflicts"] = conflicts
-    result["shared"] = shared + _restated_entries(documents, clauses)
+    restated = _restated_entries(documents, clauses)
+    result["shared"] = shared + restated[0]
+    if restated[1]:
+        result["shared_truncated"] = restated[1]
     return result
 
 

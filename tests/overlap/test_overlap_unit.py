@@ -168,3 +168,15 @@ def test_a_subset_of_documents_gives_the_restricted_matrix(keep: set[str], by: s
     sub = compute_overlap([d for d in documents if d.doc_id in keep], by, facts=[])["matrix"]
     expected = {item: [d for d in docs if d in keep] for item, docs in full.items()}
     assert sub == {item: docs for item, docs in expected.items() if docs}
+
+
+def test_restated_provisions_are_capped_longest_first(monkeypatch) -> None:
+    import graph.overlap as ov
+
+    a = _doc("901", "一、保障\n加强市级相关部门统筹协调，确保各项任务落实到位。\n二、经费\n拓展财政科研经费投入渠道。\n")
+    b = _doc("902", "一、保障\n加强市级相关部门统筹协调，确保各项任务落实到位。\n二、经费\n拓展财政科研经费投入渠道。\n")
+    monkeypatch.setattr(ov, "RESTATED_MAX_ENTRIES", 1)
+    r = compute_overlap([a, b], "agency", facts=[])
+    restated = [s for s in r["shared"] if s["topic"] == "restated_provision"]
+    assert len(restated) == 1 and r["shared_truncated"] == 1
+    assert "加强市级相关部门统筹协调" in restated[0]["value"]
