@@ -50,18 +50,10 @@ from ingest.document import Clause, Document
 from ingest.errors import PolicyKGError
 
 from . import policy_tools
+from .schema import OVERLAP_BY
 
-ENTITY_BY: dict[str, tuple[str, ...]] = {
-    "platform_type": ("PlatformType",),
-    "field": ("Field",),
-    "agency": ("Organization",),
-    "mechanism": ("Mechanism",),
-    "program": ("Program",),
-    "place": ("Place",),
-    "role": ("Role",),
-}
-"""``by`` values that group by alias-table kinds (mirrors graph/schema.py OVERLAP_BY)."""
-ENTITY_BY["all"] = tuple(k for kinds in ENTITY_BY.values() for k in kinds)
+ENTITY_BY: dict[str, tuple[str, ...]] = dict(OVERLAP_BY)
+"""``by`` values that group by alias-table kinds (graph/schema.py's OVERLAP_BY, ``all`` included)."""
 BY_CHOICES: tuple[str, ...] = (*ENTITY_BY, "policy_tool")
 DEFAULT_BY = "all"
 
