@@ -166,7 +166,7 @@ ROUTE_CATEGORIES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("budget", "经费预算", re.compile(r"预算|经费|资金")),
 )
 """What a report or approval is about, first match wins: one topic per category."""
-for _key, _label, _ in ROUTE_CATEGORIES:
+for _key, _label in [(k, label) for k, label, _ in ROUTE_CATEGORIES] + [("other", "其他事项")]:
     TOPICS[f"route:{_key}"] = Topic(f"route:{_key}", f"报送与审批对象：{_label}", f"who receives / approves: {_key.replace('_', ' ')}")
 
 
@@ -219,10 +219,13 @@ class Corpus:
 
     def own_platform(self, doc_id: str) -> list[str]:
         doc = self.docs.get(doc_id)
-        if doc is None:
-            return []
-        pts = [e.name for e in (self.table.lookup(n) for n in doc.scope) if e is not None and e.kind == "PlatformType"]
-        return pts if len(pts) == 1 else []
+        return own_platform_type(doc, self.table) if doc is not None else []
+
+
+def own_platform_type(doc: Document, table: AliasTable) -> list[str]:
+    """The one platform type a document is dedicated to (its manifest scope names exactly one), else []."""
+    pts = [e.name for e in (table.lookup(n) for n in doc.scope) if e is not None and e.kind == "PlatformType"]
+    return pts if len(pts) == 1 else []
 
 
 _EVAL_WORD = re.compile(r"评估|评价|评议|考核|检查|验收|周期")
@@ -284,7 +287,7 @@ def route_category(text: str) -> str:
     for key, _label, pattern in ROUTE_CATEGORIES:
         if pattern.search(text):
             return key
-    return "budget" if "经费" in text else "report"
+    return "other"
 
 
 FUNDING_MODES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -378,15 +381,10 @@ def approval_statements(doc: Document, table: AliasTable) -> list[Statement]:
                 verb = _APPROVE.search(text)
                 if actor is not None and actor.kind == "Organization" and verb:
                     found.append((actor.name, verb.group(1), verb.start(), verb.end()))
-            applies = tuple(m.name for m in table.find_mentions(clause.text, ("PlatformType", "Program"))) or tuple(_own(doc, table))
+            applies = tuple(m.name for m in table.find_mentions(clause.text, ("PlatformType", "Program"))) or tuple(own_platform_type(doc, table))
             for name, verb, s, e in found:
                 out.append(Statement("approval", f"{name}（{verb}）", doc.doc_id, clause.clause_id, text[s:e], base + s, base + e, applies))
     return out
-
-
-def _own(doc: Document, table: AliasTable) -> list[str]:
-    pts = [e.name for e in (table.lookup(n) for n in doc.scope) if e is not None and e.kind == "PlatformType"]
-    return pts if len(pts) == 1 else []
 
 
 FACT_RULES: dict[str, Callable[[Mapping[str, Any], Corpus], list[Statement]]] = {
