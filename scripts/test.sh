@@ -16,6 +16,13 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
+# A real Neo4j Community server for the Neo4j tests, started by the project's
+# own command (first start resolves the Maven Central artifacts into ~/.m2).
+export POLICYKG_NEO4J_TEST_DATA="${POLICYKG_NEO4J_TEST_DATA:-$PWD/test-artifacts/neo4j-data}"
+echo "==> starting neo4j-dev for the tests"
+.venv/bin/policykg neo4j-dev start --data "$POLICYKG_NEO4J_TEST_DATA"
+trap '.venv/bin/policykg neo4j-dev stop --data "$POLICYKG_NEO4J_TEST_DATA" >/dev/null 2>&1 || true' EXIT
+
 echo "==> running tests"
 set +e
 .venv/bin/python -m pytest tests "$@"
