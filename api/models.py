@@ -136,7 +136,7 @@ class DocumentList(BaseModel):
 
 # -- service -----------------------------------------------------------------------
 class Health(BaseModel):
-    status: Literal["ok", "degraded"]
+    status: Literal["ok", "degraded", "unavailable"]
     store: str | None = Field(None, description="The live store directory.")
     backend: str
     graph: bool = Field(description="The graph store is loaded.")

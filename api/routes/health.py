@@ -13,13 +13,14 @@ router = APIRouter(tags=["service"])
 @router.get("/health", response_model=Health,
             responses={503: {"model": Health, "description": "Nothing is loaded (not ingested, or no backend)"}})
 def health(snapshot: SnapshotDep, settings: SettingsDep):
-    """200 when the graph and the search are loaded ("ok") or one of them is ("degraded"); else 503."""
+    """200 when the graph and the search are loaded ("ok") or one of them is ("degraded"); else 503 ("unavailable")."""
     problems = [ErrorBody.model_validate({"error": e.to_dict()}).error
                 for e in {id(e): e for e in (snapshot.store_error, snapshot.searcher_error) if e}.values()]
-    body = Health(status="ok" if not problems else "degraded",
+    loaded = snapshot.store is not None or snapshot.searcher is not None
+    body = Health(status="ok" if not problems else "degraded" if loaded else "unavailable",
                   store=str(snapshot.store_dir) if snapshot.store_dir else None, backend=settings.backend,
                   graph=snapshot.store is not None, search=snapshot.searcher is not None,
                   problems=problems, loaded_at=snapshot.loaded_at)
-    if snapshot.store is None and snapshot.searcher is None:
+    if not loaded:
         return JSONResponse(body.model_dump(mode="json"), status_code=503)
     return body

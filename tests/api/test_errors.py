@@ -44,7 +44,7 @@ def test_unknown_overlap_dimension_is_422_naming_the_choices(client):
 def test_not_ingested_data_dir_is_503_with_a_hint(tmp_path):
     with TestClient(create_app(Settings(data=tmp_path / "empty"))) as c:
         health = c.get("/health")
-        assert health.status_code == 503 and health.json()["problems"]
+        assert health.status_code == 503 and health.json()["status"] == "unavailable" and health.json()["problems"]
         err = error_of(c.get("/search", params={"q": "经费"}), 503)
         assert "ingest" in err["hint"]
         error_of(c.get("/obligations", params={"platform_type": "高精尖中心"}), 503)

@@ -59,6 +59,7 @@ def test_failed_uploads_change_nothing(write_client, KEY):
     r = write_client.post("/documents", headers={**KEY, "Content-Type": "text/plain"}, content=b"hello")
     assert r.status_code == 415
     assert write_client.delete("/documents/zzz", headers=KEY).status_code == 404
+    assert write_client.put("/documents/zzz", headers=KEY, json={**NEW_DOC, "id": "zzz"}).status_code == 404
     assert state(write_client) == before
 
 
@@ -82,8 +83,16 @@ def test_add_search_and_delete_while_readers_keep_reading(write_client, KEY):
         assert NEW_TEXT[hits[0]["start"]:hits[0]["end"]] == hits[0]["text"]
         assert write_client.get("/documents/t01").json()["title"] == NEW_DOC["title"]
 
+        replaced = NEW_TEXT.replace("年度运行报告", "年度绩效报告")
+        r = write_client.put("/documents/t01", headers=KEY, json={**NEW_DOC, "text": replaced})
+        assert r.status_code == 200 and r.json()["action"] == "replaced", r.text
+        hits = write_client.get("/search", params={"q": "量子测绘试验平台报送年度绩效报告", "k": 3}).json()["results"]
+        assert hits[0]["doc_id"] == "t01" and "年度绩效报告" in hits[0]["text"]
+        assert write_client.put("/documents/t01", headers=KEY, json={**NEW_DOC, "id": "t09"}).status_code == 422
+
         r = write_client.delete("/documents/t01", headers=KEY)
         assert r.status_code == 200 and r.json()["documents"] == 5
+        assert write_client.get("/clauses/t01:2.1").status_code == 404
     finally:
         stop.set()
         thread.join()
