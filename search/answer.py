@@ -101,8 +101,13 @@ def judge(searcher: "Searcher", ranked: list[tuple[int, float]], analysis: Query
             for i, s in ranked[:CANDIDATES]]
 
 
-def best_sentence(searcher: "Searcher", i: int, qvec: np.ndarray) -> tuple[int, int]:
-    """Offsets (within the clause text) of the sentence closest to the question."""
+def best_sentence(searcher: "Searcher", i: int, qvec: np.ndarray, analysis: QueryAnalysis) -> tuple[int, int]:
+    """Offsets (within the clause text) of the sentence that best answers the question.
+
+    Dense similarity of each sentence, plus small credits for the question's
+    words, for wording of the asked rule kind (摘牌 for a sanction question)
+    and for holding a value of the asked type.
+    """
     row = searcher.index.rows[i]
     pieces = pieces_of(row.text)
     if not pieces:
@@ -110,35 +115,73 @@ def best_sentence(searcher: "Searcher", i: int, qvec: np.ndarray) -> tuple[int, 
     owned = np.flatnonzero(searcher.index.piece_rows == i)
     if owned.size != len(pieces):
         return 0, len(row.text)
-    best = pieces[int(np.argmax(searcher.index.pieces[owned] @ qvec))]
+    sims = searcher.index.pieces[owned] @ qvec
+    words = set(searcher.tokenizer.tokenize(analysis.text + " " + " ".join(analysis.expansion(searcher.table))))
+    cue = searcher.kind_cue(analysis.intent)
+
+    def score(k: int) -> float:
+        p = pieces[k]
+        credit = 0.01 * sum(1 for w in words if len(w) > 1 and w in p)
+        credit += 0.03 if cue and re.search(cue, p) else 0.0
+        credit += 0.03 if analysis.answer_type and satisfies_answer_type(analysis.answer_type, p) else 0.0
+        return float(sims[k]) + credit
+
+    best = pieces[max(range(len(pieces)), key=score)]
     start = row.text.find(best)
     return (start, start + len(best)) if start >= 0 else (0, len(row.text))
 
 
-def structured_fields(searcher: "Searcher", i: int, analysis: QueryAnalysis) -> dict[str, Any]:
-    """kind, scope, modality, actor, deadline, amount, sanction of a cited clause.
+def structured_fields(searcher: "Searcher", i: int, analysis: QueryAnalysis,
+                      span: tuple[int, int] | None = None) -> dict[str, Any]:
+    """kind, scope, modality, actor, action, object, recipient, deadline, amount, sanction.
 
-    Read from the clause wording; when a graph store is attached its facts for
-    the clause (graph/store.py) are added under ``facts``.
+    The graph's facts for the clause (graph/store.py ``rules_for``) come first:
+    they carry normalized deadlines, recipients and sanction triggers. Where
+    the graph has nothing, the fields are read from the clause wording.
     """
     row = searcher.index.rows[i]
-    kinds = searcher.fact_kinds(i)
+    facts = searcher.graph_facts(row.clause_id)
+    kinds = searcher.fact_kinds(i) | {f["kind"] for f in facts}
     kind = analysis.intent if analysis.intent in kinds else next(
         (k for k in ("obligation", "deadline", "funding", "sanction", "condition") if k in kinds), "fact")
-    modality = next((m for m, cue in _MODALITY if re.search(cue, row.text)), None)
     actors = [e.split(":", 1)[1] for e in row.entities if e.split(":", 1)[0] in ("Organization", "Role")]
     fields: dict[str, Any] = {
         "kind": kind,
         "scope": [e.split(":", 1)[1] for e in row.scope],
-        "modality": modality,
+        "modality": next((m for m, cue in _MODALITY if re.search(cue, row.text)), None),
         "actor": actors[0] if actors else None,
+        "action": None,
+        "object": None,
+        "recipient": None,
         "deadline": _first(_DEADLINE, row.text),
         "amount": _first(_AMOUNT, row.text),
         "sanction": _first(_SANCTION, row.text),
     }
-    facts = searcher.graph_facts(row.clause_id)
+    lo, hi = span or (row.start, row.end)
+    # The asked kind first, then facts inside the answering sentence, then text order.
+    ordered = sorted(facts, key=lambda f: (f["kind"] != kind, not (lo <= f["start"] < hi), f["start"]))
+    filled: set[str] = set()
+
+    def put(key: str, value: Any) -> None:
+        if value and key not in filled:
+            fields[key] = value
+            filled.add(key)
+
+    for f in ordered:
+        if f["kind"] == "obligation":
+            for key in ("modality", "actor", "action", "object", "recipient"):
+                put(key, f.get(key))
+        elif f["kind"] == "deadline" and f.get("phrase"):
+            put("deadline_normalized", f.get("normalized"))
+            put("deadline", f["phrase"])
+        elif f["kind"] == "sanction" and f.get("effect"):
+            put("sanction", f"{f.get('trigger', '')} → {f['effect']}".strip(" →"))
+        elif f["kind"] == "funding":
+            put("funder", f.get("funder"))
+        applies = [a.split(":", 1)[1] for a in f.get("applies_to") or () if a.split(":", 1)[0] in ("PlatformType", "Platform")]
+        put("scope", list(dict.fromkeys(applies)))
     if facts:
-        fields["facts"] = facts
+        fields["facts"] = [f["id"] for f in facts]
     return fields
 
 
@@ -167,8 +210,8 @@ def answer(searcher: "Searcher", question: str, analysis: QueryAnalysis,
     rules, parts = [], []
     for j in applicable:
         hit = searcher.hit(j.index, j.score)
-        s, e = best_sentence(searcher, j.index, qvec)
-        fields = structured_fields(searcher, j.index, analysis)
+        s, e = best_sentence(searcher, j.index, qvec, analysis)
+        fields = structured_fields(searcher, j.index, analysis, (hit["start"] + s, hit["start"] + e))
         hit.update(fields)
         hit["answer_span"] = {"start": hit["start"] + s, "end": hit["start"] + e, "text": hit["text"][s:e]}
         rules.append(hit)

@@ -192,6 +192,11 @@ class Searcher:
         return self._encode(text)
 
     @staticmethod
+    def kind_cue(kind: str) -> str | None:
+        """The wording regex of a rule kind (None for ``fact``)."""
+        return _KIND_CUES.get(kind)
+
+    @staticmethod
     def _row_kinds(row: Row) -> frozenset[str]:
         return frozenset(k for k, cue in _KIND_CUES.items() if re.search(cue, row.text))
 
