@@ -20,7 +20,7 @@ const I18N = {
     clauses_of: (item, doc) => `“${item}” 在文档 ${doc} 中的条款`, documents: "文档", clauses: "条款",
     more: (n) => `另有 ${n} 个未显示`, kinds: { obligation: "义务", deadline: "时限", funding: "经费", sanction: "处理", condition: "条件", fact: "事实" },
     modality: { must: "必须", should: "应当", may: "可以", "must-not": "不得" }, score: "得分", offsets: "位置",
-    related: "最相关的条款（不足以回答）",
+    related: "最相关的条款（不足以回答）", no_rules: "没有直接适用于它的规则。",
   },
   en: {
     title: "Beijing S&T policy rules", tab_ask: "Ask", tab_checklist: "Checklist", tab_entity: "Entity",
@@ -38,7 +38,7 @@ const I18N = {
     clauses_of: (item, doc) => `Clauses of document ${doc} on “${item}”`, documents: "Documents", clauses: "clauses",
     more: (n) => `${n} more not shown`, kinds: { obligation: "obligation", deadline: "deadline", funding: "funding", sanction: "sanction", condition: "condition", fact: "fact" },
     modality: { must: "must", should: "should", may: "may", "must-not": "must not" }, score: "score", offsets: "offsets",
-    related: "Closest clauses (not enough to answer)",
+    related: "Closest clauses (not enough to answer)", no_rules: "No rule applies to it directly.",
   },
 };
 let lang = localStorage.getItem("policykg.lang") || "zh";
@@ -281,6 +281,7 @@ async function runEntity(name) {
     const applies = data.applies || {};
     const box = $("#entity-rules");
     box.append(el("h3", {}, t("rules_here")));
+    if (!Object.values(applies).some((rows) => rows.length)) box.append(el("p", { class: "status" }, t("no_rules")));
     for (const [kind, rows] of Object.entries(applies)) {
       if (!rows.length) continue;
       box.append(el("details", {}, el("summary", {}, `${kind} (${rows.length})`),
