@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -66,6 +66,8 @@ class LiveServices:
         self.write_lock = threading.Lock()
         """Held for a whole write (copy, ingest, reload): one writer at a time."""
         self._encoder: Any = encoder
+        self._retry_lock = threading.Lock()
+        self._last_retry = time.monotonic()
         self._snapshot = Snapshot(store_error=BackendUnavailableError("the service is still starting"))
 
     @property
@@ -74,6 +76,21 @@ class LiveServices:
         return self._encoder
 
     def snapshot(self) -> Snapshot:
+        """The current generation; a store that was unreachable is retried now and then."""
+        snap = self._snapshot
+        if (snap.store is None and isinstance(snap.store_error, BackendUnavailableError)
+                and snap.store_dir is not None and time.monotonic() - self._last_retry > RETRY_SECONDS
+                and self._retry_lock.acquire(blocking=False)):
+            try:
+                self._last_retry = time.monotonic()
+                store, error = _attempt("graph store", lambda: _open_store(self.settings))
+                if store is not None:
+                    with self._swap_lock:
+                        if self._snapshot is snap:
+                            self._snapshot = replace(snap, store=store, store_error=None)
+                    log.info("graph store reachable again")
+            finally:
+                self._retry_lock.release()
         return self._snapshot
 
     def reload(self, corpus_dir: Path | None = None) -> Snapshot:
@@ -153,6 +170,8 @@ class LiveServices:
         return run_ingest(corpus, self.settings.data, backend=self.settings.backend, options=options)
 
 
+RETRY_SECONDS = 5.0
+"""How often a request may retry opening a graph backend that was unreachable (e.g. Neo4j not up yet)."""
 CLOSE_GRACE_SECONDS = 30.0
 """How long a replaced store stays open for requests that still hold it."""
 

@@ -21,6 +21,7 @@ const I18N = {
     more: (n) => `另有 ${n} 个未显示`, kinds: { obligation: "义务", deadline: "时限", funding: "经费", sanction: "处理", condition: "条件", fact: "事实" },
     modality: { must: "必须", should: "应当", may: "可以", "must-not": "不得" }, score: "得分", offsets: "位置",
     related: "最相关的条款（不足以回答）", no_rules: "没有直接适用于它的规则。",
+    fields: { actor: "主体", action: "行为", object: "对象", recipient: "报送/接收方", deadline: "时限", sanction: "后果" },
   },
   en: {
     title: "Beijing S&T policy rules", tab_ask: "Ask", tab_checklist: "Checklist", tab_entity: "Entity",
@@ -39,6 +40,7 @@ const I18N = {
     more: (n) => `${n} more not shown`, kinds: { obligation: "obligation", deadline: "deadline", funding: "funding", sanction: "sanction", condition: "condition", fact: "fact" },
     modality: { must: "must", should: "should", may: "may", "must-not": "must not" }, score: "score", offsets: "offsets",
     related: "Closest clauses (not enough to answer)", no_rules: "No rule applies to it directly.",
+    fields: { actor: "actor", action: "action", object: "object", recipient: "recipient", deadline: "when", sanction: "if missed" },
   },
 };
 let lang = localStorage.getItem("policykg.lang") || "zh";
@@ -176,7 +178,7 @@ async function runAsk(q) {
     for (const r of cited) {
       const extra = [];
       const f = ["actor", "action", "object", "recipient", "deadline", "sanction"]
-        .filter((k) => r[k]).map((k) => `${k}: ${fieldText(r[k])}`);
+        .filter((k) => r[k]).map((k) => `${t("fields")[k]}: ${fieldText(r[k])}`);
       if (f.length) extra.push(el("div", { class: "fields" }, f.join(" · ")));
       rules.append(clauseCard(r, q, extra));
     }

@@ -58,3 +58,19 @@ def test_cors_is_configurable(ingested_data, corpus_dir, api_app):
         assert r.headers["access-control-allow-origin"] == "https://example.edu.cn"
         r = c.get("/health", headers={"Origin": "https://evil.example"})
         assert "access-control-allow-origin" not in r.headers
+
+
+def test_dead_neo4j_is_503_for_graph_reads_while_search_keeps_working(ingested_data, corpus_dir, api_app):
+    """A real unreachable Bolt port: graph endpoints say so (503 + how to start it), search still answers."""
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = Settings(data=ingested_data, corpus=corpus_dir, backend="neo4j",
+                        neo4j_uri=f"bolt://127.0.0.1:{port}", neo4j_user="neo4j", neo4j_password="unused")
+    with TestClient(create_app(settings, encoder=api_app.state.services.encoder)) as c:
+        err = error_of(c.get("/obligations", params={"platform_type": "高精尖中心"}), 503)
+        assert "Neo4j" in err["message"] and "neo4j-dev" in err["hint"]
+        assert c.get("/health").json()["status"] == "degraded"
+        assert c.get("/search", params={"q": "国际同行评估"}).status_code == 200

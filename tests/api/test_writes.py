@@ -56,6 +56,10 @@ def test_failed_uploads_change_nothing(write_client, KEY):
     assert r.status_code == 400 and r.json()["error"]["code"] == "E003"
     r = write_client.post("/documents", headers=KEY, json={**NEW_DOC, "id": "bad id!"})
     assert r.status_code == 422
+    big = write_client.app.state.settings.max_upload_bytes
+    r = write_client.post("/documents", headers=KEY, data={"id": "t03", "title": "太大"},
+                          files={"file": ("t03.txt", "经费。".encode() * (big // 9 + 1), "text/plain")})
+    assert r.status_code == 413, r.text
     r = write_client.post("/documents", headers={**KEY, "Content-Type": "text/plain"}, content=b"hello")
     assert r.status_code == 415
     assert write_client.delete("/documents/zzz", headers=KEY).status_code == 404
