@@ -63,7 +63,9 @@ SCHEMA_STATEMENTS = (
     f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (c:{S.CLAUSE}) ON EACH [c.text] "
     "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
     f"CREATE VECTOR INDEX {VECTOR_INDEX} IF NOT EXISTS FOR (c:{S.CLAUSE}) ON c.embedding "
-    f"OPTIONS {{indexConfig: {{`vector.dimensions`: {EMBEDDING_DIM}, `vector.similarity_function`: 'cosine'}}}}",
+    # Quantization off: the scores (and so the top k) equal the exact cosine of the stored vectors.
+    f"OPTIONS {{indexConfig: {{`vector.dimensions`: {EMBEDDING_DIM}, `vector.similarity_function`: 'cosine', "
+    "`vector.quantization.enabled`: false}}",
 )
 """Constraints and indexes, all idempotent (``IF NOT EXISTS``)."""
 
@@ -169,11 +171,16 @@ def node_rows(g: nx.MultiDiGraph, texts: Mapping[str, str], embeddings: Mapping[
 
 
 def edge_rows(g: nx.MultiDiGraph) -> dict[str, list[dict[str, Any]]]:
-    """Rows to write, by relation type: endpoints, key, native properties, full JSON."""
+    """Rows to write, by relation type: endpoints, key, native properties, full JSON, order."""
+    # Each edge's position among its source's out-edges and its target's
+    # in-edges, as networkx iterates them, so neighbour lists keep that order.
+    in_pos = {(u, v, k): i for n in g for i, (u, v, k) in enumerate(g.in_edges(n, keys=True))}
+    out_pos = {(u, v, k): i for n in g for i, (u, v, k) in enumerate(g.out_edges(n, keys=True))}
     by_rel: dict[str, list[dict[str, Any]]] = {}
     for source, target, key, data in g.edges(keys=True, data=True):
         rel = _check(data.get("rel", ""), S.RELATIONS)
-        props = {**_native(data), "_json": json.dumps(data, ensure_ascii=False, sort_keys=True)}
+        props = {**_native(data), "_json": json.dumps(data, ensure_ascii=False, sort_keys=True),
+                 "_in": in_pos[(source, target, key)], "_out": out_pos[(source, target, key)]}
         by_rel.setdefault(rel, []).append({"s": source, "t": target, "k": str(key), "props": props})
     return by_rel
 
@@ -233,6 +240,7 @@ def load_graph(
     n_edges = sum(len(v) for v in edges.values())
     current = _current_generation(driver)
     if current == gen:
+        _drop_generations(driver, current)  # leftovers of a load that died
         return {"generation": gen, "unchanged": True, "nodes": n_nodes, "relationships": n_edges, "seconds": round(time.perf_counter() - t0, 3)}
     ensure_schema(driver)
     _drop_generations(driver, current)  # leftovers of a load that died
@@ -321,22 +329,29 @@ def embeddings_of(store_dir: Path) -> dict[str, list[float]]:
     return {cid: matrix[i].tolist() for i, cid in enumerate(ids)}
 
 
-@step("load_neo4j", order=50, requires=("graph",), assigns=("neo4j",))
-def load_neo4j(build: Build) -> None:
-    """Copy the staged graph (graph.json as the embedded store reads it) and clause vectors into Neo4j."""
-    if build.backend != "neo4j":
-        return
+def load_store(driver: Any, store_dir: Path, **options: Any) -> dict[str, Any]:
+    """Load one ingested store directory (graph.json as the embedded store reads it,
+    documents.json's source texts, the search index's clause vectors) into Neo4j."""
+    from ingest.store_files import read_documents
+
     from .nx_store import GRAPH_FILE, read_graph
 
+    g = read_graph(Path(store_dir) / GRAPH_FILE)
+    texts = {d["doc_id"]: d.get("text", "") for d in read_documents(store_dir)}
+    return load_graph(driver, g, texts=texts, embeddings=embeddings_of(store_dir), **options)
+
+
+@step("load_neo4j", order=50, requires=("graph",), assigns=("neo4j",))
+def load_neo4j(build: Build) -> None:
+    """Copy the staged store into Neo4j when the ingest runs with ``--backend neo4j``."""
+    if build.backend != "neo4j":
+        return
     conn_opts = dict((build.options or {}).get("neo4j") or {})
     driver = connect(resolve_connection(build.data_dir, conn_opts.get("uri"), conn_opts.get("user"), conn_opts.get("password")))
     try:
-        g = read_graph(Path(build.out_dir) / GRAPH_FILE)
-        texts = {d.doc_id: d.text for d in build.documents}
-        result = load_graph(driver, g, texts=texts, embeddings=embeddings_of(build.out_dir))
+        build.summary["neo4j"] = load_store(driver, build.out_dir)
     finally:
         driver.close()
-    build.summary["neo4j"] = result
 
 
 # ---------------------------------------------------------------- reading
@@ -538,12 +553,12 @@ class Neo4jGraphStore:
         nid = node["id"]
         incoming = self._run(
             f"MATCH (s:{BASE_LABEL} {{gen: $gen}})-[r]->(n:{BASE_LABEL} {{gen: $gen, id: $id}}) "
-            "RETURN s.id AS id, s._json AS j, r._json AS e ORDER BY s._ord, r.key",
+            "RETURN s.id AS id, s._json AS j, r._json AS e ORDER BY r._in",
             id=nid,
         )
         outgoing = self._run(
             f"MATCH (n:{BASE_LABEL} {{gen: $gen, id: $id}})-[r]->(t:{BASE_LABEL} {{gen: $gen}}) "
-            "RETURN t.id AS id, t._json AS j, r._json AS e ORDER BY t._ord, r.key",
+            "RETURN t.id AS id, t._json AS j, r._json AS e ORDER BY r._out",
             id=nid,
         )
         neighbours: list[dict[str, Any]] = []
@@ -639,6 +654,8 @@ class Neo4jGraphStore:
 
 def _lucene_escape(term: str) -> str:
     """Escape Lucene query syntax so user text is matched literally."""
+    if term in ("AND", "OR", "NOT"):
+        return term.lower()  # operators are upper-case only; lower-case they are plain words
     special = set('+-&|!(){}[]^"~*?:\\/')
     return "".join("\\" + ch if ch in special else ch for ch in term)
 

@@ -47,3 +47,39 @@ def neo4j_data() -> Iterator[Path]:
 @pytest.fixture(scope="session")
 def neo4j_conn(neo4j_data: Path) -> neo4j_dev.Connection:
     return neo4j_dev.resolve_connection(neo4j_data)
+
+
+def _link_model(data: Path) -> None:
+    """Give the test data directory the repository's built model and embedding cache."""
+    repo_data = Path(os.environ.get("POLICYKG_DATA", REPO / ".policykg")).resolve()
+    if not (repo_data / "model").is_dir():
+        pytest.fail(f"embedding model not built at {repo_data / 'model'}: run `bash scripts/install.sh` first", pytrace=False)
+    for name in ("model", "cache"):
+        link = data / name
+        if not link.exists() and not link.is_symlink():
+            (repo_data / name).mkdir(parents=True, exist_ok=True)
+            link.symlink_to(repo_data / name)
+
+
+@pytest.fixture(scope="session")
+def neo4j_ingested(neo4j_data: Path) -> Path:
+    """One real ingest of the real corpus with ``--backend neo4j`` (networkx files + Neo4j graph)."""
+    from api.commands_corpus import register_steps
+    from ingest.pipeline import run_ingest
+
+    _link_model(neo4j_data)
+    register_steps()
+    build = run_ingest(REPO / "corpus", neo4j_data, backend="neo4j", options={"neo4j": {}})
+    assert "neo4j" in build.summary, "the load_neo4j step did not run"
+    return neo4j_data
+
+
+@pytest.fixture(scope="session")
+def stores(neo4j_ingested: Path):
+    """(embedded store, Neo4j store) over the same ingest."""
+    from graph.store import open_store
+
+    nx_store = open_store(neo4j_ingested, "networkx")
+    neo_store = open_store(neo4j_ingested, "neo4j")
+    yield nx_store, neo_store
+    neo_store.close()

@@ -1,0 +1,105 @@
+"""Failures of the Neo4j backend: a dead or refusing server, a load killed midway, re-ingest."""
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from graph import neo4j_store as N
+from graph.neo4j_dev import Connection, resolve_connection
+from graph.nx_store import GRAPH_FILE, read_graph
+from graph.store import open_store
+from ingest.errors import BackendUnavailableError
+from ingest.pipeline import current_store
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def dead_uri() -> str:
+    """A loopback port where nothing listens."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"bolt://127.0.0.1:{port}"
+
+
+def test_dead_server_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(BackendUnavailableError, match="not reachable"):
+        open_store(tmp_path, "neo4j", uri=dead_uri(), user="neo4j", password="whatever")
+
+
+def test_wrong_password_is_a_clear_error(neo4j_conn: Connection, tmp_path: Path) -> None:
+    with pytest.raises(BackendUnavailableError, match="refused the login"):
+        open_store(tmp_path, "neo4j", uri=neo4j_conn.uri, user="neo4j", password="not-the-password")
+
+
+def test_no_server_configured_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(BackendUnavailableError, match="neo4j-dev start"):
+        open_store(tmp_path, "neo4j")
+
+
+def test_cli_on_a_dead_server_exits_2_with_a_message(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", "from api.cli import main; main()", "clauses", "--backend", "neo4j",
+         "--neo4j-uri", dead_uri(), "--data", str(tmp_path), "--json"],
+        capture_output=True, text=True, cwd=REPO, timeout=120, check=False,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert json.loads(proc.stdout)["error"]["code"] == BackendUnavailableError.code
+    assert "Traceback" not in proc.stderr and "not reachable" in proc.stderr
+
+
+def test_api_on_a_dead_server_answers_503(neo4j_ingested: Path) -> None:
+    from api.app import create_app
+    from api.settings import Settings
+
+    settings = Settings(data=neo4j_ingested, backend="neo4j", NEO4J_URI=dead_uri(), NEO4J_USER="neo4j", NEO4J_PASSWORD="x")
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/obligations", params={"platform_type": "高精尖创新中心"})
+    assert response.status_code == 503, response.text
+
+
+@pytest.fixture()
+def driver(neo4j_ingested: Path):
+    drv = N.connect(resolve_connection(neo4j_ingested))
+    yield drv
+    drv.close()
+
+
+def _count(driver, statement: str, **params) -> int:
+    with driver.session() as session:
+        return session.run(statement, **params).single()[0]
+
+
+def test_reingest_is_idempotent(neo4j_ingested: Path, driver) -> None:
+    store_dir = current_store(neo4j_ingested)
+    before = _count(driver, f"MATCH (n:{N.BASE_LABEL}) RETURN count(n)")
+    result = N.load_store(driver, store_dir)
+    assert result["unchanged"] is True
+    assert result["generation"] == N.Neo4jGraphStore(driver).generation()
+    after = _count(driver, f"MATCH (n:{N.BASE_LABEL}) RETURN count(n)")
+    assert after == before == read_graph(store_dir / GRAPH_FILE).number_of_nodes()
+
+
+def test_load_killed_midway_leaves_the_previous_graph(neo4j_ingested: Path, stores, driver) -> None:
+    nx_store, neo_store = stores
+    live = neo_store.generation()
+    before = json.dumps(neo_store.obligations("高精尖创新中心"), ensure_ascii=False, sort_keys=True)
+    g = read_graph(current_store(neo4j_ingested) / GRAPH_FILE)
+    changed = g.copy()
+    some_clause = next(n for n, d in changed.nodes(data=True) if d.get("label") == "Clause")
+    changed.nodes[some_clause]["text"] = changed.nodes[some_clause]["text"] + "（修订）"
+    with pytest.raises(RuntimeError, match="on purpose"):
+        N.load_graph(driver, changed, batch=100, fail_after_batches=3)
+    assert _count(driver, f"MATCH (n:{N.BASE_LABEL}) WHERE n.gen <> $g RETURN count(n)", g=live) > 0  # it did write
+    assert neo_store.generation() == live
+    assert json.dumps(neo_store.obligations("高精尖创新中心"), ensure_ascii=False, sort_keys=True) == before
+    assert neo_store.clauses() == nx_store.clauses()
+    # The next load of the live graph finds it unchanged and clears the leftovers.
+    assert N.load_store(driver, current_store(neo4j_ingested))["unchanged"] is True
+    assert _count(driver, f"MATCH (n:{N.BASE_LABEL}) WHERE n.gen <> $g RETURN count(n)", g=live) == 0

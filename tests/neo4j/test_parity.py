@@ -1,0 +1,153 @@
+"""Parity: the Neo4j store answers exactly as the embedded store, on the real corpus.
+
+Every golden profile case and every dev QA question is asked of both stores
+(one ingest, ``--backend neo4j``); answers must match row for row, and the
+golden expectations must hold on Neo4j too.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from graph import schema as S
+from ingest.errors import NotFoundError
+
+REPO = Path(__file__).resolve().parents[2]
+EVAL = REPO.parent / "shared" / "eval"
+if not EVAL.is_dir():
+    EVAL = Path("/work/shared/eval")
+
+
+def _golden_module() -> Any:
+    spec = importlib.util.spec_from_file_location("golden_conftest", REPO / "tests" / "golden" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    return module
+
+
+GOLDEN = _golden_module()
+CASES = [c for f in sorted((REPO / "tests" / "golden").glob("*.yaml"))
+         for c in (yaml.safe_load(f.read_text("utf-8")) or {}).get("cases", []) or [] if c.get("profile")]
+QUESTIONS = [json.loads(line) for line in (EVAL / "dev_qa.jsonl").read_text("utf-8").splitlines() if line.strip()]
+
+
+def dump(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True)
+
+
+def ask_profile(store: Any, profile: dict[str, Any]) -> Any:
+    """What a golden profile asks of a store (as tests/golden/conftest.py asks it)."""
+    if "unknown" in profile:
+        with pytest.raises(NotFoundError) as err:
+            store.entity(profile["unknown"])
+        return {"not_found": err.value.suggestions}
+    if "platform_type" in profile:
+        return store.obligations(profile["platform_type"], profile.get("role"))
+    if "deadlines" in profile:
+        return store.deadlines(profile["deadlines"])
+    if "entity" in profile:
+        return store.entity(profile["entity"])
+    if "rules_for" in profile:
+        return store.rules_for(**profile["rules_for"])
+    raise AssertionError(f"unknown profile {profile}")
+
+
+def clause_ids(answer: Any) -> list[str]:
+    """Every clause id an answer cites, in order."""
+    if isinstance(answer, dict):
+        return [cid for k, v in sorted(answer.items()) for cid in ([v] if k == "clause_id" else clause_ids(v))]
+    if isinstance(answer, list):
+        return [cid for v in answer for cid in clause_ids(v)]
+    return []
+
+
+def test_golden_cases_were_found() -> None:
+    assert len(CASES) >= 20, "tests/golden/*.yaml should hold the profile cases"
+    assert len(QUESTIONS) >= 20
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_golden_profile_same_answer(stores, case: dict[str, Any]) -> None:
+    nx_store, neo_store = stores
+    want, got = ask_profile(nx_store, case["profile"]), ask_profile(neo_store, case["profile"])
+    assert clause_ids(got) == clause_ids(want)
+    assert dump(got) == dump(want)
+    GOLDEN.check_case(neo_store, case)  # the golden expectation itself holds on Neo4j
+
+
+@pytest.mark.parametrize("by", sorted(S.OVERLAP_BY))
+def test_overlap_same(stores, by: str) -> None:
+    nx_store, neo_store = stores
+    assert dump(neo_store.overlap(by)) == dump(nx_store.overlap(by))
+
+
+def test_corpus_listing_same(stores) -> None:
+    nx_store, neo_store = stores
+    assert dump(neo_store.documents()) == dump(nx_store.documents())
+    assert dump(neo_store.clauses()) == dump(nx_store.clauses())
+    for doc in nx_store.documents()["documents"]:
+        assert dump(neo_store.clauses(doc["doc_id"])) == dump(nx_store.clauses(doc["doc_id"]))
+    some = nx_store.clauses()["clauses"][::25]
+    assert [neo_store.clause(c["clause_id"]) for c in some] == [nx_store.clause(c["clause_id"]) for c in some]
+
+
+def test_all_rules_same(stores) -> None:
+    nx_store, neo_store = stores
+    assert dump(neo_store.rules_for()) == dump(nx_store.rules_for())
+
+
+@pytest.fixture(scope="module")
+def searchers(neo4j_ingested: Path, stores):
+    """One Searcher per store, sharing one loaded encoder."""
+    from search.service import Searcher
+
+    nx_store, neo_store = stores
+    nx_searcher = Searcher(neo4j_ingested, nx_store)
+    return nx_searcher, Searcher(neo4j_ingested, neo_store, encoder=nx_searcher.encoder)
+
+
+@pytest.mark.parametrize("qa", QUESTIONS, ids=[q["id"] for q in QUESTIONS])
+def test_dev_question_same_answer(stores, searchers, qa: dict[str, Any]) -> None:
+    nx_store, neo_store = stores
+    nx_s, neo_s = searchers
+    top = lambda s: [r["clause_id"] for r in s.search(qa["question"], k=5)["results"]]  # noqa: E731
+    assert top(neo_s) == top(nx_s)
+    want, got = nx_s.ask(qa["question"]), neo_s.ask(qa["question"])
+    assert [r["clause_id"] for r in got["rules"]] == [r["clause_id"] for r in want["rules"]]
+    assert got["abstained"] == want["abstained"]
+
+
+@pytest.mark.parametrize("qa", QUESTIONS[::3], ids=[q["id"] for q in QUESTIONS[::3]])
+def test_vector_index_matches_exact_cosine(stores, searchers, qa: dict[str, Any]) -> None:
+    """Search in the database: Neo4j's vector index returns the exact cosine top 5."""
+    import numpy as np
+
+    _, neo_store = stores
+    nx_s, _ = searchers
+    qvec = np.asarray(nx_s.query_vector(qa["question"]), dtype=np.float32)
+    exact = nx_s.index.vectors @ qvec
+    want = [nx_s.index.rows[i].clause_id for i in np.argsort(-exact, kind="stable")[:5]]
+    got = [r["clause_id"] for r in neo_store.vector_search(qvec.tolist(), k=5)]
+    assert got == want
+
+
+def test_fulltext_index_finds_clauses_literally(stores) -> None:
+    """Search in the database: the CJK full-text index ranks the clause holding the phrase first."""
+    nx_store, neo_store = stores
+    phrase = "国际同行评估"
+    holding = [c["clause_id"] for c in nx_store.clauses()["clauses"] if phrase in c["text"]]
+    hits = neo_store.fulltext_search(phrase, k=5)
+    assert holding, f"no clause of the corpus holds {phrase!r}"
+    assert {h["clause_id"] for h in hits[: len(holding)]} == set(holding)
+
+
+@pytest.mark.parametrize("text", ['AND OR "( [评估', "评估~2 OR *", "NOT"])
+def test_fulltext_query_syntax_is_escaped(stores, text: str) -> None:
+    _, neo_store = stores
+    assert isinstance(neo_store.fulltext_search(text, k=3), list)
