@@ -97,6 +97,8 @@ def _add_entity(g: nx.MultiDiGraph, ent: Entity) -> None:
     }
     if ent.parent:
         props["parent"] = S.entity_node_id(ent.kind, ent.parent)
+    if not ent.rule_target:
+        props["rule_target"] = False
     for key, value in ent.attrs.items():
         props[key] = value
     if ent.id in g:
@@ -164,7 +166,7 @@ def applies_to(fact: Fact, doc: Document, table: AliasTable, ctx: Context | None
     ctx = ctx or context_for(doc, table)
     if path is None:
         path = next((c.path for c in doc.clauses if c.clause_id == fact.clause_id), ())
-    named = [m.entity_id for m in table.find_mentions(clause_text + "\n" + "\n".join(path)) if m.kind in ("PlatformType", "Program")]
+    named = [m.entity_id for m in table.rule_targets(clause_text + "\n" + "\n".join(path))]
     out = list(dict.fromkeys([*(l[1] for l in fact.links if l[0] in (S.APPLIES_TO, S.FUNDS, S.ABOUT)), *named]))
     if ctx.own_platform and ctx.own_platform.id not in out:
         out.insert(0, ctx.own_platform.id)

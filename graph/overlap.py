@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from ingest.aliases import AliasTable, load_aliases
+from ingest.aliases import TARGET_KINDS, AliasTable, load_aliases
 from ingest.document import Clause, Document
 from ingest.errors import PolicyKGError
 
@@ -209,10 +209,10 @@ class Corpus:
             if rel in ("ABOUT", "APPLIES_TO", "FUNDS"):
                 names.append(eid)
         names.extend(as_list(fact.get("applies_to")))
-        names = [n for n in names if ":" not in n or n.split(":", 1)[0] in ("PlatformType", "Program")]
+        names = [n for n in names if ":" not in n or n.split(":", 1)[0] in TARGET_KINDS]
         clause = self.clauses.get(fact.get("clause_id", ""))
         if not names and clause is not None:
-            names = [m.name for m in self.table.find_mentions(clause.text, ("PlatformType", "Program"))]
+            names = [m.name for m in self.table.rule_targets(clause.text)]
         if not names:
             names = self.own_platform(fact.get("doc_id", ""))
         return tuple(dict.fromkeys(n.split(":", 1)[-1] for n in names))
@@ -381,7 +381,7 @@ def approval_statements(doc: Document, table: AliasTable) -> list[Statement]:
                 verb = _APPROVE.search(text)
                 if actor is not None and actor.kind == "Organization" and verb:
                     found.append((actor.name, verb.group(1), verb.start(), verb.end()))
-            applies = tuple(m.name for m in table.find_mentions(clause.text, ("PlatformType", "Program"))) or tuple(own_platform_type(doc, table))
+            applies = tuple(m.name for m in table.rule_targets(clause.text)) or tuple(own_platform_type(doc, table))
             for name, verb, s, e in found:
                 out.append(Statement("approval", f"{name}（{verb}）", doc.doc_id, clause.clause_id, text[s:e], base + s, base + e, applies))
     return out

@@ -32,6 +32,9 @@ ALIASES_FILE = Path(__file__).resolve().parent.parent / "corpus" / "aliases.yaml
 FORMAT = "policykg-aliases/1"
 KINDS = ("PlatformType", "Platform", "Program", "Place", "Organization", "Role", "Field", "Mechanism")
 """Node kinds the alias table may hold (labels of graph/schema.py)."""
+TARGET_KINDS = ("PlatformType", "Program")
+"""Kinds a rule can be written for: a fact applies to the platform types and
+programs its clause names (see :meth:`AliasTable.rule_targets`)."""
 
 _JIEBA_FREQ = 200000
 """Frequency written into the jieba user dictionary: high enough that jieba
@@ -48,6 +51,9 @@ class Entity:
     english: tuple[str, ...] = ()
     parent: str | None = None
     note: str = ""
+    rule_target: bool = True
+    """False for a strategy or talent pool the documents only cite
+    (国家创新驱动发展战略): naming it does not make a clause's rules its rules."""
     attrs: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -68,6 +74,8 @@ class Entity:
         }
         if self.parent:
             d["parent"] = entity_id(self.kind, self.parent)
+        if not self.rule_target:
+            d["rule_target"] = False
         return d
 
 
@@ -253,6 +261,11 @@ class AliasTable:
             i += length
         return out
 
+    def rule_targets(self, text: str) -> list[Mention]:
+        """The platform types and programs ``text`` names that rules can be
+        written for, in text order (cited strategies left out)."""
+        return [m for m in self.find_mentions(text, TARGET_KINDS) if self._entities[m.entity_id].rule_target]
+
     def resolve(self, name: str, kinds: Iterable[str] | None = None) -> Entity:
         """The entity ``name`` stands for, or :class:`NotFoundError` with the nearest names.
 
@@ -350,6 +363,7 @@ def parse_aliases(data: Any, source: str = "aliases.yaml") -> list[Entity]:
                     english=tuple(str(a) for a in entry.get("english") or ()),
                     parent=entry.get("parent"),
                     note=str(entry.get("note") or ""),
+                    rule_target=entry.get("rule_target", True) is not False,
                 )
             )
     return out

@@ -617,6 +617,23 @@ def _pick_deadline(phrases: list[tuple[int, int, Normalized]]) -> tuple[int, int
 
 
 # ------------------------------------------------------------ deadlines
+def target_links(rel: str, text: str, ctx: Context, *, fallback: bool = True) -> list[tuple[str, str]]:
+    """``(rel, entity id)`` links to the first three platform types / programs
+    ``text`` names as rule targets; failing those (with ``fallback``), the
+    platform type the document itself governs.  One rule for every fact kind,
+    so funding, sanctions and conditions cannot drift apart."""
+    links = [(rel, m.entity_id) for m in ctx.aliases.rule_targets(text)][:3]
+    if not links and fallback and ctx.own_platform:
+        links = [(rel, ctx.own_platform.id)]
+    return links
+
+
+def _can_be_subject(m: Mention, ctx: Context) -> bool:
+    """A cited strategy (rule_target: false) does not name who a time phrase is about."""
+    ent = ctx.aliases.get(m.entity_id)
+    return ent is None or ent.rule_target
+
+
 def extract_deadlines(clause: Clause, ctx: Context) -> list[Fact]:
     """Every time phrase, normalized, with the subject it times."""
     facts: list[Fact] = []
@@ -635,7 +652,7 @@ def extract_deadlines(clause: Clause, ctx: Context) -> list[Fact]:
                 "subject": subject,
                 "due_order": meaning.order,
             }
-            links = [("ABOUT", m.entity_id) for m in ctx.aliases.find_mentions(unit.text) if m.kind in ("PlatformType", "Program")][:3]
+            links = target_links("ABOUT", unit.text, ctx, fallback=False)
             facts.append(Fact("deadline", clause.doc_id, clause.clause_id, unit.start + s, unit.start + e, phrase, "deadline/pattern", 0.9, attrs, links))
     return facts
 
@@ -666,7 +683,7 @@ def _deadline_subject(clause: Clause, ctx: Context, unit: Unit, s: int, e: int, 
         # the platform type or program a sentence is about names the subject best,
         # then a role, then an organization
         rank = {"PlatformType": 0, "Program": 1, "Role": 2, "Organization": 3}
-        ms = sorted((m for m in ctx.aliases.find_mentions(text[:s] + text[e:]) if m.kind in rank), key=lambda m: (rank[m.kind], m.start))
+        ms = sorted((m for m in ctx.aliases.find_mentions(text[:s] + text[e:]) if m.kind in rank and _can_be_subject(m, ctx)), key=lambda m: (rank[m.kind], m.start))
         who = ms[0].name if ms else (ctx.own_platform.name if ctx.own_platform else "")
     return f"{who} {activity}".strip()
 
@@ -724,9 +741,7 @@ def _funding(clause: Clause, unit: Unit, a: int, b: int, ctx: Context, *, rule: 
         per.insert(0, "per " + {"中心": "center", "项目": "project", "平台": "platform", "团队": "team"}[re.search(r"每个(中心|项目|平台|团队)", window).group(1)])  # type: ignore[union-attr]
     funder = [m for m in ctx.aliases.find_mentions(text) if m.kind == "Organization"]
     attrs = {"rule": rule, "currency": "CNY" if rule == "amount" else "", "unit": " ".join(per), "funder": funder[0].name if funder else "", **values}
-    links = [("FUNDS", m.entity_id) for m in ctx.aliases.find_mentions(text) if m.kind in ("PlatformType", "Program")][:3]
-    if not links and ctx.own_platform:
-        links = [("FUNDS", ctx.own_platform.id)]
+    links = target_links("FUNDS", text, ctx)
     span = _sub(unit, a, b)
     return Fact("funding", clause.doc_id, clause.clause_id, span.start, span.end, span.text, f"funding/{rule}", confidence, attrs, links)
 
@@ -781,9 +796,7 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
 
 def _sanction(clause: Clause, unit: Unit, a: int, b: int, ctx: Context, *, confidence: float, **attrs: Any) -> Fact:
     span = _sub(unit, a, b)
-    links = [("APPLIES_TO", m.entity_id) for m in ctx.aliases.find_mentions(unit.text) if m.kind in ("PlatformType", "Program")][:3]
-    if not links and ctx.own_platform:
-        links = [("APPLIES_TO", ctx.own_platform.id)]
+    links = target_links("APPLIES_TO", unit.text, ctx)
     return Fact("sanction", clause.doc_id, clause.clause_id, span.start, span.end, span.text, "sanction/pattern", confidence, dict(attrs), links)
 
 
@@ -827,9 +840,7 @@ def extract_conditions(clause: Clause, ctx: Context) -> list[Fact]:
 
 
 def _condition(clause: Clause, ctx: Context, unit: Unit, *, condition_type: str, confidence: float, **attrs: Any) -> Fact:
-    links = [("APPLIES_TO", m.entity_id) for m in ctx.aliases.find_mentions(clause.text) if m.kind in ("PlatformType", "Program")][:3]
-    if not links and ctx.own_platform:
-        links = [("APPLIES_TO", ctx.own_platform.id)]
+    links = target_links("APPLIES_TO", clause.text, ctx)
     attrs = {"condition_type": condition_type, **attrs}
     return Fact("condition", clause.doc_id, clause.clause_id, unit.start, unit.end, unit.text, f"condition/{condition_type}", confidence, attrs, links)
 

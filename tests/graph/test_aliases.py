@@ -80,3 +80,29 @@ def test_name_with_host_prefix_resolves_by_containment(table: AliasTable) -> Non
     # a long unknown name that merely contains a platform type is not that type
     with pytest.raises(NotFoundError):
         bigger.resolve("某某大学量子引力与宇宙学高精尖创新中心")
+
+
+def test_institute_name_is_not_read_as_its_field(table: AliasTable) -> None:
+    """002 推广北京生命科学研究所等管理模式 names an institute, not the field 生命科学."""
+    text = "推广北京生命科学研究所等管理模式"
+    assert [m.entity_id for m in table.find_mentions(text)] == ["Organization:北京生命科学研究所"]
+    assert table.find_mentions(text, ["Field"]) == []
+
+
+def test_cited_strategy_is_not_a_rule_target(table: AliasTable) -> None:
+    """A clause serving 创新驱动发展战略 does not make its rules rules of the strategy;
+    a platform type named beside it still is a target."""
+    text = "北京高校基本建立适应创新驱动发展战略的体系，引导校企共建创新联合体"
+    assert {m.entity_id for m in table.find_mentions(text, ["Program", "PlatformType"])} == {
+        "Program:国家创新驱动发展战略", "PlatformType:创新联合体"}
+    assert [m.entity_id for m in table.rule_targets(text)] == ["PlatformType:创新联合体"]
+    assert table.get("Program:国家创新驱动发展战略").to_dict()["rule_target"] is False
+
+
+@pytest.mark.parametrize("surface, eid", [
+    ("十大高精尖产业", "Field:高精尖产业"), ("六大未来产业", "Field:未来产业"), ("重点基础材料", "Field:基础材料"),
+    ("科研创新分类评价机制", "Mechanism:分类评价"), ("持续稳定支持", "Mechanism:稳定支持"), ("“一带一路”", "Place:一带一路"),
+    ("竞争性支持", "Mechanism:竞争性支持"), ("新型研发机构", "Role:新型研发机构"), ("朱雀人才", "Program:朱雀人才"),
+])
+def test_overlap_requested_entries(table: AliasTable, surface: str, eid: str) -> None:
+    assert [m.entity_id for m in table.find_mentions(surface)] == [eid]

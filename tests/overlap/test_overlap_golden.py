@@ -36,9 +36,13 @@ def test_matrix(case: dict[str, Any], overlap_of) -> None:
         assert not extra, f"{case['name']}: rows not in the golden file: {extra}"
 
 
-@pytest.mark.parametrize("by,item,docs", _gap_params())
-def test_matrix_known_gaps(by: str, item: str, docs: list[str], overlap_of) -> None:
-    assert overlap_of(by)["matrix"].get(item) == docs
+GAPS = _gap_params()
+
+if GAPS:  # defined only while the golden file lists gaps, so an empty list is not reported as a skip
+
+    @pytest.mark.parametrize("by,item,docs", GAPS)
+    def test_matrix_known_gaps(by: str, item: str, docs: list[str], overlap_of) -> None:
+        assert overlap_of(by)["matrix"].get(item) == docs
 
 
 def _matches(side: dict[str, Any], want: dict[str, Any]) -> bool:
