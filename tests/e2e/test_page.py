@@ -13,8 +13,9 @@ TIMEOUT = 60_000  # ms; the first question warms jieba and the model on a shared
 
 
 def test_question_shows_answer_and_highlighted_cited_clause(page):
+    question = "高精尖中心多久要组织一次国际同行评估？"
     page.goto(page.base + "/")
-    page.fill("#ask-q", "高精尖中心多久要组织一次国际同行评估？")
+    page.fill("#ask-q", question)
     page.press("#ask-q", "Enter")
     page.wait_for_selector("#ask-rules li.card", timeout=TIMEOUT)
     assert page.inner_text("#ask-answer").strip()
@@ -23,6 +24,18 @@ def test_question_shows_answer_and_highlighted_cited_clause(page):
     assert mark.is_visible() and mark.inner_text().strip(), "the answering span of the cited clause is not highlighted"
     assert cited.locator(".path span").count() >= 1, "the cited clause's section path is not shown"
     assert "高精尖" in cited.inner_text()
+    # what is highlighted is the answering span the API reports for that clause
+    answer = page.request.get(page.base + "/ask", params={"q": question}).json()
+    rule = next(r for r in answer["rules"] if r["clause_id"] == cited.get_attribute("data-clause"))
+    assert mark.inner_text() == rule["answer_span"]["text"]
+
+
+def test_documents_view_lists_the_corpus_and_its_clauses(page):
+    page.goto(page.base + "/#docs?doc=003")
+    page.wait_for_selector("#docs-clauses li.card", timeout=TIMEOUT)
+    assert page.locator("#docs-list li").count() == 5
+    assert "draft" in page.inner_text("#docs-list li:nth-child(4)")
+    assert all(c.startswith("003:") for c in page.locator("#docs-clauses li.card").evaluate_all("cs => cs.map(c => c.dataset.clause)"))
 
 
 def test_english_question_works(page):
