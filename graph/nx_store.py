@@ -18,6 +18,7 @@ ingest/store_files.py.
 """
 from __future__ import annotations
 
+import copy
 import json
 import os
 from pathlib import Path
@@ -67,6 +68,7 @@ class NxGraphStore:
         self._docs: list[dict[str, Any]] | None = None
         self._clauses: list[dict[str, Any]] | None = None
         self._by_label: dict[str, list[tuple[str, dict[str, Any]]]] | None = None
+        self._overlap: dict[str, dict[str, Any]] = {}
 
     def close(self) -> None:
         return None
@@ -278,31 +280,19 @@ class NxGraphStore:
         return out
 
     def overlap(self, by: str) -> dict[str, Any]:
-        """The overlap matrix and conflicts (graph/overlap.py), fed with this graph's facts.
+        """The overlap matrix and conflicts (graph/overlap.py), fed with this
+        graph's facts and the alias table it was built with (curated names plus
+        center records).
 
-        Without graph/overlap.py (an older checkout) the matrix comes from the
-        graph's MENTIONS/GOVERNS edges and no conflicts are computed.
+        A store directory never changes once built, so each ``by`` is computed
+        once per store instance (the analysis re-reads every clause; a
+        long-lived store answers repeat requests from memory); callers get a
+        copy they may change.
         """
-        try:
-            from .overlap import overlap_for_store
-        except ImportError:
-            return self._mention_matrix(by)
-        facts = [fact_row({"id": n, **d}) for n, d in self.g.nodes(data=True) if d.get("label") in S.FACT_LABELS.values()]
-        return overlap_for_store(self.store_dir, by, facts=facts)
+        from .overlap import check_by, overlap_for_store
 
-    def _mention_matrix(self, by: str) -> dict[str, Any]:
-        """Documents × items from the MENTIONS / GOVERNS / ISSUED_BY edges."""
-        if by not in S.OVERLAP_BY:
-            raise QueryError(f"unknown overlap dimension {by!r}", hint=f"use one of {', '.join(S.OVERLAP_BY)}")
-        labels = S.OVERLAP_BY[by]
-        matrix: dict[str, set[str]] = {}
-        for src, tgt, data in self.g.edges(data=True):
-            if data.get("rel") not in (S.MENTIONS, S.GOVERNS, S.ISSUED_BY):
-                continue
-            node = self.g.nodes[tgt]
-            if node.get("label") not in labels:
-                continue
-            doc = data.get("doc_id") or self.g.nodes[src].get("doc_id")
-            if doc:
-                matrix.setdefault(node["name"], set()).add(doc)
-        return {"by": by, "matrix": {k: sorted(v) for k, v in sorted(matrix.items())}, "conflicts": []}
+        by = check_by(by)
+        if by not in self._overlap:
+            facts = [fact_row({"id": n, **d}) for n, d in self.g.nodes(data=True) if d.get("label") in S.FACT_LABELS.values()]
+            self._overlap[by] = overlap_for_store(self.store_dir, by, facts=facts, table=self.aliases())
+        return copy.deepcopy(self._overlap[by])

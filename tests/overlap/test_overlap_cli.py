@@ -33,18 +33,44 @@ def test_overlap_json_is_one_spec_document(overlap_store: Path) -> None:
 
 def test_store_overlap_is_the_analysis(overlap_store: Path) -> None:
     """`overlap` reads store.overlap(by), which must be graph/overlap.py fed with the graph's facts."""
+    from graph.nx_store import NxGraphStore
     from graph.overlap import overlap_for_store
     from ingest.pipeline import current_store
 
     code, out = _run("overlap", "--by", "all", "--json", "--data", str(overlap_store))
     assert code == 0
     r = json.loads(out)
-    expected = overlap_for_store(current_store(overlap_store), "all")
+    store_dir = current_store(overlap_store)
+    expected = overlap_for_store(store_dir, "all", table=NxGraphStore(store_dir).aliases())
     assert r["matrix"] == expected["matrix"] and r["cells"] == expected["cells"]
     assert r["conflicts"], "the store's overlap lists no divergences: is NxGraphStore.overlap wired to graph/overlap.py?"
     values = {c["topic"]: c["values"] for c in r["conflicts"]}
     assert values == {c["topic"]: c["values"] for c in expected["conflicts"]}
     assert [(s["topic"], s["value"]) for s in r["shared"]] == [(s["topic"], s["value"]) for s in expected["shared"]]
+
+
+def test_store_overlap_is_computed_once_per_by(overlap_store: Path, monkeypatch) -> None:
+    """NxGraphStore caches overlap(by) per instance; a caller changing its answer does not change the cache."""
+    import graph.overlap
+    from graph.nx_store import NxGraphStore
+    from ingest.pipeline import current_store
+
+    calls: list[str] = []
+    real = graph.overlap.overlap_for_store
+
+    def counting(store_dir, by, **kw):
+        calls.append(by)
+        assert kw.get("table") is not None, "the store must pass the alias table it was built with"
+        return real(store_dir, by, **kw)
+
+    monkeypatch.setattr(graph.overlap, "overlap_for_store", counting)
+    store = NxGraphStore(current_store(overlap_store))
+    first = store.overlap("mechanism")
+    first["matrix"].clear()
+    again = store.overlap("Mechanism")
+    assert again["matrix"] and again["matrix"] == store.overlap("mechanism")["matrix"]
+    store.overlap("place")
+    assert calls == ["mechanism", "place"]
 
 
 def test_overlap_csv_and_human(overlap_store: Path) -> None:
