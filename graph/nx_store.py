@@ -31,7 +31,7 @@ from ingest.errors import NotFoundError, QueryError, StoreFormatError
 from ingest.store_files import read_clauses, read_documents
 
 from . import schema as S
-from .store import deadline_row, fact_row, obligation_row, obligation_sort_key
+from .store import deadline_row, fact_row, obligation_row, obligation_sort_key, rules_result
 
 GRAPH_FILE = "graph.json"
 _PLURAL = {"obligation": "obligations", "deadline": "deadlines", "funding": "funding", "sanction": "sanctions", "condition": "conditions"}
@@ -221,13 +221,7 @@ class NxGraphStore:
                 if action and action not in props.get("text", "") and action not in props.get("action", ""):
                     continue
                 rules.append(fact_row(props))
-        rules.sort(key=lambda r: (r["doc_id"], r["start"]))
-        return {
-            "entity": ent_props["name"] if ent_props else None,
-            "action": action,
-            "clause_ids": list(dict.fromkeys(r["clause_id"] for r in rules)),
-            "rules": rules,
-        }
+        return rules_result(ent_props["name"] if ent_props else None, action, rules)
 
     def _fact_touches(self, props: dict[str, Any], targets: tuple[set[str], set[str]]) -> bool:
         exact, with_subtypes = targets

@@ -132,3 +132,15 @@ def fact_row(props: dict[str, Any]) -> dict[str, Any]:
     """Any fact node as a flat dict: provenance plus its kind's fields."""
     skip = {"label", "links", "sanction_ids"}
     return {k: v for k, v in props.items() if k not in skip}
+
+
+def rules_result(entity: str | None, action: str | None, rules: list[dict[str, Any]]) -> dict[str, Any]:
+    """The SPEC §4 ``rules_for`` answer: fact rows in document order, and the
+    clauses they come from (first appearance first)."""
+    rules = sorted(rules, key=lambda r: (r["doc_id"], r["start"]))
+    return {
+        "entity": entity,
+        "action": action,
+        "clause_ids": list(dict.fromkeys(r["clause_id"] for r in rules)),
+        "rules": rules,
+    }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 import cn2an
 
@@ -62,27 +63,38 @@ class Normalized:
     order: float = 50.0
 
 
-# (pattern, function(match) -> Normalized).  Order matters: the first pattern
-# that matches a span wins, and longer/more specific phrases come first.
-_PATTERNS: list[tuple[re.Pattern[str], object]] = []
+# (pattern, function(match) -> Normalized | None).  Order matters: the first
+# pattern that matches a span wins, and longer/more specific phrases come first.
+_PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Normalized | None]]] = []
 
 
-def _rule(pattern: str):
-    def register(fn):
+def _rule(pattern: str) -> Callable[[Callable[[re.Match[str]], Normalized | None]], Callable[[re.Match[str]], Normalized | None]]:
+    """Register a phrase whose meaning is computed from its words."""
+    def register(fn: Callable[[re.Match[str]], Normalized | None]) -> Callable[[re.Match[str]], Normalized | None]:
         _PATTERNS.append((re.compile(pattern), fn))
         return fn
 
     return register
 
 
-@_rule(r"自(?:发布|印发|公布)之日起(?:施行|执行|实施)")
-def _on_publication(m: re.Match[str]) -> Normalized:
-    return Normalized("relative", "on publication", order=0)
+def _fixed(pattern: str, kind: str, value: str, order: float, before: str | None = None) -> None:
+    """Register a phrase with one meaning whatever its words (每年度 → R/P1Y)."""
+    meaning = Normalized(kind, value, before=before, order=order)
+    _PATTERNS.append((re.compile(pattern), lambda _m: meaning))
 
 
-@_rule(r"每年年底前|每年年末前|每年(?:12|十二)月(?:31|三十一)日前")
-def _yearly_year_end(m: re.Match[str]) -> Normalized:
-    return Normalized("recurrence", "R/P1Y", before="--12-31", order=20)
+def _counted(pattern: str, kind: str, template: str, order: Callable[[int], float]) -> None:
+    """Register a phrase that counts years in its first group (五年为一个建设周期 → P5Y);
+    a count that is not a number means no match."""
+    def meaning(m: re.Match[str]) -> Normalized | None:
+        n = to_int(m.group(1))
+        return Normalized(kind, template.format(n=n), order=order(n)) if n else None
+
+    _PATTERNS.append((re.compile(pattern), meaning))
+
+
+_fixed(r"自(?:发布|印发|公布)之日起(?:施行|执行|实施)", "relative", "on publication", 0)
+_fixed(r"每年年底前|每年年末前|每年(?:12|十二)月(?:31|三十一)日前", "recurrence", "R/P1Y", 20, before="--12-31")
 
 
 @_rule(r"(?:到|至|截至)?(\d{4})年(?:底|年底|末|年末)(?:前)?")
@@ -108,64 +120,20 @@ def _by_year(m: re.Match[str]) -> Normalized:
     return Normalized("date", m.group(1), order=60)
 
 
-@_rule(f"({_CN_OR_DIGIT})年为一个(?:建设|实施|资助|支持)?周期")
-def _cycle(m: re.Match[str]) -> Normalized | None:
-    n = to_int(m.group(1))
-    return Normalized("period", f"P{n}Y", order=90) if n else None
-
-
-@_rule(f"(?:每)?({_CN_OR_DIGIT})年(?:开展|进行|组织|举办|召开|评估|考核)?一次")
-def _every_n_years(m: re.Match[str]) -> Normalized | None:
-    n = to_int(m.group(1))
-    return Normalized("recurrence", f"R/P{n}Y", order=20 + 5 * n) if n else None
-
-
-@_rule(r"每年(?:开展|进行|组织|举办|召开)?一次|每年度")
-def _every_year(m: re.Match[str]) -> Normalized:
-    return Normalized("recurrence", "R/P1Y", order=20)
-
-
-@_rule(r"(?:一|每)个(?:建设|实施)?周期内(?:至少)?(?:组织|开展|进行)?(?:一次)?")
-def _once_per_cycle(m: re.Match[str]) -> Normalized:
-    # The cycle length is a property of the document (000: 五年为一个建设周期);
-    # the extractor substitutes it, this says only "once per cycle".
-    return Normalized("recurrence", "R/cycle", order=80)
-
-
-@_rule(r"中期(?:检查|评估|考核)")
-def _mid_cycle(m: re.Match[str]) -> Normalized:
-    return Normalized("relative", "mid-cycle", order=70)
-
-
-@_rule(r"期末(?:综合)?(?:评估|评议|验收|考核)|周期验收")
-def _end_of_cycle(m: re.Match[str]) -> Normalized:
-    return Normalized("relative", "end of cycle", order=85)
-
-
-@_rule(r"(?<!下一)(?<!上一)(?<![下上前当])(?:年度|每年)[\u4e00-\u9fff]{0,8}?(?:自评估|自评|自查|报告|绩效目标|工作目标|总结|建设任务|实施目标|会议|预算)|年报")
-def _annual(m: re.Match[str]) -> Normalized:
-    return Normalized("recurrence", "R/P1Y", order=25)
-
-
-@_rule(r"当年(?=产生|结余|内)")
-def _within_year(m: re.Match[str]) -> Normalized:
-    return Normalized("recurrence", "R/P1Y", order=25)
-
-
-@_rule(r"定期(?:开展|组织|进行|对)?")
-def _periodic(m: re.Match[str]) -> Normalized:
-    return Normalized("recurrence", "R/unspecified", order=40)
-
-
-@_rule(r"(?:下一|下个)年度")
-def _next_year(m: re.Match[str]) -> Normalized:
-    return Normalized("relative", "next year", order=30)
-
-
-@_rule(r"连续(" + _CN_OR_DIGIT + r")年")
-def _consecutive(m: re.Match[str]) -> Normalized | None:
-    n = to_int(m.group(1))
-    return Normalized("period", f"P{n}Y", order=95) if n else None
+_counted(f"({_CN_OR_DIGIT})年为一个(?:建设|实施|资助|支持)?周期", "period", "P{n}Y", lambda n: 90)
+_counted(f"(?:每)?({_CN_OR_DIGIT})年(?:开展|进行|组织|举办|召开|评估|考核)?一次", "recurrence", "R/P{n}Y", lambda n: 20 + 5 * n)
+_fixed(r"每年(?:开展|进行|组织|举办|召开)?一次|每年度", "recurrence", "R/P1Y", 20)
+# The cycle length is a property of the document (000: 五年为一个建设周期);
+# the extractor substitutes it, this says only "once per cycle".
+_fixed(r"(?:一|每)个(?:建设|实施)?周期内(?:至少)?(?:组织|开展|进行)?(?:一次)?", "recurrence", "R/cycle", 80)
+_fixed(r"中期(?:检查|评估|考核)", "relative", "mid-cycle", 70)
+_fixed(r"期末(?:综合)?(?:评估|评议|验收|考核)|周期验收", "relative", "end of cycle", 85)
+_fixed(r"(?<!下一)(?<!上一)(?<![下上前当])(?:年度|每年)[\u4e00-\u9fff]{0,8}?(?:自评估|自评|自查|报告|绩效目标|工作目标|总结|建设任务|实施目标|会议|预算)|年报",
+       "recurrence", "R/P1Y", 25)
+_fixed(r"当年(?=产生|结余|内)", "recurrence", "R/P1Y", 25)
+_fixed(r"定期(?:开展|组织|进行|对)?", "recurrence", "R/unspecified", 40)
+_fixed(r"(?:下一|下个)年度", "relative", "next year", 30)
+_counted(r"连续(" + _CN_OR_DIGIT + r")年", "period", "P{n}Y", lambda n: 95)
 
 
 def time_phrases(text: str) -> list[tuple[int, int, Normalized]]:
@@ -179,7 +147,7 @@ def time_phrases(text: str) -> list[tuple[int, int, Normalized]]:
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e, _ in taken):
                 continue
-            meaning = fn(m)  # type: ignore[operator]
+            meaning = fn(m)
             if meaning is not None:
                 taken.append((m.start(), m.end(), meaning))
     return sorted(taken, key=lambda t: t[0])
