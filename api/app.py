@@ -17,8 +17,9 @@ from typing import Any, AsyncIterator
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -83,6 +84,8 @@ def create_app(settings: Settings | None = None, *, encoder: Any = None) -> Fast
         summary="Which rule applies: a provenance-tracked knowledge graph of Beijing S&T policy documents.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served below from the vendored Swagger UI: no CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.services = services
@@ -97,6 +100,13 @@ def create_app(settings: Settings | None = None, *, encoder: Any = None) -> Fast
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        ui = "/static/vendor/swagger-ui"
+        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} API",
+                                   swagger_js_url=f"{ui}/swagger-ui-bundle.js", swagger_css_url=f"{ui}/swagger-ui.css",
+                                   swagger_favicon_url=f"{ui}/favicon-32x32.png")
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

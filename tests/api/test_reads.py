@@ -93,3 +93,12 @@ def test_page_and_its_assets_are_served_locally(client):
     for asset in ("/static/app.js", "/static/app.css"):
         r = client.get(asset)
         assert r.status_code == 200 and "https://" not in r.text
+
+
+def test_openapi_docs_are_served_without_a_cdn(client):
+    html = client.get("/docs").text
+    assert "swagger-ui-bundle.js" in html and "http" not in html.replace("http-equiv", "")
+    assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/search", "/ask", "/obligations", "/deadlines", "/overlap", "/entities/{name}", "/documents",
+            "/documents/{doc_id}", "/clauses/{clause_id}", "/health"} <= set(paths)

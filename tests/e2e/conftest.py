@@ -85,17 +85,24 @@ def browser():
 
 @pytest.fixture()
 def page(browser, server, request):
-    """A fresh page; its screenshot is kept in test-artifacts/ named after the test."""
+    """A fresh page; its screenshot is kept in test-artifacts/ named after the test.
+
+    The test also fails on a JavaScript error or on any request that leaves
+    the local server (everything must be served locally, no CDN).
+    """
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="zh-CN")
     pg = context.new_page()
     errors: list[str] = []
+    remote: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("request", lambda r: remote.append(r.url) if not r.url.startswith((server, "data:", "blob:")) else None)
     pg.base = server  # type: ignore[attr-defined]
     yield pg
     ARTIFACTS.mkdir(exist_ok=True)
     pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not remote, f"the page fetched something not served by policykg (no CDN allowed): {remote}"
 
 
 @pytest.fixture(scope="session")
