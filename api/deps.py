@@ -66,8 +66,8 @@ class LiveServices:
         self.write_lock = threading.Lock()
         """Held for a whole write (copy, ingest, reload): one writer at a time."""
         self._encoder: Any = encoder
-        self._retry_lock = threading.Lock()
-        self._last_retry = time.monotonic()
+        self._check_lock = threading.Lock()
+        self._last_check = time.monotonic()
         self._snapshot = Snapshot(store_error=BackendUnavailableError("the service is still starting"))
 
     @property
@@ -76,22 +76,39 @@ class LiveServices:
         return self._encoder
 
     def snapshot(self) -> Snapshot:
-        """The current generation; a store that was unreachable is retried now and then."""
-        snap = self._snapshot
-        if (snap.store is None and isinstance(snap.store_error, BackendUnavailableError)
-                and snap.store_dir is not None and time.monotonic() - self._last_retry > RETRY_SECONDS
-                and self._retry_lock.acquire(blocking=False)):
-            try:
-                self._last_retry = time.monotonic()
-                store, error = _attempt("graph store", lambda: _open_store(self.settings))
-                if store is not None:
-                    with self._swap_lock:
-                        if self._snapshot is snap:
-                            self._snapshot = replace(snap, store=store, store_error=None)
-                    log.info("graph store reachable again")
-            finally:
-                self._retry_lock.release()
+        """The current generation (at most every few seconds, a background check keeps it fresh)."""
+        now = time.monotonic()
+        if now - self._last_check > CHECK_SECONDS and self._check_lock.acquire(blocking=False):
+            self._last_check = now
+            threading.Thread(target=self._check, name="policykg-store-check", daemon=True).start()
         return self._snapshot
+
+    def _check(self) -> None:
+        """Follow a store swapped in from outside (``policykg ingest``); retry an unreachable backend.
+
+        Runs off the request path and never alongside a write (it takes the
+        write lock without waiting), so it cannot put an older store back.
+        """
+        try:
+            if not self.write_lock.acquire(blocking=False):
+                return
+            try:
+                snap = self._snapshot
+                link = self.settings.data / "current"
+                live = link.resolve() if link.exists() else None
+                if live is not None and live != snap.store_dir:
+                    log.info("store %s was swapped in: reloading", live)
+                    self.reload(_live_corpus(self.settings))
+                elif snap.store is None and isinstance(snap.store_error, BackendUnavailableError) and snap.store_dir:
+                    store, _ = _attempt("graph store", lambda: _open_store(self.settings))
+                    if store is not None:
+                        with self._swap_lock:
+                            self._snapshot = replace(self._snapshot, store=store, store_error=None)
+                        log.info("graph store reachable again")
+            finally:
+                self.write_lock.release()
+        finally:
+            self._check_lock.release()
 
     def reload(self, corpus_dir: Path | None = None) -> Snapshot:
         """Open the current store and searcher, then swap them in as one snapshot."""
@@ -170,8 +187,9 @@ class LiveServices:
         return run_ingest(corpus, self.settings.data, backend=self.settings.backend, options=options)
 
 
-RETRY_SECONDS = 5.0
-"""How often a request may retry opening a graph backend that was unreachable (e.g. Neo4j not up yet)."""
+CHECK_SECONDS = 3.0
+"""How often requests trigger a check for a store swapped in from outside, or an unreachable
+graph backend (Neo4j not up yet) that may be back."""
 CLOSE_GRACE_SECONDS = 30.0
 """How long a replaced store stays open for requests that still hold it."""
 
@@ -184,6 +202,12 @@ def _close_later(old: Snapshot, new: Snapshot) -> None:
     timer = threading.Timer(CLOSE_GRACE_SECONDS, close)
     timer.daemon = True
     timer.start()
+
+
+def _live_corpus(settings: Settings) -> Path:
+    from .corpus_edit import live_corpus
+
+    return live_corpus(settings.data, settings.corpus)
 
 
 def _open_store(settings: Settings) -> Any:

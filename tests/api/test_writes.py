@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,17 @@ def test_add_search_and_delete_while_readers_keep_reading(write_client, KEY):
     assert write_client.get("/documents/t01").status_code == 404
     hits = write_client.get("/search", params={"q": "量子测绘试验平台", "k": 5}).json()["results"]
     assert all(h["doc_id"] != "t01" for h in hits)
+
+
+def test_a_store_ingested_from_outside_is_picked_up(write_client, corpus_dir):
+    """`policykg ingest` into the data directory of a running server: it follows within seconds."""
+    from api.commands_corpus import register_steps
+    from ingest.pipeline import run_ingest
+
+    register_steps()
+    build = run_ingest(corpus_dir, write_client.app.state.settings.data)
+    deadline = time.monotonic() + 60
+    while write_client.get("/health").json()["store"] != str(Path(build.out_dir).resolve()):
+        assert time.monotonic() < deadline, "the server did not pick up the new store"
+        time.sleep(0.5)
+    assert write_client.get("/search", params={"q": "国际同行评估"}).status_code == 200
