@@ -31,7 +31,7 @@ from ingest.errors import NotFoundError, QueryError, StoreFormatError
 from ingest.store_files import read_clauses, read_documents
 
 from . import schema as S
-from .store import deadline_row, fact_row, obligation_row, obligation_sort_key, rules_result
+from .store import deadline_row, fact_row, obligation_row, obligation_sort_key, resolve_platform_type, rules_result
 
 GRAPH_FILE = "graph.json"
 _PLURAL = {"obligation": "obligations", "deadline": "deadlines", "funding": "funding", "sanction": "sanctions", "condition": "conditions"}
@@ -163,7 +163,7 @@ class NxGraphStore:
 
     # -- queries ------------------------------------------------------------
     def obligations(self, platform_type: str, role: str | None = None) -> dict[str, Any]:
-        pt_node = self.resolve(platform_type)
+        pt_node = resolve_platform_type(self, platform_type)
         target = self._platform_type_of(pt_node["id"])
         actors: set[str] | None = None
         role_name = None
@@ -184,7 +184,7 @@ class NxGraphStore:
         return {"platform_type": self.g.nodes[target]["name"], "role": role_name, "obligations": [obligation_row(p) for p in rows]}
 
     def deadlines(self, platform_type: str | None = None) -> dict[str, Any]:
-        target = self._platform_type_of(self.resolve(platform_type)["id"]) if platform_type else None
+        target = self._platform_type_of(resolve_platform_type(self, platform_type)["id"]) if platform_type else None
         rows = []
         for props in self._facts(S.DEADLINE):
             if target and target not in (props.get("applies_to") or []):

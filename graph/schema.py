@@ -37,6 +37,10 @@ ENTITY_LABELS = (PROGRAM, PLATFORM_TYPE, PLATFORM, ROLE, ORGANIZATION, PLACE, FI
 FACT_LABELS = {"obligation": OBLIGATION, "deadline": DEADLINE, "funding": FUNDING, "condition": CONDITION, "sanction": SANCTION}
 """Extracted facts, by the extractor's kind name."""
 LABELS = (DOCUMENT, CLAUSE, *ENTITY_LABELS, *FACT_LABELS.values())
+RULE_SUBJECT_LABELS = (PLATFORM_TYPE, PLATFORM, PROGRAM, ROLE, ORGANIZATION, PLACE)
+"""What ``--platform-type`` of obligations/deadlines may name: the targets of
+APPLIES_TO/FUNDS/ABOUT and the actors of BINDS (a Field or a Mechanism is
+never one, so naming one is an error, not an empty checklist)."""
 
 # --- relation types (source label -> target label) ----------------------------
 HAS_CLAUSE = "HAS_CLAUSE"  # Document -> Clause

@@ -10,6 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from ingest.errors import NotFoundError
+
+from . import schema as S
+
 BACKENDS = ("networkx", "neo4j")
 
 
@@ -70,7 +74,24 @@ def open_store(data_dir: Path, backend: str = "networkx", **neo4j_conn: Any) -> 
     raise PolicyKGError(f"unknown backend {backend!r}", hint=f"use one of {', '.join(BACKENDS)}")
 
 
-# -- row shaping shared by every backend (so their answers cannot drift) --------
+# -- answers shared by every backend (so they cannot drift) --------------------
+def resolve_platform_type(store: Any, name: str) -> dict[str, Any]:
+    """A ``--platform-type`` argument resolved by ``store.resolve`` among the
+    kinds rules are written for (schema.RULE_SUBJECT_LABELS).
+
+    An unknown name, or a field/mechanism, is a NotFoundError whose
+    suggestions are the nearest platform types (``store.aliases().suggest``),
+    not whatever names merely share a character with it.
+    """
+    try:
+        return store.resolve(name, list(S.RULE_SUBJECT_LABELS))
+    except NotFoundError:
+        table = store.aliases()
+        known = table.lookup(name)
+        what = f"{name!r} is a {known.kind} ({known.name}), not a platform type" if known else f"unknown platform type {name!r}"
+        raise NotFoundError(what, suggestions=table.suggest(name, [S.PLATFORM_TYPE])) from None
+
+
 def obligation_row(props: dict[str, Any]) -> dict[str, Any]:
     """The SPEC §4 checklist row of one Obligation node's properties."""
     return {

@@ -291,21 +291,31 @@ class AliasTable:
         contained = self._by_containment(cleaned, wanted)
         if contained is not None:
             return contained
-        keys = [k for k, eid in self._surface.items() if wanted is None or self._entities[eid].kind in wanted]
         from rapidfuzz import fuzz, process
 
-        query = normalize(cleaned)
-        best = process.extractOne(query, keys, scorer=fuzz.ratio, score_cutoff=92)
+        best = process.extractOne(normalize(cleaned), self._keys(wanted), scorer=fuzz.ratio, score_cutoff=92)
         if best:
             return self._entities[self._surface[best[0]]]
-        near = process.extract(query, keys, scorer=fuzz.WRatio, limit=12)
-        suggestions: list[str] = []
+        raise NotFoundError(f"unknown name {name!r}", suggestions=self.suggest(cleaned, wanted))
+
+    def _keys(self, kinds: Iterable[str] | None) -> list[str]:
+        wanted = set(kinds) if kinds is not None else None
+        return [k for k, eid in self._surface.items() if wanted is None or self._entities[eid].kind in wanted]
+
+    def suggest(self, name: str, kinds: Iterable[str] | None = None, limit: int = 5) -> list[str]:
+        """Canonical names nearest to ``name`` (rapidfuzz WRatio over every
+        surface form of ``kinds``), for "did you mean" in a not-found error."""
+        from rapidfuzz import fuzz, process
+
+        near = process.extract(normalize(_strip_quotes((name or "").strip())), self._keys(kinds), scorer=fuzz.WRatio, limit=None)
+        out: list[str] = []
         for key, _score, _idx in near:
             canon = self._entities[self._surface[key]].name
-            if canon not in suggestions:
-                suggestions.append(canon)
-        raise NotFoundError(f"unknown name {name!r}", suggestions=suggestions[:5])
-
+            if canon not in out:
+                out.append(canon)
+                if len(out) == limit:
+                    break
+        return out
 
     def _by_containment(self, name: str, wanted: set[str] | None) -> Entity | None:
         """"清华大学结构生物学高精尖创新中心": one named thing plus only other

@@ -151,6 +151,46 @@ def test_cli_json_and_errors(built, tmp_path: Path) -> None:
     assert "Traceback" not in res.output
 
 
+def _json_cli(*args: str) -> tuple[int, str, str]:
+    """The real console entry point in a child process (the CLI decides on JSON errors from sys.argv)."""
+    import subprocess
+    import sys
+
+    p = subprocess.run([sys.executable, "-c", "from api.cli import main; main()", *args, "--json"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+@pytest.mark.parametrize("args, message, suggested", [
+    (("obligations", "--platform-type", "不存在的类型"), "unknown platform type", "高精尖创新中心"),
+    (("deadlines", "--platform-type", "人工智能"), "is a Field", "高精尖创新中心"),
+    (("entity", "不存在"), "unknown name", None),
+])
+def test_unknown_names_are_one_json_error_with_nearest_names(built, tmp_path: Path, args, message, suggested) -> None:
+    *_, out = built
+    data = _symlinked_data(out, tmp_path)
+    code, stdout, stderr = _json_cli(*args, "--data", str(data))
+    assert code == 2 and "Traceback" not in stdout + stderr
+    doc = json.loads(stdout)  # exactly one JSON document
+    err = doc["error"]
+    assert err["code"] == NotFoundError.code and message in err["message"]
+    assert len(err["suggestions"]) == 5 and len(set(err["suggestions"])) == 5
+    if suggested:
+        table = NxGraphStore(out).aliases()
+        assert suggested in err["suggestions"]
+        assert all(table.lookup(n).kind == S.PLATFORM_TYPE for n in err["suggestions"]), err["suggestions"]
+
+
+def test_english_names_resolve_for_entity_and_obligations(built) -> None:
+    *_, out = built
+    store = NxGraphStore(out)
+    ent = store.entity("Beijing Advanced Innovation Center for Structural Biology")
+    assert ent["entity"]["id"] == "Platform:结构生物学高精尖创新中心" and ent["applies_via"] == "高精尖创新中心"
+    ob = store.obligations("Beijing Advanced Innovation Center")
+    assert ob["platform_type"] == "高精尖创新中心" and ob["obligations"]
+    assert store.obligations("Beijing Advanced Innovation Center for Structural Biology")["obligations"] == ob["obligations"]
+
+
 def test_flat_props_round_trip(built) -> None:
     _, g, _, _ = built
     for _, d in list(g.nodes(data=True))[:400]:
