@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
@@ -109,19 +110,26 @@ def open_neo4j_store(data_dir: Path | None, uri: str | None = None, user: str | 
 
 
 def _unavailable(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a server that went away mid-session into BackendUnavailableError."""
+    """A public read: one generation for all its statements, and a server that
+    went away mid-session reported as BackendUnavailableError."""
     from functools import wraps
 
     @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: "Neo4jGraphStore", *args: Any, **kwargs: Any) -> Any:
         from neo4j.exceptions import ServiceUnavailable, SessionExpired
 
+        outermost = getattr(self._pinned, "gen", None) is None
         try:
-            return fn(*args, **kwargs)
+            if outermost:
+                self._pinned.gen = self._read_generation()
+            return fn(self, *args, **kwargs)
         except (ServiceUnavailable, SessionExpired, OSError) as err:
             raise BackendUnavailableError(
                 f"lost the connection to Neo4j ({type(err).__name__})", hint="is the server still running? `policykg neo4j-dev status`"
             ) from None
+        finally:
+            if outermost:
+                self._pinned.gen = None
 
     return wrapper
 
@@ -372,6 +380,7 @@ class Neo4jGraphStore:
     def __init__(self, driver: Any) -> None:
         self.driver = driver
         self._aliases: tuple[str, AliasTable] | None = None
+        self._pinned = threading.local()  # the generation the current call reads (per thread: the API is threaded)
 
     def close(self) -> None:
         self.driver.close()
@@ -379,7 +388,7 @@ class Neo4jGraphStore:
     # -- plumbing -----------------------------------------------------------
     def _run(self, statement: str, **params: Any) -> list[Any]:
         """One read statement over the live generation (``$gen`` is filled in)."""
-        gen = params.pop("gen", None) or self.generation()
+        gen = params.pop("gen", None) or getattr(self._pinned, "gen", None) or self._read_generation()
 
         def work(tx: Any) -> list[Any]:
             return list(tx.run(statement, gen=gen, **params))
@@ -389,6 +398,10 @@ class Neo4jGraphStore:
 
     @_unavailable
     def generation(self) -> str:
+        """The live generation id (NotIngestedError when nothing was loaded)."""
+        return str(self._pinned.gen)
+
+    def _read_generation(self) -> str:
         with self.driver.session() as session:
             record = session.run(_GEN, meta=META_KEY).single()
         if record is None or not record["gen"]:
@@ -409,7 +422,7 @@ class Neo4jGraphStore:
 
     @_unavailable
     def aliases(self) -> AliasTable:
-        gen = self.generation()
+        gen = self._pinned.gen
         if self._aliases is None or self._aliases[0] != gen:
             rows = self._run(
                 f"MATCH (n:{BASE_LABEL} {{gen: $gen}}) WHERE n.label IN $labels RETURN n.id AS id, n._json AS j ORDER BY n._ord",
