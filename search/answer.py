@@ -112,7 +112,7 @@ def best_sentence(searcher: "Searcher", i: int, qvec: np.ndarray, analysis: Quer
     pieces = pieces_of(row.text)
     if not pieces:
         return 0, len(row.text)
-    owned = np.flatnonzero(searcher.index.piece_rows == i)
+    owned = np.arange(searcher.index.row_ptr[i], searcher.index.row_ptr[i + 1])
     if owned.size != len(pieces):
         return 0, len(row.text)
     sims = searcher.index.pieces[owned] @ qvec
@@ -200,7 +200,8 @@ def answer(searcher: "Searcher", question: str, analysis: QueryAnalysis,
     """The ``ask`` document of SPEC §4 for an analysed, ranked question."""
     qvec = searcher.query_vector(question)
     judged = judge(searcher, ranked, analysis)
-    best_dense = float(searcher.index.dense(qvec)[[j.index for j in judged]].max()) if judged else 0.0
+    dense = searcher.last_dense(question)
+    best_dense = float(dense[[j.index for j in judged]].max()) if judged else 0.0
     applicable = [j for j in judged if j.applies] if on_topic(analysis, best_dense) else []
     if applicable:
         top = applicable[0].score

@@ -187,6 +187,16 @@ def detect_actions(text: str) -> tuple[str, ...]:
     return tuple(a for a, (zh, en) in _ACTIONS.items() if re.search(zh, text) or re.search(en, low))
 
 
+_COMPILED_FEATURES = [(f"act:{a}", re.compile(zh)) for a, (zh, _) in _ACTIONS.items()] + \
+    [(f"type:{t}", re.compile(sat)) for t, (_, sat) in _ANSWER_TYPES.items()]
+
+
+def text_features(text: str) -> frozenset[str]:
+    """Which actions (``act:报送``) a clause names and which value types (``type:date``)
+    it holds: computed once per clause at load, so ranking needs no regex per query."""
+    return frozenset(name for name, rx in _COMPILED_FEATURES if rx.search(text))
+
+
 def action_regex(action: str) -> str:
     """The Chinese surface regex of a canonical action (for matching clauses)."""
     return _ACTIONS[action][0]

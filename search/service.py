@@ -37,12 +37,13 @@ from ingest.pipeline import current_store
 from .bm25 import BM25Index
 from .hybrid import blend, rrf, top_indices
 from .index import SEARCH_DIR, Row
-from .intent import (ENTITY_KINDS_FOR_SCOPE, QueryAnalysis, action_regex, analyze, domain_words,
-                     satisfies_answer_type)
+from .intent import ENTITY_KINDS_FOR_SCOPE, QueryAnalysis, analyze, domain_words, text_features
 from .tokenize import Tokenizer
 
 MAX_QUERY_CHARS = 500
 MAX_K = 100
+PIECE_ALL_ROWS = 20_000
+PIECE_CANDIDATES = 2_000
 
 
 class IndexMissingError(PolicyKGError):
@@ -113,21 +114,41 @@ class SearchIndex:
         self.by_id = {r.clause_id: i for i, r in enumerate(rows)}
         self.pieces = pieces if pieces is not None else np.zeros((0, vectors.shape[1]), np.float32)
         self.piece_rows = piece_rows if piece_rows is not None else np.zeros(0, np.int64)
-        # Pieces are stored grouped by row (index.piece_table), so the best piece
-        # of each row is one reduceat over the group starts.
+        # Pieces are stored grouped by row (index.piece_table); row_ptr[r]:row_ptr[r+1]
+        # are the pieces of row r (CSR layout).
         if self.piece_rows.size and np.any(np.diff(self.piece_rows) < 0):
             order = np.argsort(self.piece_rows, kind="stable")
             self.pieces, self.piece_rows = self.pieces[order], self.piece_rows[order]
-        starts = np.flatnonzero(np.r_[True, np.diff(self.piece_rows) != 0]) if self.piece_rows.size else np.zeros(0, np.int64)
-        self._piece_starts = starts
-        self._piece_owner = self.piece_rows[starts] if starts.size else np.zeros(0, np.int64)
+        counts = np.bincount(self.piece_rows, minlength=len(rows)) if self.piece_rows.size else np.zeros(len(rows), np.int64)
+        self.row_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
 
-    def dense(self, qvec: np.ndarray) -> np.ndarray:
-        """Cosine of each clause: the best of its whole text and its sentences."""
+    def dense(self, qvec: np.ndarray, extra: np.ndarray | None = None) -> np.ndarray:
+        """Cosine of each clause: the best of its whole text and its sentences.
+
+        Sentence vectors are scored for every clause when the corpus is small;
+        beyond :data:`PIECE_ALL_ROWS` clauses only for the :data:`PIECE_CANDIDATES`
+        best clauses by whole-text cosine plus ``extra`` (e.g. the BM25 top), so
+        a query costs one matmul over the clause matrix and a small one over
+        a few thousand sentences.
+        """
         scores = self.vectors @ qvec
-        if self._piece_starts.size:
-            best = np.maximum.reduceat(self.pieces @ qvec, self._piece_starts)
-            scores[self._piece_owner] = np.maximum(scores[self._piece_owner], best)
+        if not self.piece_rows.size:
+            return scores
+        if len(self.rows) <= PIECE_ALL_ROWS:
+            cand = np.arange(len(self.rows))
+        else:
+            cand = top_indices(scores, PIECE_CANDIDATES)
+            if extra is not None and extra.size:
+                cand = np.union1d(cand, extra)
+        cand = cand[self.row_ptr[cand + 1] > self.row_ptr[cand]]
+        if not cand.size:
+            return scores
+        starts, ends = self.row_ptr[cand], self.row_ptr[cand + 1]
+        lengths = ends - starts
+        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        idx = np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()))
+        best = np.maximum.reduceat(self.pieces[idx] @ qvec, offsets)
+        scores[cand] = np.maximum(scores[cand], best)
         return scores
 
     @classmethod
@@ -180,8 +201,10 @@ class Searcher:
         self.store = store
         self._facts = self._load_graph_facts(store)
         self._kinds = [self._row_kinds(r) for r in self.index.rows]
+        self._features = [text_features(r.text) for r in self.index.rows]
         self._background = np.array([is_background(r) for r in self.index.rows], dtype=bool)
         self._encode = lru_cache(maxsize=256)(self._encode_uncached)
+        self._last_dense: tuple[Any, np.ndarray] | None = None
 
     # -- pieces ----------------------------------------------------------
     def _encode_uncached(self, text: str) -> np.ndarray:
@@ -209,8 +232,22 @@ class Searcher:
             text = text + " " + " ".join(analysis.expansion(self.table))
         return self.index.bm25.scores(self.tokenizer.tokenize(text))
 
-    def dense_scores(self, query: str) -> np.ndarray:
-        return self.index.dense(self.query_vector(query))
+    def last_dense(self, query: str) -> np.ndarray:
+        """The dense scores computed by the latest ``rank`` of ``query`` (or fresh ones)."""
+        last = self._last_dense  # one read: other threads may replace it
+        if last is not None and last[0][0] == query:
+            return last[1]
+        return self.dense_scores(query)
+
+    def dense_scores(self, query: str, extra: np.ndarray | None = None) -> np.ndarray:
+        """Dense score of every clause; the last result is kept for ``ask`` to reuse."""
+        key = (query, None if extra is None else extra.tobytes())
+        last = self._last_dense
+        if last is not None and last[0] == key:
+            return last[1]
+        scores = self.index.dense(self.query_vector(query), extra)
+        self._last_dense = (key, scores)
+        return scores
 
     # -- ranking ---------------------------------------------------------
     def rank(self, query: str, config: RankConfig = HYBRID, *,
@@ -225,7 +262,8 @@ class Searcher:
             lists.append(lex)
             valid.append(lex > 0)
         if config.dense:
-            dense = self.dense_scores(q)
+            extra = top_indices(lists[0], config.depth) if config.lexical else None
+            dense = self.dense_scores(q, extra)
             lists.append(dense)
             valid.append(np.ones_like(dense, dtype=bool))
         if len(lists) == 1:
@@ -250,10 +288,11 @@ class Searcher:
             named = sum(1.0 if e in row.entities else 0.5 if e in row.scope else 0.0 for e in a.entity_ids)
             b += c.w_entity * named / len(a.entity_ids)
         asked_scope = a.scope_ids()
-        if asked_scope and row.scope and not (set(asked_scope) & set(row.scope)):
+        if asked_scope and row.scope and not any(e in row.scope for e in asked_scope):
             b -= c.w_scope
+        feats = self._features[i]
         if a.actions:
-            hit = sum(1 for act in a.actions if re.search(action_regex(act), row.text))
+            hit = sum(1 for act in a.actions if f"act:{act}" in feats)
             b += c.w_action * hit / len(a.actions)
         if a.intent != "fact":
             if a.intent in self.fact_kinds(i):
@@ -262,7 +301,7 @@ class Searcher:
                 b -= c.w_background
             if self._graph_applies(row.clause_id, a):
                 b += c.w_graph
-        if a.answer_type and satisfies_answer_type(a.answer_type, row.text):
+        if a.answer_type and f"type:{a.answer_type}" in feats:
             b += c.w_type
         return b
 
