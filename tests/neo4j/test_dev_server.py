@@ -15,6 +15,7 @@ from graph import neo4j_dev
 from ingest.errors import BackendUnavailableError
 
 REPO = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.neo4j
 
 
 def test_status_reports_a_reachable_server_on_loopback(neo4j_data: Path) -> None:

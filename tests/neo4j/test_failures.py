@@ -18,6 +18,7 @@ from ingest.errors import BackendUnavailableError
 from ingest.pipeline import current_store
 
 REPO = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.neo4j
 
 
 def dead_uri() -> str:
@@ -62,6 +63,7 @@ def test_api_on_a_dead_server_answers_503(neo4j_ingested: Path) -> None:
     with TestClient(create_app(settings)) as client:
         response = client.get("/obligations", params={"platform_type": "高精尖创新中心"})
     assert response.status_code == 503, response.text
+    assert response.json()["error"]["code"] == BackendUnavailableError.code, response.text
 
 
 @pytest.fixture()

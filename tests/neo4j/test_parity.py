@@ -18,6 +18,7 @@ from graph import schema as S
 from ingest.errors import NotFoundError
 
 REPO = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.neo4j
 EVAL = REPO.parent / "shared" / "eval"
 if not EVAL.is_dir():
     EVAL = Path("/work/shared/eval")
@@ -102,14 +103,32 @@ def test_all_rules_same(stores) -> None:
     assert dump(neo_store.rules_for()) == dump(nx_store.rules_for())
 
 
+class SharedQueryCache:
+    """Wraps the real encoder so the two searchers embed each question once (the slow part)."""
+
+    def __init__(self, encoder: Any) -> None:
+        self._encoder = encoder
+        self._memo: dict[tuple[str, ...], Any] = {}
+
+    def encode_queries(self, texts: list[str]) -> Any:
+        key = tuple(texts)
+        if key not in self._memo:
+            self._memo[key] = self._encoder.encode_queries(texts)
+        return self._memo[key]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._encoder, name)
+
+
 @pytest.fixture(scope="module")
 def searchers(neo4j_ingested: Path, stores):
     """One Searcher per store, sharing one loaded encoder."""
+    from search.dense import Encoder
     from search.service import Searcher
 
     nx_store, neo_store = stores
-    nx_searcher = Searcher(neo4j_ingested, nx_store)
-    return nx_searcher, Searcher(neo4j_ingested, neo_store, encoder=nx_searcher.encoder)
+    encoder = SharedQueryCache(Encoder(neo4j_ingested / "model"))
+    return Searcher(neo4j_ingested, nx_store, encoder=encoder), Searcher(neo4j_ingested, neo_store, encoder=encoder)
 
 
 @pytest.mark.parametrize("qa", QUESTIONS, ids=[q["id"] for q in QUESTIONS])
