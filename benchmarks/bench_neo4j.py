@@ -110,14 +110,19 @@ def synthetic_graph(g: nx.MultiDiGraph, vectors: dict[str, list[float]], texts: 
                 return f"{n}#{c}"
             return n
 
-        for n, d in g.nodes(data=True):
-            if d.get("label") not in PER_COPY:
-                continue
+        def moved(d: dict[str, Any]) -> dict[str, Any]:
+            """Properties with the copy's document and clause ids."""
             props = dict(d)
             if "doc_id" in props:
                 props["doc_id"] = doc(props["doc_id"])
             if "clause_id" in props:
-                props["clause_id"] = cid(d["clause_id"])
+                props["clause_id"] = cid(props["clause_id"])
+            return props
+
+        for n, d in g.nodes(data=True):
+            if d.get("label") not in PER_COPY:
+                continue
+            props = moved(d)
             out.add_node(nid(n), **props)
             if d.get("label") == S.CLAUSE and d["clause_id"] in vectors:
                 syn_vectors[props["clause_id"]] = _perturb(np.asarray(vectors[d["clause_id"]], np.float32), rng).tolist()
@@ -128,12 +133,7 @@ def synthetic_graph(g: nx.MultiDiGraph, vectors: dict[str, list[float]], texts: 
                 if c == 0:
                     out.add_edge(u, v, key=k, **d)
                 continue
-            props = dict(d)
-            if "doc_id" in props:
-                props["doc_id"] = doc(props["doc_id"])
-            if "clause_id" in props:
-                props["clause_id"] = cid(props["clause_id"])
-            out.add_edge(nid(u), nid(v), key=k, **props)
+            out.add_edge(nid(u), nid(v), key=k, **moved(d))
     return out, syn_vectors, syn_texts
 
 
