@@ -51,7 +51,7 @@ and at least one entity of the alias table must be named as well."""
 RELATED = 3
 
 _TYPE_LABEL = {"date": "具体日期", "year": "年份", "percent": "比例数值", "money": "金额",
-               "duration": "期限或频次", "time": "时间", "count": "数量"}
+               "duration": "期限或频次", "time": "时间", "recipient": "报送或审批对象", "count": "数量"}
 _MODALITY = [("must-not", r"不得|禁止|严禁|不允许"), ("must", r"必须|须|应当|负责|实行|明确"),
              ("should", r"应|要"), ("may", r"可以|可|鼓励|支持|允许|探索")]
 _DEADLINE = re.compile(r"(每年|年度|[一二三四五六七八九十两\d]+年|\d{4}年底?|年底前|之日起|一个建设周期内|周期内|定期)[^，。；]{0,12}")

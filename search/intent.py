@@ -85,6 +85,10 @@ _ANSWER_TYPES: dict[str, tuple[str, str]] = {
         r"什么时候|何时|什么时间|\bwhen\b",
         r"\d{1,2}月|\d{4}\s*年|年底|年末|年初|月底|之日|日起|季度|每年|年度|周期|\d+\s*(年|个月|天)|[一二三四五六七八九十两]+\s*(年|个月|天)|前",
     ),
+    "recipient": (
+        r"报给谁|报谁|交给谁|向谁|找谁|报给哪|报哪|交给哪|报到哪|报送给|哪个部门|哪个单位|\bto whom\b|\bwhich (department|office|agency)\b|\bsubmit(ted)? to\b|\breport(ed)? to\b",
+        r"向[^，。；]{1,25}(提交|报送|报告|申请|备案|申报)|报[^，。；]{0,20}(备案|审核|批准|核准|审定|审议)|报送[^，。；]{2,25}|[报交](市|北京市|依托|有关部门|领导小组)",
+    ),
     "count": (
         r"多少个|几个|几家|几类|几项|\bhow many\b",
         r"\d+|[一二三四五六七八九十两百千]+\s*(个|家|类|项|条|批)",
@@ -203,7 +207,7 @@ def action_regex(action: str) -> str:
 
 
 _TYPE_INTENT = {"money": "funding", "percent": "funding", "date": "deadline", "year": "deadline",
-                "duration": "deadline", "time": "deadline"}
+                "duration": "deadline", "time": "deadline", "recipient": "obligation"}
 
 
 def analyze(question: str, table: AliasTable | None = None) -> QueryAnalysis:
