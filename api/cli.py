@@ -6,7 +6,7 @@ them in ``COMMANDS``; this file only assembles the group and turns every
 """
 from __future__ import annotations
 
-import sys
+import json
 
 import click
 
@@ -16,18 +16,25 @@ from . import commands_corpus, commands_graph, commands_neo4j, commands_overlap,
 
 
 class _Group(click.Group):
-    """Reports library errors as messages (JSON with --json), never tracebacks."""
+    """Reports library errors as messages (JSON with --json), never tracebacks.
+
+    With ``--json`` a usage error (a missing option, say) is one JSON document
+    on stdout too, so scripts always get something they can parse.
+    """
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
+        wants_json = "--json" in [*ctx.protected_args, *ctx.args]
         try:
             return super().invoke(ctx)
         except PolicyKGError as err:
-            if "--json" in sys.argv:
-                import json
-
+            if wants_json:
                 click.echo(json.dumps({"error": err.to_dict()}, ensure_ascii=False))
             click.echo(f"error: {err}", err=True)
             ctx.exit(2)
+        except click.UsageError as err:
+            if wants_json:
+                click.echo(json.dumps({"error": {"code": "E_USAGE", "message": err.format_message(), "hint": "see --help"}}, ensure_ascii=False))
+            raise
 
 
 @click.group(cls=_Group)

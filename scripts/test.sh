@@ -9,11 +9,11 @@ bash scripts/install.sh --test
 DATA="${POLICYKG_DATA:-.policykg}"
 export POLICYKG_DATA="$DATA"
 
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "==> installing Debian's chromium for the browser tests"
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wenquanyi; then
+  echo "==> installing Debian's chromium and a Chinese font for the browser tests"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
 fi
 
 # A real Neo4j Community server for the Neo4j tests, started by the project's
