@@ -89,7 +89,8 @@ _KIND_CUES = {
 
 # Background text states purposes, not rules: the preamble ("为深入贯彻……，
 # 制定本方案"), guiding ideas, the drafting history of an explanatory note.
-# Standard parts of Chinese policy documents, down-weighted for rule questions.
+# Standard parts of Chinese policy documents; down-weighted for every question
+# (measured: also helps plain "fact" questions, whose answers are statements).
 _BACKGROUND_HEADINGS = ("序言", "指导思想", "起草过程", "背景", "总体思路", "编制过程")
 _PURPOSE = re.compile(r"^.{0,20}为(深入|全面|进一步|加快|更好地?)?(贯彻|落实|实施|推进|加强)")
 
@@ -294,11 +295,11 @@ class Searcher:
         if a.actions:
             hit = sum(1 for act in a.actions if f"act:{act}" in feats)
             b += c.w_action * hit / len(a.actions)
+        if self._background[i]:
+            b -= c.w_background
         if a.intent != "fact":
             if a.intent in self.fact_kinds(i):
                 b += c.w_intent
-            if self._background[i]:
-                b -= c.w_background
             if self._graph_applies(row.clause_id, a):
                 b += c.w_graph
         if a.answer_type and f"type:{a.answer_type}" in feats:
