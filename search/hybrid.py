@@ -3,8 +3,8 @@
 Why both exist: RRF (Cormack et al., 2009) needs no score calibration, which
 is what BM25 (unbounded) and e5 cosines (bunched in 0.8–0.95) lack; the
 blend keeps how *much* better the first dense hit is, which RRF throws away.
-search/evaluate.py measures both on the same clauses; the service uses the
-one chosen there (``FUSION`` in search/service.py).
+Both were measured on the dev set over the same clauses; the service
+uses the blend (``RankConfig.fusion`` in search/service.py).
 
 All functions are pure and work on full score vectors (one float per
 clause) so that boosts from the graph can be added before the final top-k.
