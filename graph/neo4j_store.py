@@ -169,7 +169,8 @@ def node_rows(g: nx.MultiDiGraph, texts: Mapping[str, str], embeddings: Mapping[
     by_label: dict[str, list[dict[str, Any]]] = {}
     for order, (node_id, data) in enumerate(g.nodes(data=True)):
         label = _check(data.get("label", ""), S.LABELS)
-        props = {**_native(data), "_json": json.dumps(data, ensure_ascii=False, sort_keys=True), "_ord": order}
+        # _json keeps networkx's key order, so printed answers look the same on both backends.
+        props = {**_native(data), "_json": json.dumps(data, ensure_ascii=False), "_ord": order}
         if label == S.CLAUSE and data.get("clause_id") in embeddings:
             props["embedding"] = [float(x) for x in embeddings[data["clause_id"]]]
         if label == S.DOCUMENT and data.get("doc_id") in texts:
@@ -187,7 +188,7 @@ def edge_rows(g: nx.MultiDiGraph) -> dict[str, list[dict[str, Any]]]:
     by_rel: dict[str, list[dict[str, Any]]] = {}
     for source, target, key, data in g.edges(keys=True, data=True):
         rel = _check(data.get("rel", ""), S.RELATIONS)
-        props = {**_native(data), "_json": json.dumps(data, ensure_ascii=False, sort_keys=True),
+        props = {**_native(data), "_json": json.dumps(data, ensure_ascii=False),
                  "_in": in_pos[(source, target, key)], "_out": out_pos[(source, target, key)]}
         by_rel.setdefault(rel, []).append({"s": source, "t": target, "k": str(key), "props": props})
     return by_rel
