@@ -105,3 +105,47 @@ def test_load_killed_midway_leaves_the_previous_graph(neo4j_ingested: Path, stor
     # The next load of the live graph finds it unchanged and clears the leftovers.
     assert N.load_store(driver, current_store(neo4j_ingested))["unchanged"] is True
     assert _count(driver, f"MATCH (n:{N.BASE_LABEL}) WHERE n.gen <> $g RETURN count(n)", g=live) == 0
+
+
+KILLED_LOADER = """
+import sys
+from pathlib import Path
+from graph import neo4j_store as N
+from graph.neo4j_dev import resolve_connection
+from graph.nx_store import GRAPH_FILE, read_graph
+from ingest.pipeline import current_store
+
+data = Path(sys.argv[1])
+g = read_graph(current_store(data) / GRAPH_FILE)
+for n, d in g.nodes(data=True):
+    if d.get("label") == "Clause":
+        d["text"] += "（修订稿）"
+driver = N.connect(resolve_connection(data))
+N.load_graph(driver, g, batch=20, progress=lambda what, n: print(what, flush=True))
+print("finished", flush=True)
+"""
+
+
+def test_load_process_killed_midway_leaves_the_previous_graph(neo4j_ingested: Path, stores, driver) -> None:
+    """SIGKILL a real loader process after its first committed batches."""
+    import signal
+
+    nx_store, neo_store = stores
+    live = neo_store.generation()
+    before = json.dumps(neo_store.clauses(), ensure_ascii=False)
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_LOADER, str(neo4j_ingested)], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(5):  # five batches committed, then the kill
+            line = proc.stdout.readline()
+            assert line and "finished" not in line, proc.stderr.read()
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert _count(driver, f"MATCH (n:{N.BASE_LABEL}) WHERE n.gen <> $g RETURN count(n)", g=live) > 0  # it did write
+    assert neo_store.generation() == live
+    assert json.dumps(neo_store.clauses(), ensure_ascii=False) == before == json.dumps(nx_store.clauses(), ensure_ascii=False)
+    assert N.load_store(driver, current_store(neo4j_ingested))["unchanged"] is True
+    assert _count(driver, f"MATCH (n:{N.BASE_LABEL}) WHERE n.gen <> $g RETURN count(n)", g=live) == 0
