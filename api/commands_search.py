@@ -64,6 +64,12 @@ def _answer_text(result: dict[str, Any]) -> str:
     lines = [f"Q: {result['question']}", head, "", result["answer"]]
     for r in result.get("rules", []):
         lines.append(f"  - [{r['kind']}] {r['clause_id']} [{r['start']}:{r['end']}] scope={'、'.join(r['scope'])}")
+        details = [f"{k}: {r[k]}" for k in ("actor", "modality", "action", "recipient", "deadline", "deadline_normalized",
+                                           "amount", "sanction") if r.get(k)]
+        if details:
+            lines.append("      " + " | ".join(details))
+    for r in result.get("related", []):
+        lines.append(f"  ~ related {r['clause_id']}: {r['text'][:60]}")
     return "\n".join(lines)
 
 
