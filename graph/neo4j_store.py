@@ -264,8 +264,10 @@ def load_graph(
             progress(what, n)
 
     t_nodes = time.perf_counter()
+    per_label: dict[str, float] = {}
     with driver.session() as session:
         for label, rows in nodes.items():
+            t_label = time.perf_counter()
             statement = (
                 f"UNWIND $rows AS row MERGE (n:{BASE_LABEL} {{id: row.id, gen: $gen}}) "
                 f"SET n:{_check(label, S.LABELS)} SET n += row.props"
@@ -273,6 +275,7 @@ def load_graph(
             for chunk in _batches(rows, batch):
                 session.execute_write(lambda tx: tx.run(statement, rows=list(chunk), gen=gen).consume())
                 tick(label, len(chunk))
+            per_label[label] = round(time.perf_counter() - t_label, 3)
         t_edges = time.perf_counter()
         for rel, rows in edges.items():
             statement = (
@@ -315,6 +318,8 @@ def load_graph(
         "relationship_seconds": round(t_switch - t_edges, 3),
         "nodes_per_second": round(n_nodes / max(t_edges - t_nodes, 1e-9), 1),
         "relationships_per_second": round(n_edges / max(t_switch - t_edges, 1e-9), 1),
+        "vectors": sum(1 for r in nodes.get(S.CLAUSE, []) if "embedding" in r["props"]),
+        "seconds_by_label": per_label,
     }
 
 
