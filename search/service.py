@@ -27,6 +27,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -46,7 +48,9 @@ from .tokenize import Tokenizer
 MAX_QUERY_CHARS = 500
 MAX_K = 100
 PIECE_ALL_ROWS = 20_000
-PIECE_CANDIDATES = 1_000
+"""Up to this many clauses, dense scoring is exact over every clause and sentence."""
+DENSE_CANDIDATES = 1_000
+COARSE_DIM = 128
 
 
 class IndexMissingError(PolicyKGError):
@@ -111,7 +115,9 @@ def _one_blas_thread() -> Any:
     """A context that runs numpy's BLAS on one thread (threadpoolctl).
 
     Measured at 100k clauses: a float32 matrix-vector product is memory-bound,
-    and one thread is faster than two (p50 14 ms vs 20 ms) and leaves the
+    and one thread is faster than two (p50 14 ms vs 20 ms); small products
+    (a few thousand sentence vectors) took 9 ms with two threads on the busy
+    shared machine, waiting for the second thread. One thread also leaves the
     other core to a concurrent request. torch (OpenMP) is not affected.
     """
     try:
@@ -121,13 +127,15 @@ def _one_blas_thread() -> Any:
     return ThreadpoolController().select(internal_api="openblas")
 
 
-def matvec(matrix: np.ndarray, vec: np.ndarray) -> np.ndarray:
-    """``matrix @ vec`` on one BLAS thread when possible."""
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Run the enclosed numpy products on one BLAS thread (when threadpoolctl is there)."""
     sel = _one_blas_thread()
     if sel is None or not len(sel):
-        return matrix @ vec
+        yield
+        return
     with sel.limit(limits=1):
-        return matrix @ vec
+        yield
 
 
 class SearchIndex:
@@ -149,25 +157,53 @@ class SearchIndex:
             self.pieces, self.piece_rows = self.pieces[order], self.piece_rows[order]
         counts = np.bincount(self.piece_rows, minlength=len(rows)) if self.piece_rows.size else np.zeros(len(rows), np.int64)
         self.row_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        self._coarse_cache: tuple[np.ndarray, np.ndarray] | None = None
+        self._coarse()
+
+    def _coarse(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(projection [dim, COARSE_DIM], clause matrix projected) for large indexes.
+
+        Why: at 100k clauses the exact matvec reads 150 MB per query and is
+        memory-bound; a PCA projection to COARSE_DIM dims (fitted on a sample
+        of the clause vectors) reads a third of that and only has to *select*
+        candidates, which are then scored exactly.
+        """
+        if len(self.rows) <= PIECE_ALL_ROWS:
+            return None
+        if self._coarse_cache is None:
+            rng = np.random.default_rng(0)
+            sample = self.vectors[rng.choice(len(self.rows), size=min(len(self.rows), 20_000), replace=False)]
+            _, _, vt = np.linalg.svd(sample - sample.mean(axis=0), full_matrices=False)
+            proj = np.ascontiguousarray(vt[:COARSE_DIM].T, dtype=np.float32)
+            self._coarse_cache = (proj, np.ascontiguousarray(self.vectors @ proj, dtype=np.float32))
+        return self._coarse_cache
 
     def dense(self, qvec: np.ndarray, extra: np.ndarray | None = None) -> np.ndarray:
+        with one_blas_thread():
+            return self._dense(qvec, extra)
+
+    def _dense(self, qvec: np.ndarray, extra: np.ndarray | None) -> np.ndarray:
         """Cosine of each clause: the best of its whole text and its sentences.
 
-        Sentence vectors are scored for every clause when the corpus is small;
-        beyond :data:`PIECE_ALL_ROWS` clauses only for the :data:`PIECE_CANDIDATES`
-        best clauses by whole-text cosine plus ``extra`` (e.g. the BM25 top), so
-        a query costs one matmul over the clause matrix and a small one over
-        a few thousand sentences.
+        Up to :data:`PIECE_ALL_ROWS` clauses every clause and sentence is scored
+        exactly. Beyond, the :data:`DENSE_CANDIDATES` best clauses by a PCA
+        projection, plus ``extra`` (the BM25 top), are scored exactly, with
+        their sentences; the other clauses keep their projected score, which
+        only ranks them below the candidates.
         """
-        scores = matvec(self.vectors, qvec)
-        if not self.piece_rows.size:
-            return scores
-        if len(self.rows) <= PIECE_ALL_ROWS:
+        coarse = self._coarse()
+        if coarse is None:
+            scores = self.vectors @ qvec
             cand = np.arange(len(self.rows))
         else:
-            cand = top_indices(scores, PIECE_CANDIDATES)
+            proj, reduced = coarse
+            scores = reduced @ (qvec @ proj)
+            cand = top_indices(scores, DENSE_CANDIDATES)
             if extra is not None and extra.size:
                 cand = np.union1d(cand, extra)
+            scores[cand] = self.vectors[cand] @ qvec
+        if not self.piece_rows.size:
+            return scores
         cand = cand[self.row_ptr[cand + 1] > self.row_ptr[cand]]
         if not cand.size:
             return scores
