@@ -170,3 +170,24 @@ def test_fulltext_index_finds_clauses_literally(stores) -> None:
 def test_fulltext_query_syntax_is_escaped(stores, text: str) -> None:
     _, neo_store = stores
     assert isinstance(neo_store.fulltext_search(text, k=3), list)
+
+
+@pytest.mark.parametrize("path, params", [
+    ("/obligations", {"platform_type": "高精尖中心", "role": "依托高校"}),
+    ("/overlap", {"by": "platform_type"}),
+])
+def test_api_answers_the_same_on_both_backends(neo4j_ingested: Path, searchers, path: str, params: dict[str, str]) -> None:
+    """`policykg serve --backend neo4j`: the HTTP answers equal the embedded store's."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    encoder = searchers[0].encoder
+    bodies = []
+    for backend in ("networkx", "neo4j"):
+        with TestClient(create_app(Settings(data=neo4j_ingested, backend=backend), encoder=encoder)) as client:
+            response = client.get(path, params=params)
+            assert response.status_code == 200, (backend, response.text)
+            bodies.append(response.json())
+    assert dump(bodies[1]) == dump(bodies[0])
