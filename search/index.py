@@ -6,7 +6,12 @@ Writes ``<store>/search/``:
   (clause_id, doc_id, doc_title, path, text, start, end, kind);
 * ``bm25/``          — the bm25s index over :func:`index_tokens` of each row;
 * ``embeddings.npy`` — ``[n, 384]`` float32 unit vectors of :func:`passage_text`;
-* ``manifest.json``  — row count, model id, what was encoded, BM25 parameters.
+* ``pieces.npy`` / ``piece_rows.npy`` — vectors of each clause's sentences
+  (:func:`pieces_of`, headings in front) and the row each belongs to,
+  grouped by row; a clause's dense score is the best of its own vector and
+  its sentences';
+* ``manifest.json``  — row and sentence counts, model id, what was encoded,
+  BM25 parameters.
 
 Only ``item`` and ``paragraph`` clauses are searchable: titles, headings and
 attachment labels are not rules, and their words still count because each
