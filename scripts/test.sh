@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh --test
-DATA="${POLICYKG_DATA:-.policykg}"
+DATA="$(realpath -m "${POLICYKG_DATA:-.policykg}")"
 export POLICYKG_DATA="$DATA"
 
 if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wenquanyi; then

@@ -13,7 +13,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
-REPO_DATA = Path(os.environ.get("POLICYKG_DATA", REPO / ".policykg"))
+REPO_DATA = Path(os.environ.get("POLICYKG_DATA", REPO / ".policykg")).resolve()
 
 
 @pytest.fixture(scope="session")
