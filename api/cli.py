@@ -22,8 +22,12 @@ class _Group(click.Group):
     on stdout too, so scripts always get something they can parse.
     """
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["wants_json"] = "--json" in args
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context):  # type: ignore[override]
-        wants_json = "--json" in [*ctx.protected_args, *ctx.args]
+        wants_json = ctx.meta.get("wants_json", False)
         try:
             return super().invoke(ctx)
         except PolicyKGError as err:

@@ -87,8 +87,7 @@ def _human_summary(r: dict) -> str:
 def documents(data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
     """The ingested documents with their metadata."""
     store = open_graph_store(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
-    docs = store.documents()
-    emit({"documents": docs}, as_json, lambda o: "\n".join(
+    emit(store.documents(), as_json, lambda o: "\n".join(
         f"{d['doc_id']}  {d['title']}  [{d['kind']}, {d.get('year') or '?'}, {d['status']}]  {d['clauses']} clauses" for d in o["documents"]
     ))
 
@@ -101,8 +100,7 @@ def documents(data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_passwor
 def clauses(doc_id: str | None, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
     """Clauses with their section paths and character offsets."""
     store = open_graph_store(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
-    items = store.clauses(doc_id)
-    emit({"clauses": items}, as_json, lambda o: "\n".join(
+    emit(store.clauses(doc_id), as_json, lambda o: "\n".join(
         f"{c['clause_id']:<22} [{c['start']},{c['end']})  {' > '.join(c['path'])}\n    {c['text'][:80]}" for c in o["clauses"]
     ))
 

@@ -10,6 +10,14 @@ extras=""
 [ "${1:-}" = "--test" ] && extras="[test]"
 DATA="${POLICYKG_DATA:-.policykg}"
 
+# Java 17 and Maven run the neo4j-dev server (Neo4j Community from Maven Central).
+if ! command -v java >/dev/null 2>&1 || ! command -v mvn >/dev/null 2>&1; then
+  echo "==> installing Java 17 and Maven (Debian packages) for neo4j-dev"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null
+fi
+
 if [ ! -x .venv/bin/python ]; then
   python3.11 -m venv .venv 2>/dev/null || python3 -m venv .venv
 fi
