@@ -24,13 +24,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ingest.errors import (BackendUnavailableError, DuplicateDocumentError, NotFoundError, NotIngestedError,
-                           PolicyKGError, QueryError, StoreFormatError)
+                           PayloadTooLargeError, PolicyKGError, QueryError, StoreFormatError, UnauthorizedError,
+                           UnsupportedMediaError)
 
 from .corpus_edit import live_corpus
-from .deps import LiveServices, UnauthorizedError
+from .deps import LiveServices
 from .routes import documents, graph, health, search
 from .settings import Settings
-from .uploads import PayloadTooLargeError, UnsupportedMediaError, add_upload_schemas
+from .uploads import add_upload_schemas
 
 log = logging.getLogger("policykg.api")
 STATIC = Path(__file__).parent / "static"

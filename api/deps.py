@@ -22,17 +22,11 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 
-from ingest.errors import BackendUnavailableError, PolicyKGError
+from ingest.errors import BackendUnavailableError, PolicyKGError, UnauthorizedError
 
 from .settings import Settings, key_matches
 
 log = logging.getLogger("policykg.api")
-
-
-class UnauthorizedError(PolicyKGError):
-    """A write without a valid API key (HTTP 401)."""
-
-    code = "E401"
 
 
 @dataclass(frozen=True)

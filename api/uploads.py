@@ -14,22 +14,10 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
-from ingest.errors import PolicyKGError, QueryError
+from ingest.errors import PayloadTooLargeError, QueryError, UnsupportedMediaError
 
 from .corpus_edit import NewDocument, text_bytes
 from .models import DOC_ID_PATTERN, DocumentFields, DocumentMetadata, DocumentUpload
-
-
-class PayloadTooLargeError(PolicyKGError):
-    """An upload over the configured size limit (HTTP 413)."""
-
-    code = "E413"
-
-
-class UnsupportedMediaError(PolicyKGError):
-    """An upload that is neither JSON nor multipart (HTTP 415)."""
-
-    code = "E415"
 
 
 _MULTIPART_FIELDS = {

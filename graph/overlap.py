@@ -47,7 +47,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from ingest.aliases import TARGET_KINDS, AliasTable, load_aliases
 from ingest.document import Clause, Document
-from ingest.errors import PolicyKGError
+from ingest.errors import OverlapError
 
 from . import policy_tools
 from .schema import OVERLAP_BY
@@ -56,12 +56,6 @@ ENTITY_BY: dict[str, tuple[str, ...]] = dict(OVERLAP_BY)
 """``by`` values that group by alias-table kinds (graph/schema.py's OVERLAP_BY, ``all`` included)."""
 BY_CHOICES: tuple[str, ...] = (*ENTITY_BY, "policy_tool")
 DEFAULT_BY = "all"
-
-
-class OverlapError(PolicyKGError):
-    """An overlap request the analysis cannot answer (unknown ``by``)."""
-
-    code = "E020"
 
 
 def check_by(by: str | None) -> str:

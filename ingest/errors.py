@@ -93,3 +93,27 @@ class BackendUnavailableError(PolicyKGError):
     """A backend (Neo4j, the embedding model) cannot be reached or loaded."""
 
     code = "E010"
+
+
+class OverlapError(PolicyKGError):
+    """An overlap request the analysis cannot answer (unknown ``by``)."""
+
+    code = "E020"
+
+
+class UnauthorizedError(PolicyKGError):
+    """A write without a valid API key (HTTP 401)."""
+
+    code = "E401"
+
+
+class PayloadTooLargeError(PolicyKGError):
+    """An upload over the configured size limit (HTTP 413)."""
+
+    code = "E413"
+
+
+class UnsupportedMediaError(PolicyKGError):
+    """An upload that is neither JSON nor multipart (HTTP 415)."""
+
+    code = "E415"
