@@ -86,6 +86,11 @@ def in_scope(searcher: "Searcher", i: int, analysis: QueryAnalysis) -> bool:
     if not asked:
         return True
     row = searcher.index.rows[i]
+    facts = [f for f in searcher.graph_facts(row.clause_id) if f.get("kind") == analysis.intent]
+    if facts:
+        # The graph says whom this clause's rules of the asked kind apply to:
+        # naming a platform type in passing does not make its rules apply to it.
+        return any(asked & set(f.get("applies_to") or ()) for f in facts)
     if asked & set(row.entities):
         return True
     named = {e for e in row.entities if e.split(":", 1)[0] in ("PlatformType", "Platform")}
@@ -216,8 +221,11 @@ def answer(searcher: "Searcher", question: str, analysis: QueryAnalysis,
         hit.update(fields)
         hit["answer_span"] = {"start": hit["start"] + s, "end": hit["start"] + e, "text": hit["text"][s:e]}
         rules.append(hit)
-        scope = "、".join(fields["scope"]) or "不限"
-        parts.append(f"【适用范围：{scope}】据{_cite(hit)}：{hit['text'][s:e]}")
+        row = searcher.index.rows[j.index]
+        named = any(e in row.entities for e in row.scope) or "facts" in fields
+        label = "适用范围" if named else "所在文件的适用范围"  # inherited from the document
+        hit["scope_source"] = "clause" if named else "document"
+        parts.append(f"【{label}：{'、'.join(fields['scope']) or '不限'}】据{_cite(hit)}：{hit['text'][s:e]}")
     return {"question": question, "abstained": False, "intent": analysis.intent,
             "answer": "\n".join(parts), "rules": rules}
 
