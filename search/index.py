@@ -197,7 +197,8 @@ def index_clauses(build: Build) -> None:
     from .dense import EmbeddingCache, Encoder, encode_passages_cached
     rows = rows_of(build.documents, aliases_for_corpus(build.corpus_dir))
     tokenizer = Tokenizer(domain_words())
-    encoder = build.artifacts.get("encoder") or Encoder(Path(build.data_dir) / "model")
+    # A caller that already holds the loaded model (the API on a write) passes it in the options.
+    encoder = build.options.get("encoder") or Encoder(Path(build.data_dir) / "model")
     t0 = time.perf_counter()
     piece_texts, piece_rows = piece_table(rows)
     with EmbeddingCache(Path(build.data_dir) / "cache" / "embeddings") as cache:
