@@ -23,7 +23,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ingest.errors import (BackendUnavailableError, DuplicateDocumentError, NotFoundError, NotIngestedError,
+from ingest.errors import (BackendUnavailableError, DuplicateDocumentError, IndexMissingError, NotFoundError, NotIngestedError,
                            PayloadTooLargeError, PolicyKGError, QueryError, StoreFormatError, UnauthorizedError,
                            UnsupportedMediaError)
 
@@ -38,6 +38,7 @@ STATIC = Path(__file__).parent / "static"
 
 _STATUS: tuple[tuple[type[PolicyKGError], int], ...] = (
     (NotFoundError, 404),
+    (IndexMissingError, 503),
     (QueryError, 422),
     (UnauthorizedError, 401),
     (DuplicateDocumentError, 409),
@@ -51,10 +52,6 @@ _STATUS: tuple[tuple[type[PolicyKGError], int], ...] = (
 
 def status_of(err: PolicyKGError) -> int:
     """The HTTP status of a library error (400 for any not listed)."""
-    from search.service import IndexMissingError
-
-    if isinstance(err, IndexMissingError):
-        return 503
     return next((status for cls, status in _STATUS if isinstance(err, cls)), 400)
 
 

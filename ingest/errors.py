@@ -95,6 +95,26 @@ class BackendUnavailableError(PolicyKGError):
     code = "E010"
 
 
+class ModelNotBuiltError(BackendUnavailableError):
+    """The rebuilt embedding model is missing or unreadable."""
+
+
+class ModelBuildError(BackendUnavailableError):
+    """The embedding model cannot be built or does not verify."""
+
+
+class IndexMissingError(PolicyKGError):
+    """The live store has no search index (ingested before search existed)."""
+
+    code = "E011"
+
+
+class QASetError(PolicyKGError):
+    """The QA file cannot be read."""
+
+    code = "E012"
+
+
 class OverlapError(PolicyKGError):
     """An overlap request the analysis cannot answer (unknown ``by``)."""
 

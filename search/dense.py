@@ -20,16 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.errors import BackendUnavailableError
+from ingest.errors import ModelNotBuiltError
 
 #: Torch threads at most: the machine has two cores shared with the server.
 MAX_THREADS = 2
 METADATA_FILE = "policykg_model.json"  # written by search.model_build
 PROMPTS = {"query": "query: ", "passage": "passage: "}
-
-
-class ModelNotBuiltError(BackendUnavailableError):
-    """The rebuilt embedding model is missing or unreadable."""
 
 
 def _configure_offline() -> None:

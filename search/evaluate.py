@@ -20,18 +20,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import PolicyKGError
+from ingest.errors import QASetError
 
 from .service import DENSE_ONLY, HYBRID, PLAIN_BM25, RankConfig, Searcher
 
 RETURNED = 5
 """How many results count as 'returned' for the mean text length."""
-
-
-class QASetError(PolicyKGError):
-    """The QA file cannot be read."""
-
-    code = "E012"
 
 
 def load_qa(path: Path | str) -> list[dict[str, Any]]:

@@ -40,7 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.errors import BackendUnavailableError, PolicyKGError
+from ingest.errors import ModelBuildError, PolicyKGError
 from search.dense import METADATA_FILE, PROMPTS, Encoder, quiet_transformers
 
 MODEL_NAME = "multilingual-e5-small"
@@ -64,10 +64,6 @@ SANITY_WRONG = (
     "北京市科学技术委员会负责本办法的解释",
     "The weather in London is often rainy in November.",
 )
-
-
-class ModelBuildError(BackendUnavailableError):
-    """The embedding model cannot be built or does not verify."""
 
 
 # --------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from ingest.aliases import AliasTable, load_aliases
-from ingest.errors import PolicyKGError, QueryError
+from ingest.errors import IndexMissingError, QueryError
 from ingest.pipeline import current_store
 
 from .bm25 import BM25Index
@@ -51,12 +51,6 @@ PIECE_ALL_ROWS = 20_000
 """Up to this many clauses, dense scoring is exact over every clause and sentence."""
 DENSE_CANDIDATES = 1_000
 COARSE_DIM = 128
-
-
-class IndexMissingError(PolicyKGError):
-    """The live store has no search index (ingested before search existed)."""
-
-    code = "E011"
 
 
 @dataclass(frozen=True)
