@@ -27,6 +27,7 @@ Loading (the ``load_neo4j`` ingest step, order 50)
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import threading
@@ -43,7 +44,7 @@ from ingest.pipeline import Build, step
 
 from . import schema as S
 from .neo4j_dev import Connection, resolve_connection
-from .store import deadline_row, fact_row, obligation_row, obligation_sort_key
+from .store import deadline_row, fact_row, obligation_row, obligation_sort_key, resolve_platform_type, rules_result
 
 BASE_LABEL = "PolicyNode"
 """Every graph node also has this label: one uniqueness constraint and one id lookup for all."""
@@ -376,7 +377,8 @@ def alias_table(entities: Iterable[tuple[str, Mapping[str, Any]]]) -> AliasTable
     out = []
     for node_id, d in entities:
         if d.get("label") in S.ENTITY_LABELS and node_id == S.entity_node_id(d["label"], d.get("name", "")):
-            out.append(Entity(d["label"], d["name"], tuple(d.get("aliases") or ()), tuple(d.get("english") or ())))
+            out.append(Entity(d["label"], d["name"], tuple(d.get("aliases") or ()), tuple(d.get("english") or ()),
+                              rule_target=d.get("rule_target", True) is not False))
     return AliasTable(out)
 
 
@@ -386,6 +388,8 @@ class Neo4jGraphStore:
     def __init__(self, driver: Any) -> None:
         self.driver = driver
         self._aliases: tuple[str, AliasTable] | None = None
+        self._overlap: dict[tuple[str, str], dict[str, Any]] = {}  # (generation, by) -> answer
+        self._overlap_lock = threading.Lock()
         self._pinned = threading.local()  # the generation the current call reads (per thread: the API is threaded)
 
     def close(self) -> None:
@@ -500,7 +504,7 @@ class Neo4jGraphStore:
     # -- queries ------------------------------------------------------------
     @_unavailable
     def obligations(self, platform_type: str, role: str | None = None) -> dict[str, Any]:
-        target = self._platform_type_of(self.resolve(platform_type)["id"])
+        target = self._platform_type_of(resolve_platform_type(self, platform_type)["id"])
         actors: list[str] | None = None
         role_name = None
         if role:
@@ -520,7 +524,7 @@ class Neo4jGraphStore:
 
     @_unavailable
     def deadlines(self, platform_type: str | None = None) -> dict[str, Any]:
-        target = self._platform_type_of(self.resolve(platform_type)["id"]) if platform_type else None
+        target = self._platform_type_of(resolve_platform_type(self, platform_type)["id"]) if platform_type else None
         rows = self._run(
             f"MATCH (d:{S.DEADLINE} {{gen: $gen}}) WHERE $target IS NULL OR $target IN coalesce(d.applies_to, []) "
             f"OPTIONAL MATCH (c:{BASE_LABEL} {{gen: $gen, id: $clause_prefix + d.clause_id}}) "
@@ -534,37 +538,40 @@ class Neo4jGraphStore:
 
     @_unavailable
     def rules_for(self, entity: str | None = None, action: str | None = None, kinds: list[str] | None = None) -> dict[str, Any]:
-        """Facts that apply to ``entity`` and/or name ``action`` (graph/nx_store.py documents the matching)."""
+        """Facts that apply to ``entity`` and/or name ``action``; ``kinds`` filters by fact kind.
+
+        The matching is graph/nx_store.py's: applies_to, FUNDS, ABOUT and the
+        clause's MENTIONS match the resolved entity (or its platform type)
+        exactly; BINDS and REPORTS_TO also match a narrower kind of it (a
+        市属高校 duty is a duty of a kind of 依托高校, not the other way round).
+        """
         wanted = set(kinds or S.FACT_LABELS)
         unknown = wanted - set(S.FACT_LABELS)
         if unknown:
             raise QueryError(f"unknown fact kind(s) {sorted(unknown)}", hint=f"use {', '.join(S.FACT_LABELS)}")
-        targets: list[str] | None = None
+        exact: list[str] | None = None
+        with_subtypes: list[str] | None = None
         ent_props = None
         if entity:
             ent_props = self.resolve(entity)
             base = self._platform_type_of(ent_props["id"])
-            targets = sorted(self._with_subtypes(base) | {ent_props["id"]})
+            exact = sorted({base, ent_props["id"]})
+            with_subtypes = sorted(self._with_subtypes(base) | {ent_props["id"]})
         rows = self._run(
             f"MATCH (f:{BASE_LABEL} {{gen: $gen}}) WHERE f.label IN $labels "
-            "AND ($targets IS NULL "
-            "  OR any(x IN coalesce(f.applies_to, []) WHERE x IN $targets) "
-            f"  OR EXISTS {{ MATCH (f)-[:{S.BINDS}|{S.REPORTS_TO}|{S.FUNDS}|{S.ABOUT}]->(x:{BASE_LABEL}) WHERE x.id IN $targets }} "
-            f"  OR EXISTS {{ MATCH (c:{BASE_LABEL} {{gen: $gen, id: $clause_prefix + f.clause_id}})-[:{S.MENTIONS}]->(x:{BASE_LABEL}) WHERE x.id IN $targets }}) "
+            "AND ($exact IS NULL "
+            "  OR any(x IN coalesce(f.applies_to, []) WHERE x IN $exact) "
+            f"  OR EXISTS {{ MATCH (f)-[:{S.BINDS}|{S.REPORTS_TO}]->(x:{BASE_LABEL}) WHERE x.id IN $with_subtypes }} "
+            f"  OR EXISTS {{ MATCH (f)-[:{S.FUNDS}|{S.ABOUT}]->(x:{BASE_LABEL}) WHERE x.id IN $exact }} "
+            f"  OR EXISTS {{ MATCH (c:{BASE_LABEL} {{gen: $gen, id: $clause_prefix + f.clause_id}})-[:{S.MENTIONS}]->(x:{BASE_LABEL}) WHERE x.id IN $exact }}) "
             "AND ($action IS NULL OR f.text CONTAINS $action OR coalesce(f.action, '') CONTAINS $action) "
             "RETURN f.id AS id, f._json AS j, f._ord AS o, f.kind AS kind",
-            labels=[S.FACT_LABELS[k] for k in wanted], targets=targets, action=action or None,
+            labels=[S.FACT_LABELS[k] for k in wanted], exact=exact, with_subtypes=with_subtypes, action=action or None,
             clause_prefix=S.clause_node_id(""),
         )
-        by_kind = sorted(rows, key=lambda r: (r["kind"], r["o"]))
+        by_kind = sorted(rows, key=lambda r: (r["kind"], r["o"]))  # the embedded store's order: kind, then graph order
         rules = [fact_row({"id": r["id"], **json.loads(r["j"])}) for r in by_kind]
-        rules.sort(key=lambda r: (r["doc_id"], r["start"]))
-        return {
-            "entity": ent_props["name"] if ent_props else None,
-            "action": action,
-            "clause_ids": list(dict.fromkeys(r["clause_id"] for r in rules)),
-            "rules": rules,
-        }
+        return rules_result(ent_props["name"] if ent_props else None, action, rules)
 
     @_unavailable
     def entity(self, name: str) -> dict[str, Any]:
@@ -612,14 +619,27 @@ class Neo4jGraphStore:
 
     @_unavailable
     def overlap(self, by: str) -> dict[str, Any]:
-        """The overlap matrix and conflicts (graph/overlap.py) over the documents and facts held in Neo4j."""
-        from .overlap import compute_overlap
+        """The overlap matrix and conflicts (graph/overlap.py) over the documents,
+        facts and alias table (curated names plus center records) held in Neo4j.
 
-        facts = self._run(
-            f"MATCH (f:{BASE_LABEL} {{gen: $gen}}) WHERE f.label IN $labels RETURN f.id AS id, f._json AS j, f._ord AS o",
-            labels=list(S.FACT_LABELS.values()),
-        )
-        return compute_overlap(self.corpus(), by, facts=[fact_row(p) for p in self._facts(facts)])
+        A generation never changes once loaded, so each ``by`` is computed once
+        per generation (the analysis re-reads every clause); callers get a copy
+        they may change. A new load is a new generation, so never a stale answer.
+        """
+        from .overlap import check_by, compute_overlap
+
+        by = check_by(by)
+        key = (str(self._pinned.gen), by)
+        with self._overlap_lock:
+            if key not in self._overlap:
+                facts = self._run(
+                    f"MATCH (f:{BASE_LABEL} {{gen: $gen}}) WHERE f.label IN $labels RETURN f.id AS id, f._json AS j, f._ord AS o",
+                    labels=list(S.FACT_LABELS.values()),
+                )
+                answer = compute_overlap(self.corpus(), by, facts=[fact_row(p) for p in self._facts(facts)], table=self.aliases())
+                self._overlap = {k: v for k, v in self._overlap.items() if k[0] == key[0]}  # drop other generations
+                self._overlap[key] = answer
+            return copy.deepcopy(self._overlap[key])
 
     @_unavailable
     def corpus(self) -> list[Document]:

@@ -103,6 +103,79 @@ def test_all_rules_same(stores) -> None:
     assert dump(neo_store.rules_for()) == dump(nx_store.rules_for())
 
 
+def _profile_names(profile: dict[str, Any]) -> list[str]:
+    """Every entity name a golden profile asks about (platform types, roles, entities)."""
+    names = [profile.get(k) for k in ("platform_type", "role", "deadlines", "entity")]
+    names.append((profile.get("rules_for") or {}).get("entity"))
+    return [n for n in names if isinstance(n, str) and n]
+
+
+PROFILE_NAMES = sorted({n for c in CASES for n in _profile_names(c["profile"])})
+ACTIONS = ("报送", "评估", "摘牌", "申报")
+
+
+def test_profile_names_were_found() -> None:
+    assert len(PROFILE_NAMES) >= 15, PROFILE_NAMES
+
+
+@pytest.mark.parametrize("name", PROFILE_NAMES)
+def test_rules_for_entity_same(stores, name: str) -> None:
+    """rules_for every entity the golden cases name: same rows, same order (BINDS/REPORTS_TO
+    take narrower roles, applies_to/FUNDS/ABOUT/MENTIONS only the entity itself)."""
+    nx_store, neo_store = stores
+    want = nx_store.rules_for(name)
+    assert want["rules"], f"rules_for({name!r}) is empty on the embedded store: the parity check would prove nothing"
+    assert dump(neo_store.rules_for(name)) == dump(want)
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_rules_for_action_same(stores, action: str) -> None:
+    nx_store, neo_store = stores
+    want = nx_store.rules_for(action=action)
+    assert want["rules"], f"no fact names {action!r}"
+    assert dump(neo_store.rules_for(action=action)) == dump(want)
+    for name in ("高精尖中心", "依托高校", "北京市技术创新中心"):
+        for kinds in (None, ["obligation"], ["sanction", "condition"]):
+            got, want = neo_store.rules_for(name, action, kinds), nx_store.rules_for(name, action, kinds)
+            assert dump(got) == dump(want), (name, action, kinds)
+
+
+def _error_of(call: Any) -> dict[str, Any]:
+    with pytest.raises(NotFoundError) as err:
+        call()
+    e = err.value
+    return {"type": type(e).__name__, "code": e.code, "text": str(e), "suggestions": list(e.suggestions)}
+
+
+@pytest.mark.parametrize("name", ["人工智能", "不存在的平台类型", "市教喂"])
+@pytest.mark.parametrize("method", ["obligations", "deadlines"])
+def test_platform_type_errors_same(stores, method: str, name: str) -> None:
+    """A field, an organization or an unknown name given as --platform-type: the same
+    NotFoundError (code, message, nearest platform types) on both stores."""
+    nx_store, neo_store = stores
+    want = _error_of(lambda: getattr(nx_store, method)(name))
+    got = _error_of(lambda: getattr(neo_store, method)(name))
+    assert got == want
+    assert want["suggestions"], want
+    assert all(n in {e.name for e in nx_store.aliases().entities(S.PLATFORM_TYPE)} for n in want["suggestions"])
+
+
+def test_alias_tables_same(stores) -> None:
+    """The Neo4j store rebuilds the alias table the graph was built with, rule_target included."""
+    nx_store, neo_store = stores
+    key = lambda t: sorted((e.kind, e.name, e.aliases, e.english, e.rule_target) for e in t.entities())  # noqa: E731
+    want = key(nx_store.aliases())
+    assert key(neo_store.aliases()) == want
+    assert any(not e[-1] for e in want), "no entity with rule_target False: the check would prove nothing"
+
+
+def test_overlap_is_cached_and_copied(stores) -> None:
+    _, neo_store = stores
+    first = neo_store.overlap("platform_type")
+    first["matrix"].clear()
+    assert neo_store.overlap("platform_type")["matrix"], "a caller's change leaked into the cached answer"
+
+
 class SharedQueryCache:
     """Wraps the real encoder so the two searchers embed each question once (the slow part)."""
 
