@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .index import pieces_of
-from .intent import QueryAnalysis, satisfies_answer_type
+from .intent import QueryAnalysis, asked_predicate, english_terms, formal_words, satisfies_answer_type
 
 if TYPE_CHECKING:
     from .service import Searcher
@@ -73,10 +73,17 @@ class Judgement:
         return self.in_scope and self.typed
 
 
+MIN_ENGLISH_TERMS = 2
+"""An English question naming no entity is on topic when it uses at least this
+many words of the domain glossary (intent.english_terms: funding, university,
+industry …): "annual leave of employees" uses none."""
+
+
 def on_topic(analysis: QueryAnalysis, best_dense: float) -> bool:
     """Does the corpus talk about the question at all?"""
     if analysis.english:
-        return best_dense >= MIN_DENSE_EN and bool(analysis.mentions)
+        named = bool(analysis.mentions) or len(english_terms(analysis.text)) >= MIN_ENGLISH_TERMS
+        return best_dense >= MIN_DENSE_EN and named
     return best_dense >= MIN_DENSE_ZH
 
 
@@ -100,10 +107,39 @@ def in_scope(searcher: "Searcher", i: int, analysis: QueryAnalysis) -> bool:
     return len(row.scope) == 1 and bool(asked & set(row.scope))
 
 
+def says_predicate(searcher: "Searcher", text: str, analysis: QueryAnalysis) -> bool:
+    """For "由谁任命" / "是谁牵头成立的": does the clause say the asked act (任命,
+    成立, or a formal word for it)? Who appoints a director is not answered by
+    a clause about who hires staff. Words of one character are too loose to test."""
+    if analysis.english:
+        return True
+    words = [w for w in searcher.tokenizer.tokenize(asked_predicate(analysis.text)) if len(w) > 1]
+    return not words or any(f in text for w in words for f in formal_words(w))
+
+
+def holds_asked_value(searcher: "Searcher", i: int, analysis: QueryAnalysis) -> bool:
+    """A value of the asked type, stated for what the question names.
+
+    A program the question names (卓越青年科学家计划) must be named by, or be
+    the scope of, the clause holding the value: 5000万至1亿元 for 高精尖中心 is
+    not the grant of another program. Platform types are checked by in_scope.
+    """
+    row = searcher.index.rows[i]
+    if not satisfies_answer_type(analysis.answer_type, row.text):
+        return False
+    if analysis.answer_type is None:
+        return True
+    programs = [m.entity_id for m in analysis.mentions if m.kind == "Program"]
+    return not programs or any(p in row.entities or p in row.scope for p in programs)
+
+
 def judge(searcher: "Searcher", ranked: list[tuple[int, float]], analysis: QueryAnalysis) -> list[Judgement]:
-    return [Judgement(i, s, in_scope(searcher, i, analysis), satisfies_answer_type(analysis.answer_type,
-                                                                                    searcher.index.rows[i].text))
-            for i, s in ranked[:CANDIDATES]]
+    out = []
+    for i, s in ranked[:CANDIDATES]:
+        text = searcher.index.rows[i].text
+        typed = holds_asked_value(searcher, i, analysis) and says_predicate(searcher, text, analysis)
+        out.append(Judgement(i, s, in_scope(searcher, i, analysis), typed))
+    return out
 
 
 def best_sentence(searcher: "Searcher", i: int, qvec: np.ndarray, analysis: QueryAnalysis) -> tuple[int, int]:

@@ -74,7 +74,8 @@ _ANSWER_TYPES: dict[str, tuple[str, str]] = {
         r"\d+(\.\d+)?\s*%|百分之|[一二三四五六七八九]成",
     ),
     "money": (
-        r"多少.{0,6}(钱|经费|资金|资助|拨款|补贴|奖励|额度)|(钱|经费|资金|资助|拨款|补贴|额度).{0,6}多少|多少万|多少亿|金额|给多少|\bhow much\b",
+        r"多少.{0,6}(钱|经费|资金|资助|拨款|补贴|奖励|额度)|(钱|经费|资金|资助|拨款|补贴|额度).{0,6}(多少|上限|最高|最多)|多少万|多少亿|金额|给多少"
+        r"|\bhow much\b|\b(maximum|minimum|max|total|annual)\b.{0,30}\b(fund|funding|grant|budget|amount|money)|\bwhat amount\b",
         r"\d+(\.\d+)?\s*(万|亿|千万|百万|元)|[一二三四五六七八九十百千]+\s*(万|亿)元",
     ),
     "duration": (
@@ -90,7 +91,7 @@ _ANSWER_TYPES: dict[str, tuple[str, str]] = {
         r"向[^，。；]{1,25}(提交|报送|报告|申请|备案|申报)|报[^，。；]{0,20}(备案|审核|批准|核准|审定|审议)|报送[^，。；]{2,25}|[报交](市|北京市|依托|有关部门|领导小组)",
     ),
     "count": (
-        r"多少个|几个|几家|几类|几项|\bhow many\b",
+        r"多少个|多少条|多少项|多少家|多少类|多少种|几个|几家|几类|几项|几条|几章|几种|\bhow many\b",
         r"\d+|[一二三四五六七八九十两百千]+\s*(个|家|类|项|条|批)",
     ),
 }
@@ -111,6 +112,123 @@ _COLLOQUIAL = {
     "多久": ("周期",), "多长时间": ("周期",), "期限": ("周期",),
     "谁": ("负责",), "找谁": ("负责",), "开会": ("会议",), "年轻": ("青年",),
 }
+
+# English policy vocabulary -> the Chinese words the documents use. Why: an
+# English question meets the Chinese clauses only through the dense model and
+# the alias table (names of entities); this gives BM25 the plain domain words
+# too, and tells an on-topic English question that names no entity from an
+# off-topic one. General vocabulary of the domain, not phrases of questions.
+_ENGLISH_TERMS: dict[str, tuple[str, ...]] = {
+    r"\bfund(s|ing|ed)?\b|\bgrants?\b|\bfinancial support\b": ("经费", "资金"),
+    r"\bbudget": ("预算",),
+    r"\bfiscal\b|\bpublic money\b|\bgovernment money\b": ("财政",),
+    r"\bindustr(y|ies|ial)\b": ("产业",),
+    r"\bemerging\b": ("新兴",),
+    r"\bfuture industr": ("未来产业",),
+    r"\buniversit(y|ies)\b|\bcolleges?\b": ("高校",),
+    r"\bmunicipal universit": ("市属高校",),
+    r"\bbasic research\b|\bfundamental research\b": ("基础研究",),
+    r"\bapplied research\b": ("应用研究",),
+    r"\btalents?\b": ("人才",),
+    r"\bresearchers?\b|\bscientific staff\b": ("科研人员",),
+    r"\bscientists?\b": ("科学家",),
+    r"\byoung\b|\byouth\b": ("青年",),
+    r"\bhost (universit|institution|organi[sz]ation|unit|enterprise|compan)": ("依托",),
+    r"\bleading group\b": ("领导小组",),
+    r"\bexperts?\b": ("专家",),
+    r"\bpeer review": ("同行评估",),
+    r"\binternational\b": ("国际",),
+    r"\bconstruction (period|cycle)\b|\bbuilding cycle\b": ("建设周期",),
+    r"\bannual report": ("年度报告",),
+    r"\bself[- ]assess|\bself[- ]evaluat": ("自评估",),
+    r"\bperformance\b": ("绩效",),
+    r"\bgoals?\b|\btargets?\b|\bobjectives?\b": ("目标",),
+    r"\bsupervis|\boversight\b": ("监督",),
+    r"\bthird[- ]party\b": ("第三方",),
+    r"\bscience city\b": ("科学城",),
+    r"\benterprises?\b|\bcompan(y|ies)\b|\bfirms?\b|\bbusiness(es)?\b": ("企业",),
+    r"\bjoint lab": ("联合实验室",),
+    r"\blaborator(y|ies)\b|\blabs?\b": ("实验室",),
+    r"\btechnology transfer\b|\bcommerciali[sz]": ("成果转化", "转移转化"),
+    r"\bintellectual property\b|\bpatents?\b": ("知识产权",),
+    r"\bacademic misconduct\b|\bplagiari": ("学术不端",),
+    r"\bintegrity\b": ("诚信",),
+    r"\bdisciplines?\b": ("学科",),
+    r"\binterdisciplinary\b|\bcross-disciplinary\b": ("交叉",),
+    r"\bprojects?\b": ("项目",),
+    r"\bkey projects?\b": ("重点项目",),
+    r"\bmajor projects?\b": ("重大项目",),
+    r"\bgeneral projects?\b": ("一般项目",),
+    r"\bforeign(ers)?\b|\boverseas\b": ("外籍", "海外"),
+    r"\bpermanent residen": ("永久居留",),
+    r"\bequity\b|\bshares?\b": ("入股",),
+    r"\bdividends?\b": ("分红",),
+    r"\blump[- ]sum\b|\bbaogan\b": ("包干制",),
+    r"\blaid out\b|\blayout\b|\bdeploy": ("布局",),
+    r"\bplatforms?\b": ("平台",),
+    r"\bcooperat|\bcollaborat": ("合作",),
+    r"\bachievements?\b|\bresults\b|\boutcomes?\b": ("成果",),
+    r"\bevaluat|\bassess": ("评估", "考核"),
+    r"\breview\b": ("审核", "评审"),
+    r"\bapplications?\b|\bapply\b": ("申报",),
+    r"\bresponsib|\bduties\b|\bduty\b": ("职责", "负责"),
+    r"\bcent(er|re)s?\b": ("中心",),
+    r"\btax(es|ation)?\b": ("税收",),
+    r"\bventure capital\b|\binvestment\b": ("投资",),
+    r"\bfacilit(y|ies)\b|\bequipment\b|\binstruments?\b": ("设施", "设备"),
+}
+
+
+def english_terms(text: str) -> tuple[str, ...]:
+    """Chinese words for the domain vocabulary an English question uses."""
+    low = text.lower()
+    words: list[str] = []
+    for rx, zh in _ENGLISH_TERMS.items():
+        if re.search(rx, low):
+            words += zh
+    return tuple(dict.fromkeys(words))
+
+
+_ENGLISH_WORD = re.compile(r"[A-Za-z]+")
+
+
+def fold_plurals(text: str) -> str:
+    """English plurals to singulars, keeping the length (the alias table lists
+    singular names; offsets of mentions stay valid): centers -> center_,
+    laboratories -> laboratory__."""
+    def one(m: re.Match[str]) -> str:
+        w = m.group(0)
+        if len(w) > 4 and w.lower().endswith("ies"):
+            return w[:-3] + "y  "
+        if len(w) > 3 and w.lower().endswith("s") and not w.lower().endswith(("ss", "us", "is")):
+            return w[:-1] + " "
+        return w
+    return _ENGLISH_WORD.sub(one, text)
+
+
+# "由谁任命", "是谁牵头成立的": the words after 谁 are what the asked actor does;
+# a clause that never says it (or a formal word for it) cannot name that actor.
+_WHO_PREDICATE = re.compile(r"(?:由谁|是谁|谁来|谁)([\u4e00-\u9fff]{1,8})")
+
+
+def asked_predicate(text: str) -> str:
+    """The verb phrase a Chinese "who does X" question asks about ('' if none)."""
+    m = _WHO_PREDICATE.search(text)
+    if not m:
+        return ""
+    return re.split(r"的|了|呢|吗", m.group(1))[0]
+
+
+def formal_words(word: str) -> tuple[str, ...]:
+    """A word with its formal equivalents (colloquial table) and, when it is the
+    surface of a known action, that action's regex alternatives."""
+    out = [word, *_COLLOQUIAL.get(word, ())]
+    for zh, _ in _ACTIONS.values():
+        alts = zh.split("|")
+        if word in alts:
+            out += [a for a in alts if "." not in a]
+    return tuple(dict.fromkeys(out))
+
 
 ENTITY_KINDS_FOR_SCOPE = ("PlatformType", "Platform")
 """Kinds whose mention sets the *scope* of a rule (whose rule it is). Programs
@@ -145,6 +263,7 @@ class QueryAnalysis:
         words = [m.name for m in self.mentions]
         if self.english:
             words += list(self.actions)
+            words += list(english_terms(self.text))
         for colloquial, formal in _COLLOQUIAL.items():
             if colloquial in self.text:
                 words += formal
@@ -217,7 +336,8 @@ def analyze(question: str, table: AliasTable | None = None) -> QueryAnalysis:
     about funding even if it also says 每年).
     """
     table = table or load_aliases()
-    mentions = tuple(table.find_mentions(question))
+    english = is_english(question)
+    mentions = tuple(table.find_mentions(fold_plurals(question) if english else question))
     answer_type = detect_answer_type(question)
     intents = detect_intents(question)
     lead = _TYPE_INTENT.get(answer_type or "")
@@ -229,7 +349,7 @@ def analyze(question: str, table: AliasTable | None = None) -> QueryAnalysis:
         answer_type=answer_type,
         mentions=mentions,
         actions=detect_actions(question),
-        english=is_english(question),
+        english=english,
         entity_ids=tuple(dict.fromkeys(m.entity_id for m in mentions)),
     )
 
