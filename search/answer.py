@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .index import pieces_of
-from .intent import QueryAnalysis, asked_predicate, english_terms, formal_words, satisfies_answer_type
+from .intent import QueryAnalysis, asked_measure, asked_predicate, asked_role, english_terms, formal_words, satisfies_answer_type
 
 if TYPE_CHECKING:
     from .service import Searcher
@@ -49,8 +49,12 @@ MIN_DENSE_EN = 0.77
 answerable, and an off-topic one reached 0.81), so for them the floor is lower
 and at least one entity of the alias table must be named as well."""
 RELATED = 3
+_AMOUNT_TYPES = ("money", "percent", "count")
+"""Values that belong to what they are stated for (a grant, a share, a number
+of centers), unlike a place or a recipient, which a clause may give for a
+program without naming it."""
 
-_TYPE_LABEL = {"date": "具体日期", "year": "年份", "percent": "比例数值", "money": "金额",
+_TYPE_LABEL = {"place": "地点", "date": "具体日期", "year": "年份", "percent": "比例数值", "money": "金额",
                "duration": "期限或频次", "time": "时间", "recipient": "报送或审批对象", "count": "数量"}
 _MODALITY = [("must-not", r"不得|禁止|严禁|不允许"), ("must", r"必须|须|应当|负责|实行|明确"),
              ("should", r"应|要"), ("may", r"可以|可|鼓励|支持|允许|探索")]
@@ -110,27 +114,44 @@ def in_scope(searcher: "Searcher", i: int, analysis: QueryAnalysis) -> bool:
 def says_predicate(searcher: "Searcher", text: str, analysis: QueryAnalysis) -> bool:
     """For "由谁任命" / "是谁牵头成立的": does the clause say the asked act (任命,
     成立, or a formal word for it)? Who appoints a director is not answered by
-    a clause about who hires staff. Words of one character are too loose to test."""
+    a clause about who hires staff. For "X是谁", the clause must name X's head
+    noun. Words of one character are too loose to test."""
     if analysis.english:
         return True
     words = [w for w in searcher.tokenizer.tokenize(asked_predicate(analysis.text)) if len(w) > 1]
-    return not words or any(f in text for w in words for f in formal_words(w))
+    if words and not any(f in text for w in words for f in formal_words(w)):
+        return False
+    # "学术委员会主任是谁": the clause must name the role's head noun (主任).
+    role = [w for w in searcher.tokenizer.tokenize(asked_role(analysis.text)) if len(w) > 1]
+    return not role or any(f in text for f in formal_words(role[-1]))
 
 
 def holds_asked_value(searcher: "Searcher", i: int, analysis: QueryAnalysis) -> bool:
     """A value of the asked type, stated for what the question names.
 
     A program the question names (卓越青年科学家计划) must be named by, or be
-    the scope of, the clause holding the value: 5000万至1亿元 for 高精尖中心 is
-    not the grant of another program. Platform types are checked by in_scope.
+    the scope of, the clause holding an amount: 5000万至1亿元 for 高精尖中心 is
+    not the grant of another program; a place must be given for something the
+    question names (在京落户 of research institutes is not where a forum meets).
+    Platform types are checked by in_scope.
+    The noun of "多少X" must occur too (an amount of 管理费 is not one of 经费).
     """
     row = searcher.index.rows[i]
     if not satisfies_answer_type(analysis.answer_type, row.text):
         return False
     if analysis.answer_type is None:
         return True
-    programs = [m.entity_id for m in analysis.mentions if m.kind == "Program"]
-    return not programs or any(p in row.entities or p in row.scope for p in programs)
+    if analysis.answer_type == "place":  # where *what* is: the clause must name it
+        named = [m.entity_id for m in analysis.mentions if m.kind != "Role"]
+    elif analysis.answer_type in _AMOUNT_TYPES:
+        named = [m.entity_id for m in analysis.mentions if m.kind == "Program"]
+    else:
+        named = []
+    if named and not any(e in row.entities or e in row.scope for e in named):
+        return False
+    # "多少管理费": an amount of something else (5000万 of funding) is not it.
+    measure = [w for w in searcher.tokenizer.tokenize(asked_measure(analysis.text)) if len(w) > 1]
+    return all(any(f in row.text for f in formal_words(w)) for w in measure)
 
 
 def judge(searcher: "Searcher", ranked: list[tuple[int, float]], analysis: QueryAnalysis) -> list[Judgement]:

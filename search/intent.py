@@ -74,7 +74,7 @@ _ANSWER_TYPES: dict[str, tuple[str, str]] = {
         r"\d+(\.\d+)?\s*%|百分之|[一二三四五六七八九]成",
     ),
     "money": (
-        r"多少.{0,6}(钱|经费|资金|资助|拨款|补贴|奖励|额度)|(钱|经费|资金|资助|拨款|补贴|额度).{0,6}(多少|上限|最高|最多)|多少万|多少亿|金额|给多少"
+        r"多少.{0,6}(钱|经费|资金|资助|拨款|补贴|奖励|额度|费)|(钱|经费|资金|资助|拨款|补贴|额度).{0,6}(多少|上限|最高|最多)|多少万|多少亿|金额|给多少"
         r"|\bhow much\b|\b(maximum|minimum|max|total|annual)\b.{0,30}\b(fund|funding|grant|budget|amount|money)|\bwhat amount\b",
         r"\d+(\.\d+)?\s*(万|亿|千万|百万|元)|[一二三四五六七八九十百千]+\s*(万|亿)元",
     ),
@@ -91,8 +91,14 @@ _ANSWER_TYPES: dict[str, tuple[str, str]] = {
         r"向[^，。；]{1,25}(提交|报送|报告|申请|备案|申报)|报[^，。；]{0,20}(备案|审核|批准|核准|审定|审议)|报送[^，。；]{2,25}|[报交](市|北京市|依托|有关部门|领导小组)",
     ),
     "count": (
-        r"多少个|多少条|多少项|多少家|多少类|多少种|几个|几家|几类|几项|几条|几章|几种|\bhow many\b",
-        r"\d+|[一二三四五六七八九十两百千]+\s*(个|家|类|项|条|批)",
+        r"多少个|多少条|多少项|多少家|多少类|多少种|多少名|多少人|多少位|多少所|几个|几家|几类|几项|几条|几章|几种|几名|几位|几所"
+        r"|\bhow many\b",
+        # A number with a measure word: a bare digit (45岁, 2035年) counts nothing.
+        r"\d+\s*(个|家|类|项|条|名|人|位|章|所|种|大|批)|[一二三四五六七八九十两百千]+\s*(个|家|类|项|条|名|人|位|章|所|种|大)",
+    ),
+    "place": (
+        r"在哪里|在哪儿|在哪[？?]|放在哪|设在哪|落在哪|哪里举办|哪里召开|什么地方|何处|哪个城市|哪个区",
+        r"设在|位于|落户|坐落|(在|于)[^，。；]{1,12}(举办|召开|举行)",
     ),
 }
 
@@ -211,6 +217,16 @@ def fold_plurals(text: str) -> str:
 _WHO_PREDICATE = re.compile(r"(?:由谁|是谁|谁来|谁)([\u4e00-\u9fff]{1,8})")
 
 
+_WHO_SUBJECT = re.compile(r"([\u4e00-\u9fff]{2,16})(?:是谁|是哪位)(?=[？?。，,！!]|$)")
+
+
+def asked_role(text: str) -> str:
+    """The role a "X是谁" question asks about: the words before a closing 是谁
+    after the last 的 (学术委员会主任 in 高精尖中心的学术委员会主任是谁)."""
+    m = _WHO_SUBJECT.search(text)
+    return re.split(r"的", m.group(1))[-1] if m else ""
+
+
 def asked_predicate(text: str) -> str:
     """The verb phrase a Chinese "who does X" question asks about ('' if none)."""
     m = _WHO_PREDICATE.search(text)
@@ -220,14 +236,20 @@ def asked_predicate(text: str) -> str:
 
 
 def formal_words(word: str) -> tuple[str, ...]:
-    """A word with its formal equivalents (colloquial table) and, when it is the
-    surface of a known action, that action's regex alternatives."""
-    out = [word, *_COLLOQUIAL.get(word, ())]
-    for zh, _ in _ACTIONS.values():
-        alts = zh.split("|")
-        if word in alts:
-            out += [a for a in alts if "." not in a]
-    return tuple(dict.fromkeys(out))
+    """A word with its formal equivalents from the colloquial table (拍板 → 审定)."""
+    return (word, *_COLLOQUIAL.get(word, ()))
+
+
+# "多少管理费": what the asked amount is *of*. Words that only say "money",
+# "time" or "people" are left out: any amount answers 多少钱.
+_ASKED_MEASURE = re.compile(r"多少(?:个|名|位|项|笔|种)?([\u4e00-\u9fff]{2,6}?)(?=[？?，。,！!]|$)")
+_GENERIC_MEASURE = frozenset("钱 经费 资金 资助 拨款 补贴 额度 万元 亿元 金额 时间 人员 年 天 个 次".split())
+
+
+def asked_measure(text: str) -> str:
+    """The noun a "多少X" question asks an amount of ('' when generic or absent)."""
+    m = _ASKED_MEASURE.search(text)
+    return "" if not m or m.group(1) in _GENERIC_MEASURE else m.group(1)
 
 
 ENTITY_KINDS_FOR_SCOPE = ("PlatformType", "Platform")
