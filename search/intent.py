@@ -76,7 +76,8 @@ _ANSWER_TYPES: dict[str, tuple[str, str]] = {
     "money": (
         r"多少.{0,6}(钱|经费|资金|资助|拨款|补贴|奖励|额度|费)|(钱|经费|资金|资助|拨款|补贴|额度).{0,6}(多少|上限|最高|最多)|多少万|多少亿|金额|给多少"
         r"|\bhow much\b|\b(maximum|minimum|max|total|annual)\b.{0,30}\b(fund|funding|grant|budget|amount|money)|\bwhat amount\b",
-        r"\d+(\.\d+)?\s*(万|亿|千万|百万|元)|[一二三四五六七八九十百千]+\s*(万|亿)元",
+        # A share of a budget (70%用于…) answers "how much of the funding" too.
+        r"\d+(\.\d+)?\s*(万|亿|千万|百万|元|%)|[一二三四五六七八九十百千]+\s*(万|亿)元|百分之",
     ),
     "duration": (
         r"多久|多长时间|多长|几年|期限|周期多|\bhow long\b|\bhow often\b|\bhow frequently\b",
@@ -97,7 +98,7 @@ _ANSWER_TYPES: dict[str, tuple[str, str]] = {
         r"\d+\s*(个|家|类|项|条|名|人|位|章|所|种|大|批)|[一二三四五六七八九十两百千]+\s*(个|家|类|项|条|名|人|位|章|所|种|大)",
     ),
     "place": (
-        r"在哪里|在哪儿|在哪[？?]|放在哪|设在哪|落在哪|哪里举办|哪里召开|什么地方|何处|哪个城市|哪个区",
+        r"放在哪|设在哪|落在哪|位于哪|落户在?哪|(在|到)哪里?(举办|召开|举行)|设在什么地方|在什么地方(举办|召开|举行)|哪个城市|哪个区",
         r"设在|位于|落户|坐落|(在|于)[^，。；]{1,12}(举办|召开|举行)",
     ),
 }
