@@ -125,7 +125,12 @@ def says_predicate(searcher: "Searcher", text: str, analysis: QueryAnalysis) -> 
     if words and not any(f in text for w in words for f in formal_words(w)):
         return False
     # "学术委员会主任是谁": the clause must name the role's head noun (主任).
-    role = [w for w in searcher.tokenizer.tokenize(asked_role(analysis.text)) if len(w) > 1]
+    # A role of the alias table (依托单位) is left to entity linking: the
+    # documents name it by its variants (依托高校).
+    role_text = asked_role(analysis.text)
+    if not role_text or searcher.table.find_mentions(role_text):
+        return True
+    role = [w for w in searcher.tokenizer.tokenize(role_text) if len(w) > 1]
     return not role or any(f in text for f in formal_words(role[-1]))
 
 
