@@ -29,15 +29,17 @@ def documents():
 
 
 def link_model(data_dir: Path) -> None:
-    """Give a fresh data directory the repository's built model and embedding cache."""
+    """Give a data directory the repository's built model and embedding cache
+    (links already there are kept, so a reused directory is fine)."""
     model = REPO_DATA / "model"
     if not model.is_dir():
-        pytest.fail(f"embedding model not built at {model}: run `bash scripts/install.sh` first")
+        pytest.fail(f"embedding model not built at {model}: run `bash scripts/install.sh` first", pytrace=False)
     data_dir.mkdir(parents=True, exist_ok=True)
-    (data_dir / "model").symlink_to(model)
-    cache = REPO_DATA / "cache"
-    cache.mkdir(parents=True, exist_ok=True)
-    (data_dir / "cache").symlink_to(cache)
+    for name in ("model", "cache"):
+        link = data_dir / name
+        if not link.exists() and not link.is_symlink():
+            (REPO_DATA / name).mkdir(parents=True, exist_ok=True)
+            link.symlink_to(REPO_DATA / name)
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ from typing import Iterator
 import pytest
 
 from graph import neo4j_dev
+from tests.conftest import link_model
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -49,25 +50,13 @@ def neo4j_conn(neo4j_data: Path) -> neo4j_dev.Connection:
     return neo4j_dev.resolve_connection(neo4j_data)
 
 
-def _link_model(data: Path) -> None:
-    """Give the test data directory the repository's built model and embedding cache."""
-    repo_data = Path(os.environ.get("POLICYKG_DATA", REPO / ".policykg")).resolve()
-    if not (repo_data / "model").is_dir():
-        pytest.fail(f"embedding model not built at {repo_data / 'model'}: run `bash scripts/install.sh` first", pytrace=False)
-    for name in ("model", "cache"):
-        link = data / name
-        if not link.exists() and not link.is_symlink():
-            (repo_data / name).mkdir(parents=True, exist_ok=True)
-            link.symlink_to(repo_data / name)
-
-
 @pytest.fixture(scope="session")
 def neo4j_ingested(neo4j_data: Path) -> Path:
     """One real ingest of the real corpus with ``--backend neo4j`` (networkx files + Neo4j graph)."""
     from api.commands_corpus import register_steps
     from ingest.pipeline import run_ingest
 
-    _link_model(neo4j_data)
+    link_model(neo4j_data)
     register_steps()
     build = run_ingest(REPO / "corpus", neo4j_data, backend="neo4j", options={"neo4j": {}})
     assert "neo4j" in build.summary, "the load_neo4j step did not run"
