@@ -122,11 +122,16 @@ def eval_group() -> None:
 @click.option("--golden", "golden_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("tests/golden"), show_default=True,
               help="Folder of golden YAML files.")
 @click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("corpus"), show_default=True)
+@click.option("--gold", "gold_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="A self-contained gold set (DIR/gold.yaml + DIR/corpus/), e.g. tests/extraction_heldout; overrides --golden/--corpus.")
 @json_option
-def eval_extraction_cmd(golden_dir: Path, corpus_dir: Path, as_json: bool) -> None:
-    """Precision and recall per fact kind (obligation, deadline, funding, sanction, condition)."""
-    from graph.evaluate import evaluate_extraction, format_report
+def eval_extraction_cmd(golden_dir: Path, corpus_dir: Path, gold_dir: Path | None, as_json: bool) -> None:
+    """Precision and recall per fact kind (obligation, deadline, funding, sanction, condition),
+    span recall, bearer accuracy and modality agreement."""
+    from graph.evaluate import evaluate_extraction, format_report, gold_set_dirs
 
+    if gold_dir is not None:
+        golden_dir, corpus_dir = gold_set_dirs(gold_dir)
     emit(evaluate_extraction(golden_dir, corpus_dir), as_json, format_report)
 
 

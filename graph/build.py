@@ -15,7 +15,8 @@ import networkx as nx
 
 from ingest.aliases import AliasTable, Entity, aliases_for_corpus
 from ingest.document import Document
-from ingest.extract import Context, Fact, context_for, extract_document
+from ingest.extract import Context, Fact, context_for, extract_with_entities
+from ingest.scope import introduce
 from ingest.pipeline import Build, step
 
 from . import schema as S
@@ -81,11 +82,24 @@ def build_graph(documents: list[Document], aliases: AliasTable, center_records: 
     _link_centers(g, table)
     facts: list[Fact] = []
     for doc in documents:
+        # what the document introduces (its platform type, defined terms, issuers)
+        table = introduce([doc], table)
+        for ent in _introduced(doc, table):
+            _add_entity(g, ent)
         _add_document(g, doc, table)
-        doc_facts = extract_document(doc, table)
+        doc_facts, bearers = extract_with_entities(doc, table)
+        if bearers:
+            table = table.extend(bearers)
+            for ent in bearers:
+                _add_entity(g, ent)
         _add_facts(g, doc, doc_facts, table)
         facts.extend(doc_facts)
     return g, table, facts
+
+
+def _introduced(doc: Document, table: AliasTable) -> list[Entity]:
+    """Entities of the table first met in ``doc`` (inferred scope, defined terms, issuers)."""
+    return [e for e in table.entities() if e.attrs.get("open_vocabulary") and (e.attrs.get("source") or {}).get("doc_id") == doc.doc_id]
 
 
 def _add_entity(g: nx.MultiDiGraph, ent: Entity) -> None:
@@ -222,15 +236,16 @@ def graph_counts(g: nx.MultiDiGraph) -> dict[str, dict[str, int]]:
     return {"nodes": dict(sorted(nodes.items())), "edges": dict(sorted(edges.items()))}
 
 
-@step("build_graph", order=30, requires=("documents", "centers"), assigns=("graph",))
+@step("build_graph", order=30, requires=("documents", "centers"), assigns=("graph", "aliases"))
 def build_graph_step(build: Build) -> None:
     """Extract facts, link entities and centers, and write graph.json."""
     table = aliases_for_corpus(build.corpus_dir)
     centers = build.artifacts.get("centers")
     records = getattr(centers, "records", None) or []
-    g, _table, facts = build_graph(build.documents, table, records)
+    g, extended, facts = build_graph(build.documents, table, records)
     write_graph(g, Path(build.out_dir) / GRAPH_FILE)
     build.artifacts["graph"] = g
+    build.artifacts["aliases"] = extended
     build.artifacts["facts"] = facts
     counts = graph_counts(g)
     build.summary["graph"] = {**counts, "facts": {k: sum(1 for f in facts if f.kind == k) for k in S.FACT_LABELS}}

@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from ingest.aliases import AliasTable, aliases_for_corpus
+from ingest.bearers import strip_determiners
 from ingest.errors import CorpusError
 from ingest.centers import load_centers
 from ingest.extract import FACT_KINDS, Fact
@@ -86,19 +87,55 @@ def fields_agree(gold: Gold, fact: Fact, table: AliasTable) -> bool:
             if a.get("normalized", a.get("deadline")) != str(want):
                 return False
         elif key == "actor":
-            ent = table.lookup(str(want))
-            if (ent.id if ent else want) != a.get("actor_id") and want != a.get("actor"):
+            if not bearer_agrees(str(want), fact, table):
                 return False
         elif key == "recipient":
             if str(want) not in (a.get("recipient") or ""):
                 return False
-        elif key in ("modality", "deadline", "rule", "condition_type"):
+        elif key == "modality":
+            continue  # scored on its own (modality agreement), not a match criterion
+        elif key in ("deadline", "rule", "condition_type"):
             if str(want) != str(a.get(key, "")):
                 return False
         elif key in ("amount_min", "amount_max", "share"):
             if float(want) != float(a.get(key) or 0):
                 return False
     return True
+
+
+def _bearer_key(name: str) -> str:
+    return strip_determiners(name.strip())[0]
+
+
+def bearer_agrees(want: str, fact: Fact, table: AliasTable) -> bool:
+    """Whether a predicted obligation binds the gold bearer.
+
+    The same entity through the alias table, or the same name once 各/本/有关
+    are dropped, or one name ending with the other where the difference only
+    qualifies it (考核不合格的平台 ~ 平台; 省级教育行政部门 ~ 有关省级教育行政部门)."""
+    a = fact.attrs
+    ent = table.lookup(want)
+    if ent is not None and ent.id == a.get("actor_id"):
+        return True
+    gold = _bearer_key(want)
+    for said in {a.get("actor") or "", a.get("actor_phrase") or ""} - {""}:
+        pred = _bearer_key(said)
+        if pred == gold:
+            return True
+        longer, shorter = (pred, gold) if len(pred) >= len(gold) else (gold, pred)
+        if len(shorter) >= 2 and longer.endswith(shorter) and (len(shorter) >= 3 or longer[: -len(shorter)].endswith("的")):
+            return True
+    return False
+
+
+def gold_set_dirs(gold_dir: Path) -> tuple[Path, Path]:
+    """``(annotations folder, corpus folder)`` of a self-contained gold set
+    (``DIR/gold.yaml`` beside ``DIR/corpus/``)."""
+    gold_dir = Path(gold_dir)
+    corpus = gold_dir / "corpus"
+    if not corpus.is_dir():
+        raise CorpusError(f"{gold_dir} has no corpus/ folder", hint="a gold set holds corpus/ (texts + sources.yaml) and gold.yaml")
+    return gold_dir, corpus
 
 
 def evaluate_extraction(golden_dir: Path, corpus_dir: Path) -> dict[str, Any]:
@@ -132,11 +169,20 @@ def evaluate_extraction(golden_dir: Path, corpus_dir: Path) -> dict[str, Any]:
         kp = [f for f in facts if f.kind == kind]
         matched_pred: set[int] = set()
         tp_gold = 0
+        span_hits = bearer_ok = modality_ok = modality_n = 0
         for g in kg:
             hit = next((i for i, f in enumerate(kp) if f.doc_id == g.doc and _overlaps(f.start, f.end, g.start, g.end) and fields_agree(g, f, table)), None)
+            if any(f.doc_id == g.doc and _overlaps(f.start, f.end, g.start, g.end) for f in kp):
+                span_hits += 1
+                if kind == "obligation" and "actor" in g.fields and any(
+                        f.doc_id == g.doc and _overlaps(f.start, f.end, g.start, g.end) and bearer_agrees(str(g.fields["actor"]), f, table) for f in kp):
+                    bearer_ok += 1
             if hit is None:
                 misses.append({"kind": kind, "doc": g.doc, "span": g.span, **g.fields})
             else:
+                if "modality" in g.fields:
+                    modality_n += 1
+                    modality_ok += int(str(kp[hit].attrs.get("modality")) == str(g.fields["modality"]))
                 tp_gold += 1
                 matched_pred.add(hit)
                 matched_pred.update(i for i, f in enumerate(kp) if f.doc_id == g.doc and _overlaps(f.start, f.end, g.start, g.end) and fields_agree(g, f, table))
@@ -155,7 +201,11 @@ def evaluate_extraction(golden_dir: Path, corpus_dir: Path) -> dict[str, Any]:
             "precision": round(precision, 3) if precision is not None else None,
             "recall": round(recall, 3) if recall is not None else None,
             "exhaustive_docs": sorted(d for k, d in scope if k == kind),
+            "span_recall": round(span_hits / len(kg), 3) if kg else None,
         }
+        if kind == "obligation":
+            per_kind[kind]["bearer_accuracy"] = round(bearer_ok / span_hits, 3) if span_hits else None
+            per_kind[kind]["modality_agreement"] = round(modality_ok / modality_n, 3) if modality_n else None
     return {"kinds": per_kind, "graph": graph_counts(graph), "misses": misses, "spurious": spurious, "errors": errors}
 
 
@@ -166,6 +216,10 @@ def format_report(report: dict[str, Any]) -> str:
         p = "-" if r["precision"] is None else f"{r['precision']:.3f}"
         rc = "-" if r["recall"] is None else f"{r['recall']:.3f}"
         lines.append(f"{kind:<11} {r['gold']:>5} {r['predicted']:>5} {r['true_positive']:>4} {p:>9} {rc:>7}  {','.join(r['exhaustive_docs'])}")
+    ob = report["kinds"].get("obligation", {})
+    if ob.get("gold"):
+        lines.append(f"obligations: span recall {ob['span_recall']}, bearer accuracy {ob['bearer_accuracy']} (of span hits), "
+                     f"modality agreement {ob['modality_agreement']} (of matches)")
     counts = report.get("graph") or {}
     if counts:
         lines.append("\nnodes: " + ", ".join(f"{k} {v}" for k, v in counts["nodes"].items()))

@@ -22,13 +22,18 @@ that platform type.
 """
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Iterator
 
-from .aliases import AliasTable, Entity, Mention
+from . import lexicon as L
+from .aliases import AliasTable, Entity, Mention, _t2s_table
+from .bearers import BearerScope, coordinated, own_names, resolve_bearer, split_phrase, subject_phrase
 from .document import Clause, Document
 from .normalize import Normalized, amount_cny, time_phrases, to_int
+from .parse import find_marker
+from .scope import addressees_of
 
 FACT_KINDS = ("obligation", "deadline", "funding", "sanction", "condition")
 ACTOR_KINDS = ("Role", "Organization", "PlatformType")
@@ -88,6 +93,8 @@ class Context:
     issuers: list[Entity] = field(default_factory=list)
     lead_actors: dict[str, Entity] = field(default_factory=dict)
     """clause id -> the bearer a preceding "X应当履行下列职责：" names"""
+    bearers: BearerScope = field(default_factory=BearerScope)
+    """coreference targets and the open-vocabulary bearers met so far"""
 
     @property
     def platform_types(self) -> list[Entity]:
@@ -110,12 +117,30 @@ class Unit:
     end: int
 
 
-_SENT_END = "。；;！？!?"
+_SENT_END = frozenset(L.words("extraction.sentence.ends"))
 _SUBITEM = re.compile(r"[一二三四五六七八九十]+是")
+_INLINE_MARKER = re.compile(r"(?<=[\s。；;：:])[ \t\u3000]*(?=第[一二三四五六七八九十百零\d]+[章条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、](?!\d))")
+
+
+@functools.lru_cache(maxsize=1)
+def _match_table() -> dict[int, int]:
+    table = dict(_t2s_table())
+    table.update({ord(k): ord(v) for k, v in L.mapping("extraction.match_punctuation").items()})
+    return table
+
+
+def match_form(text: str) -> str:
+    """The form extraction reads: simplified characters and Chinese punctuation
+    (web copies write , ( ) ;).  One character for one, so every offset into
+    it is an offset into the text as stored."""
+    return text.translate(_match_table())
 
 
 def units(clause: Clause) -> list[Unit]:
-    """Split a clause into sentences, and at 一是/二是… markers (003's sub-items)."""
+    """Split a clause into sentences, at 一是/二是… markers, and where a run-on
+    text keeps its structure only as inline markers (…。二、… （一）…); each
+    unit starts after its own structure marker (第三条, （一）, 1.), so the
+    first word of a unit is the first word of what it says."""
     text, base = clause.text, clause.start
     cuts = {0, len(text)}
     for i, ch in enumerate(text):
@@ -124,15 +149,28 @@ def units(clause: Clause) -> list[Unit]:
     for m in _SUBITEM.finditer(text):
         if m.start() == 0 or text[m.start() - 1] in "，。；：:\n ":
             cuts.add(m.start())
+    for m in _INLINE_MARKER.finditer(text):
+        cuts.add(m.end())
     out: list[Unit] = []
     points = sorted(cuts)
     for a, b in zip(points, points[1:]):
         seg = text[a:b]
         lead = len(seg) - len(seg.lstrip())
         seg_s = seg.strip()
+        marker = find_marker(seg_s)
+        while marker is not None and marker.body_start < len(seg_s):
+            lead += marker.body_start + (len(seg_s) - marker.body_start - len(seg_s[marker.body_start:].lstrip()))
+            seg_s = seg_s[marker.body_start:].lstrip()
+            marker = find_marker(seg_s)
         if seg_s:
             out.append(Unit(seg_s, base + a + lead, base + a + lead + len(seg_s)))
     return out
+
+
+def _is_label(text: str) -> bool:
+    """A short unit without a sentence inside: a numbered item's title, whose
+    body states the rule (an unnumbered heading may state a mechanism)."""
+    return len(text) <= 16 and not re.search(r"[，,。；;]", text.rstrip("。"))
 
 
 def _sub(unit: Unit, a: int, b: int) -> Unit:
@@ -166,7 +204,7 @@ def _actors_in(phrase: str, ctx: Context) -> list[Entity]:
         elif _BARE_CENTER.match(part + "，") and ctx.own_platform:
             ent = ctx.own_platform
         else:
-            ent = None
+            ent = resolve_bearer(split_phrase(part.strip())[0], ctx.aliases, ctx.bearers, {"doc_id": ctx.doc_id, "extractor": "bearer/heading"})
         if ent and ent not in out:
             out.append(ent)
     return out
@@ -181,7 +219,27 @@ def heading_actor(clause: Clause, ctx: Context) -> Entity | None:
             found = _actors_in(m.group(1), ctx)
             if found:
                 return found[0]
+        elif _LEAD_IN_END.search(part):
+            found = leading_bearers(part, ctx)
+            if found:
+                return found[0]
     return ctx.lead_actors.get(clause.clause_id)
+
+
+def leading_bearers(text: str, ctx: Context) -> list[Entity]:
+    """Who a lead-in names before its duty noun ("第五条 科技部是…部门，主要职责是："
+    → 科技部): a known actor at its start, else an open-vocabulary subject."""
+    marker = find_marker(text)
+    body = text[marker.body_start:].lstrip() if marker else text
+    lead = re.match(r"(?:各|本)?", body).end()  # type: ignore[union-attr]
+    names, _end = _names_from(ctx.aliases.find_mentions(body), lead, body)
+    if names:
+        return [e for e in (ctx.aliases.get(m.entity_id) for m in names) if e is not None]
+    sub = subject_phrase(body, ctx.aliases, own_names(ctx.bearers), cues="extraction.lead_in_cues")
+    if sub is None:
+        return []
+    out = [resolve_bearer(split_phrase(p)[0], ctx.aliases, ctx.bearers, {"doc_id": ctx.doc_id, "extractor": "bearer/lead-in"}) for p in coordinated(sub.phrase)]
+    return [e for e in out if e is not None]
 
 
 def lead_in_actors(clauses: list[Clause], ctx: Context) -> dict[str, Entity]:
@@ -203,6 +261,9 @@ def lead_in_actors(clauses: list[Clause], ctx: Context) -> dict[str, Entity]:
 
 # --------------------------------------------------------- modality etc.
 _MUST_NOT = re.compile(r"不得|严禁|禁止|不准|不能")
+_REQUEST = L.compile_re(r"^(?:{extraction.modality.request})")
+_REPORT = L.compile_re(r"{extraction.report_verbs}")
+_LEAD_IN_END = L.compile_re(r"(?:{extraction.duty_nouns})[^，。；]{0,4}[：:]$")
 _MUST = re.compile(r"必须|务必|应当|(?<![无])须|负责|职责")
 _SHOULD = re.compile(r"(?<![相适响对供效反呼感答理])应(?![用急对])|(?<=[也都还均])要|^要|将")
 _MAY = re.compile(r"可以|(?<![许认])可(?![行持靠能])|允许")
@@ -344,6 +405,31 @@ def _head_role(mentions: list[Mention], end: int, text: str, *, modifiers_only: 
     return None
 
 
+def open_bearer(text: str, offset: int, ctx: Context) -> tuple[list[Entity], str, int] | None:
+    """Bearers outside the alias table opening ``text`` (at document offset
+    ``offset``) and followed by a modal, request or duty cue: ``(entities, the
+    phrase as written, where the phrase ends)``; see ingest/bearers.py."""
+    sub = subject_phrase(text, ctx.aliases, own_names(ctx.bearers))
+    if sub is None and _REPORT.search(text):
+        # "X填写…，报送至…": a subject and a bare verb, in a reporting duty
+        sub = subject_phrase(text, ctx.aliases, own_names(ctx.bearers), any_verb=True)
+    if sub is None:
+        return None
+    rest = text[sub.end: sub.end + 24]
+    if modality_of(rest) is None and not _REQUEST.match(rest) and not _DUTY_VERBS.search(rest[:12]) and not _REPORT.search(text):
+        return None
+    found: list[Entity] = []
+    pos = 0
+    for part in coordinated(sub.phrase):
+        at = sub.phrase.find(part, pos)
+        pos = at + len(part)
+        source = {"doc_id": ctx.doc_id, "start": offset + sub.start + at, "end": offset + sub.start + pos, "extractor": "bearer/subject"}
+        ent = resolve_bearer(split_phrase(part)[0], ctx.aliases, ctx.bearers, source)
+        if ent is not None and ent not in found:
+            found.append(ent)
+    return (found, sub.phrase, sub.end) if found else None
+
+
 def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Entity], str]]:
     """Cut a sentence where a new actor starts a comma-segment: (segment, actors, how).
 
@@ -388,6 +474,11 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
         if not actors and _BARE_CENTER.match(head) and ctx.own_platform:
             actors, end = [ctx.own_platform], i + _BARE_CENTER.match(head).end()  # type: ignore[union-attr]
         if not actors:
+            bearer = open_bearer(head, unit.start + i, ctx)
+            if bearer is not None and i == 0:
+                cuts[0] = (0, bearer[0], "open")
+            elif bearer is not None:
+                cuts.append((i, bearer[0], "open"))
             continue
         rest = text[end : i + 40]
         rest = re.sub(r"^[和、及与]各?[\u4e00-\u9fff]{1,6}?(?=可|应|要|须|负责)", "", rest)
@@ -436,6 +527,10 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
         body = unit
         if _LEAD_IN_DUTY.match(unit.text):
             continue  # "依托单位应当履行下列职责：" announces the duties listed next
+        if _LEAD_IN_END.search(unit.text):
+            # "X的主要职责和任务是：(一)…": X bears the items that follow in this clause
+            inline_actors = leading_bearers(unit.text, ctx) or inline_actors
+            continue
         im = _INLINE_DUTY.match(unit.text)
         if im:
             inline_actors = _actors_in(im.group(1), ctx)
@@ -464,6 +559,9 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
                     ms = [m for m in ctx.aliases.find_mentions(tail[:16]) if m.kind in ("Role", "PlatformType") and m.start == skip]
                     if ms:
                         actors = [(ctx.aliases.get(ms[0].entity_id), "directive", 0.6)]  # type: ignore[list-item]
+                if not actors and ctx.bearers.addressees and (_REQUEST.match(seg.text) or re.search(r"报送|(?<![相适响对供效反])应(?![用急对])|须", seg.text)):
+                    # a notice's request (各有关单位：…请于…前报送…) binds its addressees
+                    actors = [(a, "addressee", 0.8) for a in ctx.bearers.addressees]
                 if not actors and ctx.own_platform and re.search(r"报送|(?<![相适响对供效反])应(?![用急对])|须", seg.text):
                     actors = [(ctx.own_platform, "document scope", 0.6)]
                 if not actors and ctx.issuers and any(p.endswith("程序") for p in clause.path) and _PROCEDURE_STEP.search(seg.text):
@@ -477,7 +575,7 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
             if first_how in ("heading", "inline heading") and seg.start > clause.start + 3 and not _DUTY_VERBS.search(seg.text):
                 continue  # a statement inside a duty item ("领导小组办公室设在市教委"), not a duty
             default = "must" if first_how in ("heading", "inline heading", "set-up body", "role system", "assigned", "organization", "procedure") else None
-            modality = modality_of(after, default)
+            modality = modality_of(after, default) or ("must" if _REQUEST.match(after) else None)
             dm = _DIRECTIVE.match(seg.text) or (_DIRECTIVE.search(seg.text[:4]) if actors[0][1] == "directive" else None)
             if actors[0][1] == "directive" and dm:
                 modality = _DIRECTIVE_MODALITY[dm.group(1)]
@@ -508,6 +606,9 @@ def _after_actor(text: str, actor: Entity, how: str, ctx: Context) -> str:
             return re.sub(r"^[和、及与]各?[\u4e00-\u9fff]{1,6}?(?=可|应|要|须|负责)", "", rest)
         bare = _BARE_CENTER.match(text)
         return text[bare.end():] if bare else text
+    if how == "open":
+        found = open_bearer(text, 0, ctx)
+        return text[found[2]:] if found else text
     if how == "set-up body":
         return re.sub(r"^其(?:主要)?负责(?:包括)?", "", text)
     if how == "directive":
@@ -721,7 +822,7 @@ def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
             facts.append(_funding(clause, unit, m.start() if m.group(1) else s, m.end(), ctx, share=share, share_of=m.group(1).rstrip("内") or "", purpose=m.group(3), rule="share",
                                   soft=("原则上" in m.group(0))))
         sm = _SOURCE.search(text)
-        if sm and re.search(r"经费|资金|基金|投入|财政", text) and not re.match(r"^（[一二三四五六七八九十]+）[^，]{0,10}$", text.rstrip("。")):
+        if sm and re.search(r"经费|资金|基金|投入|财政", text) and not (_is_label(text) and unit.start > clause.start):
             # the comma-segment that names the source, not the whole sentence
             a = max(text.rfind("，", 0, sm.start()) + 1, 0)
             b = text.find("，", sm.end())
@@ -858,26 +959,43 @@ def extract_clause(clause: Clause, ctx: Context) -> list[Fact]:
 
 
 def context_for(doc: Document, aliases: AliasTable) -> Context:
-    """The extraction context of a document: its scope resolved through the alias table."""
+    """The extraction context of a document: its scope resolved through the
+    alias table (``aliases`` must already hold what the document introduces,
+    see :func:`ingest.scope.infer_scope`), its issuers and coreference targets."""
     scope: list[Entity] = []
     for name in doc.scope:
         ent = aliases.lookup(name)
         if ent is not None and ent not in scope:
             scope.append(ent)
     issuers = [e for e in (aliases.lookup(name) for name in doc.issuers) if e is not None and e.kind == "Organization"]
-    return Context(aliases=aliases, doc_id=doc.doc_id, doc_kind=doc.kind, doc_title=doc.title, scope=scope, issuers=issuers)
+    ctx = Context(aliases=aliases, doc_id=doc.doc_id, doc_kind=doc.kind, doc_title=doc.title, scope=scope, issuers=issuers)
+    ctx.bearers = BearerScope(own_platform=ctx.own_platform, issuer=issuers[0] if issuers else None)
+    for name in addressees_of(doc):
+        ent = resolve_bearer(name, aliases, ctx.bearers, {"doc_id": doc.doc_id, "extractor": "bearer/addressee"})
+        if ent is not None and ent not in ctx.bearers.addressees:
+            ctx.bearers.addressees.append(ent)
+    return ctx
 
 
 def extract_document(doc: Document, aliases: AliasTable) -> list[Fact]:
-    """Facts of every clause, then the document-level links.
+    """Facts of every clause (see :func:`extract_with_entities`)."""
+    return extract_with_entities(doc, aliases)[0]
+
+
+def extract_with_entities(doc: Document, aliases: AliasTable) -> tuple[list[Fact], list[Entity]]:
+    """Facts of every clause, then the document-level links; and the bearers
+    the alias table did not know (new entities with the span they were met at).
 
     * "once per cycle" takes the document's cycle length (五年为一个建设周期 → R/P5Y);
     * each obligation gets the sanction of its document whose trigger names
       what the duty produces (年度报告, 年度工作目标 …).
     """
     ctx = context_for(doc, aliases)
-    ctx.lead_actors = lead_in_actors(doc.clauses, ctx)
-    facts = [f for c in doc.clauses for f in extract_clause(c, ctx)]
+    clauses = [replace(c, text=match_form(c.text), path=tuple(match_form(p) for p in c.path)) for c in doc.clauses]
+    ctx.lead_actors = lead_in_actors(clauses, ctx)
+    facts = [f for c in clauses for f in extract_clause(c, ctx)]
+    for f in facts:
+        f.text = doc.text[f.start:f.end]  # cite the characters as stored
     cycle = next((f.attrs["normalized"] for f in facts if f.kind == "deadline" and f.attrs["deadline_kind"] == "period" and f.attrs["normalized"].startswith("P") and "周期" in f.text), None)
     for f in facts:
         for key in ("normalized", "deadline"):
@@ -887,11 +1005,11 @@ def extract_document(doc: Document, aliases: AliasTable) -> list[Fact]:
     for f in facts:
         if f.kind != "obligation":
             continue
-        bearer = aliases.get(f.attrs["actor_id"])
+        bearer = aliases.get(f.attrs["actor_id"]) or ctx.bearers.found.get(f.attrs["actor_id"])
         hits = [s for s in sanctions if bearer is not None and bearer.kind != "Organization" and _sanction_covers(s, f)]
         f.attrs["sanction"] = "；".join(f"{s.attrs['trigger']} → {s.attrs['effect']}" for s in hits)
         f.attrs["sanction_ids"] = [s.fact_id for s in hits]
-    return facts
+    return facts, list(ctx.bearers.found.values())
 
 
 _TRIGGER_CORE = re.compile(r"^(?:没有|未|不)?(?:完成|提交|报送)?")

@@ -94,6 +94,37 @@ def _counted(pattern: str, kind: str, template: str, order: Callable[[int], floa
 
 
 _fixed(r"自(?:发布|印发|公布)之日起(?:施行|执行|实施)", "relative", "on publication", 0)
+
+
+def _md(month: str, day: str) -> str:
+    return f"{to_int(month):02d}-{to_int(day):02d}"
+
+
+@_rule(r"(\d{4})年(\d{1,2})月(\d{1,2})日[^，。；、]{0,12}?(?:至|到|—|-|~)(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
+def _date_range(m: re.Match[str]) -> Normalized:
+    end_year = m.group(4) or m.group(1)
+    return Normalized("period", f"{m.group(1)}-{_md(m.group(2), m.group(3))}/{end_year}-{_md(m.group(5), m.group(6))}", order=55)
+
+
+@_rule(r"(\d{4})年(\d{1,2})月(\d{1,2})日(?:[（(][^）)]{1,4}[）)])?(?:[上下]午)?(?:\d{1,2}[点时:：]\d{0,2}分?)?(?:之?前|以前|止)?")
+def _date(m: re.Match[str]) -> Normalized:
+    return Normalized("date", f"{m.group(1)}-{_md(m.group(2), m.group(3))}", order=60)
+
+
+@_rule(r"每年(\d{1,2}|[一二三四五六七八九十]+)月(?:(\d{1,2}|[一二三四五六七八九十]+)日|底|末)(?:之?前|以前)")
+def _yearly_due(m: re.Match[str]) -> Normalized:
+    day = m.group(2) or {2: "28", 4: "30", 6: "30", 9: "30", 11: "30"}.get(to_int(m.group(1)) or 0, "31")
+    return Normalized("recurrence", "R/P1Y", before=f"--{_md(m.group(1), day)}", order=20)
+
+
+_fixed(r"(?:按|每)季度|每个季度|季度(?=报送|报告)", "recurrence", "R/P3M", 15)
+_fixed(r"(?:按|每)月|每个月", "recurrence", "R/P1M", 12)
+_fixed(r"每半年|半年一次", "recurrence", "R/P6M", 18)
+_fixed(r"为期半年|半年内", "period", "P6M", 45)
+_counted(f"({_CN_OR_DIGIT})个?工作日(?:内|之内)?", "period", "P{n}D", lambda n: 30)
+_counted(f"({_CN_OR_DIGIT})(?:日|天)(?:内|之内)", "period", "P{n}D", lambda n: 30)
+_counted(f"(?:为期)?({_CN_OR_DIGIT})个月(?:内|之内)?", "period", "P{n}M", lambda n: 40)
+_counted(f"(?:建设|运行|实施|资助|支持)?(?:周期|期限)(?:为|满)?({_CN_OR_DIGIT})年", "period", "P{n}Y", lambda n: 90)
 _fixed(r"每年年底前|每年年末前|每年(?:12|十二)月(?:31|三十一)日前", "recurrence", "R/P1Y", 20, before="--12-31")
 
 

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import json
 
+from .aliases import aliases_for_corpus
 from .centers import load_centers
 from .errors import CenterRecordError, CorpusError
 from .loaders import load_corpus as _load_corpus
 from .pipeline import Build, step
+from .scope import introduce
 from .store_files import write_corpus
 
 CENTERS_FILE = "centers.csv"
@@ -16,6 +18,8 @@ CENTERS_FILE = "centers.csv"
 def load_corpus(build: Build) -> None:
     """Decode and parse every document of the manifest; write the corpus files."""
     build.documents = _load_corpus(build.corpus_dir)
+    # scope and kind read from the text where the manifest is silent
+    introduce(build.documents, aliases_for_corpus(build.corpus_dir))
     write_corpus(build.out_dir, build.documents)
     build.summary["documents"] = len(build.documents)
     build.summary["clauses"] = {d.doc_id: len(d.clauses) for d in build.documents}

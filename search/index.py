@@ -195,7 +195,8 @@ def write_index(out_dir: Path, rows: Sequence[Row], tokenizer: Tokenizer,
 def index_clauses(build: Build) -> None:
     """Build the search indexes of the staged store (needs the built model)."""
     from .dense import EmbeddingCache, Encoder, encode_passages_cached
-    rows = rows_of(build.documents, aliases_for_corpus(build.corpus_dir))
+    # the table the graph was built with: curated names plus what the documents introduced
+    rows = rows_of(build.documents, build.artifacts.get("aliases") or aliases_for_corpus(build.corpus_dir))
     tokenizer = Tokenizer(domain_words())
     # A caller that already holds the loaded model (the API on a write) passes it in the options.
     encoder = build.options.get("encoder") or Encoder(Path(build.data_dir) / "model")

@@ -1,0 +1,258 @@
+"""Who a duty binds, whatever the document calls them (open vocabulary).
+
+A Chinese duty names its bearer as the subject right before the modal or
+duty verb: 承担单位应当…, 有关省级教育行政部门应督促…, 考核结果为不合格的平台须….
+The alias table knows some bearers; every other one is still a bearer.  This
+module finds that subject noun phrase and decides what it is:
+
+1. ``subject_phrase``: the noun phrase at the start of a segment that ends in
+   a bearer head (…单位, …部门, …中心; ``bearer_heads`` in the lexicon) or in
+   a known name, followed (after at most a short adverbial) by a bearer cue;
+2. ``split_phrase``: determiners (各/本/有关) dropped, a qualifier before the
+   last 的 kept apart (考核结果为不合格 | 平台);
+3. ``resolve_bearer``: the alias table first, then coreference (本中心/实验室
+   → the platform type the document governs; 我委/我厅 → its issuer), then a
+   new entity typed by its head noun, carrying the span it was found at.
+
+Pure functions over strings and a small :class:`BearerScope`; the words come
+from ``ingest/lexicon/extraction.yaml``.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from . import lexicon as L
+from .aliases import AliasTable, Entity
+
+_HEAD_KINDS = ("PlatformType", "Program", "Organization", "Role")
+ACTOR_KINDS = ("Role", "Organization", "PlatformType")
+MAX_SUBJECT = 30
+"""A subject longer than this is a clause, not a noun phrase."""
+MAX_GAP = 6
+"""Characters of adverbial allowed between a subject and its cue (每年, 原则上)."""
+_STOP = set("，,。；;：:！？!?《》“”\"\n")
+_PAREN = re.compile(r"[（(][^（()）]{0,12}[)）]")
+
+
+@functools.lru_cache(maxsize=1)
+def _heads() -> list[tuple[str, str]]:
+    """(head word, kind), longest first, ties in the lexicon's kind order."""
+    out = [(w, kind) for kind in _HEAD_KINDS for w in L.words(f"extraction.bearer_heads.{kind}")]
+    return sorted(out, key=lambda hk: -len(hk[0]))
+
+
+def head_of(name: str) -> tuple[str, str] | None:
+    """The bearer head ``name`` ends with and the kind it gives, or None.
+
+    A one-character head counts only after an organization domain (省科技厅),
+    so 布局 and 全部 are not organizations."""
+    name = _PAREN.sub("", name)
+    for h, k in _heads():
+        if not name.endswith(h):
+            continue
+        if len(h) == 1 and not any(name[: -1].endswith(d) for d in L.words("extraction.organization_domains")):
+            continue
+        return h, k
+    return None
+
+
+def starts_like_subject(phrase: str) -> bool:
+    """A subject opens with a noun, not a verb, preposition or adverb
+    (jieba.posseg on the phrase), unless it opens with a multi-character
+    head that itself starts with a verb (承担单位, 依托单位)."""
+    core = strip_determiners(phrase)[0]
+    if any(core.startswith(h) for h, _k in _heads() if len(h) >= 3):
+        return True
+    if any(core.startswith(w) for w in L.words("extraction.not_subject_starts")):
+        return False
+    import jieba.posseg as pseg
+
+    first = next(iter(pseg.lcut(core)), None)
+    if first is None:
+        return False
+    flag = first.flag
+    return not (flag in ("v", "vd", "p", "c", "d", "ad", "f", "m", "q", "t") or flag.startswith("u"))
+
+
+def strip_determiners(phrase: str) -> tuple[str, int]:
+    """``(phrase without leading 各/本/有关…, characters dropped)``."""
+    dets = sorted(L.words("extraction.determiners"), key=len, reverse=True)
+    dropped = 0
+    changed = True
+    while changed:
+        changed = False
+        for d in dets:
+            if phrase.startswith(d) and len(phrase) > len(d) + 1:
+                phrase, dropped, changed = phrase[len(d):], dropped + len(d), True
+                break
+    return phrase, dropped
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A subject noun phrase at ``[start, end)`` of a segment, and the cue after it."""
+
+    phrase: str
+    start: int
+    end: int
+    cue_at: int
+
+
+def _cue_positions(text: str, cues: str) -> list[int]:
+    return [m.start for m in L.cue(cues).finditer(text[: MAX_SUBJECT + MAX_GAP + 4])]
+
+
+def _verb_positions(text: str) -> list[int]:
+    """Where a verb starts (jieba.posseg), for subjects followed by a bare verb."""
+    import jieba.posseg as pseg
+
+    out, pos = [], 0
+    for tok in pseg.lcut(text[: MAX_SUBJECT + MAX_GAP + 4]):
+        if tok.flag.startswith("v") and tok.flag != "vn":
+            out.append(pos)
+        pos += len(tok.word)
+    return out
+
+
+def subject_phrase(text: str, table: AliasTable, own_names: tuple[str, ...] = (), *,
+                   cues: str = "extraction.bearer_cues", any_verb: bool = False) -> Subject | None:
+    """The bearer noun phrase a segment opens with, if it has one.
+
+    The phrase runs from the segment start to the last bearer head or known
+    actor name that ends at most :data:`MAX_GAP` characters before the first
+    cue (a word of the ``cues`` class; with ``any_verb`` also any verb right
+    after the phrase) that follows it; no punctuation may interrupt it.
+    """
+    stop = next((i for i, ch in enumerate(text) if ch in _STOP), len(text))
+    if stop < 2:
+        return None
+    window = text[: min(stop, MAX_SUBJECT + MAX_GAP + 2)]
+    ends = set()
+    for m in table.find_mentions(window):
+        if m.kind in ACTOR_KINDS or m.kind == "Program":
+            ends.add(m.end)
+    for i in range(2, len(window) + 1):
+        if head_of(window[:i]) or any(window[:i].endswith(n) for n in own_names):
+            ends.add(i)
+    positions = _cue_positions(window, cues)
+    if any_verb:
+        positions = sorted(set(positions) | {p for p in _verb_positions(window) if p in ends})
+    for cue_at in positions:
+        cands = [e for e in ends if e <= cue_at and cue_at - e <= MAX_GAP and e <= MAX_SUBJECT]
+        if not cands:
+            continue
+        e = max(cands)
+        gap = window[e:cue_at]
+        if head_of(gap) or any(h in gap for h, _k in _heads() if len(h) > 1):
+            continue
+        phrase = window[:e]
+        if len(phrase) < 2 or _not_a_bearer(phrase) or not starts_like_subject(phrase):
+            return None
+        return Subject(phrase, 0, e, cue_at)
+    return None
+
+
+def _not_a_bearer(phrase: str) -> bool:
+    """A fund, a result or a document does not owe; nor does a phrase whose
+    name part (after any 的-qualifier) holds a preposition or conjunction
+    (评估结果经依托高校 is a clause about 依托高校, not a name)."""
+    core = split_phrase(phrase)[0]
+    if any(core.endswith(w) for w in L.words("extraction.not_bearers")):
+        return True
+    head = head_of(core)
+    rest = core[: len(core) - len(head[0])] if head else core
+    if not rest:
+        return False
+    import jieba.posseg as pseg
+
+    function_words = set(L.words("extraction.not_subject_starts"))
+    return any(tok.flag in ("p", "c") or tok.word in function_words for tok in pseg.lcut(rest)[1:])
+
+
+def coordinated(phrase: str) -> list[str]:
+    """The bearers a coordinated subject names: 各县市区科技（和经信）局、高新区科创局
+    → two; split at 、 outside parentheses, and at 和/及/与 only where both
+    sides end in a bearer head."""
+    parts, depth, cur = [], 0, ""
+    for ch in phrase:
+        depth += ch in "（(" 
+        depth -= ch in "）)"
+        if ch == "、" and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    parts.append(cur)
+    out: list[str] = []
+    for part in parts:
+        pieces = re.split(r"(?<=[\u4e00-\u9fff])[和及与](?=[\u4e00-\u9fff])", part)
+        out.extend(pieces if len(pieces) > 1 and all(head_of(p) for p in pieces) else [part])
+    return [p for p in out if p]
+
+
+def split_phrase(phrase: str) -> tuple[str, str]:
+    """``(bearer name, qualifier)``: 各有关承担单位 → (承担单位, ""),
+    考核结果为不合格的平台 → (平台, 考核结果为不合格)."""
+    core, _ = strip_determiners(phrase)
+    if "的" in core:
+        qualifier, _, head = core.rpartition("的")
+        if len(head) >= 2:
+            return strip_determiners(head)[0], qualifier
+    return core, ""
+
+
+@dataclass
+class BearerScope:
+    """What coreference may point to inside one document."""
+
+    own_platform: Entity | None = None
+    issuer: Entity | None = None
+    addressees: list[Entity] = field(default_factory=list)
+    """who a notice's requests bind (its 各…： line)"""
+    found: dict[str, Entity] = field(default_factory=dict)
+    """new entities met so far in the document, by id"""
+
+
+def _own_forms(scope: BearerScope) -> tuple[str, ...]:
+    own = scope.own_platform
+    return own.surfaces if own else ()
+
+
+def resolve_bearer(name: str, table: AliasTable, scope: BearerScope, source: dict[str, object] | None = None) -> Entity | None:
+    """The entity a bearer name stands for (see the module docstring), or None.
+
+    A new entity is recorded in ``scope.found`` with ``source`` (document,
+    clause, offsets, extractor) so the graph can cite where it was met.
+    """
+    if not name:
+        return None
+    if name in L.words("extraction.issuer_pronouns"):
+        return scope.issuer
+    known = table.lookup(name)
+    if known is not None and known.kind in ACTOR_KINDS + ("Program",):
+        return known
+    ms = [m for m in table.find_mentions(name) if m.kind in ACTOR_KINDS]
+    if ms and ms[-1].end == len(name) and ms[-1].start == 0:
+        return table.get(ms[-1].entity_id)
+    own = scope.own_platform
+    head = head_of(name)
+    if own is not None and head and head[1] == "PlatformType" and any(f.endswith(name) for f in own.surfaces):
+        return own
+    if head is None:
+        return None
+    if head[0] == name and head[1] == "Role":
+        same = [a for a in scope.addressees if a.name.endswith(name)]
+        if same:
+            return same[0]
+    ent = Entity(head[1], name, attrs={"source": dict(source or {}), "open_vocabulary": True})
+    if ent.id in scope.found:
+        return scope.found[ent.id]
+    scope.found[ent.id] = ent
+    return ent
+
+
+def own_names(scope: BearerScope) -> tuple[str, ...]:
+    """Surface forms of the document's own platform type (for subject ends)."""
+    return _own_forms(scope)

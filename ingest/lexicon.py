@@ -1,0 +1,143 @@
+"""The project's one lexicon: every cue word, verb list and glossary, as data.
+
+Vocabulary changes every time a new kind of document arrives; grammar does
+not.  So the words live in ``ingest/lexicon/*.yaml`` (one file per stage:
+``extraction.yaml``, ``search.yaml``, ``overlap.yaml``), each stage reads them
+through this module, and code keeps only the grammar that combines them.
+
+A word class is addressed by a dotted path: ``words("extraction.modality.must")``
+is the list under ``modality: must:`` in ``extraction.yaml``.  Regular
+expressions are written in code with ``{class.path}`` placeholders and
+compiled by :func:`compile_re`, which substitutes each class as an escaped
+alternation, longest word first (so 应当 wins over 应)::
+
+    compile_re(r"^(?:{extraction.modality.must})")
+
+An entry may also be a mapping ``{word: 应, not_in: [相应, 适应]}``: the word
+is a cue except inside the listed longer words.  :func:`cue` builds a
+:class:`Cue` matcher that honours those exclusions.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from .errors import CorpusError
+
+LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
+_PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_0-9]+)+)\}")
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> dict[str, Any]:
+    """Every lexicon file, keyed by file stem (``extraction``, ``search`` …)."""
+    out: dict[str, Any] = {}
+    for path in sorted(LEXICON_DIR.glob("*.yaml")):
+        try:
+            out[path.stem] = yaml.safe_load(path.read_text("utf-8")) or {}
+        except yaml.YAMLError as err:
+            raise CorpusError(f"lexicon {path.name} is not valid YAML: {err}") from err
+    return out
+
+
+def entry(path: str) -> Any:
+    """The raw value at a dotted path (a list, a mapping or a scalar)."""
+    node: Any = lexicon()
+    for key in path.split("."):
+        if not isinstance(node, dict) or key not in node:
+            raise KeyError(f"lexicon has no {path!r} (missing {key!r})")
+        node = node[key]
+    return node
+
+
+def _flatten(value: Any) -> Iterator[Any]:
+    """Words of a class; a mapping of sub-classes gives all their words."""
+    if isinstance(value, dict) and "word" not in value:
+        for sub in value.values():
+            yield from _flatten(sub)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _flatten(item) if isinstance(item, (list,)) else [item]
+    elif value is not None:
+        yield value
+
+
+def words(path: str) -> list[str]:
+    """The words of a class (exclusions dropped), in file order, de-duplicated."""
+    out = [str(w["word"]) if isinstance(w, dict) else str(w) for w in _flatten(entry(path))]
+    return list(dict.fromkeys(out))
+
+
+def mapping(path: str) -> dict[str, Any]:
+    """A class that maps words to values (e.g. directive verb → modality)."""
+    value = entry(path)
+    if not isinstance(value, dict):
+        raise KeyError(f"lexicon {path!r} is not a mapping")
+    return value
+
+
+def alternation(path: str) -> str:
+    """The class as a regex alternation, longest first, escaped (no group)."""
+    ws = sorted(words(path), key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w) for w in ws) if ws else "(?!)"
+
+
+def expand(pattern: str) -> str:
+    """``pattern`` with each ``{class.path}`` replaced by ``(?:alternation)``."""
+    return _PLACEHOLDER.sub(lambda m: f"(?:{alternation(m.group(1))})", pattern)
+
+
+@functools.lru_cache(maxsize=None)
+def compile_re(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """Compile a grammar pattern whose word classes come from the lexicon."""
+    return re.compile(expand(pattern), flags)
+
+
+@dataclass(frozen=True)
+class CueMatch:
+    word: str
+    start: int
+    end: int
+
+
+class Cue:
+    """Occurrences of a class's words, minus those inside an excluded longer
+    word (应 is a modal, but not in 相应 or 应用)."""
+
+    def __init__(self, path: str) -> None:
+        items = list(_flatten(entry(path)))
+        self.words = sorted({str(i["word"]) if isinstance(i, dict) else str(i) for i in items}, key=lambda w: (-len(w), w))
+        self._re = re.compile("|".join(re.escape(w) for w in self.words) or "(?!)")
+        self._not_in: dict[str, list[str]] = {}
+        for i in items:
+            if isinstance(i, dict) and i.get("not_in"):
+                self._not_in[str(i["word"])] = [str(x) for x in i["not_in"]]
+
+    def _excluded(self, text: str, m: re.Match[str]) -> bool:
+        for longer in self._not_in.get(m.group(0), ()):
+            k = longer.find(m.group(0))
+            while k >= 0:
+                a = m.start() - k
+                if a >= 0 and text[a:a + len(longer)] == longer:
+                    return True
+                k = longer.find(m.group(0), k + 1)
+        return False
+
+    def finditer(self, text: str) -> Iterator[CueMatch]:
+        for m in self._re.finditer(text):
+            if not self._excluded(text, m):
+                yield CueMatch(m.group(0), m.start(), m.end())
+
+    def search(self, text: str) -> CueMatch | None:
+        return next(self.finditer(text), None)
+
+
+@functools.lru_cache(maxsize=None)
+def cue(path: str) -> Cue:
+    """The (cached) matcher of a cue class."""
+    return Cue(path)

@@ -1,0 +1,191 @@
+"""What a document governs, read from its own text when no manifest says so.
+
+A new 管理办法 introduces its platform type or program three ways: its title
+(《XX实验室建设与运行管理办法》 → XX实验室), a definition (本办法所称XX是指…,
+本办法适用于…) and a short name (…XX实验室（以下简称实验室）).  Each becomes
+an entity of the graph (typed by its head noun, with the span it came from),
+so a platform type that only a newly added document mentions shows up in
+checklists, deadlines, entity lookups, overlap and search without any code
+or alias-table change.  The manifest's ``scope`` still overrides.
+
+Also: issuers the alias table does not know become Organization entities,
+and a notice's addressee line (各有关单位：) names who its requests bind.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import lexicon as L
+from .aliases import AliasTable, Entity
+from .bearers import coordinated, head_of, starts_like_subject, strip_determiners
+from .document import Document
+
+_TARGET_KINDS = ("PlatformType", "Program")
+_NUMBERISH = re.compile(r"[\d〇零一二三四五六七八九十]{2,4}年度?|第[一二三四五六七八九十\d]+批|[（(][^）)]*[）)]")
+
+
+@dataclass
+class DocumentScope:
+    """Entities a document introduces and the names of what it governs."""
+
+    entities: list[Entity] = field(default_factory=list)
+    scope: list[str] = field(default_factory=list)
+    addressees: list[str] = field(default_factory=list)
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """name → where in the document text it was read"""
+
+
+def _source(doc: Document, start: int, end: int, extractor: str) -> dict[str, object]:
+    """Provenance of an inferred name: its span in the text, or the manifest's
+    title when the text does not repeat it (``start == -1``)."""
+    if start < 0:
+        return {"doc_id": doc.doc_id, "field": "title", "extractor": extractor}
+    clause = next((c for c in doc.clauses if c.start <= start < c.end), None)
+    return {"doc_id": doc.doc_id, "clause_id": clause.clause_id if clause else "", "start": start, "end": end, "extractor": extractor}
+
+
+def title_subject(title: str) -> str:
+    """The platform type or program a title is about, or "".
+
+    Leading request words and years are skipped (关于开展2024年度…); the
+    subject is the longest run that ends in a platform/program head right
+    before a management word (建设/运行/管理/认定/…) or the document kind.
+    """
+    t = re.sub(r"[《》“”\"\s]", "", title)
+    t = _NUMBERISH.sub("", t)
+    leads = sorted(L.words("extraction.title.lead"), key=len, reverse=True)
+    changed = True
+    while changed:
+        changed = False
+        for w in leads:
+            if t.startswith(w):
+                t, changed = t[len(w):], True
+                break
+    after = L.alternation("extraction.title.after")
+    kinds = L.alternation("extraction.title.kinds")
+    best = ""
+    for m in re.finditer(rf"(?=(?:{after}|{kinds}))", t):
+        cand = _longest_head_suffix(t[: m.start()])
+        head = head_of(cand)
+        if head and head[1] in _TARGET_KINDS and len(cand) > len(best):
+            best = cand
+    return best
+
+
+def _definitions(doc: Document) -> list[tuple[str, int, int]]:
+    """``(term, start, end)`` from 本办法所称X是指… and 本办法适用于X."""
+    out: list[tuple[str, int, int]] = []
+    text = doc.text
+    scope_of = L.alternation("extraction.definitions.scope_of")
+    defined = L.alternation("extraction.definitions.defined_as")
+    for m in re.finditer(rf"(?:{scope_of})所称(?:的)?[“\"]?([^，。；：“”\"]{{2,30}}?)[”\"]?[，,]?(?:{defined})", text):
+        out.append((m.group(1), m.start(1), m.end(1)))
+    applies = L.alternation("extraction.definitions.applies")
+    for m in re.finditer(rf"(?:{scope_of})(?:{applies})([^，。；]{{2,40}})", text):
+        for part in re.split(r"[、和及与]", m.group(1)):
+            part = re.sub(r"(?:的)?(?:建设|运行|管理|认定|申报|评估)+(?:工作)?$", "", part)
+            if head_of(part):
+                s = text.find(part, m.start(1))
+                out.append((part, s, s + len(part)))
+    return out
+
+
+def _short_names(doc: Document, known: list[str]) -> list[tuple[str, str, int, int]]:
+    """``(term, short name, start, end)`` from …X（以下简称Y）: X is the longest
+    name the text before the parenthesis ends with — a name already known
+    (the title's subject) first, else a noun phrase ending in a head."""
+    out: list[tuple[str, str, int, int]] = []
+    text = doc.text
+    short = L.alternation("extraction.definitions.short_name")
+    for m in re.finditer(rf"[（(](?:{short})[“\"]?([^）)”\"]{{2,12}})[”\"]?[）)]", text):
+        run = re.split(r"[，。；：、“”\"《》\s]", text[max(0, m.start() - 30): m.start()])[-1]
+        term = next((k for k in known if run.endswith(k)), "") or _longest_head_suffix(run)
+        if term:
+            out.append((term, m.group(1), m.start() - len(term), m.start()))
+    return out
+
+
+def _longest_head_suffix(run: str) -> str:
+    """The longest suffix of ``run`` that is a platform/program name: ends in
+    a head and opens like a subject (not with a verb: 规范XX实验室 → XX实验室)."""
+    for i in range(len(run) - 1):
+        cand = strip_determiners(run[i:])[0]
+        head = head_of(cand)
+        if head and head[1] in _TARGET_KINDS and starts_like_subject(cand):
+            return cand
+    return ""
+
+
+_ADDRESSEE = re.compile(r"^\s*((?:各|有关)[^：:\n。]{1,60})[：:]\s*$", re.M)
+
+
+def addressees_of(doc: Document) -> list[str]:
+    """Who a notice is addressed to (各区科技局、各有关高校：… → 区科技局, 高校)."""
+    m = _ADDRESSEE.search(doc.text[:600])
+    if not m:
+        return []
+    parts = [p for chunk in re.split(r"[，,；;]", m.group(1)) for p in coordinated(chunk)]
+    return [strip_determiners(p.strip())[0] for p in parts if p.strip()]
+
+
+def infer_scope(doc: Document, table: AliasTable) -> DocumentScope:
+    """Entities the document introduces and what it governs (see the module doc)."""
+    out = DocumentScope()
+    known: dict[str, Entity] = {}
+
+    def add(name: str, short: str, start: int, end: int, extractor: str) -> None:
+        name = name.strip()
+        ent = table.lookup(name)
+        if ent is None:
+            head = head_of(name)
+            if head is None or len(name) <= len(head[0]):
+                return
+            aliases = (short,) if short and len(short) >= 3 and head_of(short) and short != head[0] else ()
+            prev = known.get(name)
+            ent = Entity(head[1], name, aliases=tuple(dict.fromkeys((prev.aliases if prev else ()) + aliases)),
+                         attrs={"source": _source(doc, start, end, extractor), "open_vocabulary": True, "introduced_by": doc.doc_id})
+            known[name] = ent
+        if ent.kind in _TARGET_KINDS and ent.name not in out.scope:
+            out.scope.append(ent.name)
+            out.spans.setdefault(ent.name, (start, end))
+
+    subject = title_subject(doc.title)
+    if subject:
+        pos = doc.text.find(subject)
+        add(subject, "", pos, pos + len(subject), "scope/title")
+    for term, short_name, s, e in _short_names(doc, [subject] if subject else []):
+        add(term, short_name, s, e, "scope/short-name")
+    for term, s, e in _definitions(doc):
+        add(term, "", s, e, "scope/definition")
+    for name in doc.issuers:
+        if table.lookup(name) is None and name not in known:
+            known[name] = Entity("Organization", name, attrs={"source": {"doc_id": doc.doc_id, "extractor": "manifest"}, "open_vocabulary": True})
+    out.addressees = addressees_of(doc)
+    out.entities = list(known.values())
+    return out
+
+
+def document_kind(title: str) -> str:
+    """The kind a title ends with (…管理办法 → 管理办法, …的通知 → 通知), or ""."""
+    t = re.sub(r"[《》“”\"\s]|[（(][^）)]*[）)]$", "", title)
+    return next((k for k in sorted(L.words("extraction.title.kinds"), key=len, reverse=True) if t.endswith(k)), "")
+
+
+def introduce(documents: list[Document], table: AliasTable) -> AliasTable:
+    """``table`` extended with what each document introduces; a document
+    without a manifest scope (or kind) gets the inferred one, listed in its
+    ``inferred`` fields.  Idempotent, so every stage may call it."""
+    for doc in documents:
+        found = infer_scope(doc, table)
+        if found.entities:
+            table = table.extend(found.entities)
+        if not doc.scope and found.scope:
+            doc.scope = list(found.scope)
+            doc.inferred = [*doc.inferred, "scope"]
+        if not doc.kind:
+            kind = document_kind(doc.title)
+            if kind:
+                doc.kind = kind
+                doc.inferred = [*doc.inferred, "kind"]
+    return table
