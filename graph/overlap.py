@@ -21,6 +21,9 @@ who approves an establishment (立项/授牌), which no extractor records.  A
 topic's value is always a normalized form (``R/P3Y``, ``≤35岁``,
 ``市科委（批准）``), so comparison is by meaning, never by wording, and no
 topic names a particular document or item.
+The topics and the words that place a fact under one (cadence words,
+route categories, funding modes, approval verbs) are vocabulary, in
+ingest/lexicon/overlap.yaml; the grammar that combines them stays here.
 
 The store's ``overlap(by)`` (graph/nx_store.py, graph/neo4j_store.py) calls
 :func:`compute_overlap`; the CLI ``policykg overlap`` and ``GET /overlap``
@@ -45,6 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from ingest import lexicon
 from ingest.aliases import TARGET_KINDS, AliasTable, load_aliases
 from ingest.document import Clause, Document
 from ingest.errors import OverlapError
@@ -64,6 +68,18 @@ def check_by(by: str | None) -> str:
     if by not in BY_CHOICES:
         raise OverlapError(f"unknown overlap dimension {by!r}", hint=f"use one of {', '.join(BY_CHOICES)}")
     return by
+
+
+def _alternatives(entries: Iterable[Any]) -> str:
+    """Cue entries of the lexicon (ingest/lexicon/overlap.yaml) as one regex
+    alternation: joined by ``|`` in their order, unescaped (an entry may be a
+    small regex; the order is the alternation's priority)."""
+    return "|".join(str(e) for e in entries)
+
+
+def _cues(path: str) -> str:
+    """The alternation of a cue class of the lexicon, by dotted path (``overlap.cadence.annual_words``)."""
+    return _alternatives(lexicon.words(path))
 
 
 # ------------------------------------------------------------------ matrix
@@ -138,30 +154,18 @@ class Topic:
 
 
 TOPICS: dict[str, Topic] = {
-    t.key: t
-    for t in (
-        Topic("evaluation_cycle", "考核评估周期", "multi-year evaluation / construction cycle"),
-        Topic("annual_reporting", "年度自评估与年度报告", "annual self-evaluation and annual report"),
-        Topic("age_limit", "年龄限制", "age limit of applicants", exclusive=True),
-        Topic("approval", "立项与授牌的审批主体", "who approves an establishment (立项/授牌)"),
-        Topic("funding_mode", "经费支持方式", "how funding is given"),
-        Topic("funding_amount", "资助额度与比例", "funding amounts and shares"),
-        Topic("sanction", "未履职或考核不合格的后果", "consequence of failing an evaluation or a duty"),
-        Topic("restated_provision", "多份文件重复规定的同一条款", "the same provision restated in several documents"),
-    )
+    str(t["key"]): Topic(str(t["key"]), str(t["about"]), str(t["english"]), bool(t.get("exclusive", False)))
+    for t in lexicon.entry("overlap.topics")
 }
-ROUTE_CATEGORIES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
-    ("adjustment", "调整事项", re.compile(r"调整")),
-    ("selection", "立项认定", re.compile(r"立项|名单|认定|授牌|组建")),
-    ("evaluation_result", "评估结果", re.compile(r"(?:评估|评价|考核|评议)结果")),
-    ("report", "报告", re.compile(r"报告|年报")),
-    ("plan", "规划与方案", re.compile(r"规划|方案")),
-    ("rules", "办法细则与文件", re.compile(r"办法|细则|文件|制度")),
-    ("budget", "经费预算", re.compile(r"预算|经费|资金")),
+"""The topics, in the order conflicts are listed (ingest/lexicon/overlap.yaml)."""
+ROUTE_CATEGORIES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
+    (str(c["key"]), str(c["label"]), re.compile(_alternatives(c["cues"])))
+    for c in lexicon.entry("overlap.route.categories")
 )
 """What a report or approval is about, first match wins: one topic per category."""
-for _key, _label in [(k, label) for k, label, _ in ROUTE_CATEGORIES] + [("other", "其他事项")]:
-    TOPICS[f"route:{_key}"] = Topic(f"route:{_key}", f"报送与审批对象：{_label}", f"who receives / approves: {_key.replace('_', ' ')}")
+for _key, _label in [(k, label) for k, label, _ in ROUTE_CATEGORIES] + [("other", str(lexicon.entry("overlap.route.other_label")))]:
+    TOPICS[f"route:{_key}"] = Topic(f"route:{_key}", f"{lexicon.entry('overlap.route.topic_prefix')}{_label}",
+                                    f"who receives / approves: {_key.replace('_', ' ')}")
 
 
 @dataclass(frozen=True)
@@ -222,8 +226,9 @@ def own_platform_type(doc: Document, table: AliasTable) -> list[str]:
     return pts if len(pts) == 1 else []
 
 
-_EVAL_WORD = re.compile(r"评估|评价|评议|考核|检查|验收|周期")
-_ANNUAL_WORD = re.compile(r"评估|自评|自查|报告|年报|总结|报送|考核")
+_EVAL_WORD = re.compile(_cues("overlap.cadence.evaluation_words"))
+_ANNUAL_WORD = re.compile(_cues("overlap.cadence.annual_words"))
+_CYCLE_WORDS = tuple(lexicon.words("overlap.cadence.cycle_words"))
 _MULTI_YEAR = re.compile(r"^R/P([2-9]|\d\d+)Y$")
 
 
@@ -247,7 +252,7 @@ def _deadline_statements(fact: Mapping[str, Any], corpus: Corpus) -> list[Statem
     topic = None
     if norm in ("mid-cycle", "end of cycle") or _MULTI_YEAR.match(norm):
         topic = "evaluation_cycle" if _EVAL_WORD.search(context) or norm in ("mid-cycle", "end of cycle") else None
-    elif re.fullmatch(r"P\d+Y", norm) and "周期" in phrase:
+    elif re.fullmatch(r"P\d+Y", norm) and any(w in phrase for w in _CYCLE_WORDS):
         topic, norm = "evaluation_cycle", f"{norm} cycle"
     elif norm == "R/P1Y" and _ANNUAL_WORD.search(context):
         topic = "annual_reporting"
@@ -256,11 +261,17 @@ def _deadline_statements(fact: Mapping[str, Any], corpus: Corpus) -> list[Statem
     return [_statement(topic, norm, fact, phrase, applies)]
 
 
+_AGE_CONDITION = str(lexicon.entry("overlap.conditions.age_type"))
+
+
 def _age_statements(fact: Mapping[str, Any], corpus: Corpus) -> list[Statement]:
     age = fact.get("max_age")
-    if fact.get("condition_type") != "年龄" or age in (None, ""):
+    if fact.get("condition_type") != _AGE_CONDITION or age in (None, ""):
         return []
     return [_statement("age_limit", f"≤{age}岁", fact, str(fact.get("text", "")), corpus.applies_to(fact))]
+
+
+_DEFAULT_ROUTE_VERB = str(lexicon.entry("overlap.route.default_verb"))
 
 
 def _route_statements(fact: Mapping[str, Any], corpus: Corpus) -> list[Statement]:
@@ -270,7 +281,7 @@ def _route_statements(fact: Mapping[str, Any], corpus: Corpus) -> list[Statement
         return []
     category = route_category(f"{fact.get('object', '')} {fact.get('text', '')}")
     return [
-        _statement(f"route:{category}", f"{r.get('to', '')}（{r.get('for') or '报送'}）", fact, str(fact.get("text", "")), corpus.applies_to(fact))
+        _statement(f"route:{category}", f"{r.get('to', '')}（{r.get('for') or _DEFAULT_ROUTE_VERB}）", fact, str(fact.get("text", "")), corpus.applies_to(fact))
         for r in routes
         if r.get("to")
     ]
@@ -284,15 +295,8 @@ def route_category(text: str) -> str:
     return "other"
 
 
-FUNDING_MODES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("稳定支持", re.compile(r"稳定[^，。；]{0,6}?(?:支持|投入)|持续稳定")),
-    ("竞争性支持", re.compile(r"竞争性")),
-    ("财政专项资金", re.compile(r"专项资金|财政(?:科技|科研)?(?:投入|资金)")),
-    ("引导资金", re.compile(r"引导(?:资金|基金)")),
-    ("社会多元投入", re.compile(r"社会投入|社会力量|多元化[^，。；]{0,4}投入|社会参与")),
-    ("分类按需支持", re.compile(r"分类支持|按需支持|动态支持")),
-    ("包干制", re.compile(r"包干")),
-    ("按考核结果拨付", re.compile(r"根据考核结果确定|阶段化考核资助|以绩效评价为导向")),
+FUNDING_MODES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (str(m["mode"]), re.compile(_alternatives(m["cues"]))) for m in lexicon.entry("overlap.funding_modes")
 )
 """How funding is given, recognized in the sentence of a funding fact."""
 
@@ -319,14 +323,8 @@ def _funding_statements(fact: Mapping[str, Any], corpus: Corpus) -> list[Stateme
     return out
 
 
-SANCTION_EFFECTS = {
-    "revoke": "撤销资格并摘牌",
-    "stop_funding": "停止经费支持",
-    "reduce_funding": "减少经费",
-    "recover_funding": "追回经费",
-    "accountability": "问责",
-    "adjust": "动态调整",
-}
+SANCTION_EFFECTS = {str(k): str(v) for k, v in lexicon.mapping("overlap.sanction_effects").items()}
+"""Sanction effect code of ingest/extract.py → the consequence analysts read."""
 
 
 def _sanction_statements(fact: Mapping[str, Any], corpus: Corpus) -> list[Statement]:
@@ -334,8 +332,13 @@ def _sanction_statements(fact: Mapping[str, Any], corpus: Corpus) -> list[Statem
     return [_statement("sanction", SANCTION_EFFECTS.get(e, e), fact, str(fact.get("text", "")), applies) for e in as_list(fact.get("effects"))]
 
 
-_APPROVE = re.compile(r"(授牌|立项|认定|审定|审批|批准)")
-_APPROVER_AFTER = re.compile(r"^(?:职责)?[，,]?(?:负责|组织开展|组织|具体包括)[^。；]{0,40}?(授牌|立项|认定|审定)")
+# The words of these patterns: class approval of ingest/lexicon/overlap.yaml.
+_APPROVE = re.compile(f"({_cues('overlap.approval.verbs')})")
+_APPROVER_AFTER = re.compile(rf"^(?:{_cues('overlap.approval.duty_heading')})?[，,]?(?:{_cues('overlap.approval.duty_verbs')})"
+                             rf"[^。；]{{0,40}}?({_cues('overlap.approval.after_duty')})")
+_ESTABLISHMENT = re.compile(_cues("overlap.approval.establishment"))
+_APPROVER_ROUTE_VERBS = tuple(lexicon.words("overlap.approval.route_verbs"))
+_DUTY_LEAD = re.compile(rf"^(?:\d+[.．、])?(?:{_cues('overlap.approval.duty_lead')})")
 
 
 def approval_statements(doc: Document, table: AliasTable) -> list[Statement]:
@@ -355,12 +358,12 @@ def approval_statements(doc: Document, table: AliasTable) -> list[Statement]:
         if clause.kind in ("title", "heading", "attachment"):
             continue
         for text, base in _sentences(clause):
-            if not re.search(r"立项|授牌|认定|名单", text):
+            if not _ESTABLISHMENT.search(text):
                 continue
             found: list[tuple[str, str, int, int]] = []
             mentions = table.find_mentions(text, ("Organization", "Role"))
             for r in recipients(text, ctx):
-                if r.get("to_id") and r.get("for") in ("审定", "审议", "批准", "核准", "审批", "认定"):
+                if r.get("to_id") and r.get("for") in _APPROVER_ROUTE_VERBS:
                     m = next((m for m in mentions if m.entity_id == r["to_id"] and m.start >= int(r.get("step") or 0)), None)
                     if m is not None:
                         found.append((r["to"], r["for"], m.start, m.end))
@@ -370,7 +373,7 @@ def approval_statements(doc: Document, table: AliasTable) -> list[Statement]:
                 after = _APPROVER_AFTER.match(text[m.end:])
                 if after:
                     found.append((m.name, after.group(1), m.start, m.end + after.end()))
-            if not found and re.match(r"^(?:\d+[.．、])?负责", text):
+            if not found and _DUTY_LEAD.match(text):
                 actor = heading_actor(clause, ctx)
                 verb = _APPROVE.search(text)
                 if actor is not None and actor.kind == "Organization" and verb:

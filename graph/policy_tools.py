@@ -90,7 +90,12 @@ RULES: tuple[ToolRule, ...] = (
     ToolRule("demand", "海外机构", r"海外|国际[^。；，]{0,6}(?:合作|交流|组织|机构|期刊|会议)|走出去|引进来|一带一路|跨国|离岸|全球[^。；，]{0,4}网络", "overseas bodies and cooperation"),
     ToolRule("demand", "示范应用", r"示范|应用推广|(?<!宣传)推广|应用场景|产业化|集成应用|应用转化|首台", "demonstration and application"),
 )
-"""The coding rules, category by category (see docs/policy_tools.md)."""
+"""The coding rules, category by category (see docs/policy_tools.md).
+
+Unlike the other cue words of the project, these stay here rather than in
+ingest/lexicon/ (overlap.yaml points here): each rule is one pattern,
+documented with examples in docs/policy_tools.md, and
+tests/overlap/test_policy_tools.py keeps the two in step."""
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ingest import lexicon
+
 from .index import pieces_of
-from .intent import QueryAnalysis, asked_measure, asked_predicate, asked_role, english_terms, formal_words, satisfies_answer_type
+from .intent import (QueryAnalysis, alternatives, asked_measure, asked_predicate, asked_role, cue_alternation, english_terms,
+                     formal_words, satisfies_answer_type)
 
 if TYPE_CHECKING:
     from .service import Searcher
@@ -57,13 +60,15 @@ _AMOUNT_TYPES = ("money", "percent", "count")
 of centers), unlike a place or a recipient, which a clause may give for a
 program without naming it."""
 
-_TYPE_LABEL = {"place": "地点", "date": "具体日期", "year": "年份", "percent": "比例数值", "money": "金额",
-               "duration": "期限或频次", "time": "时间", "recipient": "报送或审批对象", "count": "数量"}
-_MODALITY = [("must-not", r"不得|禁止|严禁|不允许"), ("must", r"必须|须|应当|负责|实行|明确"),
-             ("should", r"应|要"), ("may", r"可以|可|鼓励|支持|允许|探索")]
-_DEADLINE = re.compile(r"(每年|年度|[一二三四五六七八九十两\d]+年|\d{4}年底?|年底前|之日起|一个建设周期内|周期内|定期)[^，。；]{0,12}")
+_TYPE_LABEL = {str(t["type"]): str(t["label"]) for t in lexicon.entry("search.answer_types")}
+"""How an abstention names the missing value of each answer type."""
+# Wording read from the clause where the graph has no fact (ingest/lexicon/search.yaml answer_fields).
+_MODALITY = [(str(m["modality"]), alternatives(m["cues"])) for m in lexicon.entry("search.answer_fields.modality")]
+_DEADLINE = re.compile(rf"({cue_alternation('search.answer_fields.deadline_phrases')})[^，。；]{{0,12}}")
+# An amount is number grammar (digits, 万/亿, a 至 range, 元 or %), kept in code.
 _AMOUNT = re.compile(r"\d+(\.\d+)?\s*(万|亿)(至\d+(\.\d+)?\s*(万|亿))?元?|\d+(\.\d+)?\s*%")
-_SANCTION = re.compile(r"[^，。；]{0,12}(摘牌|撤销|减少|停止[^，。；]{0,6}支持|不合格|退出)[^，。；]{0,12}")
+_SANCTION = re.compile(rf"[^，。；]{{0,12}}({cue_alternation('search.answer_fields.sanction_effects')})[^，。；]{{0,12}}")
+_HIDDEN_HEADINGS = tuple(lexicon.words("search.citation.hidden_headings"))
 
 
 @dataclass(frozen=True)
@@ -261,7 +266,7 @@ def _first(pattern: re.Pattern[str], text: str) -> str | None:
 
 
 def _cite(hit: dict[str, Any]) -> str:
-    path = " > ".join(p for p in hit["path"] if p not in ("序言",))
+    path = " > ".join(p for p in hit["path"] if p not in _HIDDEN_HEADINGS)
     return f"《{hit['doc_title']}》{path}" if path else f"《{hit['doc_title']}》"
 
 

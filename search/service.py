@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from ingest import lexicon
 from ingest.aliases import AliasTable, load_aliases
 from ingest.errors import IndexMissingError, QueryError
 from ingest.pipeline import current_store
@@ -42,7 +43,7 @@ from ingest.pipeline import current_store
 from .bm25 import BM25Index
 from .hybrid import blend, rrf, top_indices
 from .index import SEARCH_DIR, Row
-from .intent import ENTITY_KINDS_FOR_SCOPE, QueryAnalysis, analyze, domain_words, text_features
+from .intent import ENTITY_KINDS_FOR_SCOPE, QueryAnalysis, analyze, cue_alternation, domain_words, text_features
 from .tokenize import Tokenizer
 
 MAX_QUERY_CHARS = 500
@@ -78,22 +79,19 @@ PLAIN_BM25 = RankConfig(dense=False, expand=False, boosts=False)
 DENSE_ONLY = RankConfig(lexical=False, expand=False, boosts=False)
 
 # Rule kinds a clause carries, read from its wording; the graph's facts take
-# precedence when a graph store is given (see Searcher.fact_kinds).
-_KIND_CUES = {
-    "obligation": r"负责|应当|应|须|必须|要|报送|提交|备案|审核|配合|协助|组织|成立|制定|编制|接受",
-    "deadline": r"\d+\s*年|[一二三四五六七八九十两]+\s*年|年度|每年|周期|年底|之日|一次|定期|阶段",
-    "funding": r"经费|资金|预算|万元|亿元|投入|资助|拨付|包干",
-    "sanction": r"摘牌|撤销|减少|停止|不合格|退出|问责|惩处",
-    "condition": r"条件|标准|具有|具备|符合|以下|资格|支持.{0,12}牵头|面向",
-}
+# precedence when a graph store is given (see Searcher.fact_kinds). The wording
+# of each kind is class rule_kinds of ingest/lexicon/search.yaml.
+_KIND_CUES = {str(kind): cue_alternation(f"search.rule_kinds.{kind}") for kind in lexicon.mapping("search.rule_kinds")}
 
 
 # Background text states purposes, not rules: the preamble ("为深入贯彻……，
 # 制定本方案"), guiding ideas, the drafting history of an explanatory note.
 # Standard parts of Chinese policy documents; down-weighted for every question
 # (measured: also helps plain "fact" questions, whose answers are statements).
-_BACKGROUND_HEADINGS = ("序言", "指导思想", "起草过程", "背景", "总体思路", "编制过程")
-_PURPOSE = re.compile(r"^.{0,20}为(深入|全面|进一步|加快|更好地?)?(贯彻|落实|实施|推进|加强)")
+# (Words in ingest/lexicon/search.yaml, class background.)
+_BACKGROUND_HEADINGS = tuple(lexicon.words("search.background.headings"))
+_PURPOSE = re.compile(
+    rf"^.{{0,20}}为({cue_alternation('search.background.purpose_adverbs')})?({cue_alternation('search.background.purpose_verbs')})")
 
 
 def is_background(row: Row) -> bool:
