@@ -65,7 +65,7 @@ def starts_like_subject(phrase: str) -> bool:
     core = strip_determiners(phrase)[0]
     if any(core.startswith(h) for h, _k in _heads() if len(h) >= 3):
         return True
-    if any(core.startswith(w) for w in L.words("extraction.not_subject_starts")):
+    if any(core.startswith(w) for w in L.words("extraction.not_subject_starts") + L.words("extraction.duty_verbs") + L.words("extraction.report_verbs")):
         return False
     import jieba.posseg as pseg
 
@@ -158,7 +158,10 @@ def _not_a_bearer(phrase: str) -> bool:
     """A fund, a result or a document does not owe; nor does a phrase whose
     name part (after any 的-qualifier) holds a preposition or conjunction
     (评估结果经依托高校 is a clause about 依托高校, not a name)."""
-    core = split_phrase(phrase)[0]
+    parts = coordinated(phrase)
+    if len(parts) > 1:
+        return any(_not_a_bearer(p) for p in parts)
+    core = _PAREN.sub("", split_phrase(phrase)[0])
     if any(core.endswith(w) for w in L.words("extraction.not_bearers")):
         return True
     head = head_of(core)

@@ -575,7 +575,7 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
             if first_how in ("heading", "inline heading") and seg.start > clause.start + 3 and not _DUTY_VERBS.search(seg.text):
                 continue  # a statement inside a duty item ("领导小组办公室设在市教委"), not a duty
             default = "must" if first_how in ("heading", "inline heading", "set-up body", "role system", "assigned", "organization", "procedure") else None
-            modality = modality_of(after, default) or ("must" if _REQUEST.match(after) else None)
+            modality = "must" if _REQUEST.match(after) else modality_of(after, default)
             dm = _DIRECTIVE.match(seg.text) or (_DIRECTIVE.search(seg.text[:4]) if actors[0][1] == "directive" else None)
             if actors[0][1] == "directive" and dm:
                 modality = _DIRECTIVE_MODALITY[dm.group(1)]
@@ -848,14 +848,10 @@ def _funding(clause: Clause, unit: Unit, a: int, b: int, ctx: Context, *, rule: 
 
 
 # ------------------------------------------------------------- sanctions
-_EFFECTS = [
-    ("revoke", re.compile(r"撤销[^，。；]{0,6}?资格(?:并摘牌)?|摘牌|取消[^，。；]{0,6}?资格")),
-    ("stop_funding", re.compile(r"停止(?:经费)?支持|停止拨款|停止资助")),
-    ("reduce_funding", re.compile(r"(?:适度|相应)?减少|核减|扣减|调减")),
-    ("recover_funding", re.compile(r"追回|收回(?:经费|资金)")),
-    ("accountability", re.compile(r"问责|通报批评|约谈|惩处")),
-    ("adjust", re.compile(r"动态调整|退出机制|优胜劣汰|确定支持经费")),
-]
+_EFFECT_CLASSES = ("revoke", "stop_funding", "reduce_funding", "recover_funding", "accountability", "rectify", "reject", "adjust")
+_EFFECTS = [(name, L.compile_re("{extraction.sanctions.%s}" % name)) for name in _EFFECT_CLASSES]
+_EFFECTS[0] = ("revoke", re.compile(r"撤销[^，。；]{0,6}?资格(?:并摘牌)?|摘牌|取消[^，。；]{0,6}?资格|撤销[^，。；]{0,8}?(?:称号|命名|认定)"))
+_TRIGGER_WORD = L.compile_re(r"{extraction.sanctions.triggers}")
 _TRIGGER_IF = re.compile(r"^(?:对于|对|凡|如|若)?([^。]{2,60}?)的，(?:将|予以|应)?")
 _CASES = re.compile(r"((?:撤销|取消)[^，。；]{0,6}?资格(?:并摘牌)?|摘牌|退出|淘汰|终止支持)(?:的)?(?:情形|情况)，包括([^。]+?)(?:等[^，。；]{0,6}(?:情况|情形)|。|$)")
 
@@ -886,6 +882,13 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
             first = min(m.start() for _, m in strong)
             facts.append(_sanction(clause, unit, 0, len(text), ctx, trigger=tm.group(1), triggers=[t for t in re.split(r"，或是?|，或者|或是", tm.group(1)) if t],
                                    effect=text[tm.end():].rstrip("。") if first >= tm.end() else text[first:], effects=sorted({n for n, _ in strong}), confidence=0.9))
+            continue
+        tw = _TRIGGER_WORD.search(text)
+        if strong and tw and tw.start() < min(m.start() for _, m in strong):
+            # "逾期和匿名异议不予受理", "考核不合格的平台须进行整改": a trigger word, then the effect
+            first = min(m.start() for _, m in strong)
+            facts.append(_sanction(clause, unit, 0, len(text), ctx, trigger=text[:first].rstrip("，的将予以"), triggers=[text[:first].rstrip("，的将予以")],
+                                   effect=text[first:].rstrip("。"), effects=sorted({n for n, _ in strong}), confidence=0.75))
             continue
         basis = re.search(r"(?:根据|依据|按照|强化)?((?:考核|评估|评价)结果)", text)
         if basis and effects:

@@ -49,7 +49,7 @@ answers have a best cosine of 0.897–0.933; off-topic Chinese questions
 (天气, 落户政策, 医保报销, 年假, 养老保险 …) 0.82–0.87."""
 MIN_DENSE_EN = 0.74
 """English questions meet Chinese clauses at lower cosines, and the cosine hardly
-separates them: answerable ones 0.77–0.83 (dev and tests/search/heldout_qa.jsonl),
+separates them: answerable ones 0.77–0.83 (dev and tests/search/own_dev_qa.jsonl (formerly heldout_qa.jsonl)),
 a paraphrase of one 0.756, off-topic ones (weather, hukou, hospitals, taxes)
 0.79–0.81. So what decides is that the question names an entity of the alias
 table or uses enough domain words (MIN_ENGLISH_TERMS); the floor only turns

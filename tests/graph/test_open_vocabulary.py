@@ -1,0 +1,147 @@
+"""Extraction on documents the alias table knows nothing about.
+
+The sentences are made up in the shapes issue 10 names (an article prefix,
+bearers outside the alias table, a coordinated subject, a notice's request,
+a new platform type introduced by a title); the document in data/new_lab is
+written for these tests.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.build import build_graph
+from ingest import lexicon as L
+from ingest.aliases import load_aliases
+from ingest.bearers import BearerScope, coordinated, head_of, resolve_bearer, split_phrase, subject_phrase
+from ingest.document import Document
+from ingest.extract import extract_document, match_form, units
+from ingest.loaders import load_corpus
+from ingest.normalize import normalize_phrase
+from ingest.parse import parse_document
+from ingest.scope import addressees_of, document_kind, title_subject
+
+NEW_LAB = Path(__file__).parent / "data" / "new_lab"
+
+
+def _doc(text: str, title: str = "某某管理办法", issuers: tuple[str, ...] = ()) -> Document:
+    """A document: its title line, an opening article, then ``text``."""
+    if not text.startswith(title):
+        text = f"{title}\n第一条 为规范管理，制定本办法。\n{text}"
+    doc = Document(doc_id="x", title=title, file="x.txt", text=text, issuers=list(issuers), kind="", year=None, status="final", scope=[], inferred=[], url="")
+    doc.clauses = parse_document("x", text)
+    return doc
+
+
+def _obligations(text: str, **kw: object) -> list[tuple[str, str]]:
+    facts = extract_document(_doc(text, **kw), load_aliases())  # type: ignore[arg-type]
+    return [(f.attrs["actor"], f.attrs["modality"]) for f in facts if f.kind == "obligation"]
+
+
+def test_article_prefix_does_not_stop_extraction() -> None:
+    assert ("市科委", "must") in _obligations("第三条 市科委负责本计划的总体规划。\n")
+    assert ("市科委", "must") in _obligations("第三条市科委负责本计划的总体规划。\n")
+
+
+@pytest.mark.parametrize("sentence, bearer", [
+    ("承担单位应当按季度报送经费使用情况。", "承担单位"),
+    ("有关省级教育行政部门应督促中心于每年11月30日前报送年度报告。", "省级教育行政部门"),
+    ("项目负责人不得擅自变更研究内容。", "项目负责人"),
+])
+def test_bearers_outside_the_alias_table(sentence: str, bearer: str) -> None:
+    assert bearer in [a for a, _m in _obligations(sentence)]
+
+
+def test_half_width_punctuation_reads_like_full_width() -> None:
+    text = "各县市区科技(和经信)局、高新区科创局负责组织辖区内单位的资料报送工作。\n"
+    assert match_form(text) != text and len(match_form(text)) == len(text)
+    actors = [a for a, _m in _obligations(text)]
+    assert "县市区科技（和经信）局" in actors and "高新区科创局" in actors
+
+
+def test_notice_requests_bind_the_addressees() -> None:
+    text = "关于开展某项工作的通知\n各有关高校:\n现将有关事项通知如下。\n一、报送要求\n请于2024年6月30日前将材料报送我厅。\n"
+    doc = _doc(text, title="关于开展某项工作的通知")
+    assert addressees_of(doc) == ["高校"]
+    assert any(a == "高校" and m == "must" for a, m in _obligations(text, title="关于开展某项工作的通知"))
+
+
+def test_unit_starts_after_its_marker() -> None:
+    doc = _doc("第四条　承担单位应当报送。二、加强管理 （一）各单位要落实。\n", title="某办法")
+    texts = [u.text for c in doc.clauses for u in units(c)]
+    assert "承担单位应当报送。" in texts and "各单位要落实。" in texts
+    for c in doc.clauses:
+        for u in units(c):
+            assert doc.text[u.start:u.end] == u.text
+
+
+def test_head_nouns_type_new_bearers() -> None:
+    assert head_of("省级教育行政部门") == ("行政部门", "Organization")
+    assert head_of("承担单位") == ("承担单位", "Role")
+    assert head_of("省科技厅") == ("厅", "Organization")
+    assert head_of("产业链布局") is None  # 局 after no organization domain
+    assert split_phrase("考核结果为不合格的平台") == ("平台", "考核结果为不合格")
+    assert coordinated("科技（和经信）局、高新区科创局") == ["科技（和经信）局", "高新区科创局"]
+
+
+def test_subjects_are_noun_phrases() -> None:
+    table = load_aliases()
+    assert subject_phrase("承担单位应当报送", table).phrase == "承担单位"  # type: ignore[union-attr]
+    assert subject_phrase("接受市教委组织的中期评估", table) is None  # a verb, not a subject
+    assert subject_phrase("经依托高校审核后报送", table) is None
+
+
+def test_coreference_to_the_document_platform_type() -> None:
+    table = load_aliases()
+    own = table.lookup("高精尖创新中心")
+    scope = BearerScope(own_platform=own)
+    assert resolve_bearer("中心", table, scope) == own
+    new = resolve_bearer("承担单位", table, scope, {"doc_id": "x"})
+    assert new is not None and new.kind == "Role" and new.attrs["source"] == {"doc_id": "x"}
+
+
+def test_title_and_kind_of_a_new_document() -> None:
+    assert title_subject("某省重点实验室建设与运行管理办法") == "某省重点实验室"
+    assert title_subject("关于开展2024年度工程技术研究中心认定工作的通知") == "工程技术研究中心"
+    assert document_kind("某省重点实验室建设与运行管理办法") == "管理办法"
+
+
+@pytest.mark.parametrize("phrase, value", [
+    ("按季度", "R/P3M"), ("为期半年", "P6M"), ("5个工作日内", "P5D"),
+    ("2020年9月27日之前", "2020-09-27"), ("2021年8月20日至8月26日", "2021-08-20/2021-08-26"),
+])
+def test_new_time_phrases(phrase: str, value: str) -> None:
+    assert normalize_phrase(phrase).normalized == value  # type: ignore[union-attr]
+
+
+def test_year_end_and_yearly_amounts() -> None:
+    yearly = normalize_phrase("每年11月30日前")
+    assert yearly is not None and (yearly.normalized, yearly.before) == ("R/P1Y", "--11-30")
+    end = normalize_phrase("每年年底前")
+    assert end is not None and (end.normalized, end.before) == ("R/P1Y", "--12-31")
+    facts = extract_document(_doc("市财政设立专项资金，五年为一个建设周期，每年每个中心给予5000万至1亿元。\n"), load_aliases())
+    amount = next(f for f in facts if f.kind == "funding" and f.attrs.get("amount_max"))
+    assert amount.attrs["unit"] == "per center per year"
+
+
+def test_a_new_platform_type_gets_its_duties() -> None:
+    docs = load_corpus(NEW_LAB)
+    graph, table, facts = build_graph(docs, load_aliases())
+    lab = table.lookup("某省重点实验室")
+    assert lab is not None and lab.kind == "PlatformType"
+    assert docs[0].scope[0] == "某省重点实验室" and "scope" in docs[0].inferred
+    assert table.lookup("省重点实验室") == lab  # the 以下简称 short name
+    duties = [f for f in facts if f.kind == "obligation" and lab.id in f.attrs["applies_to"]]
+    assert {"依托单位", "承担单位", "实验室主任"} <= {f.attrs["actor"] for f in duties}
+    for f in facts:  # provenance round-trips
+        assert docs[0].text[f.start:f.end] == f.text
+    node = graph.nodes["Role:承担单位"]
+    src = node["source"]
+    assert docs[0].text[src["start"]:src["end"]].endswith("承担单位")
+
+
+def test_vocabulary_lives_in_the_lexicon() -> None:
+    assert "应当" in L.words("extraction.modality.must")
+    assert L.cue("extraction.modality.should").search("相应地") is None
+    assert L.compile_re(r"^(?:{extraction.modality.must_not})").match("不得")
