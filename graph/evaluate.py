@@ -27,6 +27,7 @@ import yaml
 
 from ingest.aliases import AliasTable, aliases_for_corpus
 from ingest.bearers import strip_determiners
+from ingest.matchform import match_form
 from ingest.errors import CorpusError
 from ingest.centers import load_centers
 from ingest.extract import FACT_KINDS, Fact
@@ -104,7 +105,7 @@ def fields_agree(gold: Gold, fact: Fact, table: AliasTable) -> bool:
 
 
 def _bearer_key(name: str) -> str:
-    return strip_determiners(name.strip())[0]
+    return strip_determiners(match_form(name.strip()))[0]
 
 
 def bearer_agrees(want: str, fact: Fact, table: AliasTable) -> bool:

@@ -30,6 +30,8 @@ _HEAD_KINDS = ("PlatformType", "Program", "Organization", "Role")
 ACTOR_KINDS = ("Role", "Organization", "PlatformType")
 MAX_SUBJECT = 30
 """A subject longer than this is a clause, not a noun phrase."""
+MAX_QUALIFIED = 64
+"""A subject with a 的-qualifier may run this long."""
 MAX_GAP = 6
 """Characters of adverbial allowed between a subject and its cue (每年, 原则上)."""
 _STOP = set("，,。；;：:！？!?《》“”\"\n")
@@ -123,24 +125,33 @@ def subject_phrase(text: str, table: AliasTable, own_names: tuple[str, ...] = ()
     The phrase runs from the segment start to the last bearer head or known
     actor name that ends at most :data:`MAX_GAP` characters before the first
     cue (a word of the ``cues`` class; with ``any_verb`` also any verb right
-    after the phrase) that follows it; no punctuation may interrupt it.
+    after the phrase); no punctuation may interrupt it.  The name after the
+    last 的 is at most :data:`MAX_SUBJECT` long; a qualifier before it may be
+    longer (…且通过自评符合认定标准的工程中心建设单位).  A cue inside a head
+    word (依托 in 依托单位) is not a cue.
     """
     stop = next((i for i, ch in enumerate(text) if ch in _STOP), len(text))
     if stop < 2:
         return None
-    window = text[: min(stop, MAX_SUBJECT + MAX_GAP + 2)]
-    ends = set()
+    window = text[: min(stop, MAX_QUALIFIED + MAX_GAP + 2)]
+    ends: dict[int, int] = {}
+    """phrase end → where the head or name that ends there starts"""
     for m in table.find_mentions(window):
         if m.kind in ACTOR_KINDS or m.kind == "Program":
-            ends.add(m.end)
+            ends[m.end] = m.start
     for i in range(2, len(window) + 1):
-        if head_of(window[:i]) or any(window[:i].endswith(n) for n in own_names):
-            ends.add(i)
+        head = head_of(window[:i])
+        if head:
+            ends.setdefault(i, i - len(head[0]))
+        elif any(window[:i].endswith(n) for n in own_names):
+            ends.setdefault(i, i - 2)
     positions = _cue_positions(window, cues)
     if any_verb:
         positions = sorted(set(positions) | {p for p in _verb_positions(window) if p in ends})
     for cue_at in positions:
-        cands = [e for e in ends if e <= cue_at and cue_at - e <= MAX_GAP and e <= MAX_SUBJECT]
+        if any(a < cue_at < e for e, a in ends.items()):
+            continue  # the cue is part of a name (依托单位, 负责人)
+        cands = [e for e in ends if e <= cue_at and cue_at - e <= MAX_GAP]
         if not cands:
             continue
         e = max(cands)
@@ -148,7 +159,10 @@ def subject_phrase(text: str, table: AliasTable, own_names: tuple[str, ...] = ()
         if head_of(gap) or any(h in gap for h, _k in _heads() if len(h) > 1):
             continue
         phrase = window[:e]
-        if len(phrase) < 2 or _not_a_bearer(phrase) or not starts_like_subject(phrase):
+        name = split_phrase(phrase)[0]
+        if len(phrase) < 2 or len(name) > MAX_SUBJECT or ("的" not in phrase and len(phrase) > MAX_SUBJECT):
+            return None
+        if _not_a_bearer(phrase) or not starts_like_subject(phrase if "的" not in phrase else name):
             return None
         return Subject(phrase, 0, e, cue_at)
     return None

@@ -22,14 +22,14 @@ that platform type.
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Iterator
 
 from . import lexicon as L
-from .aliases import AliasTable, Entity, Mention, _t2s_table
-from .bearers import BearerScope, coordinated, own_names, resolve_bearer, split_phrase, subject_phrase
+from .aliases import AliasTable, Entity, Mention
+from .matchform import match_form
+from .bearers import BearerScope, coordinated, head_of, own_names, resolve_bearer, split_phrase, strip_determiners, subject_phrase
 from .document import Clause, Document
 from .normalize import Normalized, amount_cny, time_phrases, to_int
 from .parse import find_marker
@@ -120,20 +120,6 @@ class Unit:
 _SENT_END = frozenset(L.words("extraction.sentence.ends"))
 _SUBITEM = re.compile(r"[一二三四五六七八九十]+是")
 _INLINE_MARKER = re.compile(r"(?<=[\s。；;：:])[ \t\u3000]*(?=第[一二三四五六七八九十百零\d]+[章条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、](?!\d))")
-
-
-@functools.lru_cache(maxsize=1)
-def _match_table() -> dict[int, int]:
-    table = dict(_t2s_table())
-    table.update({ord(k): ord(v) for k, v in L.mapping("extraction.match_punctuation").items()})
-    return table
-
-
-def match_form(text: str) -> str:
-    """The form extraction reads: simplified characters and Chinese punctuation
-    (web copies write , ( ) ;).  One character for one, so every offset into
-    it is an offset into the text as stored."""
-    return text.translate(_match_table())
 
 
 def units(clause: Clause) -> list[Unit]:
@@ -341,6 +327,7 @@ def action_object(text: str) -> tuple[str, str]:
 
 
 _ROUTE = re.compile(r"(向|报送|上报|报请|提交|报)")
+_ROUTE_VIA = re.compile(r"^(?:至|到|给)")
 _ROUTE_FOR = re.compile(r"^(审核|备案、备查|备案|批准|审定|核准|审议|备查|审批)")
 
 
@@ -355,6 +342,8 @@ def recipients(text: str, ctx: Context) -> list[dict[str, str]]:
     mentions = [m for m in ctx.aliases.find_mentions(text) if m.kind in ("Organization", "Role", "PlatformType")]
     for rm in _ROUTE.finditer(text):
         pos = rm.end()
+        via = _ROUTE_VIA.match(text[pos:])
+        pos += via.end() if via else 0
         names: list[Mention] = []
         for m in mentions:
             if m.start == pos or (names and m.start == names[-1].end + 1 and text[names[-1].end] in "、和"):
@@ -368,7 +357,31 @@ def recipients(text: str, ctx: Context) -> list[dict[str, str]]:
         raw = re.match(r"([\u4e00-\u9fff]{2,8}?)(审核|备案|批准|审定|核准|审批)", text[rm.end():])
         if raw and rm.group(1) in ("报", "报送", "上报", "报请", "向") and not _DUTY_VERBS.fullmatch(raw.group(1)):
             out.append({"to": raw.group(1), "to_id": "", "for": raw.group(2), "step": str(rm.start())})
+            continue
+        named = open_recipients(text[pos:])
+        if named:
+            purpose = _ROUTE_FOR.match(text[pos + named[1]:])
+            for name in named[0]:
+                out.append({"to": name, "to_id": "", "for": purpose.group(1) if purpose else "", "step": str(rm.start())})
     return out
+
+
+def open_recipients(text: str) -> tuple[list[str], int] | None:
+    """Recipients no alias table knows, right after a reporting verb
+    (报送至所在县市区科技部门, 向市科技局、市发展改革局反映): the longest run up
+    to punctuation that ends in an organization or role head, split where
+    coordinated; and where it ends."""
+    stop = next((i for i, ch in enumerate(text) if ch in "，。；：、（）《》“”" and not (ch == "、" and i > 0)), len(text))
+    window = text[: min(stop, 32)]
+    best = 0
+    for i in range(2, len(window) + 1):
+        head = head_of(window[:i])
+        if head and head[1] in ("Organization", "Role"):
+            best = i
+    if not best:
+        return None
+    names = [strip_determiners(p)[0] for p in coordinated(window[:best])]
+    return ([n for n in names if head_of(n)], best) if names else None
 
 
 _PROCEDURE_STEP = re.compile(f"(?:{_DUTY_VERBS.pattern})(?!的)")
@@ -405,22 +418,23 @@ def _head_role(mentions: list[Mention], end: int, text: str, *, modifiers_only: 
     return None
 
 
-def open_bearer(text: str, offset: int, ctx: Context) -> tuple[list[Entity], str, int] | None:
+def open_bearer(text: str, offset: int, ctx: Context, *, any_verb: bool = False) -> tuple[list[Entity], str, int] | None:
     """Bearers outside the alias table opening ``text`` (at document offset
     ``offset``) and followed by a modal, request or duty cue: ``(entities, the
     phrase as written, where the phrase ends)``; see ingest/bearers.py."""
-    sub = subject_phrase(text, ctx.aliases, own_names(ctx.bearers))
+    sub = subject_phrase(text, ctx.aliases, own_names(ctx.bearers), any_verb=any_verb)
     if sub is None and _REPORT.search(text):
         # "X填写…，报送至…": a subject and a bare verb, in a reporting duty
         sub = subject_phrase(text, ctx.aliases, own_names(ctx.bearers), any_verb=True)
     if sub is None:
         return None
     rest = text[sub.end: sub.end + 24]
-    if modality_of(rest) is None and not _REQUEST.match(rest) and not _DUTY_VERBS.search(rest[:12]) and not _REPORT.search(text):
+    if not any_verb and modality_of(rest) is None and not _REQUEST.match(rest) and not _DUTY_VERBS.search(rest[:12]) and not _REPORT.search(text):
         return None
     found: list[Entity] = []
-    pos = 0
-    for part in coordinated(sub.phrase):
+    name = split_phrase(sub.phrase)[0]
+    pos = sub.phrase.rfind(name) if name else 0
+    for part in coordinated(name):
         at = sub.phrase.find(part, pos)
         pos = at + len(part)
         source = {"doc_id": ctx.doc_id, "start": offset + sub.start + at, "end": offset + sub.start + pos, "extractor": "bearer/subject"}
@@ -457,6 +471,17 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
         if i and text[i - 1] not in "，,":
             continue
         head = text[i:]
+        rq = _REQUEST.match(head)
+        if rq and (i == 0 or text[i - 1] in "，,"):
+            # "请各申报单位按…" names its bearer after 请; a bare "请…" binds the addressees
+            named = open_bearer(head[rq.end():], unit.start + i + rq.end(), ctx, any_verb=True)
+            who = named[0] if named else list(ctx.bearers.addressees)
+            if who:
+                if i == 0:
+                    cuts[0] = (0, who, "request")
+                else:
+                    cuts.append((i, who, "request"))
+                continue
         dm = _DIRECTIVE_AT.match(head)
         if dm:
             names, end = _names_from(mentions, i + dm.end(), text, ("Role", "PlatformType"))
@@ -517,8 +542,11 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
 
 
 def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
-    """Duties with their bearer, legal force, action, object, recipient, condition, deadline."""
-    if clause.kind in ("title", "heading", "attachment"):
+    """Duties with their bearer, legal force, action, object, recipient, condition, deadline.
+
+    A heading that is a whole sentence (a last list item the parser took for
+    a heading: "5.组织开展…工作。") is read like an item."""
+    if clause.kind in ("title", "attachment") or (clause.kind == "heading" and not clause.text.rstrip().endswith(("。", "；"))):
         return []
     facts: list[Fact] = []
     h_actor = heading_actor(clause, ctx)
@@ -609,6 +637,8 @@ def _after_actor(text: str, actor: Entity, how: str, ctx: Context) -> str:
     if how == "open":
         found = open_bearer(text, 0, ctx)
         return text[found[2]:] if found else text
+    if how == "request":
+        return text  # 请 itself carries the force (must)
     if how == "set-up body":
         return re.sub(r"^其(?:主要)?负责(?:包括)?", "", text)
     if how == "directive":

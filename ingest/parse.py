@@ -100,6 +100,12 @@ def _is_short_title(text: str) -> bool:
     return 0 < len(text) <= HEADING_MAX and not re.search(r"[。；;！？]", core)
 
 
+def _is_title_line(text: str) -> bool:
+    """A line of the title block: short, no sentence, no clause (，), and not
+    a notice's addressee line (各有关单位：) — those open the body."""
+    return _is_short_title(text) and len(text) <= 40 and not re.search(r"[。，,：:]$|[，,]", text)
+
+
 def split_sentences(text: str, start: int) -> list[Line]:
     """Sentences of ``text`` (which sits at ``start``) as offset spans."""
     spans: list[Line] = []
@@ -206,7 +212,7 @@ def parse_document(doc_id: str, text: str) -> list[Clause]:
     i = 0
     # Title block: leading short lines without sentences (and 附件 marks).
     title: list[Line] = []
-    while i < len(lines) and find_marker(lines[i].text) is None and _is_short_title(lines[i].text) and len(lines[i].text) <= 40:
+    while i < len(lines) and find_marker(lines[i].text) is None and _is_title_line(lines[i].text):
         line = lines[i]
         if _ATTACHMENT.match(line.text):
             clauses.append(Clause(ids.make(["attachment"]), doc_id, ("附件",), line.text, line.start, line.end, "attachment"))

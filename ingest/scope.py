@@ -20,6 +20,7 @@ from . import lexicon as L
 from .aliases import AliasTable, Entity
 from .bearers import coordinated, head_of, starts_like_subject, strip_determiners
 from .document import Document
+from .matchform import match_form
 
 _TARGET_KINDS = ("PlatformType", "Program")
 _NUMBERISH = re.compile(r"[\d〇零一二三四五六七八九十]{2,4}年度?|第[一二三四五六七八九十\d]+批|[（(][^）)]*[）)]")
@@ -122,7 +123,7 @@ _ADDRESSEE = re.compile(r"^\s*((?:各|有关)[^：:\n。]{1,60})[：:]\s*$", re.
 
 def addressees_of(doc: Document) -> list[str]:
     """Who a notice is addressed to (各区科技局、各有关高校：… → 区科技局, 高校)."""
-    m = _ADDRESSEE.search(doc.text[:600])
+    m = _ADDRESSEE.search(match_form(doc.text[:600]))
     if not m:
         return []
     parts = [p for chunk in re.split(r"[，,；;]", m.group(1)) for p in coordinated(chunk)]

@@ -16,7 +16,8 @@ from ingest import lexicon as L
 from ingest.aliases import load_aliases
 from ingest.bearers import BearerScope, coordinated, head_of, resolve_bearer, split_phrase, subject_phrase
 from ingest.document import Document
-from ingest.extract import extract_document, match_form, units
+from ingest.extract import extract_document, units
+from ingest.matchform import match_form
 from ingest.loaders import load_corpus
 from ingest.normalize import normalize_phrase
 from ingest.parse import parse_document
