@@ -147,9 +147,9 @@ def subject_phrase(text: str, table: AliasTable, own_names: tuple[str, ...] = ()
             ends.setdefault(i, i - 2)
     positions = _cue_positions(window, cues)
     if any_verb:
-        positions = sorted(set(positions) | {p for p in _verb_positions(window) if p in ends})
+        positions = sorted(set(positions) | {p for p in _verb_positions(window) if any(0 <= p - e <= MAX_GAP for e in ends)})
     for cue_at in positions:
-        if any(a < cue_at < e for e, a in ends.items()):
+        if any(a <= cue_at < e for e, a in ends.items()):
             continue  # the cue is part of a name (依托单位, 负责人)
         cands = [e for e in ends if e <= cue_at and cue_at - e <= MAX_GAP]
         if not cands:
@@ -182,6 +182,9 @@ def _not_a_bearer(phrase: str) -> bool:
     rest = core[: len(core) - len(head[0])] if head else core
     if not rest:
         return False
+    cues = [w for w in L.words("extraction.bearer_cues") if len(w) > 1]
+    if any(w in rest for w in cues):
+        return True  # 具体负责中心: a duty verb inside, so not a name
     import jieba.posseg as pseg
 
     function_words = set(L.words("extraction.not_subject_starts"))
@@ -237,7 +240,8 @@ def _own_forms(scope: BearerScope) -> tuple[str, ...]:
     return own.surfaces if own else ()
 
 
-def resolve_bearer(name: str, table: AliasTable, scope: BearerScope, source: dict[str, object] | None = None) -> Entity | None:
+def resolve_bearer(name: str, table: AliasTable, scope: BearerScope, source: dict[str, object] | None = None,
+                   default_kind: str | None = None) -> Entity | None:
     """The entity a bearer name stands for (see the module docstring), or None.
 
     A new entity is recorded in ``scope.found`` with ``source`` (document,
@@ -257,8 +261,9 @@ def resolve_bearer(name: str, table: AliasTable, scope: BearerScope, source: dic
     head = head_of(name)
     if own is not None and head and head[1] == "PlatformType" and any(f.endswith(name) for f in own.surfaces):
         return own
-    if head is None:
+    if head is None and default_kind is None:
         return None
+    head = head or (name, default_kind or "Role")
     if head[0] == name and head[1] == "Role":
         same = [a for a in scope.addressees if a.name.endswith(name)]
         if same:

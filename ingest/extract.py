@@ -119,7 +119,7 @@ class Unit:
 
 _SENT_END = frozenset(L.words("extraction.sentence.ends"))
 _SUBITEM = re.compile(r"[一二三四五六七八九十]+是")
-_INLINE_MARKER = re.compile(r"(?<=[\s。；;：:])[ \t\u3000]*(?=第[一二三四五六七八九十百零\d]+[章条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、](?!\d))")
+_INLINE_MARKER = re.compile(r"(?<=[，,])(?=第[一二三四五六七八九十百零\d]+条)|(?<=[\s。；;：:])[ \t\u3000]*(?=第[一二三四五六七八九十百零\d]+[章条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、](?!\d))")
 
 
 def units(clause: Clause) -> list[Unit]:
@@ -249,6 +249,7 @@ def lead_in_actors(clauses: list[Clause], ctx: Context) -> dict[str, Entity]:
 _MUST_NOT = re.compile(r"不得|严禁|禁止|不准|不能")
 _REQUEST = L.compile_re(r"^(?:{extraction.modality.request})")
 _REPORT = L.compile_re(r"{extraction.report_verbs}")
+_NARRATIVE = L.compile_re(r"(?<=[\u4e00-\u9fff])(?:{extraction.narrative_markers})(?![\u4e00-\u9fff]{0,1}(?:解|结|如指掌))")
 _LEAD_IN_END = L.compile_re(r"(?:{extraction.duty_nouns})[^，。；]{0,4}[：:]$")
 _MUST = re.compile(r"必须|务必|应当|(?<![无])须|负责|职责")
 _SHOULD = re.compile(r"(?<![相适响对供效反呼感答理])应(?![用急对])|(?<=[也都还均])要|^要|将")
@@ -600,6 +601,8 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
                 continue
             first_how = actors[0][1]
             after = _after_actor(seg.text, actors[0][0], first_how, ctx)
+            if _NARRATIVE.search(after[:14]):
+                continue  # "市科技局组织专家…进行了考核": a report of what was done, not a duty
             if first_how in ("heading", "inline heading") and seg.start > clause.start + 3 and not _DUTY_VERBS.search(seg.text):
                 continue  # a statement inside a duty item ("领导小组办公室设在市教委"), not a duty
             default = "must" if first_how in ("heading", "inline heading", "set-up body", "role system", "assigned", "organization", "procedure") else None
@@ -1004,7 +1007,8 @@ def context_for(doc: Document, aliases: AliasTable) -> Context:
     ctx = Context(aliases=aliases, doc_id=doc.doc_id, doc_kind=doc.kind, doc_title=doc.title, scope=scope, issuers=issuers)
     ctx.bearers = BearerScope(own_platform=ctx.own_platform, issuer=issuers[0] if issuers else None)
     for name in addressees_of(doc):
-        ent = resolve_bearer(name, aliases, ctx.bearers, {"doc_id": doc.doc_id, "extractor": "bearer/addressee"})
+        # an addressee line lists bearers by definition, whatever their head (镇（街）, …集团有限公司)
+        ent = resolve_bearer(name, aliases, ctx.bearers, {"doc_id": doc.doc_id, "extractor": "bearer/addressee"}, default_kind="Role")
         if ent is not None and ent not in ctx.bearers.addressees:
             ctx.bearers.addressees.append(ent)
     return ctx
