@@ -775,8 +775,8 @@ def extract_deadlines(clause: Clause, ctx: Context) -> list[Fact]:
     for unit in units(clause):
         for s, e, meaning in time_phrases(unit.text):
             phrase = unit.text[s:e]
-            if meaning.normalized == "next year" and "经费" not in unit.text and "调整" not in unit.text:
-                pass
+            if _is_signature_date(unit.text, s, e, meaning):
+                continue  # the 落款 date says when the document was issued, not when anything is due
             subject = _deadline_subject(clause, ctx, unit, s, e, h_actor)
             attrs = {
                 "phrase": phrase,
@@ -789,6 +789,13 @@ def extract_deadlines(clause: Clause, ctx: Context) -> list[Fact]:
             links = target_links("ABOUT", unit.text, ctx, fallback=False)
             facts.append(Fact("deadline", clause.doc_id, clause.clause_id, unit.start + s, unit.start + e, phrase, "deadline/pattern", 0.9, attrs, links))
     return facts
+
+
+def _is_signature_date(text: str, s: int, e: int, meaning: Normalized) -> bool:
+    """A full date closing a short unit with no duty in it ("武进区科学技术局
+    2021年8月6日"): the issue date of the document."""
+    return (meaning.kind == "date" and "日" in text[s:e] and e >= len(text.rstrip("。 )）")) - 1
+            and len(text) - (e - s) <= 24 and not _DUTY_VERBS.search(text[:s]) and not _REQUEST.search(text[:s]))
 
 
 def _deadline_subject(clause: Clause, ctx: Context, unit: Unit, s: int, e: int, h_actor: Entity | None) -> str:
@@ -826,6 +833,9 @@ def _deadline_subject(clause: Clause, ctx: Context, unit: Unit, s: int, e: int, 
 _RANGE = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)(万|亿)?元?\s*(?:至|到|—|-|~)\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)(万|亿)元")
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(万|亿)元")
 _SHARE = re.compile(r"([^，。；]{0,14}?)(?:内)?(?:原则上)?(\d+(?:\.\d+)?)\s*[%％]用于([^，。；]+)")
+_RATIO = re.compile(r"(\d+(?:\.\d+)?)\s*[:：比]\s*(\d+(?:\.\d+)?)(?=[^，。；]{0,4}(?:配套|匹配|补助|支持))")
+_PERCENT_AID = L.compile_re(r"(\d+(?:\.\d+)?)\s*[%％][^，。；]{0,8}?(?:{extraction.funding.support})|(?:{extraction.funding.support})[^，。；]{0,12}?(\d+(?:\.\d+)?)\s*[%％]|不超过(\d+(?:\.\d+)?)\s*[%％]")
+_GIVEN = L.compile_re(r"(?:{extraction.funding.funders})[^。；]{0,30}?(?:给予|按|由)[^，。；]{0,16}?(?:{extraction.funding.support})|(?:{extraction.funding.funders})[^，。；]{0,12}?由[^，。；]{2,12}?(?:筹措|承担|自筹)|{extraction.funding.modes}|(?:{extraction.funding.funders})[^，。；]{0,4}是指")
 _SOURCE = re.compile(r"设立([^，。；]{0,20}?(?:专项资金|资金|基金))|给予([^，。；]{0,6}?)(?:经费|资金)支持|投入机制|(?:稳定|持续)(?:经费)?支持|财政(?:科技|科研)?投入|经费使用“?包干制|确定支持经费")
 
 
@@ -854,7 +864,17 @@ def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
             s = m.start(2) - (2 if text[max(0, m.start(2) - 3):m.start(2)].endswith("原则上") else 0)
             facts.append(_funding(clause, unit, m.start() if m.group(1) else s, m.end(), ctx, share=share, share_of=m.group(1).rstrip("内") or "", purpose=m.group(3), rule="share",
                                   soft=("原则上" in m.group(0))))
-        sm = _SOURCE.search(text)
+        for m in _RATIO.finditer(text):
+            if not any(a <= m.start() < b for a, b in taken):
+                a, b = float(m.group(1)), float(m.group(2))
+                facts.append(_funding(clause, unit, m.start(), m.end(), ctx, share=round(b / a, 3) if a else None, rule="share"))
+                taken.append(m.span())
+        for m in _PERCENT_AID.finditer(text):
+            value = next(g for g in m.groups() if g)
+            if not any(a <= m.start() < b for a, b in taken) and "用于" not in m.group(0):
+                facts.append(_funding(clause, unit, m.start(), m.end(), ctx, share=float(value) / 100, rule="share"))
+                taken.append(m.span())
+        sm = _SOURCE.search(text) or _GIVEN.search(text)
         if sm and re.search(r"经费|资金|基金|投入|财政", text) and not (_is_label(text) and unit.start > clause.start):
             # the comma-segment that names the source, not the whole sentence
             a = max(text.rfind("，", 0, sm.start()) + 1, 0)

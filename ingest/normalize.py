@@ -117,6 +117,12 @@ def _yearly_due(m: re.Match[str]) -> Normalized:
     return Normalized("recurrence", "R/P1Y", before=f"--{_md(m.group(1), day)}", order=20)
 
 
+@_rule(r"(\d{4})年?\s*[、和及]\s*(\d{4})年")
+def _two_years(m: re.Match[str]) -> Normalized:
+    return Normalized("period", f"{m.group(1)}/{m.group(2)}", order=55)
+
+
+_counted(f"(?:建设期|筹建期|培育期|有效期|实施期|期限)[^，。；]{{0,6}}?(?:为|不超过|不少于)?({_CN_OR_DIGIT})年", "period", "P{n}Y", lambda n: 90)
 _fixed(r"(?:按|每)季度|每个季度|季度(?=报送|报告)", "recurrence", "R/P3M", 15)
 _fixed(r"(?:按|每)月|每个月", "recurrence", "R/P1M", 12)
 _fixed(r"每半年|半年一次", "recurrence", "R/P6M", 18)
@@ -159,12 +165,15 @@ _fixed(r"每年(?:开展|进行|组织|举办|召开)?一次|每年度", "recurr
 _fixed(r"(?:一|每)个(?:建设|实施)?周期内(?:至少)?(?:组织|开展|进行)?(?:一次)?", "recurrence", "R/cycle", 80)
 _fixed(r"中期(?:检查|评估|考核)", "relative", "mid-cycle", 70)
 _fixed(r"期末(?:综合)?(?:评估|评议|验收|考核)|周期验收", "relative", "end of cycle", 85)
-_fixed(r"(?<!下一)(?<!上一)(?<![下上前当])(?:年度|每年)[\u4e00-\u9fff]{0,8}?(?:自评估|自评|自查|报告|绩效目标|工作目标|总结|建设任务|实施目标|会议|预算)|年报",
+_fixed(r"(?<!下一)(?<!上一)(?<![下上前当\d])(?:年度|每年)[\u4e00-\u9fff]{0,8}?(?:自评估|自评|自查|报告|绩效目标|工作目标|总结|建设任务|实施目标|会议|预算)|年报",
        "recurrence", "R/P1Y", 25)
 _fixed(r"当年(?=产生|结余|内)", "recurrence", "R/P1Y", 25)
 _fixed(r"定期(?:开展|组织|进行|对)?", "recurrence", "R/unspecified", 40)
 _fixed(r"(?:下一|下个)年度", "relative", "next year", 30)
 _counted(r"连续(" + _CN_OR_DIGIT + r")年", "period", "P{n}Y", lambda n: 95)
+# A year label (2020年度总结, 2021年拟认定): the year itself, after every
+# pattern that reads more into the words around it.
+_rule(r"(?<!\d)(\d{4})年度?(?![\d月底末])")(lambda m: Normalized("date", m.group(1), order=60))
 
 
 def time_phrases(text: str) -> list[tuple[int, int, Normalized]]:
