@@ -36,6 +36,7 @@ MAX_GAP = 6
 """Characters of adverbial allowed between a subject and its cue (每年, 原则上)."""
 _STOP = set("，,。；;：:！？!?《》“”\"\n")
 _PAREN = re.compile(r"[（(][^（()）]{0,12}[)）]")
+_SHORT_NAME = re.compile(r"[（(](?:以下简称|下称|简称)[“\"]?([^）)”\"]{2,12})[”\"]?[）)]")
 
 
 @functools.lru_cache(maxsize=1)
@@ -50,6 +51,8 @@ def head_of(name: str) -> tuple[str, str] | None:
 
     A one-character head counts only after an organization domain (省科技厅),
     so 布局 and 全部 are not organizations."""
+    if name.endswith(("）", ")")):
+        return None  # a name may hold a parenthesis (科技（和经信）局), not end in one
     name = _PAREN.sub("", name)
     for h, k in _heads():
         if not name.endswith(h):
@@ -100,6 +103,8 @@ class Subject:
     start: int
     end: int
     cue_at: int
+    short: str = ""
+    """the short name a （以下简称“X”） right after the phrase gives it"""
 
 
 def _cue_positions(text: str, cues: str) -> list[int]:
@@ -130,10 +135,11 @@ def subject_phrase(text: str, table: AliasTable, own_names: tuple[str, ...] = ()
     longer (…且通过自评符合认定标准的工程中心建设单位).  A cue inside a head
     word (依托 in 依托单位) is not a cue.
     """
-    stop = next((i for i, ch in enumerate(text) if ch in _STOP), len(text))
+    shorts = {m.start(): m for m in _SHORT_NAME.finditer(text[: MAX_QUALIFIED + 40])}
+    stop = next((i for i, ch in enumerate(text) if ch in _STOP and not any(a < i < m.end() for a, m in shorts.items())), len(text))
     if stop < 2:
         return None
-    window = text[: min(stop, MAX_QUALIFIED + MAX_GAP + 2)]
+    window = text[: min(stop, MAX_QUALIFIED + MAX_GAP + 2 + sum(len(m.group(0)) for m in shorts.values()))]
     ends: dict[int, int] = {}
     """phrase end → where the head or name that ends there starts"""
     for m in table.find_mentions(window):
@@ -145,27 +151,44 @@ def subject_phrase(text: str, table: AliasTable, own_names: tuple[str, ...] = ()
             ends.setdefault(i, i - len(head[0]))
         elif any(window[:i].endswith(n) for n in own_names):
             ends.setdefault(i, i - 2)
+    ends = {e: a for e, a in ends.items() if not any(m.start() < e <= m.end() for m in shorts.values())}
     positions = _cue_positions(window, cues)
     if any_verb:
-        positions = sorted(set(positions) | {p for p in _verb_positions(window) if any(0 <= p - e <= MAX_GAP for e in ends)})
+        # a request names its bearer, then the act (请X认真编制…): any verb, or
+        # simply the end of a name that no coordinated name follows
+        verbs = {p for p in _verb_positions(window) if any(0 <= p - e <= MAX_GAP for e in ends)}
+        positions = sorted(set(positions) | verbs | {_chain_end(window, e, ends) for e in ends})
     for cue_at in positions:
         if any(a <= cue_at < e for e, a in ends.items()):
             continue  # the cue is part of a name (依托单位, 负责人)
-        cands = [e for e in ends if e <= cue_at and cue_at - e <= MAX_GAP]
+        cands = [e for e in ends if e <= cue_at and cue_at - e - (len(shorts[e].group(0)) if e in shorts else 0) <= MAX_GAP]
         if not cands:
             continue
         e = max(cands)
-        gap = window[e:cue_at]
+        gap = window[shorts[e].end() if e in shorts else e:cue_at]
         if head_of(gap) or any(h in gap for h, _k in _heads() if len(h) > 1):
             continue
+        short = shorts.get(e)
+        if short is not None and short.end() > cue_at:
+            continue  # the cue is inside the short-name parenthesis
         phrase = window[:e]
         name = split_phrase(phrase)[0]
         if len(phrase) < 2 or len(name) > MAX_SUBJECT or ("的" not in phrase and len(phrase) > MAX_SUBJECT):
             return None
         if _not_a_bearer(phrase) or not starts_like_subject(phrase if "的" not in phrase else name):
             return None
-        return Subject(phrase, 0, e, cue_at)
+        return Subject(phrase, 0, e, cue_at, short.group(1) if short is not None else "")
     return None
+
+
+def _chain_end(window: str, e: int, ends: dict[int, int]) -> int:
+    """Where a coordination of names starting before ``e`` ends
+    (主管部门和依托单位: past the second name)."""
+    while True:
+        nxt = [e2 for e2 in ends if e2 > e and window[e:e + 1] in ("、", "和", "及", "与") and ends[e2] > e]
+        if not nxt:
+            return e
+        e = min(nxt)
 
 
 def _not_a_bearer(phrase: str) -> bool:
@@ -183,8 +206,8 @@ def _not_a_bearer(phrase: str) -> bool:
     if not rest:
         return False
     cues = [w for w in L.words("extraction.bearer_cues") if len(w) > 1]
-    if any(w in rest for w in cues):
-        return True  # 具体负责中心: a duty verb inside, so not a name
+    if any(w in rest for w in cues) or any(ch in rest for ch in L.words("extraction.not_in_names")):
+        return True  # 具体负责中心, 径向市科技局: a verb or a preposition inside, so not a name
     import jieba.posseg as pseg
 
     function_words = set(L.words("extraction.not_subject_starts"))
@@ -241,7 +264,7 @@ def _own_forms(scope: BearerScope) -> tuple[str, ...]:
 
 
 def resolve_bearer(name: str, table: AliasTable, scope: BearerScope, source: dict[str, object] | None = None,
-                   default_kind: str | None = None) -> Entity | None:
+                   default_kind: str | None = None, aliases: tuple[str, ...] = ()) -> Entity | None:
     """The entity a bearer name stands for (see the module docstring), or None.
 
     A new entity is recorded in ``scope.found`` with ``source`` (document,
@@ -268,9 +291,12 @@ def resolve_bearer(name: str, table: AliasTable, scope: BearerScope, source: dic
         same = [a for a in scope.addressees if a.name.endswith(name)]
         if same:
             return same[0]
-    ent = Entity(head[1], name, attrs={"source": dict(source or {}), "open_vocabulary": True})
+    ent = Entity(head[1], name, aliases=tuple(a for a in aliases if a != name), attrs={"source": dict(source or {}), "open_vocabulary": True})
     if ent.id in scope.found:
-        return scope.found[ent.id]
+        old = scope.found[ent.id]
+        if set(ent.aliases) - set(old.aliases):
+            scope.found[ent.id] = old = Entity(old.kind, old.name, aliases=tuple(dict.fromkeys(old.aliases + ent.aliases)), attrs=old.attrs)
+        return old
     scope.found[ent.id] = ent
     return ent
 

@@ -218,10 +218,10 @@ def leading_bearers(text: str, ctx: Context) -> list[Entity]:
     marker = find_marker(text)
     body = text[marker.body_start:].lstrip() if marker else text
     lead = re.match(r"(?:各|本)?", body).end()  # type: ignore[union-attr]
-    names, _end = _names_from(ctx.aliases.find_mentions(body), lead, body)
-    if names:
-        return [e for e in (ctx.aliases.get(m.entity_id) for m in names) if e is not None]
+    names, end = _names_from(ctx.aliases.find_mentions(body), lead, body)
     sub = subject_phrase(body, ctx.aliases, own_names(ctx.bearers), cues="extraction.lead_in_cues")
+    if names and (sub is None or sub.end <= end):
+        return [e for e in (ctx.aliases.get(m.entity_id) for m in names) if e is not None]
     if sub is None:
         return []
     out = [resolve_bearer(split_phrase(p)[0], ctx.aliases, ctx.bearers, {"doc_id": ctx.doc_id, "extractor": "bearer/lead-in"}) for p in coordinated(sub.phrase)]
@@ -249,7 +249,8 @@ def lead_in_actors(clauses: list[Clause], ctx: Context) -> dict[str, Entity]:
 _MUST_NOT = re.compile(r"不得|严禁|禁止|不准|不能")
 _REQUEST = L.compile_re(r"^(?:{extraction.modality.request})")
 _REPORT = L.compile_re(r"{extraction.report_verbs}")
-_NARRATIVE = L.compile_re(r"(?<=[\u4e00-\u9fff])(?:{extraction.narrative_markers})(?![\u4e00-\u9fff]{0,1}(?:解|结|如指掌))")
+_NARRATIVE = L.compile_re(r"(?<=[\u4e00-\u9fff])(?<![为除])(?:{extraction.narrative_markers})(?!解|结|如指掌)")
+_DUTY_LIST = L.compile_re(r"[，,](?:{extraction.duty_list_openers})[：:]")
 _LEAD_IN_END = L.compile_re(r"(?:{extraction.duty_nouns})[^，。；]{0,4}[：:]$")
 _MUST = re.compile(r"必须|务必|应当|(?<![无])须|负责|职责")
 _SHOULD = re.compile(r"(?<![相适响对供效反呼感答理])应(?![用急对])|(?<=[也都还均])要|^要|将")
@@ -435,14 +436,18 @@ def open_bearer(text: str, offset: int, ctx: Context, *, any_verb: bool = False)
     found: list[Entity] = []
     name = split_phrase(sub.phrase)[0]
     pos = sub.phrase.rfind(name) if name else 0
-    for part in coordinated(name):
+    parts = coordinated(name)
+    for part in parts:
         at = sub.phrase.find(part, pos)
         pos = at + len(part)
         source = {"doc_id": ctx.doc_id, "start": offset + sub.start + at, "end": offset + sub.start + pos, "extractor": "bearer/subject"}
-        ent = resolve_bearer(split_phrase(part)[0], ctx.aliases, ctx.bearers, source)
+        # "X、Y（以下简称“主管部门”）": the short name stands for each of them
+        short = (sub.short,) if sub.short else ()
+        ent = resolve_bearer(split_phrase(part)[0], ctx.aliases, ctx.bearers, source, aliases=short)
         if ent is not None and ent not in found:
             found.append(ent)
-    return (found, sub.phrase, sub.end) if found else None
+    # what follows the bearer starts after its short-name parenthesis, if any
+    return (found, sub.phrase, sub.cue_at if sub.short else sub.end) if found else None
 
 
 def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Entity], str]]:
@@ -560,8 +565,14 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
             # "X的主要职责和任务是：(一)…": X bears the items that follow in this clause
             inline_actors = leading_bearers(unit.text, ctx) or inline_actors
             continue
-        im = _INLINE_DUTY.match(unit.text)
-        if im:
+        opener = _DUTY_LIST.search(unit.text)
+        listed = leading_bearers(unit.text[: opener.start()], ctx) if opener else []
+        im = None
+        if opener and listed:
+            # "学校科研处是…部门，主要职责：指导…；负责…": the list starts mid-sentence
+            inline_actors = listed
+            body = _sub(unit, opener.end(), len(unit.text))
+        elif im := _INLINE_DUTY.match(unit.text):
             inline_actors = _actors_in(im.group(1), ctx)
             body = _sub(unit, im.end(), len(unit.text))
         elif _SUBITEM.match(unit.text):
@@ -601,7 +612,7 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
                 continue
             first_how = actors[0][1]
             after = _after_actor(seg.text, actors[0][0], first_how, ctx)
-            if _NARRATIVE.search(after[:14]):
+            if _NARRATIVE.search(re.split(r"[，。；]", after, maxsplit=1)[0]):
                 continue  # "市科技局组织专家…进行了考核": a report of what was done, not a duty
             if first_how in ("heading", "inline heading") and seg.start > clause.start + 3 and not _DUTY_VERBS.search(seg.text):
                 continue  # a statement inside a duty item ("领导小组办公室设在市教委"), not a duty

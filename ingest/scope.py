@@ -108,9 +108,16 @@ def _short_names(doc: Document, known: list[str]) -> list[tuple[str, str, int, i
 
 
 def _longest_head_suffix(run: str) -> str:
-    """The longest suffix of ``run`` that is a platform/program name: ends in
-    a head and opens like a subject (not with a verb: 规范XX实验室 → XX实验室)."""
-    for i in range(len(run) - 1):
+    """The longest suffix of ``run`` that is a platform/program name: starts at
+    a word boundary (jieba), ends in a head and opens like a subject (not with
+    a verb: 规范XX实验室 → XX实验室, 编制科研平台 → 科研平台)."""
+    import jieba
+
+    starts, pos = [], 0
+    for tok in jieba.lcut(run):
+        starts.append(pos)
+        pos += len(tok)
+    for i in starts:
         cand = strip_determiners(run[i:])[0]
         head = head_of(cand)
         if head and head[1] in _TARGET_KINDS and starts_like_subject(cand):
