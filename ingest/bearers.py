@@ -52,7 +52,9 @@ def head_of(name: str) -> tuple[str, str] | None:
     A one-character head counts only after an organization domain (省科技厅),
     so 布局 and 全部 are not organizations."""
     if name.endswith(("）", ")")):
-        return None  # a name may hold a parenthesis (科技（和经信）局), not end in one
+        # 依托学院（单位）: an alternative in brackets; a short-name bracket ends no name
+        if _SHORT_NAME.search(name) or not _PAREN.search(name):
+            return None
     name = _PAREN.sub("", name)
     for h, k in _heads():
         if not name.endswith(h):
@@ -63,7 +65,7 @@ def head_of(name: str) -> tuple[str, str] | None:
     return None
 
 
-def starts_like_subject(phrase: str) -> bool:
+def starts_like_subject(phrase: str, *, before_modal: bool = False) -> bool:
     """A subject opens with a noun, not a verb, preposition or adverb
     (jieba.posseg on the phrase), unless it opens with a multi-character
     head that itself starts with a verb (承担单位, 依托单位)."""
@@ -72,13 +74,16 @@ def starts_like_subject(phrase: str) -> bool:
         return True
     if any(core.startswith(w) for w in L.words("extraction.not_subject_starts") + L.words("extraction.duty_verbs") + L.words("extraction.report_verbs")):
         return False
+    bare = _PAREN.sub("", core)
+    if before_modal and len(bare) <= 6 and head_of(bare):
+        return True  # a short name before 应/要/须 that jieba may tag verb-first: 依托学院要…
     import jieba.posseg as pseg
 
     first = next(iter(pseg.lcut(core)), None)
     if first is None:
         return False
     flag = first.flag
-    return not (flag in ("v", "vd", "p", "c", "d", "ad", "f", "m", "q", "t") or flag.startswith("u"))
+    return not (flag in ("v", "vd", "p", "c", "d", "ad", "f", "m", "q", "t", "i", "l") or flag.startswith("u"))
 
 
 def strip_determiners(phrase: str) -> tuple[str, int]:
@@ -175,7 +180,8 @@ def subject_phrase(text: str, table: AliasTable, own_names: tuple[str, ...] = ()
         name = split_phrase(phrase)[0]
         if len(phrase) < 2 or len(name) > MAX_SUBJECT or ("的" not in phrase and len(phrase) > MAX_SUBJECT):
             return None
-        if _not_a_bearer(phrase) or not starts_like_subject(phrase if "的" not in phrase else name):
+        modal = any(window.startswith(w, cue_at) for w in L.words("extraction.bearer_cues.modal"))
+        if _not_a_bearer(phrase) or not starts_like_subject(phrase if "的" not in phrase else name, before_modal=modal):
             return None
         return Subject(phrase, 0, e, cue_at, short.group(1) if short is not None else "")
     return None
@@ -195,10 +201,11 @@ def _not_a_bearer(phrase: str) -> bool:
     """A fund, a result or a document does not owe; nor does a phrase whose
     name part (after any 的-qualifier) holds a preposition or conjunction
     (评估结果经依托高校 is a clause about 依托高校, not a name)."""
-    parts = coordinated(phrase)
+    name = split_phrase(phrase)[0]
+    parts = coordinated(name)
     if len(parts) > 1:
         return any(_not_a_bearer(p) for p in parts)
-    core = _PAREN.sub("", split_phrase(phrase)[0])
+    core = _PAREN.sub("", name)
     if any(core.endswith(w) for w in L.words("extraction.not_bearers")):
         return True
     head = head_of(core)

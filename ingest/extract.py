@@ -122,6 +122,9 @@ _SUBITEM = re.compile(r"[一二三四五六七八九十]+是")
 _INLINE_MARKER = re.compile(r"(?<=[，,])(?=第[一二三四五六七八九十百零\d]+条)|(?<=[\s。；;：:])[ \t\u3000]*(?=第[一二三四五六七八九十百零\d]+[章条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、](?!\d))")
 
 
+_RUN_ON_LABEL = re.compile(r"^([^\s，。；：、“”]{2,16})[ \u3000]+(?=\S)")
+
+
 def units(clause: Clause) -> list[Unit]:
     """Split a clause into sentences, at 一是/二是… markers, and where a run-on
     text keeps its structure only as inline markers (…。二、… （一）…); each
@@ -148,6 +151,12 @@ def units(clause: Clause) -> list[Unit]:
             lead += marker.body_start + (len(seg_s) - marker.body_start - len(seg_s[marker.body_start:].lstrip()))
             seg_s = seg_s[marker.body_start:].lstrip()
             marker = find_marker(seg_s)
+        label = _RUN_ON_LABEL.match(seg_s)
+        if label:
+            # a run-on text's section title glued to its first sentence by a space
+            out.append(Unit(label.group(1), base + a + lead, base + a + lead + len(label.group(1))))
+            lead += label.end()
+            seg_s = seg_s[label.end():]
         if seg_s:
             out.append(Unit(seg_s, base + a + lead, base + a + lead + len(seg_s)))
     return out
@@ -551,8 +560,9 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
     """Duties with their bearer, legal force, action, object, recipient, condition, deadline.
 
     A heading that is a whole sentence (a last list item the parser took for
-    a heading: "5.组织开展…工作。") is read like an item."""
-    if clause.kind in ("title", "attachment") or (clause.kind == "heading" and not clause.text.rstrip().endswith(("。", "；"))):
+    a heading: "5.组织开展…工作。", or "第二条 扶持对象应符合以下条件：") is
+    read like an item."""
+    if clause.kind in ("title", "attachment") or (clause.kind == "heading" and not clause.text.rstrip().endswith(("。", "；", "：", ":"))):
         return []
     facts: list[Fact] = []
     h_actor = heading_actor(clause, ctx)

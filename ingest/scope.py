@@ -125,7 +125,7 @@ def _longest_head_suffix(run: str) -> str:
     return ""
 
 
-_ADDRESSEE = re.compile(r"^\s*((?:各|有关)[^：:\n。]{1,60})[：:]\s*$", re.M)
+_ADDRESSEE = re.compile(r"(?:^|\s)((?:各|有关)[^：:\n。“”]{1,60})[：:](?:\s|$)", re.M)
 
 
 def addressees_of(doc: Document) -> list[str]:
