@@ -116,14 +116,15 @@ def _cue_positions(text: str, cues: str) -> list[int]:
     return [m.start for m in L.cue(cues).finditer(text[: MAX_SUBJECT + MAX_GAP + 4])]
 
 
-def _verb_positions(text: str) -> list[int]:
-    """Where a verb starts (jieba.posseg), for subjects followed by a bare verb."""
+def _predicate_starts(text: str) -> dict[int, str]:
+    """Where a verb, adverb or preposition starts (jieba.posseg) → its flag:
+    what may follow a subject when no cue word does."""
     import jieba.posseg as pseg
 
-    out, pos = [], 0
-    for tok in pseg.lcut(text[: MAX_SUBJECT + MAX_GAP + 4]):
-        if tok.flag.startswith("v") and tok.flag != "vn":
-            out.append(pos)
+    out, pos = {}, 0
+    for tok in pseg.lcut(text[: MAX_QUALIFIED + MAX_GAP + 4]):
+        if (tok.flag.startswith("v") and tok.flag != "vn") or tok.flag in ("d", "ad", "p", "l", "i"):
+            out[pos] = tok.flag
         pos += len(tok.word)
     return out
 
@@ -161,8 +162,10 @@ def subject_phrase(text: str, table: AliasTable, own_names: tuple[str, ...] = ()
     if any_verb:
         # a request names its bearer, then the act (请X认真编制…): any verb, or
         # simply the end of a name that no coordinated name follows
-        verbs = {p for p in _verb_positions(window) if any(0 <= p - e <= MAX_GAP for e in ends)}
-        positions = sorted(set(positions) | verbs | {_chain_end(window, e, ends) for e in ends})
+        starts = _predicate_starts(window)
+        verbs = {p for p, flag in starts.items() if flag.startswith("v") and any(0 <= p - e <= MAX_GAP for e in ends)}
+        chained = {c for c in (_chain_end(window, e, ends) for e in ends) if c in starts}
+        positions = sorted(set(positions) | verbs | chained)
     for cue_at in positions:
         if any(a <= cue_at < e for e, a in ends.items()):
             continue  # the cue is part of a name (依托单位, 负责人)
@@ -246,11 +249,24 @@ def split_phrase(phrase: str) -> tuple[str, str]:
     """``(bearer name, qualifier)``: 各有关承担单位 → (承担单位, ""),
     考核结果为不合格的平台 → (平台, 考核结果为不合格)."""
     core, _ = strip_determiners(phrase)
+    qualifier = ""
     if "的" in core:
-        qualifier, _, head = core.rpartition("的")
+        before, _, head = core.rpartition("的")
         if len(head) >= 2:
-            return strip_determiners(head)[0], qualifier
-    return core, ""
+            core, qualifier = strip_determiners(head)[0], before
+    return _inner_determiners(core), qualifier
+
+
+def _inner_determiners(name: str) -> str:
+    """区直各有关单位 → 区直单位: a determiner right before the head noun goes too."""
+    head = head_of(name)
+    if head is None:
+        return name
+    stem = name[: len(name) - len(head[0])]
+    for d in sorted(L.words("extraction.determiners"), key=len, reverse=True):
+        if stem.endswith(d) and len(stem) > len(d):
+            return stem[: -len(d)] + head[0]
+    return name
 
 
 @dataclass
@@ -279,6 +295,7 @@ def resolve_bearer(name: str, table: AliasTable, scope: BearerScope, source: dic
     """
     if not name:
         return None
+    name = _inner_determiners(name)
     if name in L.words("extraction.issuer_pronouns"):
         return scope.issuer
     known = table.lookup(name)

@@ -507,6 +507,11 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
                 m.start == end and m.kind in ("Program", "Field") for m in mentions
             ):
                 cuts.append((i, ents(names), "directive"))
+            elif not names:
+                # 鼓励市技术创新中心注册…: a target the alias table does not know
+                target = None if "发挥" in dm.group(0) else open_bearer(head[dm.end():], unit.start + i + dm.end(), ctx, any_verb=True)
+                if target is not None and all(e.kind in ("Role", "PlatformType") for e in target[0]):
+                    cuts.append((i, target[0], "directive"))
             continue
         lead = re.match(r"(?:各|本)?", head).end()  # type: ignore[union-attr]
         names, end = _names_from(mentions, i + lead, text)
