@@ -72,7 +72,8 @@ def starts_like_subject(phrase: str, *, before_modal: bool = False) -> bool:
     core = strip_determiners(phrase)[0]
     if any(core.startswith(h) for h, _k in _heads() if len(h) >= 3):
         return True
-    if any(core.startswith(w) for w in L.words("extraction.not_subject_starts") + L.words("extraction.duty_verbs") + L.words("extraction.report_verbs")):
+    never = ("not_subject_starts", "not_subject_verbs", "duty_verbs", "report_verbs")
+    if any(core.startswith(w) for cls in never for w in L.words(f"extraction.{cls}")):
         return False
     bare = _PAREN.sub("", core)
     if before_modal and len(bare) <= 6 and head_of(bare):

@@ -177,16 +177,17 @@ def _sub(unit: Unit, a: int, b: int) -> Unit:
 
 
 # ------------------------------------------------------------- actors
-_HEADING_DUTY = re.compile(r"^(?:（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.．、]|第[一二三四五六七八九十百零\d]+[条章节]\s*)?(.+?)(?:的)?(?:主要)?(?:职责|义务)$")
-_LEAD_IN_DUTY = re.compile(r"^(?:第[一二三四五六七八九十百零\d]+条\s*)?([^，。；：]{1,30}?)(?:应当|应|须)?(?:履行|承担|负责)?(?:以下|下列|如下)?(?:主要)?(?:职责|义务)(?:包括|如下|是)?[：:]$")
-_INLINE_DUTY = re.compile(r"^(?:[一二三四五六七八九十]+是)?([^，。；]{1,30}?)(?:的)?(?:主要)?职责[，：:]")
-_SET_UP_BODY = re.compile(r"成立[“\"]?([^，。；]+?)[”\"]?，其(?:主要)?负责(?:包括)?")
-_ROLE_SYSTEM = re.compile(r"实行([^，。；]{2,10}?)制，由([^，。；]+?)担任，")
-_BARE_CENTER = re.compile(r"^(?:各|本)?(?:中心|高精尖)(?=[^\u4e00-\u9fff]|[可应要也须将把根负具组编接成])")
-_DIRECTIVE = re.compile(r"(推动|引导|要求|督促|组织|压实|鼓励|支持|允许|动员|(?:充分)?发挥)")
-_DIRECTIVE_AT = re.compile(r"(?:合力|积极|大力|着力|切实|进一步|教育)?" + _DIRECTIVE.pattern + r"(?:广大|全体|各)?")
-_DIRECTIVE_MODALITY = {"推动": "should", "引导": "should", "要求": "must", "督促": "must", "组织": "should", "压实": "must", "鼓励": "may", "支持": "may",
-                       "发挥": "should", "充分发挥": "should", "动员": "should", "允许": "may"}
+_MARKER_PREFIX = r"(?:（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.．、]|第[一二三四五六七八九十百零\d]+[条章节]\s*)"
+_HEADING_DUTY = L.compile_re(r"^" + _MARKER_PREFIX + r"?(.+?)(?:的)?(?:主要)?(?:{extraction.obligation_grammar.heading_duty_nouns})$")
+_LEAD_IN_DUTY = L.compile_re(r"^(?:第[一二三四五六七八九十百零\d]+条\s*)?([^，。；：]{1,30}?)(?:{extraction.obligation_grammar.lead_in_modals})?(?:{extraction.obligation_grammar.lead_in_duty_verbs})?"
+                             r"(?:{extraction.obligation_grammar.lead_in_list_words})?(?:主要)?(?:{extraction.obligation_grammar.heading_duty_nouns})(?:{extraction.obligation_grammar.lead_in_tails})?[：:]$")
+_INLINE_DUTY = L.compile_re(r"^(?:[一二三四五六七八九十]+是)?([^，。；]{1,30}?)(?:的)?(?:主要)?(?:{extraction.obligation_grammar.inline_duty_nouns})[，：:]")
+_SET_UP_BODY = L.compile_re(r"(?:{extraction.obligation_grammar.set_up_verbs})[“\"]?([^，。；]+?)[”\"]?，其(?:主要)?负责(?:包括)?")
+_ROLE_SYSTEM = L.compile_re(r"实行([^，。；]{2,10}?)制，由([^，。；]+?)担任，")
+_BARE_CENTER = L.compile_re(r"^(?:各|本)?(?:{extraction.obligation_grammar.bare_platform_words})(?=[^\u4e00-\u9fff]|{extraction.obligation_grammar.bare_platform_followers})")
+_DIRECTIVE = L.compile_re(r"({extraction.directives})")
+_DIRECTIVE_AT = L.compile_re(r"(?:{extraction.obligation_grammar.directive_adverbs})?({extraction.directives})(?:{extraction.obligation_grammar.directive_target_determiners})?")
+_DIRECTIVE_MODALITY: dict[str, str] = {str(k): str(v) for k, v in L.mapping("extraction.directives").items()}
 
 
 def _actors_in(phrase: str, ctx: Context) -> list[Entity]:
@@ -255,18 +256,17 @@ def lead_in_actors(clauses: list[Clause], ctx: Context) -> dict[str, Entity]:
 
 
 # --------------------------------------------------------- modality etc.
-_MUST_NOT = re.compile(r"不得|严禁|禁止|不准|不能")
+_MUST_NOT = L.cue("extraction.modality.must_not")
 _REQUEST = L.compile_re(r"^(?:{extraction.modality.request})")
 _REPORT = L.compile_re(r"{extraction.report_verbs}")
 _NARRATIVE = L.compile_re(r"(?<=[\u4e00-\u9fff])(?<![为除])(?:{extraction.narrative_markers})(?!解|结|如指掌)")
 _DUTY_LIST = L.compile_re(r"[，,](?:{extraction.duty_list_openers})[：:]")
 _LEAD_IN_END = L.compile_re(r"(?:{extraction.duty_nouns})[^，。；]{0,4}[：:]$")
-_MUST = re.compile(r"必须|务必|应当|(?<![无])须|负责|职责")
-_SHOULD = re.compile(r"(?<![相适响对供效反呼感答理])应(?![用急对])|(?<=[也都还均])要|^要|将")
-_MAY = re.compile(r"可以|(?<![许认])可(?![行持靠能])|允许")
-_DUTY_VERBS = re.compile(
-    r"报送|上报|提交|报(?=[市北依有])|备案|审核|核准|接受|配合|协助|提供|制定|编制|组织|开展|成立|设立|建立|健全|加强|负责|执行|落实|申报|调整|纳入|审议|指导|推进|完善|协调|创新|优化|瞄准"
-)
+_MUST = L.cue("extraction.modality.must")
+_SHOULD = L.Either(L.cue("extraction.modality.should"), L.compile_re(
+    r"(?<=(?:{extraction.modality.should_particles})){extraction.modality.should_hortatory}|^{extraction.modality.should_hortatory}|{extraction.modality.future}"))
+_MAY = L.cue("extraction.modality.may")
+_DUTY_VERBS = L.compile_re(r"{extraction.duty_verbs}|报(?=(?:{extraction.obligation_grammar.report_to_prefixes}))")
 
 
 def modality_of(text: str, default: str | None = None) -> str | None:
@@ -283,20 +283,14 @@ def modality_of(text: str, default: str | None = None) -> str | None:
     return default
 
 
-_ADVERBS = re.compile(r"^(?:也|还|均|都|并|将|应当|应|须|必须|要|可以|可|具体|全面|主要|相应|积极|按程序|同时|定期|认真|切实|负责(?=[具全]))+")
-_VERB = re.compile(
-    r"^(?:发挥|负责成立|负责编制并上报|负责编制|负责|制定并印发|制定|印发|成立|设立|编制|组织开展|组织|开展|协调|审核|报送|上报|提交|加强|"
-    r"协助开展|协助|接受|配合|提供|建立健全|建立|健全|完善|推进|落实|申报|调整|把|形成|确定|指导|审议|审定|瞄准|强化|压实|引导|推动|"
-    r"支持|鼓励|发挥|聚焦|实施|实行|做好|营造|构建|打造|整合|深化|创新|优化|培养|汇聚|参与|承担|提出|包括|引入|纳入|向|按照|根据|对|为)"
-)
-
-
-_VERB_ANYWHERE = re.compile(_VERB.pattern.lstrip("^").replace("|向|按照|根据|对|为)", ")"))
-_LEAD = re.compile(r"^(?:\d+[.．、]|[一二三四五六七八九十]+是|明确)+")
-_PREREQ_LEAD = re.compile(r"^(?:(?:通过[^，。；]{0,16}后|经[^，。；]{0,30}后)，)+")
-_LEAD_IN = re.compile(r"^(?:按照|根据|依据|结合|围绕|紧扣)([^，。；]{0,24})，")
-_LEAD_IN_VERBS = ("根据", "按照", "对", "为", "向", "把")
-_ROUTED = re.compile(r"(?:按程序|书面|同时)?(?:向[^，。；]{2,20}?(提交|报送|报告|申报|备案)|(报送|上报|提交|(?<![申汇])报(?!告)))")
+_ADVERBS = L.compile_re(r"^(?:{extraction.obligation_grammar.adverbs}|负责(?=[具全]))+")
+_VERB = L.compile_re(r"^(?:{=extraction.obligation_grammar.action_verbs}|{=extraction.obligation_grammar.lead_in_prepositions})")
+_VERB_ANYWHERE = L.compile_re(r"{=extraction.obligation_grammar.action_verbs}")
+_LEAD = L.compile_re(r"^(?:\d+[.．、]|[一二三四五六七八九十]+是|{extraction.obligation_grammar.item_lead_words})+")
+_PREREQ_LEAD = L.compile_re(r"^(?:(?:{extraction.obligation_grammar.prerequisite_openers})[^，。；]{0,30}后，)+")
+_LEAD_IN = L.compile_re(r"^(?:{=extraction.obligation_grammar.lead_in_openers})([^，。；]{0,24})，")
+_LEAD_IN_VERBS = tuple(L.words("extraction.obligation_grammar.lead_in_verbs"))
+_ROUTED = L.compile_re(r"(?:{extraction.obligation_grammar.route_manner})?(?:向[^，。；]{2,20}?({=extraction.obligation_grammar.routed_to})|({=extraction.obligation_grammar.routed_verbs}|(?<![申汇])报(?!告)))")
 
 
 def action_object(text: str) -> tuple[str, str]:
@@ -337,9 +331,10 @@ def action_object(text: str) -> tuple[str, str]:
     return verb, obj[:60]
 
 
-_ROUTE = re.compile(r"(向|报送|上报|报请|提交|报)")
-_ROUTE_VIA = re.compile(r"^(?:至|到|给)")
-_ROUTE_FOR = re.compile(r"^(审核|备案、备查|备案|批准|审定|核准|审议|备查|审批)")
+_ROUTE = L.compile_re(r"({=extraction.obligation_grammar.route_verbs})")
+_ROUTE_VIA = L.compile_re(r"^(?:{extraction.obligation_grammar.route_via})")
+_ROUTE_FOR = L.compile_re(r"^({=extraction.obligation_grammar.route_purposes})")
+_APPROVAL = L.compile_re(r"({extraction.approval_verbs})")
 
 
 def recipients(text: str, ctx: Context) -> list[dict[str, str]]:

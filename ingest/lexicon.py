@@ -31,6 +31,7 @@ from .errors import CorpusError
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 _PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_0-9]+)+)\}")
+_ORDERED = re.compile(r"\{=([a-z_]+(?:\.[a-z_0-9]+)+)\}")
 
 
 @functools.lru_cache(maxsize=1)
@@ -56,8 +57,11 @@ def entry(path: str) -> Any:
 
 
 def _flatten(value: Any) -> Iterator[Any]:
-    """Words of a class; a mapping of sub-classes gives all their words."""
-    if isinstance(value, dict) and "word" not in value:
+    """Words of a class; a mapping of sub-classes gives all their words, and a
+    mapping of words to values (directive → modality) gives its words."""
+    if isinstance(value, dict) and "word" not in value and value and all(isinstance(v, str) for v in value.values()):
+        yield from value.keys()
+    elif isinstance(value, dict) and "word" not in value:
         for sub in value.values():
             yield from _flatten(sub)
     elif isinstance(value, list):
@@ -87,8 +91,17 @@ def alternation(path: str) -> str:
     return "|".join(re.escape(w) for w in ws) if ws else "(?!)"
 
 
+def ordered(path: str) -> str:
+    """The class as a regex alternation in file order, escaped: for classes
+    where an earlier word must win (a regex tries alternatives left to right)."""
+    ws = words(path)
+    return "|".join(re.escape(w) for w in ws) if ws else "(?!)"
+
+
 def expand(pattern: str) -> str:
-    """``pattern`` with each ``{class.path}`` replaced by ``(?:alternation)``."""
+    """``pattern`` with each ``{class.path}`` replaced by ``(?:alternation)``
+    (longest word first) and each ``{=class.path}`` by the file-order one."""
+    pattern = _ORDERED.sub(lambda m: f"(?:{ordered(m.group(1))})", pattern)
     return _PLACEHOLDER.sub(lambda m: f"(?:{alternation(m.group(1))})", pattern)
 
 
@@ -141,3 +154,15 @@ class Cue:
 def cue(path: str) -> Cue:
     """The (cached) matcher of a cue class."""
     return Cue(path)
+
+
+class Either:
+    """The first match of several matchers (a :class:`Cue` and a grammar
+    pattern), so a class with exclusions and a rule with context read as one."""
+
+    def __init__(self, *matchers: Cue | re.Pattern[str]) -> None:
+        self.matchers = matchers
+
+    def search(self, text: str) -> CueMatch | re.Match[str] | None:
+        found = [m for m in (x.search(text) for x in self.matchers) if m is not None]
+        return min(found, key=lambda m: m.start if isinstance(m, CueMatch) else m.start()) if found else None
