@@ -316,7 +316,7 @@ def action_object(text: str) -> tuple[str, str]:
             obj = rest[: routed.start()]
         else:
             obj = re.split(r"[，。；]", rest[routed.end():], maxsplit=1)[0]
-            if re.match(r"^(?:审核|备案|批准|审定|核准)?$", obj):
+            if _BARE_APPROVAL.match(obj):
                 obj = re.split(r"[，。；]", rest, maxsplit=1)[0]
         return verb, obj.strip("“”\" ")[:60]
     if m is None:
@@ -334,7 +334,16 @@ def action_object(text: str) -> tuple[str, str]:
 _ROUTE = L.compile_re(r"({=extraction.obligation_grammar.route_verbs})")
 _ROUTE_VIA = L.compile_re(r"^(?:{extraction.obligation_grammar.route_via})")
 _ROUTE_FOR = L.compile_re(r"^({=extraction.obligation_grammar.route_purposes})")
-_APPROVAL = L.compile_re(r"({extraction.approval_verbs})")
+_BARE_APPROVAL = L.compile_re(r"^(?:{extraction.approval_verbs})?$")
+
+
+_RAW_RECIPIENT = L.compile_re(r"([\u4e00-\u9fff]{2,8}?)({=extraction.obligation_grammar.route_purposes})")
+_RAW_ROUTE_VERBS = frozenset(L.words("extraction.grammar_words.raw_route_verbs"))
+_ASSIGNED_VERB = L.compile_re(r"(?:{extraction.obligation_grammar.assigned_verbs})")
+_NOT_A_TARGET = L.compile_re(r"^(?:的|[\u4e00-\u9fff]{0,2}(?:{extraction.obligation_grammar.directive_non_targets}))")
+_CO_BEARER = L.compile_re(r"^[和、及与]各?[\u4e00-\u9fff]{1,6}?(?={extraction.modality.must}|{extraction.bearer_cues.modal})")
+_ORGANIZATION_LEADS = L.compile_re(r"(?:{=extraction.obligation_grammar.organization_verbs}|按照[^，]{0,16}?，)")
+_TOPIC_REPORT = L.compile_re(r"[\u4e00-\u9fff]{0,10}?(?:{extraction.obligation_grammar.route_manner})?报")
 
 
 def recipients(text: str, ctx: Context) -> list[dict[str, str]]:
@@ -360,8 +369,8 @@ def recipients(text: str, ctx: Context) -> list[dict[str, str]]:
             for m in names:
                 out.append({"to": m.name, "to_id": m.entity_id, "for": purpose.group(1) if purpose else "", "step": str(rm.start())})
             continue
-        raw = re.match(r"([\u4e00-\u9fff]{2,8}?)(审核|备案|批准|审定|核准|审批)", text[rm.end():])
-        if raw and rm.group(1) in ("报", "报送", "上报", "报请", "向") and not _DUTY_VERBS.fullmatch(raw.group(1)):
+        raw = _RAW_RECIPIENT.match(text[rm.end():])
+        if raw and rm.group(1) in _RAW_ROUTE_VERBS and not _DUTY_VERBS.fullmatch(raw.group(1)):
             out.append({"to": raw.group(1), "to_id": "", "for": raw.group(2), "step": str(rm.start())})
             continue
         named = open_recipients(text[pos:])
@@ -471,7 +480,7 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
 
     for m in re.finditer(r"由", text):
         names, end = _names_from(mentions, m.end(), text)
-        if names and re.match(r"(?:组织|负责|开展|牵头|统筹)", text[end:]):
+        if names and _ASSIGNED_VERB.match(text[end:]):
             cuts.append((text.rfind("，", 0, m.start()) + 1, ents(names), "assigned"))
     for m in _SET_UP_BODY.finditer(text):
         body = _actors_in(m.group(1), ctx)
@@ -498,7 +507,7 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
             head_noun = _head_role(mentions, end, text) if names else _head_role(mentions, end, text, modifiers_only=True)
             if head_noun is not None:
                 cuts.append((i, ents([head_noun]), "directive"))  # 市属高校优秀青年人才 → 青年人才
-            elif names and not re.match(r"^(?:的|[\u4e00-\u9fff]{0,2}(?:项目|计划|人才|团队|学科))", text[end:]) and not any(
+            elif names and not _NOT_A_TARGET.match(text[end:]) and not any(
                 m.start == end and m.kind in ("Program", "Field") for m in mentions
             ):
                 cuts.append((i, ents(names), "directive"))
@@ -521,8 +530,8 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
                 cuts.append((i, bearer[0], "open"))
             continue
         rest = text[end : i + 40]
-        rest = re.sub(r"^[和、及与]各?[\u4e00-\u9fff]{1,6}?(?=可|应|要|须|负责)", "", rest)
-        if actors[0].kind == "Organization" and re.match(r"(?:组织|按照[^，]{0,16}?，|负责)", rest):
+        rest = _CO_BEARER.sub("", rest)
+        if actors[0].kind == "Organization" and _ORGANIZATION_LEADS.match(rest):
             if i == 0:
                 cuts[0] = (0, actors, "organization")
             else:
@@ -531,7 +540,7 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
         if re.match(r"^[\u4e00-\u9fff]{1,4}的", rest):
             continue  # "高校提交的建设方案…": the actor only qualifies a noun
         if not (_MUST.search(rest[:10]) or _SHOULD.search(rest[:6]) or _MAY.search(rest[:8]) or _MUST_NOT.search(rest[:8])
-                or _ROUTE.search(rest[:14]) or re.match(r"[\u4e00-\u9fff]{0,10}?(?:按程序)?报", rest)):
+                or _ROUTE.search(rest[:14]) or _TOPIC_REPORT.match(rest)):
             continue
         if i == 0:
             cuts[0] = (0, actors, "sentence")
@@ -554,6 +563,13 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
         if seg.text:
             out.append((seg, actors, how))
     return out
+
+
+_TARGET_DETERMINER = L.compile_re(r"(?:{extraction.obligation_grammar.directive_target_determiners})?")
+_FALLBACK_DUTY = L.Either(L.compile_re(r"{extraction.grammar_words.fallback_duty_cues}"), L.cue("extraction.modality.should"))
+_PROCEDURE_HEADINGS = tuple(L.words("extraction.obligation_grammar.procedure_headings"))
+_REPORT_CUE = L.compile_re(r"{extraction.grammar_words.report_cues}")
+_SET_UP_DUTY = L.compile_re(r"^其(?:主要)?负责(?:包括)?")
 
 
 def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
@@ -605,16 +621,16 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
                 dm = _DIRECTIVE.search(seg.text)
                 if dm:
                     tail = seg.text[dm.end():]
-                    skip = re.match(r"(?:广大|全体|各)?", tail).end()  # type: ignore[union-attr]
+                    skip = _TARGET_DETERMINER.match(tail).end()  # type: ignore[union-attr]
                     ms = [m for m in ctx.aliases.find_mentions(tail[:16]) if m.kind in ("Role", "PlatformType") and m.start == skip]
                     if ms:
                         actors = [(ctx.aliases.get(ms[0].entity_id), "directive", 0.6)]  # type: ignore[list-item]
-                if not actors and ctx.bearers.addressees and (_REQUEST.match(seg.text) or re.search(r"报送|(?<![相适响对供效反])应(?![用急对])|须", seg.text)):
+                if not actors and ctx.bearers.addressees and (_REQUEST.match(seg.text) or _FALLBACK_DUTY.search(seg.text)):
                     # a notice's request (各有关单位：…请于…前报送…) binds its addressees
                     actors = [(a, "addressee", 0.8) for a in ctx.bearers.addressees]
-                if not actors and ctx.own_platform and re.search(r"报送|(?<![相适响对供效反])应(?![用急对])|须", seg.text):
+                if not actors and ctx.own_platform and _FALLBACK_DUTY.search(seg.text):
                     actors = [(ctx.own_platform, "document scope", 0.6)]
-                if not actors and ctx.issuers and any(p.endswith("程序") for p in clause.path) and _PROCEDURE_STEP.search(seg.text):
+                if not actors and ctx.issuers and any(p.endswith(_PROCEDURE_HEADINGS) for p in clause.path) and _PROCEDURE_STEP.search(seg.text):
                     # a step of a procedure the text runs without naming who runs it:
                     # the issuing authority's (000 三（二）实施程序 → 市教委)
                     actors = [(ctx.issuers[0], "procedure", 0.5)]
@@ -632,7 +648,7 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
             if actors[0][1] == "directive" and dm:
                 modality = _DIRECTIVE_MODALITY[dm.group(1)]
             if modality is None:
-                if _ROUTE.search(seg.text) and re.search(r"报|提交", seg.text):
+                if _ROUTE.search(seg.text) and _REPORT_CUE.search(seg.text):
                     modality = "must"
                 else:
                     continue
@@ -655,7 +671,7 @@ def _after_actor(text: str, actor: Entity, how: str, ctx: Context) -> str:
         ms = [m for m in ctx.aliases.find_mentions(text) if m.entity_id == actor.id]
         if ms and ms[0].start <= 2:
             rest = text[ms[0].end:]
-            return re.sub(r"^[和、及与]各?[\u4e00-\u9fff]{1,6}?(?=可|应|要|须|负责)", "", rest)
+            return _CO_BEARER.sub("", rest)
         bare = _BARE_CENTER.match(text)
         return text[bare.end():] if bare else text
     if how == "open":
@@ -664,7 +680,7 @@ def _after_actor(text: str, actor: Entity, how: str, ctx: Context) -> str:
     if how == "request":
         return text  # 请 itself carries the force (must)
     if how == "set-up body":
-        return re.sub(r"^其(?:主要)?负责(?:包括)?", "", text)
+        return _SET_UP_DUTY.sub("", text)
     if how == "directive":
         dm = _DIRECTIVE_AT.search(text)
         if not dm:
@@ -685,19 +701,30 @@ def _after_actor(text: str, actor: Entity, how: str, ctx: Context) -> str:
     return text
 
 
+_DUTY_MARKER = L.compile_re(r"{extraction.grammar_words.duty_markers}")
+_FINAL_PURPOSES = frozenset([*L.words("extraction.obligation_grammar.route_purposes"), ""]) - {"审议"}
+_SIMULTANEOUS = L.compile_re(r"{extraction.grammar_words.simultaneous}")
+_APPLICATION_SECTION = L.compile_re(r"{extraction.grammar_words.application_sections}")
+_SET_UP_ACTION = L.compile_re(r"(?:负责)?(?:{extraction.grammar_words.set_up_actions})")
+_IN_FORCE = L.compile_re(r"{extraction.grammar_words.in_force_words}")
+_CYCLE = L.compile_re(r"([\u4e00-\u9fff]{2})(?:{extraction.grammar_words.cycle_word})")
+_TIME_PREFIX = L.compile_re(r"^(?:{extraction.grammar_words.time_prefixes})")
+_TIME_LEADS = (*L.words("extraction.grammar_words.time_lead_phrases"), "“")
+
+
 def _obligation_facts(clause: Clause, ctx: Context, seg: Unit, actors: list[tuple[Entity, str, float]], modality: str, after: str) -> list[Fact]:
     text = seg.text
     cond = _CONDITION.match(text)
-    condition = _LEAD.sub("", cond.group(1)) if cond and not re.search(r"职责|负责", cond.group(1)) else ""
+    condition = _LEAD.sub("", cond.group(1)) if cond and not _DUTY_MARKER.search(cond.group(1)) else ""
     if condition:
         after = after[after.find("的，") + 2:] if "的，" in after else after
     verb, obj = action_object(after)
     route = recipients(text, ctx)
     obj, verb = _strip_recipients(obj, verb, route, ctx, condition)
-    finals = [r for r in route if r["for"] in ("备案", "备案、备查", "审核", "批准", "审定", "备查", "审批", "")] or route
+    finals = [r for r in route if r["for"] in _FINAL_PURPOSES] or route
     # A reporting chain (报依托高校核准后，报…办公室) ends at its last step; several
     # names in one step (报市科委、中关村管委会批准) or a simultaneous 同时报 all count.
-    if "同时" in text:
+    if _SIMULTANEOUS.search(text):
         chosen = finals
     else:
         last_pos = [r for r in finals if r.get("step") == finals[-1].get("step")] if finals else []
@@ -731,11 +758,11 @@ def _due_order(clause: Clause, deadline: tuple[int, int, Normalized] | None, aft
     """When a duty falls due inside one cycle, as a sort key for the checklist:
     application and approval steps first (5), setting things up (10), then what
     its time phrase says (yearly 20-25, …, end of cycle 85), open-ended last (50+)."""
-    if any(re.search(r"程序|申报|立项|组建|认定", p) for p in clause.path):
+    if any(_APPLICATION_SECTION.search(p) for p in clause.path):
         return 5.0
     if deadline:
         return deadline[2].order
-    return 10.0 if re.match(r"(?:负责)?(?:成立|设立|制定|编制)", _LEAD.sub("", after.lstrip("，"))) else 50.0
+    return 10.0 if _SET_UP_ACTION.match(_LEAD.sub("", after.lstrip("，"))) else 50.0
 
 
 def _strip_recipients(obj: str, verb: str, route: list[dict[str, str]], ctx: Context, condition: str) -> tuple[str, str]:
@@ -824,7 +851,7 @@ def _deadline_subject(clause: Clause, ctx: Context, unit: Unit, s: int, e: int, 
     text = unit.text
     if clause.kind == "title":
         return f"{ctx.doc_kind or ctx.doc_title} 实施期"
-    if "施行" in text[s:e] or "执行" in text[s:e]:
+    if _IN_FORCE.search(text[s:e]):
         named = re.search(r"《([^》]+)》", ctx.doc_title)
         target = re.sub(r"[（(][^）)]*[）)]$", "", named.group(1)) if named else (ctx.doc_kind or "本文件")
         return f"{target} 施行"
@@ -834,11 +861,11 @@ def _deadline_subject(clause: Clause, ctx: Context, unit: Unit, s: int, e: int, 
             return title.group(0)  # the period of a plan the text cites
     tail = re.split(r"[，。；、]", text[e:].lstrip("，、 "), maxsplit=1)[0]
     head = re.split(r"[，。；]", text[:s])[-1]
-    cycle = re.search(r"([\u4e00-\u9fff]{2})周期", phrase)
-    activity = re.sub(r"^(?:年度|每年|定期|下一年度|中期|期末)", "", phrase) or tail[:12]
+    cycle = _CYCLE.search(phrase)
+    activity = _TIME_PREFIX.sub("", phrase) or tail[:12]
     if cycle:
         activity = cycle.group(0) if phrase.endswith("周期") else f"{cycle.group(0)} {tail[:10]}".strip()
-    elif len(activity) < 2 or phrase.startswith(("每年年底前", "定期", "到", "至", "当年", "“", "连续")) or re.match(r"[\d一二三四五六七八九十]+年", phrase):
+    elif len(activity) < 2 or phrase.startswith(_TIME_LEADS) or re.match(r"[\d一二三四五六七八九十]+年", phrase):
         activity = (tail or head)[:14]
     who = h_actor.name if h_actor else ""
     if not who:
@@ -858,6 +885,9 @@ _RATIO = re.compile(r"(\d+(?:\.\d+)?)\s*[:：比]\s*(\d+(?:\.\d+)?)(?=[^，。�
 _PERCENT_AID = L.compile_re(r"(\d+(?:\.\d+)?)\s*[%％][^，。；]{0,8}?(?:{extraction.funding.support})|(?:{extraction.funding.support})[^，。；]{0,12}?(\d+(?:\.\d+)?)\s*[%％]|不超过(\d+(?:\.\d+)?)\s*[%％]")
 _GIVEN = L.compile_re(r"(?:{extraction.funding.funders})[^。；]{0,30}?(?:给予|按|由)[^，。；]{0,16}?(?:{extraction.funding.support})|(?:{extraction.funding.funders})[^，。；]{0,12}?由[^，。；]{2,12}?(?:筹措|承担|自筹)|{extraction.funding.modes}|(?:{extraction.funding.funders})[^，。；]{0,4}是指")
 _SOURCE = re.compile(r"设立([^，。；]{0,20}?(?:专项资金|资金|基金))|给予([^，。；]{0,6}?)(?:经费|资金)支持|投入机制|(?:稳定|持续)(?:经费)?支持|财政(?:科技|科研)?投入|经费使用“?包干制|确定支持经费")
+
+
+_MONEY_WORD = L.compile_re(r"{extraction.grammar_words.money_words}")
 
 
 def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
@@ -896,7 +926,7 @@ def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
                 facts.append(_funding(clause, unit, m.start(), m.end(), ctx, share=float(value) / 100, rule="share"))
                 taken.append(m.span())
         sm = _SOURCE.search(text) or _GIVEN.search(text)
-        if sm and re.search(r"经费|资金|基金|投入|财政", text) and not (_is_label(text) and unit.start > clause.start):
+        if sm and _MONEY_WORD.search(text) and not (_is_label(text) and unit.start > clause.start):
             # the comma-segment that names the source, not the whole sentence
             a = max(text.rfind("，", 0, sm.start()) + 1, 0)
             b = text.find("，", sm.end())
@@ -906,14 +936,20 @@ def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
     return facts
 
 
+_PER_YEAR = L.compile_re(r"{extraction.grammar_words.per_year}")
+_PER_UNITS: dict[str, str] = {str(k): str(v) for k, v in L.mapping("extraction.grammar_words.per_units").items()}
+_PER_UNIT = L.compile_re(r"每个({extraction.grammar_words.per_units})")
+
+
 def _funding(clause: Clause, unit: Unit, a: int, b: int, ctx: Context, *, rule: str, confidence: float = 0.9, **values: Any) -> Fact:
     text = unit.text
     window = text[max(0, a - 20):a]
     per = []
-    if "每年" in window or "年度" in window:
+    if _PER_YEAR.search(window):
         per.append("per year")
-    if re.search(r"每个(?:中心|项目|平台|团队)", window):
-        per.insert(0, "per " + {"中心": "center", "项目": "project", "平台": "platform", "团队": "team"}[re.search(r"每个(中心|项目|平台|团队)", window).group(1)])  # type: ignore[union-attr]
+    each = _PER_UNIT.search(window)
+    if each:
+        per.insert(0, "per " + _PER_UNITS[each.group(1)])
     funder = [m for m in ctx.aliases.find_mentions(text) if m.kind == "Organization"]
     attrs = {"rule": rule, "currency": "CNY" if rule == "amount" else "", "unit": " ".join(per), "funder": funder[0].name if funder else "", **values}
     links = target_links("FUNDS", text, ctx)
@@ -930,6 +966,13 @@ _TRIGGER_IF = re.compile(r"^(?:对于|对|凡|如|若)?([^。]{2,60}?)的，(?:�
 _CASES = re.compile(r"((?:撤销|取消)[^，。；]{0,6}?资格(?:并摘牌)?|摘牌|退出|淘汰|终止支持)(?:的)?(?:情形|情况)，包括([^。]+?)(?:等[^，。；]{0,6}(?:情况|情形)|。|$)")
 
 
+_CASE_SPLIT = re.compile(r"、|或")
+_TRIGGER_SPLIT = L.compile_re(r"，(?:{=extraction.grammar_words.trigger_alternatives})|或是")
+_RESULT_BASIS = L.compile_re(r"(?:{extraction.grammar_words.result_basis})?((?:{extraction.grammar_words.result_kinds})结果)")
+_MISSED_DUTY = L.compile_re(r"^(?:连续[^，]{1,3}年)?(?:{extraction.grammar_words.missed_duty})?(?:{extraction.grammar_words.missed_acts})?")
+_SHORTFALL = L.compile_re(r"(?:{extraction.grammar_words.shortfalls})$")
+
+
 def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
     """Trigger → effect: 未完成…的，减少/停止经费; 撤销资格并摘牌情形，包括….
 
@@ -943,7 +986,7 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
         text = unit.text
         cm = _CASES.search(text)
         if cm:
-            triggers = [t for t in re.split(r"、|或", cm.group(2)) if t]
+            triggers = [t for t in _CASE_SPLIT.split(cm.group(2)) if t]
             facts.append(_sanction(clause, unit, cm.start(), cm.end(), ctx, trigger="、".join(triggers), triggers=triggers,
                                    effect=cm.group(1), effects=["revoke"], confidence=0.9))
             continue
@@ -954,7 +997,7 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
         strong = [e for e in effects if e[0] != "adjust"]
         if tm and strong:
             first = min(m.start() for _, m in strong)
-            facts.append(_sanction(clause, unit, 0, len(text), ctx, trigger=tm.group(1), triggers=[t for t in re.split(r"，或是?|，或者|或是", tm.group(1)) if t],
+            facts.append(_sanction(clause, unit, 0, len(text), ctx, trigger=tm.group(1), triggers=[t for t in _TRIGGER_SPLIT.split(tm.group(1)) if t],
                                    effect=text[tm.end():].rstrip("。") if first >= tm.end() else text[first:], effects=sorted({n for n, _ in strong}), confidence=0.9))
             continue
         tw = _TRIGGER_WORD.search(text)
@@ -964,7 +1007,7 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
             facts.append(_sanction(clause, unit, 0, len(text), ctx, trigger=text[:first].rstrip("，的将予以"), triggers=[text[:first].rstrip("，的将予以")],
                                    effect=text[first:].rstrip("。"), effects=sorted({n for n, _ in strong}), confidence=0.75))
             continue
-        basis = re.search(r"(?:根据|依据|按照|强化)?((?:考核|评估|评价)结果)", text)
+        basis = _RESULT_BASIS.search(text)
         if basis and effects:
             name, m = effects[0]
             facts.append(_sanction(clause, unit, basis.start(), max(m.end(), basis.end()), ctx, trigger=basis.group(1), triggers=[basis.group(1)],
@@ -983,6 +1026,11 @@ _COND_HEADING = re.compile(r"(立项标准|组建条件|申报条件|认定条�
 _COND_INLINE = re.compile(r"(?:[一二三四五六七八九十]+是)?(组建条件|申报条件|支持对象|立项条件|认定条件)，(?:明确|支持|包括)?")
 _AGE = re.compile(r"(\d+|[一二三四五六七八九十]+)岁以下")
 _PREREQ = re.compile(r"经批准认定的|经(?:[^，。；]{0,40}?)(?:审查|审核|论证|审议|核准|批准|认定)(?:合格|通过)?(?:后)?|通过[^，。；]{0,12}论证(?:后)?")
+
+
+_CONSEQUENCE = L.compile_re(r"的，(?:{extraction.grammar_words.condition_consequences})")
+_PENALTY = L.compile_re(r"{extraction.grammar_words.penalty_words}")
+_PREREQ_DONE = L.compile_re(r"{extraction.grammar_words.prerequisite_done}")
 
 
 def extract_conditions(clause: Clause, ctx: Context) -> list[Fact]:
@@ -1008,11 +1056,11 @@ def extract_conditions(clause: Clause, ctx: Context) -> list[Fact]:
             stop = m.end() + (end.start() if end else len(text) - m.end())
             facts.append(_condition(clause, ctx, _sub(unit, m.start(), stop), condition_type="年龄", max_age=to_int(m.group(1)), confidence=0.85))
         for m in _PREREQ.finditer(text):
-            if "后" not in m.group(0) and "合格" not in m.group(0) and "经批准认定的" not in m.group(0):
+            if not _PREREQ_DONE.search(m.group(0)):
                 continue
             facts.append(_condition(clause, ctx, _sub(unit, m.start(), m.end()), condition_type="前置程序", confidence=0.7))
         cm = _CONDITION.match(text)
-        if cm and re.search(r"的，(?:应|须|将|可)", text) and not _EFFECTS[1][1].search(text) and not re.search(r"减少|摘牌", text):
+        if cm and _CONSEQUENCE.search(text) and not _EFFECTS[1][1].search(text) and not _PENALTY.search(text):
             facts.append(_condition(clause, ctx, _sub(unit, 0, cm.end() - 1), condition_type="适用情形", confidence=0.7))
     return facts
 
@@ -1098,8 +1146,8 @@ def _sanction_covers(sanction: Fact, obligation: Fact) -> bool:
     if obligation.attrs.get("modality") == "may":
         return False
     for trig in sanction.attrs.get("triggers", []):
-        core = re.sub(r"^(?:连续[^，]{1,3}年)?(?:没有|未)?(?:完成|提交|报送)?", "", trig).strip("，、 ")
-        core = re.sub(r"(?:不合格|不力)$", "", core)
+        core = _MISSED_DUTY.sub("", trig).strip("，、 ")
+        core = _SHORTFALL.sub("", core)
         if len(core) >= 4 and core in obligation.text:
             return True
         if core.startswith("年度") and ("年度" in obligation.text and core[2:4] in obligation.text):

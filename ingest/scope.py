@@ -85,7 +85,7 @@ def _definitions(doc: Document) -> list[tuple[str, int, int]]:
     applies = L.alternation("extraction.definitions.applies")
     for m in re.finditer(rf"(?:{scope_of})(?:{applies})([^，。；]{{2,40}})", text):
         for part in re.split(r"[、和及与]", m.group(1)):
-            part = re.sub(r"(?:的)?(?:建设|运行|管理|认定|申报|评估)+(?:工作)?$", "", part)
+            part = _MANAGEMENT_TAIL.sub("", part)
             if head_of(part):
                 s = text.find(part, m.start(1))
                 out.append((part, s, s + len(part)))
@@ -125,6 +125,7 @@ def _longest_head_suffix(run: str) -> str:
     return ""
 
 
+_MANAGEMENT_TAIL = L.compile_re(r"(?:的)?(?:{extraction.title.after})+$")
 _ADDRESSEE = re.compile(r"(?:^|\s)((?:各|有关)[^：:\n。“”]{1,60})[：:](?:\s|$)", re.M)
 
 

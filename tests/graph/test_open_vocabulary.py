@@ -146,3 +146,52 @@ def test_vocabulary_lives_in_the_lexicon() -> None:
     assert "应当" in L.words("extraction.modality.must")
     assert L.cue("extraction.modality.should").search("相应地") is None
     assert L.compile_re(r"^(?:{extraction.modality.must_not})").match("不得")
+
+
+def test_requests_name_their_bearers() -> None:
+    text = "关于做好某项工作的通知\n各有关单位:\n现将有关事项通知如下。\n一、工作要求\n请各国家野外站主管部门和依托单位切实落实配套经费。\n"
+    actors = {a for a, m in _obligations(text, title="关于做好某项工作的通知") if m == "must"}
+    assert {"国家野外站主管部门", "依托单位"} <= actors
+
+
+def test_a_short_name_becomes_an_alias_of_its_bearer() -> None:
+    text = "各县区科技主管部门（以下简称“主管部门”）负责本地区平台的日常管理。\n"
+    doc = _doc(text)
+    from ingest.extract import extract_with_entities
+
+    facts, found = extract_with_entities(doc, load_aliases())
+    ent = next(e for e in found if e.name == "县区科技主管部门")
+    assert "主管部门" in ent.aliases
+    assert any(f.kind == "obligation" and f.attrs["actor"] == "县区科技主管部门" for f in facts)
+
+
+def test_a_duty_list_opened_mid_sentence() -> None:
+    text = "学校科研处是科研平台的归口管理部门，主要职责：指导、监督科研平台的建设与运行；负责科研平台的认定工作。\n"
+    assert [a for a, _m in _obligations(text)].count("学校科研处") == 2
+
+
+def test_run_on_text_keeps_its_structure() -> None:
+    text = "各区科技局： 一、认定范围 符合条件的工程中心建设单位可向所在区科技局提出认定申请。 二、工作要求 请于2021年9月1日前报送材料。\n"
+    obs = _obligations(text, title="关于开展认定工作的通知")
+    assert ("工程中心建设单位", "may") in obs and ("区科技局", "must") in obs
+
+
+def test_money_shares_and_funders() -> None:
+    facts = extract_document(_doc("区财政按投资额的45%给予补助，最高给予1:1配套支持。\n"), load_aliases())
+    shares = sorted(f.attrs["share"] for f in facts if f.kind == "funding" and f.attrs.get("share"))
+    assert shares == [0.45, 1.0]
+
+
+def test_signature_dates_are_not_deadlines() -> None:
+    facts = extract_document(_doc("请于2021年9月1日前报送材料。\n某市科学技术局\n2021年8月6日\n"), load_aliases())
+    assert [f.attrs["normalized"] for f in facts if f.kind == "deadline"] == ["2021-09-01"]
+
+
+def test_year_labels_and_build_periods() -> None:
+    assert normalize_phrase("2020年度").normalized == "2020"  # type: ignore[union-attr]
+    assert normalize_phrase("2019年和2020年").normalized == "2019/2020"  # type: ignore[union-attr]
+    assert normalize_phrase("筹建期一般不超过三年").normalized == "P3Y"  # type: ignore[union-attr]
+
+
+def test_reports_of_past_acts_are_not_duties() -> None:
+    assert _obligations("市科技局组织专家对本市平台进行了考核评价。\n") == []
