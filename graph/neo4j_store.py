@@ -378,7 +378,8 @@ def alias_table(entities: Iterable[tuple[str, Mapping[str, Any]]]) -> AliasTable
     for node_id, d in entities:
         if d.get("label") in S.ENTITY_LABELS and node_id == S.entity_node_id(d["label"], d.get("name", "")):
             out.append(Entity(d["label"], d["name"], tuple(d.get("aliases") or ()), tuple(d.get("english") or ()),
-                              rule_target=d.get("rule_target", True) is not False))
+                              rule_target=d.get("rule_target", True) is not False,
+                              attrs={"open_vocabulary": True} if d.get("open_vocabulary") else {}))
     return AliasTable(out)
 
 

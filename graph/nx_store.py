@@ -128,7 +128,8 @@ class NxGraphStore:
             for n, d in self.g.nodes(data=True):
                 if d.get("label") in S.ENTITY_LABELS and n == S.entity_node_id(d["label"], d.get("name", "")):
                     ents.append(Entity(d["label"], d["name"], tuple(d.get("aliases") or ()), tuple(d.get("english") or ()),
-                                       rule_target=d.get("rule_target", True) is not False))
+                                       rule_target=d.get("rule_target", True) is not False,
+                              attrs={"open_vocabulary": True} if d.get("open_vocabulary") else {}))
             self._aliases = AliasTable(ents)
         return self._aliases
 

@@ -52,6 +52,7 @@ from ingest import lexicon
 from ingest.aliases import TARGET_KINDS, AliasTable, load_aliases
 from ingest.document import Clause, Document
 from ingest.errors import OverlapError
+from ingest.parse import sentences
 
 from . import policy_tools
 from .schema import OVERLAP_BY
@@ -438,12 +439,12 @@ def _yuan(v: Any) -> str:
     return str(v)
 
 
-_SENT = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
+
 
 
 def _sentences(clause: Clause) -> list[tuple[str, int]]:
     """The sentences of a clause with their source offsets."""
-    return [(m.group(0), clause.start + m.start()) for m in _SENT.finditer(clause.text) if m.group(0).strip()]
+    return [(clause.text[a:b], clause.start + a) for a, b in sentences(clause.text, subitems=False)]
 
 
 def _sentence_around(clause: Clause | None, start: int, end: int) -> tuple[str, int]:

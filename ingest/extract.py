@@ -11,14 +11,13 @@ deadline), ``deadline`` (phrase → ISO-style value), ``funding`` (amounts,
 ranges, shares, funding sources), ``sanction`` (trigger → effect) and
 ``condition`` (立项标准, 组建条件, eligibility, prerequisites).
 
-How an obligation's actor is found, in order: a "X职责" marker inside the
-clause (003: "一是我委职责，…"); "成立X，其主要负责…" (the body just set up);
-"实行X制，由…担任" (the role the system creates); an actor named at the start
-of the segment (市属高校预算调整事项按程序报…); a heading naming the bearer
-(every item under "（二）依托高校主要职责" binds 依托高校); a government
-directive naming its target (推动高校…, 引导高校…); finally, in a document
-governing one platform type, a bare 中心 or an actor-less reporting duty binds
-that platform type.
+How an obligation's bearer is found: the segment is first cut where a new
+subject starts (a known name or any noun phrase ending in a bearer head, see
+ingest/bearers.py; 由X负责; 请X…; a directive's target; "成立X，其主要负责…"),
+then :data:`ACTOR_STRATEGIES` are tried in order — explicit subject, inline
+heading (一是我委职责，… / X的主要职责是：…), role system (实行X制，由…担任),
+section heading or lead-in list, a directive's known target, a notice's
+addressees, the platform type the document governs, the issuer of a procedure.
 """
 from __future__ import annotations
 
@@ -32,7 +31,7 @@ from .matchform import match_form
 from .bearers import BearerScope, coordinated, head_of, own_names, resolve_bearer, split_phrase, strip_determiners, subject_phrase
 from .document import Clause, Document
 from .normalize import Normalized, amount_cny, time_phrases, to_int
-from .parse import find_marker
+from .parse import SUBITEM, find_marker, sentence_cuts
 from .scope import addressees_of
 
 FACT_KINDS = ("obligation", "deadline", "funding", "sanction", "condition")
@@ -117,8 +116,6 @@ class Unit:
     end: int
 
 
-_SENT_END = frozenset(L.words("extraction.sentence.ends"))
-_SUBITEM = re.compile(r"[一二三四五六七八九十]+是")
 _INLINE_MARKER = re.compile(r"(?<=[，,])(?=第[一二三四五六七八九十百零\d]+条)|(?<=[\s。；;：:])[ \t\u3000]*(?=第[一二三四五六七八九十百零\d]+[章条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、](?!\d))")
 
 
@@ -131,13 +128,7 @@ def units(clause: Clause) -> list[Unit]:
     unit starts after its own structure marker (第三条, （一）, 1.), so the
     first word of a unit is the first word of what it says."""
     text, base = clause.text, clause.start
-    cuts = {0, len(text)}
-    for i, ch in enumerate(text):
-        if ch in _SENT_END:
-            cuts.add(i + 1)
-    for m in _SUBITEM.finditer(text):
-        if m.start() == 0 or text[m.start() - 1] in "，。；：:\n ":
-            cuts.add(m.start())
+    cuts = {0, len(text), *sentence_cuts(text)}
     for m in _INLINE_MARKER.finditer(text):
         cuts.add(m.end())
     out: list[Unit] = []
@@ -572,6 +563,81 @@ _REPORT_CUE = L.compile_re(r"{extraction.grammar_words.report_cues}")
 _SET_UP_DUTY = L.compile_re(r"^其(?:主要)?负责(?:包括)?")
 
 
+Bearers = list[tuple[Entity, str, float]]
+"""(bearer, how it was found, confidence)"""
+
+
+@dataclass(frozen=True)
+class Where:
+    """What the actor strategies may look at for one duty segment."""
+
+    clause: Clause
+    seg: Unit
+    seg_actors: list[Entity]
+    """who the segment itself names (its subject, 由X, 请X, a directive's target)"""
+    how: str
+    inline_actors: list[Entity]
+    """who an earlier "X职责：" / "X的主要职责是：" in the clause names"""
+    role_system: re.Match[str] | None
+    heading_actor: Entity | None
+
+
+def explicit_subject(w: Where, ctx: Context) -> Bearers:
+    """The segment names its bearer (its subject, 由X负责, 请X…, 推动X…)."""
+    return [(a, w.how, 0.6 if w.how == "directive" else 0.9) for a in w.seg_actors]
+
+
+def inline_heading(w: Where, ctx: Context) -> Bearers:
+    """"一是我委职责，…" or "X的主要职责是：(一)…" earlier in the clause."""
+    return [(a, "inline heading", 0.85) for a in w.inline_actors]
+
+
+def role_system(w: Where, ctx: Context) -> Bearers:
+    """"实行项目专员制，由…担任，…": the role the system creates."""
+    found = _actors_in(w.role_system.group(1), ctx) if w.role_system else []
+    return [(found[0], "role system", 0.8)] if found else []
+
+
+def heading(w: Where, ctx: Context) -> Bearers:
+    """A section heading or lead-in list naming the bearer ("（二）依托高校主要职责")."""
+    return [(w.heading_actor, "heading", 0.9)] if w.heading_actor is not None else []
+
+
+def directive_target(w: Where, ctx: Context) -> Bearers:
+    """A government directive naming its (known) target inside the segment."""
+    dm = _DIRECTIVE.search(w.seg.text)
+    if not dm:
+        return []
+    tail = w.seg.text[dm.end():]
+    skip = _TARGET_DETERMINER.match(tail).end()  # type: ignore[union-attr]
+    ms = [m for m in ctx.aliases.find_mentions(tail[:16]) if m.kind in ("Role", "PlatformType") and m.start == skip]
+    ent = ctx.aliases.get(ms[0].entity_id) if ms else None
+    return [(ent, "directive", 0.6)] if ent is not None else []
+
+
+def addressees(w: Where, ctx: Context) -> Bearers:
+    """A notice's request or duty without a subject (各有关单位：…请于…前报送…)."""
+    if ctx.bearers.addressees and (_REQUEST.match(w.seg.text) or _FALLBACK_DUTY.search(w.seg.text)):
+        return [(a, "addressee", 0.8) for a in ctx.bearers.addressees]
+    return []
+
+
+def document_scope(w: Where, ctx: Context) -> Bearers:
+    """A subject-less duty in a document governing one platform type binds that type."""
+    return [(ctx.own_platform, "document scope", 0.6)] if ctx.own_platform and _FALLBACK_DUTY.search(w.seg.text) else []
+
+
+def procedure_issuer(w: Where, ctx: Context) -> Bearers:
+    """A step of a procedure the text runs without naming who runs it: the issuer's."""
+    if ctx.issuers and any(p.endswith(_PROCEDURE_HEADINGS) for p in w.clause.path) and _PROCEDURE_STEP.search(w.seg.text):
+        return [(ctx.issuers[0], "procedure", 0.5)]
+    return []
+
+
+ACTOR_STRATEGIES = (explicit_subject, inline_heading, role_system, heading, directive_target, addressees, document_scope, procedure_issuer)
+"""Who bears a duty, tried in this order; the first strategy that finds someone wins."""
+
+
 def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
     """Duties with their bearer, legal force, action, object, recipient, condition, deadline.
 
@@ -601,39 +667,14 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
         elif im := _INLINE_DUTY.match(unit.text):
             inline_actors = _actors_in(im.group(1), ctx)
             body = _sub(unit, im.end(), len(unit.text))
-        elif _SUBITEM.match(unit.text):
+        elif SUBITEM.match(unit.text):
             inline_actors = []
         role_sys = _ROLE_SYSTEM.search(unit.text)
         if _COND_INLINE.search(unit.text):
             continue  # "一是支持对象，支持…牵头": who may apply is a condition, not a duty
         for seg, seg_actors, how in _split_actor_segments(body, ctx):
-            actors: list[tuple[Entity, str, float]] = []
-            if seg_actors:
-                actors = [(a, how, 0.6 if how == "directive" else 0.9) for a in seg_actors]
-            elif inline_actors:
-                actors = [(a, "inline heading", 0.85) for a in inline_actors]
-            elif role_sys:
-                found = _actors_in(role_sys.group(1), ctx)
-                actors = [(found[0], "role system", 0.8)] if found else []
-            elif h_actor is not None:
-                actors = [(h_actor, "heading", 0.9)]
-            else:
-                dm = _DIRECTIVE.search(seg.text)
-                if dm:
-                    tail = seg.text[dm.end():]
-                    skip = _TARGET_DETERMINER.match(tail).end()  # type: ignore[union-attr]
-                    ms = [m for m in ctx.aliases.find_mentions(tail[:16]) if m.kind in ("Role", "PlatformType") and m.start == skip]
-                    if ms:
-                        actors = [(ctx.aliases.get(ms[0].entity_id), "directive", 0.6)]  # type: ignore[list-item]
-                if not actors and ctx.bearers.addressees and (_REQUEST.match(seg.text) or _FALLBACK_DUTY.search(seg.text)):
-                    # a notice's request (各有关单位：…请于…前报送…) binds its addressees
-                    actors = [(a, "addressee", 0.8) for a in ctx.bearers.addressees]
-                if not actors and ctx.own_platform and _FALLBACK_DUTY.search(seg.text):
-                    actors = [(ctx.own_platform, "document scope", 0.6)]
-                if not actors and ctx.issuers and any(p.endswith(_PROCEDURE_HEADINGS) for p in clause.path) and _PROCEDURE_STEP.search(seg.text):
-                    # a step of a procedure the text runs without naming who runs it:
-                    # the issuing authority's (000 三（二）实施程序 → 市教委)
-                    actors = [(ctx.issuers[0], "procedure", 0.5)]
+            where = Where(clause, seg, seg_actors, how, inline_actors, role_sys, h_actor)
+            actors = next((found for strategy in ACTOR_STRATEGIES if (found := strategy(where, ctx))), [])
             if not actors:
                 continue
             first_how = actors[0][1]

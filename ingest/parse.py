@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import cn2an
 
+from . import lexicon as L
 from .document import Clause
 
 MAX_CHARS = 400
@@ -42,7 +43,9 @@ _MARKERS: list[tuple[str, float, re.Pattern[str]]] = [
     ("arabic", 6, re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*")),
     ("paren_ar", 7, re.compile(r"^[（(](\d{1,3})[）)]\s*")),
 ]
-_SENTENCE_END = re.compile(r"[。！？；!?;]+[”’」』）)]*")
+_SENTENCE_END = L.compile_re(r"(?:{extraction.sentence.ends})+[”’」』）)]*")
+SUBITEM = re.compile(r"(?<=[，。；：:\n ])[一二三四五六七八九十]+是|^[一二三四五六七八九十]+是")
+"""An inline sub-item (一是…，二是…) that starts after punctuation or at the start."""
 _ATTACHMENT = re.compile(r"^附件\s*\d*\s*[:：]?$")
 _ARTIFACT = re.compile(r"^(?:\[bookmark:[^\]]*\]\s*)+")
 """Word-export residue (``[bookmark: _GoBack]``) that may precede a marker."""
@@ -116,6 +119,22 @@ def split_sentences(text: str, start: int) -> list[Line]:
     if pos < len(text):
         spans.append(Line(text[pos:], start + pos, start + len(text)))
     return [s for s in spans if s.text.strip(_WS)]
+
+
+def sentence_cuts(text: str, *, subitems: bool = True) -> list[int]:
+    """Where the sentences of ``text`` end, and (with ``subitems``) where an
+    inline 一是/二是 sub-item starts: the one sentence splitter every stage
+    uses (parsing, extraction units, search's sentence vectors, overlap)."""
+    cuts = {m.end() for m in _SENTENCE_END.finditer(text)}
+    if subitems:
+        cuts.update(m.start() for m in SUBITEM.finditer(text))
+    return sorted(c for c in cuts if 0 < c < len(text))
+
+
+def sentences(text: str, *, subitems: bool = True) -> list[tuple[int, int]]:
+    """``[start, end)`` of each non-blank sentence of ``text`` (see :func:`sentence_cuts`)."""
+    points = [0, *sentence_cuts(text, subitems=subitems), len(text)]
+    return [(a, b) for a, b in zip(points, points[1:]) if text[a:b].strip(_WS)]
 
 
 def _cut_long(sentence: Line) -> list[Line]:

@@ -23,7 +23,6 @@ so a re-ingest encodes only the clauses whose text changed.
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -34,6 +33,7 @@ import numpy as np
 
 from ingest.aliases import AliasTable, Mention, aliases_for_corpus
 from ingest.document import Clause, Document
+from ingest.parse import sentences
 from ingest.pipeline import Build, step
 
 from .bm25 import DEFAULT_PARAMS, BM25Index
@@ -122,7 +122,6 @@ def passage_text(row: Row) -> str:
     return f"{ctx}：{row.text}" if ctx else row.text
 
 
-_SENTENCE_END = re.compile(r"(?<=[。；！？;!?])|(?=[一二三四五六七八九十]是)")
 MIN_PIECE_CHARS = 6
 
 
@@ -135,7 +134,7 @@ def pieces_of(text: str) -> list[str]:
     whole text) lets the sentence that answers carry the clause. A clause of
     one sentence has no pieces (its own vector already is that sentence).
     """
-    parts = [p.strip() for p in _SENTENCE_END.split(text)]
+    parts = [text[a:b].strip() for a, b in sentences(text)]
     parts = [p for p in parts if len(p) >= MIN_PIECE_CHARS]
     return parts if len(parts) > 1 else []
 

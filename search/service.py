@@ -234,6 +234,16 @@ def check_query(query: Any) -> str:
     return q
 
 
+def linking_table(base: AliasTable, store: Any) -> AliasTable:
+    """The names questions are linked with: the curated table plus what the
+    ingested documents introduced (a new platform type, its short names, new
+    bearers), so a question about a document added last month links too."""
+    if store is None or not hasattr(store, "aliases"):
+        return base
+    new = [e for e in store.aliases().entities() if e.attrs.get("open_vocabulary") and base.get(e.id) is None]
+    return base.extend(new) if new else base
+
+
 class Searcher:
     """Hybrid search and rule answering over one ingested store.
 
@@ -252,7 +262,7 @@ class Searcher:
 
             encoder = Encoder(self.data_dir / "model")
         self.encoder = encoder
-        self.table = table or load_aliases()
+        self.table = linking_table(table or load_aliases(), store)
         self.tokenizer = Tokenizer(domain_words())
         self.store = store
         self._facts = self._load_graph_facts(store)
