@@ -36,6 +36,11 @@ from ingest.loaders import load_corpus
 from .build import build_graph, graph_counts
 
 
+GOLD_KEYS = frozenset({"kind", "doc", "span", "occurrence", "_file", "note", "actor", "modality", "recipient", "condition", "deadline",
+                       "normalized", "rule", "condition_type", "amount_min", "amount_max", "share"})
+"""Every key an annotation may have; anything else is an error, not silently ignored."""
+
+
 @dataclass
 class Gold:
     kind: str
@@ -160,6 +165,11 @@ def evaluate_extraction(golden_dir: Path, corpus_dir: Path) -> dict[str, Any]:
             s, e = locate(doc.text, a["span"], int(a.get("occurrence", 1)))
         except ValueError as err:
             errors.append(f"{a['_file']}: {err}")
+            continue
+        unknown = sorted(str(k) for k in a if k not in GOLD_KEYS)
+        if unknown:
+            # a typo, or a flow mapping cut at an unquoted ASCII comma ({span: A,B} reads as span A and a key B)
+            errors.append(f"{a['_file']}: {a['kind']} in {a.get('doc')} has unknown keys {unknown}; quote spans that hold a comma")
             continue
         fields = {k: v for k, v in a.items() if k not in ("kind", "doc", "span", "occurrence", "_file", "note")}
         golds.append(Gold(a["kind"], doc.doc_id, a["span"], s, e, fields, a["_file"]))

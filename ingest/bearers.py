@@ -307,8 +307,8 @@ def resolve_bearer(name: str, table: AliasTable, scope: BearerScope, source: dic
         return table.get(ms[-1].entity_id)
     own = scope.own_platform
     head = head_of(name)
-    if own is not None and head and head[1] == "PlatformType" and any(f.endswith(name) for f in own.surfaces):
-        return own
+    if own is not None and head and head[1] == "PlatformType" and (name == head[0] or any(f.endswith(name) for f in own.surfaces)):
+        return own  # 本实验室, 中心, 该平台: the platform type the document governs
     if head is None and default_kind is None:
         return None
     head = head or (name, default_kind or "Role")

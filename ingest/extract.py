@@ -910,6 +910,10 @@ def _deadline_subject(clause: Clause, ctx: Context, unit: Unit, s: int, e: int, 
         activity = (tail or head)[:14]
     who = h_actor.name if h_actor else ""
     if not who:
+        # a sentence opening with its bearer (承担单位应当按季度报送…) names it
+        opening = open_bearer(text, unit.start, ctx)
+        who = opening[0][0].name if opening else ""
+    if not who:
         # the platform type or program a sentence is about names the subject best,
         # then a role, then an organization
         rank = {"PlatformType": 0, "Program": 1, "Role": 2, "Organization": 3}
