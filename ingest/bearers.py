@@ -280,6 +280,8 @@ class BearerScope:
     """who a notice's requests bind (its 各…： line)"""
     found: dict[str, Entity] = field(default_factory=dict)
     """new entities met so far in the document, by id"""
+    local: dict[str, Entity] = field(default_factory=dict)
+    """short names the document defines for a bearer (以下简称“主管部门”): they hold in it only"""
 
 
 def _own_forms(scope: BearerScope) -> tuple[str, ...]:
@@ -288,7 +290,7 @@ def _own_forms(scope: BearerScope) -> tuple[str, ...]:
 
 
 def resolve_bearer(name: str, table: AliasTable, scope: BearerScope, source: dict[str, object] | None = None,
-                   default_kind: str | None = None, aliases: tuple[str, ...] = ()) -> Entity | None:
+                   default_kind: str | None = None) -> Entity | None:
     """The entity a bearer name stands for (see the module docstring), or None.
 
     A new entity is recorded in ``scope.found`` with ``source`` (document,
@@ -297,6 +299,8 @@ def resolve_bearer(name: str, table: AliasTable, scope: BearerScope, source: dic
     if not name:
         return None
     name = _inner_determiners(name)
+    if name in scope.local:
+        return scope.local[name]
     if name in L.words("extraction.issuer_pronouns"):
         return scope.issuer
     known = table.lookup(name)
@@ -316,14 +320,9 @@ def resolve_bearer(name: str, table: AliasTable, scope: BearerScope, source: dic
         same = [a for a in scope.addressees if a.name.endswith(name)]
         if same:
             return same[0]
-    ent = Entity(head[1], name, aliases=tuple(a for a in aliases if a != name), attrs={"source": dict(source or {}), "open_vocabulary": True})
-    if ent.id in scope.found:
-        old = scope.found[ent.id]
-        if set(ent.aliases) - set(old.aliases):
-            scope.found[ent.id] = old = Entity(old.kind, old.name, aliases=tuple(dict.fromkeys(old.aliases + ent.aliases)), attrs=old.attrs)
-        return old
-    scope.found[ent.id] = ent
-    return ent
+    ent = Entity(head[1], name, attrs={"source": dict(source or {}), "open_vocabulary": True})
+    scope.found.setdefault(ent.id, ent)
+    return scope.found[ent.id]
 
 
 def own_names(scope: BearerScope) -> tuple[str, ...]:

@@ -94,6 +94,8 @@ class Context:
     """clause id -> the bearer a preceding "X应当履行下列职责：" names"""
     bearers: BearerScope = field(default_factory=BearerScope)
     """coreference targets and the open-vocabulary bearers met so far"""
+    in_requirements: bool = False
+    """the clause being read sits under a requirements heading (四、相关要求)"""
 
     @property
     def platform_types(self) -> list[Entity]:
@@ -334,6 +336,7 @@ _ASSIGNED_VERB = L.compile_re(r"(?:{extraction.obligation_grammar.assigned_verbs
 _NOT_A_TARGET = L.compile_re(r"^(?:的|[\u4e00-\u9fff]{0,2}(?:{extraction.obligation_grammar.directive_non_targets}))")
 _CO_BEARER = L.compile_re(r"^[和、及与]各?[\u4e00-\u9fff]{1,6}?(?={extraction.modality.must}|{extraction.bearer_cues.modal})")
 _ORGANIZATION_LEADS = L.compile_re(r"(?:{=extraction.obligation_grammar.organization_verbs}|按照[^，]{0,16}?，)")
+_QUALIFIES = L.compile_re(r"^(?!{extraction.obligation_grammar.prepositions})[\u4e00-\u9fff]{1,4}的")
 _TOPIC_REPORT = L.compile_re(r"[\u4e00-\u9fff]{0,10}?(?:{extraction.obligation_grammar.route_manner})?报")
 
 
@@ -429,13 +432,14 @@ def open_bearer(text: str, offset: int, ctx: Context, *, any_verb: bool = False)
     ``offset``) and followed by a modal, request or duty cue: ``(entities, the
     phrase as written, where the phrase ends)``; see ingest/bearers.py."""
     sub = subject_phrase(text, ctx.aliases, own_names(ctx.bearers), any_verb=any_verb)
-    if sub is None and _REPORT.search(text):
+    if sub is None and _REPORT.search(text) and ctx.in_requirements:
         # "X填写…，报送至…": a subject and a bare verb, in a reporting duty
         sub = subject_phrase(text, ctx.aliases, own_names(ctx.bearers), any_verb=True)
     if sub is None:
         return None
     rest = text[sub.end: sub.end + 24]
-    if not any_verb and modality_of(rest) is None and not _REQUEST.match(rest) and not _DUTY_VERBS.search(rest[:12]) and not _REPORT.search(text):
+    if not any_verb and modality_of(rest) is None and not _REQUEST.match(rest) and not _DUTY_VERBS.search(rest[:12]) \
+            and not (_REPORT.search(text) and ctx.in_requirements):
         return None
     found: list[Entity] = []
     name = split_phrase(sub.phrase)[0]
@@ -445,11 +449,12 @@ def open_bearer(text: str, offset: int, ctx: Context, *, any_verb: bool = False)
         at = sub.phrase.find(part, pos)
         pos = at + len(part)
         source = {"doc_id": ctx.doc_id, "start": offset + sub.start + at, "end": offset + sub.start + pos, "extractor": "bearer/subject"}
-        # "X、Y（以下简称“主管部门”）": the short name stands for each of them
-        short = (sub.short,) if sub.short else ()
-        ent = resolve_bearer(split_phrase(part)[0], ctx.aliases, ctx.bearers, source, aliases=short)
+        ent = resolve_bearer(split_phrase(part)[0], ctx.aliases, ctx.bearers, source)
         if ent is not None and ent not in found:
             found.append(ent)
+    if sub.short and found:
+        # "X（以下简称“主管部门”）": inside this document the short name stands for X
+        ctx.bearers.local.setdefault(sub.short, found[0])
     # what follows the bearer starts after its short-name parenthesis, if any
     return (found, sub.phrase, sub.cue_at if sub.short else sub.end) if found else None
 
@@ -528,8 +533,8 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
             else:
                 cuts.append((i, actors, "organization"))
             continue
-        if re.match(r"^[\u4e00-\u9fff]{1,4}的", rest):
-            continue  # "高校提交的建设方案…": the actor only qualifies a noun
+        if _QUALIFIES.match(rest):
+            continue  # "高校提交的建设方案…": the actor only qualifies a noun (not "X对报送的材料…")
         if not (_MUST.search(rest[:10]) or _SHOULD.search(rest[:6]) or _MAY.search(rest[:8]) or _MUST_NOT.search(rest[:8])
                 or _ROUTE.search(rest[:14]) or _TOPIC_REPORT.match(rest)):
             continue
@@ -559,6 +564,9 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
 _TARGET_DETERMINER = L.compile_re(r"(?:{extraction.obligation_grammar.directive_target_determiners})?")
 _FALLBACK_DUTY = L.Either(L.compile_re(r"{extraction.grammar_words.fallback_duty_cues}"), L.cue("extraction.modality.should"))
 _PROCEDURE_HEADINGS = tuple(L.words("extraction.obligation_grammar.procedure_headings"))
+_ANNOUNCES = L.compile_re(r"{extraction.notice_formulas}")
+_TITLE_LINE = L.compile_re(r"^[^，。；]*关于[^，。；]*的(?:{extraction.title.kinds})[。]?$")
+_REQUIREMENTS = L.compile_re(r"{extraction.requirement_headings}")
 _REPORT_CUE = L.compile_re(r"{extraction.grammar_words.report_cues}")
 _SET_UP_DUTY = L.compile_re(r"^其(?:主要)?负责(?:包括)?")
 
@@ -616,8 +624,11 @@ def directive_target(w: Where, ctx: Context) -> Bearers:
 
 
 def addressees(w: Where, ctx: Context) -> Bearers:
-    """A notice's request or duty without a subject (各有关单位：…请于…前报送…)."""
-    if ctx.bearers.addressees and (_REQUEST.match(w.seg.text) or _FALLBACK_DUTY.search(w.seg.text)):
+    """A notice's request or duty without a subject (各有关单位：…请于…前报送…):
+    a request, a modal, or a report that is dated or under a requirements heading."""
+    text = w.seg.text
+    dated_report = _FALLBACK_DUTY.search(text) and (ctx.in_requirements or any(m.kind == "date" for _s, _e, m in time_phrases(text)))
+    if ctx.bearers.addressees and (_REQUEST.match(text) or modality_of(text) or dated_report):
         return [(a, "addressee", 0.8) for a in ctx.bearers.addressees]
     return []
 
@@ -647,12 +658,15 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
     if clause.kind in ("title", "attachment") or (clause.kind == "heading" and not clause.text.rstrip().endswith(("。", "；", "：", ":"))):
         return []
     facts: list[Fact] = []
+    ctx.in_requirements = any(_REQUIREMENTS.search(p) for p in clause.path[:-1] if p != clause.text)
     h_actor = heading_actor(clause, ctx)
     inline_actors: list[Entity] = []
     for unit in units(clause):
         body = unit
         if _LEAD_IN_DUTY.match(unit.text):
             continue  # "依托单位应当履行下列职责：" announces the duties listed next
+        if _TITLE_LINE.match(unit.text):
+            continue  # a (re)stated title announces, it does not oblige
         if _LEAD_IN_END.search(unit.text):
             # "X的主要职责和任务是：(一)…": X bears the items that follow in this clause
             inline_actors = leading_bearers(unit.text, ctx) or inline_actors
@@ -673,6 +687,13 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
         if _COND_INLINE.search(unit.text):
             continue  # "一是支持对象，支持…牵头": who may apply is a condition, not a duty
         for seg, seg_actors, how in _split_actor_segments(body, ctx):
+            formula = _ANNOUNCES.search(seg.text)
+            if formula:
+                # "请…，现将有关事项通知如下": the notice's formula is no duty; what precedes it may be
+                cut = seg.text.rfind("，", 0, formula.start())
+                if cut <= 0:
+                    continue
+                seg = _sub(seg, 0, cut)
             where = Where(clause, seg, seg_actors, how, inline_actors, role_sys, h_actor)
             actors = next((found for strategy in ACTOR_STRATEGIES if (found := strategy(where, ctx))), [])
             if not actors:
