@@ -88,6 +88,7 @@ class Context:
     doc_id: str = ""
     doc_kind: str = ""
     doc_title: str = ""
+    doc_year: int | None = None
     scope: list[Entity] = field(default_factory=list)
     issuers: list[Entity] = field(default_factory=list)
     lead_actors: dict[str, Entity] = field(default_factory=dict)
@@ -806,7 +807,7 @@ def _obligation_facts(clause: Clause, ctx: Context, seg: Unit, actors: list[tupl
             "recipient": recipient,
             "route": route,
             "condition": condition,
-            "deadline": deadline[2].normalized if deadline else "",
+            "deadline": _with_year(deadline[2].normalized, ctx) if deadline else "",
             "deadline_phrase": text[deadline[0]:deadline[1]] if deadline else "",
             "due_before": (deadline[2].before or "") if deadline else "",
             "due_order": _due_order(clause, deadline, after),
@@ -891,7 +892,7 @@ def extract_deadlines(clause: Clause, ctx: Context) -> list[Fact]:
             attrs = {
                 "phrase": phrase,
                 "deadline_kind": meaning.kind,
-                "normalized": meaning.normalized,
+                "normalized": _with_year(meaning.normalized, ctx),
                 "before": meaning.before or "",
                 "subject": subject,
                 "due_order": meaning.order,
@@ -899,6 +900,11 @@ def extract_deadlines(clause: Clause, ctx: Context) -> list[Fact]:
             links = target_links("ABOUT", unit.text, ctx, fallback=False)
             facts.append(Fact("deadline", clause.doc_id, clause.clause_id, unit.start + s, unit.start + e, phrase, "deadline/pattern", 0.9, attrs, links))
     return facts
+
+
+def _with_year(value: str, ctx: Context) -> str:
+    """A due day without a year (``--06-20``) in the year of its document."""
+    return f"{ctx.doc_year}{value[1:]}" if value.startswith("--") and ctx.doc_year else value
 
 
 def _is_signature_date(text: str, s: int, e: int, meaning: Normalized) -> bool:
@@ -1026,8 +1032,10 @@ def _funding(clause: Clause, unit: Unit, a: int, b: int, ctx: Context, *, rule: 
 # ------------------------------------------------------------- sanctions
 _EFFECT_CLASSES = ("revoke", "stop_funding", "reduce_funding", "recover_funding", "accountability", "rectify", "reject", "adjust")
 _EFFECTS = [(name, L.compile_re("{extraction.sanctions.%s}" % name)) for name in _EFFECT_CLASSES]
-_EFFECTS[0] = ("revoke", re.compile(r"撤销[^，。；]{0,6}?资格(?:并摘牌)?|摘牌|取消[^，。；]{0,6}?资格|撤销[^，。；]{0,8}?(?:称号|命名|认定)"))
+_EFFECTS[0] = ("revoke", L.compile_re(
+    r"(?:{extraction.sanctions.revoke_verbs})[^，。；]{0,40}?(?:{extraction.sanctions.revoke_objects})(?:并摘牌)?|{extraction.sanctions.revoke}|资格[^，。；]{0,16}?失效"))
 _TRIGGER_WORD = L.compile_re(r"{extraction.sanctions.triggers}")
+_CONDITION_OPENER = L.compile_re(r"^(?:{extraction.obligation_grammar.condition_openers})(?=[\u4e00-\u9fff“])")
 _TRIGGER_IF = re.compile(r"^(?:对于|对|凡|如|若)?([^。]{2,60}?)的，(?:将|予以|应)?")
 _CASES = re.compile(r"((?:撤销|取消)[^，。；]{0,6}?资格(?:并摘牌)?|摘牌|退出|淘汰|终止支持)(?:的)?(?:情形|情况)，包括([^。]+?)(?:等[^，。；]{0,6}(?:情况|情形)|。|$)")
 
@@ -1067,12 +1075,26 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
                                    effect=text[tm.end():].rstrip("。") if first >= tm.end() else text[first:], effects=sorted({n for n, _ in strong}), confidence=0.9))
             continue
         tw = _TRIGGER_WORD.search(text)
-        if strong and tw and tw.start() < min(m.start() for _, m in strong):
-            # "逾期和匿名异议不予受理", "考核不合格的平台须进行整改": a trigger word, then the effect
+        if strong and tw:
+            # "逾期和匿名异议不予受理", "考核不合格的平台须进行整改": a trigger word, then the effect;
+            # "注销…等68家未参加考评单位…称号": the effect names whom it hits by the trigger
             first = min(m.start() for _, m in strong)
-            facts.append(_sanction(clause, unit, 0, len(text), ctx, trigger=text[:first].rstrip("，的将予以"), triggers=[text[:first].rstrip("，的将予以")],
+            if tw.start() < first:
+                trigger = text[:first].rstrip("，的将予以")
+            else:
+                trigger = re.split(r"[，。；“”]", text[tw.start():], maxsplit=1)[0]
+            facts.append(_sanction(clause, unit, 0, len(text), ctx, trigger=trigger, triggers=[trigger],
                                    effect=text[first:].rstrip("。"), effects=sorted({n for n, _ in strong}), confidence=0.75))
             continue
+        opener = _CONDITION_OPENER.match(text)
+        if strong and opener:
+            # "对…的中心，督促限期整改，直至撤销资格", "对…的X给予警告": the 对-phrase is the trigger
+            first = min(m.start() for _, m in strong)
+            trigger = text[opener.end():first].rstrip("，的将予以给督促")
+            if trigger:
+                facts.append(_sanction(clause, unit, 0, len(text), ctx, trigger=trigger, triggers=[trigger],
+                                       effect=text[first:].rstrip("。"), effects=sorted({n for n, _ in strong}), confidence=0.75))
+                continue
         basis = _RESULT_BASIS.search(text)
         if basis and effects:
             name, m = effects[0]
@@ -1159,7 +1181,7 @@ def context_for(doc: Document, aliases: AliasTable) -> Context:
         if ent is not None and ent not in scope:
             scope.append(ent)
     issuers = [e for e in (aliases.lookup(name) for name in doc.issuers) if e is not None and e.kind == "Organization"]
-    ctx = Context(aliases=aliases, doc_id=doc.doc_id, doc_kind=doc.kind, doc_title=doc.title, scope=scope, issuers=issuers)
+    ctx = Context(aliases=aliases, doc_id=doc.doc_id, doc_kind=doc.kind, doc_title=doc.title, doc_year=doc.year, scope=scope, issuers=issuers)
     ctx.bearers = BearerScope(own_platform=ctx.own_platform, issuer=issuers[0] if issuers else None)
     for name in addressees_of(doc):
         # an addressee line lists bearers by definition, whatever their head (镇（街）, …集团有限公司)

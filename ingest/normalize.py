@@ -93,17 +93,18 @@ def _counted(pattern: str, kind: str, template: str, order: Callable[[int], floa
     _PATTERNS.append((re.compile(pattern), meaning))
 
 
-_fixed(r"自(?:发布|印发|公布)之日起(?:施行|执行|实施)", "relative", "on publication", 0)
+_fixed(r"(?:自|从)(?:发布|印发|公布|发文)之日起(?:施行|执行|实施)?|截至本通知(?:发布|印发)之日", "relative", "on publication", 0)
 
 
 def _md(month: str, day: str) -> str:
     return f"{to_int(month):02d}-{to_int(day):02d}"
 
 
-@_rule(r"(\d{4})年(\d{1,2})月(\d{1,2})日[^，。；、]{0,12}?(?:至|到|—|-|~)(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
+@_rule(r"(\d{4})年(\d{1,2})月(\d{1,2})日[^，。；、]{0,12}?(?:至|到|—|-|~)(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日")
 def _date_range(m: re.Match[str]) -> Normalized:
     end_year = m.group(4) or m.group(1)
-    return Normalized("period", f"{m.group(1)}-{_md(m.group(2), m.group(3))}/{end_year}-{_md(m.group(5), m.group(6))}", order=55)
+    end_month = m.group(5) or m.group(2)
+    return Normalized("period", f"{m.group(1)}-{_md(m.group(2), m.group(3))}/{end_year}-{_md(end_month, m.group(6))}", order=55)
 
 
 @_rule(r"(\d{4})年(\d{1,2})月(\d{1,2})日(?:[（(][^）)]{1,4}[）)])?(?:[上下]午)?(?:\d{1,2}[点时:：]\d{0,2}分?)?(?:之?前|以前|止)?")
@@ -123,6 +124,13 @@ def _two_years(m: re.Match[str]) -> Normalized:
 
 
 _counted(f"(?:建设期|筹建期|培育期|有效期|实施期|期限)[^，。；]{{0,6}}?(?:为|不超过|不少于)?({_CN_OR_DIGIT})年", "period", "P{n}Y", lambda n: 90)
+@_rule(r"(?<![年\d])(\d{1,2})月(\d{1,2})日(?:[（(][^）)]{1,4}[）)])?(?:之?前|以前)")
+def _day_of_year(m: re.Match[str]) -> Normalized:
+    """A due day without a year (6月20日前): ``--MM-DD``; the extractor adds the document's year."""
+    return Normalized("date", f"--{_md(m.group(1), m.group(2))}", order=60)
+
+
+_counted(f"近({_CN_OR_DIGIT})年(?:内|来)?", "period", "P{n}Y", lambda n: 95)
 _fixed(r"(?:按|每)季度|每个季度|季度(?=报送|报告)", "recurrence", "R/P3M", 15)
 _fixed(r"(?:按|每)月|每个月", "recurrence", "R/P1M", 12)
 _fixed(r"每半年|半年一次", "recurrence", "R/P6M", 18)
@@ -139,7 +147,7 @@ def _year_end(m: re.Match[str]) -> Normalized:
     return Normalized("date", f"{m.group(1)}-12-31", order=60)
 
 
-@_rule(r"(\d{4})\s*[—–\-－~～至到]\s*(\d{4})\s*年")
+@_rule(r"(\d{4})年?\s*[—–\-－~～至到]\s*(\d{4})\s*年")
 def _window(m: re.Match[str]) -> Normalized:
     return Normalized("period", f"{m.group(1)}/{m.group(2)}", order=55)
 

@@ -190,3 +190,27 @@ def test_year_labels_and_build_periods() -> None:
 
 def test_reports_of_past_acts_are_not_duties() -> None:
     assert _obligations("市科技局组织专家对本市平台进行了考核评价。\n") == []
+
+
+@pytest.mark.parametrize("phrase, value", [
+    ("2014年3月10日至14日", "2014-03-10/2014-03-14"), ("从发文之日起", "on publication"), ("近3年", "P3Y"),
+    ("2014年至2016年", "2014/2016"), ("6月20日前", "--06-20"),
+])
+def test_more_time_phrases(phrase: str, value: str) -> None:
+    assert normalize_phrase(phrase).normalized == value  # type: ignore[union-attr]
+
+
+def test_a_due_day_takes_its_documents_year() -> None:
+    doc = _doc("请于6月20日前报送材料。\n")
+    doc.year = 2021
+    assert [f.attrs["normalized"] for f in extract_document(doc, load_aliases()) if f.kind == "deadline"] == ["2021-06-20"]
+
+
+@pytest.mark.parametrize("sentence, effect", [
+    ("对评价得分60分以下的企业技术中心给予警告，并予以3个月时间整改。", "accountability"),
+    ("对已无法正常运行的12家中心予以撤销资格。", "revoke"),
+    ("注销“某某工程技术研究中心”等68家未参加考评单位“市工程技术研究中心”称号。", "revoke"),
+])
+def test_sanctions_in_results_notices(sentence: str, effect: str) -> None:
+    facts = extract_document(_doc(sentence + "\n"), load_aliases())
+    assert any(f.kind == "sanction" and effect in f.attrs["effects"] for f in facts)
