@@ -954,9 +954,9 @@ _RANGE = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(万|亿)元")
 _SHARE = re.compile(r"([^，。；]{0,14}?)(?:内)?(?:原则上)?(\d+(?:\.\d+)?)\s*[%％]用于([^，。；]+)")
 _RATIO = re.compile(r"(\d+(?:\.\d+)?)\s*[:：比]\s*(\d+(?:\.\d+)?)(?=[^，。；]{0,4}(?:配套|匹配|补助|支持))")
-_PERCENT_AID = L.compile_re(r"(\d+(?:\.\d+)?)\s*[%％][^，。；]{0,8}?(?:{extraction.funding.support})|(?:{extraction.funding.support})[^，。；]{0,12}?(\d+(?:\.\d+)?)\s*[%％]|不超过(\d+(?:\.\d+)?)\s*[%％]")
+_PERCENT_AID = L.compile_re(r"(\d+(?:\.\d+)?)\s*[%％][^，。；]{0,8}?(?:{extraction.funding.support})|(?:{extraction.funding.support})[^，。；]{0,12}?(\d+(?:\.\d+)?)\s*[%％]|不超过[^，。；]{0,10}?(\d+(?:\.\d+)?)\s*[%％]")
 _GIVEN = L.compile_re(r"(?:{extraction.funding.funders})[^。；]{0,30}?(?:给予|按|由)[^，。；]{0,16}?(?:{extraction.funding.support})|(?:{extraction.funding.funders})[^，。；]{0,12}?由[^，。；]{2,12}?(?:筹措|承担|自筹)|{extraction.funding.modes}|(?:{extraction.funding.funders})[^，。；]{0,4}是指")
-_SOURCE = re.compile(r"设立([^，。；]{0,20}?(?:专项资金|资金|基金))|给予([^，。；]{0,6}?)(?:经费|资金)支持|投入机制|(?:稳定|持续)(?:经费)?支持|财政(?:科技|科研)?投入|经费使用“?包干制|确定支持经费")
+_SOURCE = re.compile(r"设立([^，。；]{0,20}?(?:专项资金|资金|基金))|给予([^，。；]{0,16}?)(?:经费|资金)支持|投入机制|(?:稳定|持续)(?:经费)?支持|财政(?:科技|科研)?投入|经费使用“?包干制|确定支持经费")
 
 
 _MONEY_WORD = L.compile_re(r"{extraction.grammar_words.money_words}")
