@@ -255,6 +255,7 @@ _REQUEST = L.compile_re(r"^(?:{extraction.modality.request})")
 _REPORT = L.compile_re(r"{extraction.report_verbs}")
 _NARRATIVE = L.compile_re(r"(?<=[\u4e00-\u9fff])(?<![为除])(?:{extraction.narrative_markers})(?!解|结|如指掌)")
 _DUTY_LIST = L.compile_re(r"[，,](?:{extraction.duty_list_openers})[：:]")
+_ROLE_THEN_DUTY = L.compile_re(r"^[^，。；]{2,30}?(?:{extraction.obligation_grammar.copulas})[^，。；]{2,40}，(?=(?:主要)?(?:{extraction.obligation_grammar.assigned_verbs}))")
 _LEAD_IN_END = L.compile_re(r"(?:{extraction.duty_nouns})[^，。；]{0,4}[：:]$")
 _MUST = L.cue("extraction.modality.must")
 _SHOULD = L.Either(L.cue("extraction.modality.should"), L.compile_re(
@@ -517,6 +518,9 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
         lead = re.match(r"(?:各|本)?", head).end()  # type: ignore[union-attr]
         names, end = _names_from(mentions, i + lead, text)
         actors = ents(names)
+        longer = subject_phrase(head, ctx.aliases, own_names(ctx.bearers)) if actors else None
+        if longer is not None and longer.end > end - i and not longer.short:
+            actors = []  # 县（市、区）主管部门: a known name is only the start of the subject
         if not actors and _BARE_CENTER.match(head) and ctx.own_platform:
             actors, end = [ctx.own_platform], i + _BARE_CENTER.match(head).end()  # type: ignore[union-attr]
         if not actors:
@@ -672,8 +676,8 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
             # "X的主要职责和任务是：(一)…": X bears the items that follow in this clause
             inline_actors = leading_bearers(unit.text, ctx) or inline_actors
             continue
-        opener = _DUTY_LIST.search(unit.text)
-        listed = leading_bearers(unit.text[: opener.start()], ctx) if opener else []
+        opener = _DUTY_LIST.search(unit.text) or _ROLE_THEN_DUTY.match(unit.text)
+        listed = leading_bearers(unit.text[: opener.end()], ctx) if opener else []
         im = None
         if opener and listed:
             # "学校科研处是…部门，主要职责：指导…；负责…": the list starts mid-sentence

@@ -53,7 +53,7 @@ def title_subject(title: str) -> str:
     subject is the longest run that ends in a platform/program head right
     before a management word (建设/运行/管理/认定/…) or the document kind.
     """
-    t = re.sub(r"[《》“”\"\s]", "", title)
+    t = re.sub(r"[《》“”\"\s]", "", match_form(title))
     t = _NUMBERISH.sub("", t)
     leads = sorted(L.words("extraction.title.lead"), key=len, reverse=True)
     changed = True
@@ -77,7 +77,7 @@ def title_subject(title: str) -> str:
 def _definitions(doc: Document) -> list[tuple[str, int, int]]:
     """``(term, start, end)`` from 本办法所称X是指… and 本办法适用于X."""
     out: list[tuple[str, int, int]] = []
-    text = doc.text
+    text = match_form(doc.text)
     scope_of = L.alternation("extraction.definitions.scope_of")
     defined = L.alternation("extraction.definitions.defined_as")
     for m in re.finditer(rf"(?:{scope_of})所称(?:的)?[“\"]?([^，。；：“”\"]{{2,30}}?)[”\"]?[，,]?(?:{defined})", text):
@@ -97,7 +97,7 @@ def _short_names(doc: Document, known: list[str]) -> list[tuple[str, str, int, i
     name the text before the parenthesis ends with — a name already known
     (the title's subject) first, else a noun phrase ending in a head."""
     out: list[tuple[str, str, int, int]] = []
-    text = doc.text
+    text = match_form(doc.text)
     short = L.alternation("extraction.definitions.short_name")
     for m in re.finditer(rf"[（(](?:{short})[“\"]?([^）)”\"]{{2,12}})[”\"]?[）)]", text):
         run = re.split(r"[，。；：、“”\"《》\s]", text[max(0, m.start() - 30): m.start()])[-1]
@@ -161,7 +161,7 @@ def infer_scope(doc: Document, table: AliasTable) -> DocumentScope:
 
     subject = title_subject(doc.title)
     if subject:
-        pos = doc.text.find(subject)
+        pos = match_form(doc.text).find(subject)
         add(subject, "", pos, pos + len(subject), "scope/title")
     for term, short_name, s, e in _short_names(doc, [subject] if subject else []):
         add(term, short_name, s, e, "scope/short-name")

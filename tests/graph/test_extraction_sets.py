@@ -5,7 +5,7 @@
   (README.md there) so a change that makes generalization worse fails here;
   the issue's targets (obligation recall 0.80 at precision 0.85) are not
   reached yet, and these floors say so honestly.
-* tests/extraction_dev: 16 real texts the open-vocabulary rules were developed on.
+* tests/extraction_dev: 26 real texts the open-vocabulary rules were developed on.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parents[1]
 
 FLOORS = {
     "extraction_heldout": {"obligation": (0.30, 0.30), "deadline": (0.30, 0.25), "funding": (0.9, 0.3), "sanction": (0.9, 0.35)},
-    "extraction_dev": {"obligation": (0.58, 0.55), "deadline": (0.65, 0.70), "funding": (0.95, 0.80), "sanction": (0.9, 0.7)},
+    "extraction_dev": {"obligation": (0.55, 0.55), "deadline": (0.64, 0.74), "funding": (0.95, 0.80), "sanction": (0.95, 0.70)},
 }
 
 
