@@ -28,14 +28,13 @@ from typing import Any, Iterable, Iterator
 from . import lexicon as L
 from .aliases import AliasTable, Entity, Mention
 from .matchform import match_form
-from .bearers import BearerScope, coordinated, head_of, own_names, resolve_bearer, split_phrase, strip_determiners, subject_phrase
+from .bearers import ACTOR_KINDS, BearerScope, coordinated, head_of, own_names, resolve_bearer, split_phrase, strip_determiners, subject_phrase
 from .document import Clause, Document
 from .normalize import Normalized, amount_cny, time_phrases, to_int
 from .parse import SUBITEM, find_marker, sentence_cuts
 from .scope import addressees_of
 
 FACT_KINDS = ("obligation", "deadline", "funding", "sanction", "condition")
-ACTOR_KINDS = ("Role", "Organization", "PlatformType")
 
 
 @dataclass
@@ -986,7 +985,6 @@ def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
             v = amount_cny(m.group(1), m.group(2))
             facts.append(_funding(clause, unit, m.start(), m.end(), ctx, amount_min=v, amount_max=v, rule="amount"))
         for m in _SHARE.finditer(text):
-            base = re.sub(r"^(?:建设周期)?", "", m.group(1)).strip() or m.group(1)
             share = float(m.group(2)) / 100
             s = m.start(2) - (2 if text[max(0, m.start(2) - 3):m.start(2)].endswith("原则上") else 0)
             facts.append(_funding(clause, unit, m.start() if m.group(1) else s, m.end(), ctx, share=share, share_of=m.group(1).rstrip("内") or "", purpose=m.group(3), rule="share",
@@ -1230,7 +1228,6 @@ def extract_with_entities(doc: Document, aliases: AliasTable) -> tuple[list[Fact
     return facts, list(ctx.bearers.found.values())
 
 
-_TRIGGER_CORE = re.compile(r"^(?:没有|未|不)?(?:完成|提交|报送)?")
 
 
 def _sanction_covers(sanction: Fact, obligation: Fact) -> bool:
