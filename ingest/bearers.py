@@ -174,6 +174,10 @@ def subject_phrase(text: str, table: AliasTable, own_names: tuple[str, ...] = ()
         if not cands:
             continue
         e = max(cands)
+        verbs_at = {p for p, flag in _predicate_starts(window).items() if flag.startswith("v")}
+        earlier = [e0 for e0 in ends if e0 < e and e0 in verbs_at and not any(a == e0 for e2, a in ends.items() if e2 > e0)]
+        if earlier:
+            e = min(earlier)  # 科研处代表学校对…: the subject ends where its verb starts
         gap = window[shorts[e].end() if e in shorts else e:cue_at]
         if head_of(gap) or any(h in gap for h, _k in _heads() if len(h) > 1):
             continue

@@ -16,7 +16,8 @@ subject starts (a known name or any noun phrase ending in a bearer head, see
 ingest/bearers.py; 由X负责; 请X…; a directive's target; "成立X，其主要负责…"),
 then :data:`ACTOR_STRATEGIES` are tried in order — explicit subject, inline
 heading (一是我委职责，… / X的主要职责是：…), role system (实行X制，由…担任),
-section heading or lead-in list, a directive's known target, a notice's
+section heading or lead-in list, the subject of an opening condition
+(个人提出异议的，应当…), a directive's known target, a notice's
 addressees, the platform type the document governs, the issuer of a procedure.
 """
 from __future__ import annotations
@@ -222,7 +223,8 @@ def leading_bearers(text: str, ctx: Context) -> list[Entity]:
     body = text[marker.body_start:].lstrip() if marker else text
     lead = re.match(r"(?:各|本)?", body).end()  # type: ignore[union-attr]
     names, end = _names_from(ctx.aliases.find_mentions(body), lead, body)
-    sub = subject_phrase(body, ctx.aliases, own_names(ctx.bearers), cues="extraction.lead_in_cues")
+    sub = subject_phrase(body, ctx.aliases, own_names(ctx.bearers), cues="extraction.lead_in_cues") \
+        or subject_phrase(body, ctx.aliases, own_names(ctx.bearers), cues="extraction.lead_in_cues", any_verb=True)
     if names and (sub is None or sub.end <= end):
         return [e for e in (ctx.aliases.get(m.entity_id) for m in names) if e is not None]
     if sub is None:
@@ -236,12 +238,19 @@ def lead_in_actors(clauses: list[Clause], ctx: Context) -> dict[str, Entity]:
     out: dict[str, Entity] = {}
     current: tuple[Entity, tuple[str, ...]] | None = None
     for c in clauses:
-        m = _LEAD_IN_DUTY.match(c.text.strip())
+        text = c.text.strip()
+        m = _LEAD_IN_DUTY.match(text)
         if m and c.kind != "item":
             found = _actors_in(m.group(1), ctx)
             current = (found[0], c.path) if found else None
             continue
-        if current and c.kind == "item" and c.path[: len(current[1])] == current[1]:
+        if _LEAD_IN_END.search(text) and (find_marker(text) or c.kind != "item"):
+            # "第六条 X是…部门，主要职责是：" then 1. 2. …, wherever the parser put them
+            found = leading_bearers(text, ctx)
+            current = (found[0], ()) if found else None
+            continue
+        enumerated = (marker := find_marker(text)) is not None and marker.style not in ("chapter", "article")
+        if current and c.kind in ("item", "heading") and (c.path[: len(current[1])] == current[1] if current[1] else enumerated):
             out[c.clause_id] = current[0]
         else:
             current = None
@@ -592,6 +601,8 @@ class Where:
     """who an earlier "X职责：" / "X的主要职责是：" in the clause names"""
     role_system: re.Match[str] | None
     heading_actor: Entity | None
+    unit: Unit | None = None
+    """the sentence the segment belongs to"""
 
 
 def explicit_subject(w: Where, ctx: Context) -> Bearers:
@@ -613,6 +624,18 @@ def role_system(w: Where, ctx: Context) -> Bearers:
 def heading(w: Where, ctx: Context) -> Bearers:
     """A section heading or lead-in list naming the bearer ("（二）依托高校主要职责")."""
     return [(w.heading_actor, "heading", 0.9)] if w.heading_actor is not None else []
+
+
+def condition_subject(w: Where, ctx: Context) -> Bearers:
+    """"个人提出异议的，应当签署本人姓名": the subject of the opening condition
+    bears the duty that follows it."""
+    if w.unit is None:
+        return []
+    cond = _CONDITION.match(w.unit.text)
+    if not cond or w.seg.end <= w.unit.start + cond.end():
+        return []
+    opening = open_bearer(cond.group(1), w.unit.start + cond.start(1), ctx, any_verb=True)
+    return [(e, "condition subject", 0.75) for e in opening[0]] if opening else []
 
 
 def directive_target(w: Where, ctx: Context) -> Bearers:
@@ -649,7 +672,8 @@ def procedure_issuer(w: Where, ctx: Context) -> Bearers:
     return []
 
 
-ACTOR_STRATEGIES = (explicit_subject, inline_heading, role_system, heading, directive_target, addressees, document_scope, procedure_issuer)
+ACTOR_STRATEGIES = (explicit_subject, inline_heading, role_system, heading, condition_subject, directive_target, addressees, document_scope,
+                    procedure_issuer)
 """Who bears a duty, tried in this order; the first strategy that finds someone wins."""
 
 
@@ -698,7 +722,7 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
                 if cut <= 0:
                     continue
                 seg = _sub(seg, 0, cut)
-            where = Where(clause, seg, seg_actors, how, inline_actors, role_sys, h_actor)
+            where = Where(clause, seg, seg_actors, how, inline_actors, role_sys, h_actor, body)
             actors = next((found for strategy in ACTOR_STRATEGIES if (found := strategy(where, ctx))), [])
             if not actors:
                 continue

@@ -120,11 +120,12 @@ def _longest_head_suffix(run: str) -> str:
     for i in starts:
         cand = strip_determiners(run[i:])[0]
         head = head_of(cand)
-        if head and head[1] in _TARGET_KINDS and starts_like_subject(cand):
+        if head and head[1] in _TARGET_KINDS and starts_like_subject(cand) and not _DEFINING.search(cand):
             return cand
     return ""
 
 
+_DEFINING = L.compile_re(r"{extraction.definitions.markers}")
 _MANAGEMENT_TAIL = L.compile_re(r"(?:的)?(?:{extraction.title.after})+$")
 _ADDRESSEE = re.compile(r"(?:^|\s)((?:各|有关)[^：:\n。“”]{1,60})[：:](?:\s|$)", re.M)
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ingest.aliases import Entity, load_aliases
 from ingest.document import Clause, Document
-from ingest.extract import (ACTOR_STRATEGIES, Unit, Where, addressees, context_for, directive_target, document_scope, explicit_subject,
-                            heading, inline_heading, procedure_issuer, role_system)
+from ingest.extract import (ACTOR_STRATEGIES, Unit, Where, addressees, condition_subject, context_for, directive_target, document_scope,
+                            explicit_subject, heading, inline_heading, procedure_issuer, role_system)
 from ingest.extract import _ROLE_SYSTEM
 
 
@@ -25,8 +25,8 @@ UNIVERSITY = load_aliases().lookup("依托高校")
 
 
 def test_strategies_are_tried_in_the_documented_order() -> None:
-    assert [f.__name__ for f in ACTOR_STRATEGIES] == ["explicit_subject", "inline_heading", "role_system", "heading", "directive_target",
-                                                     "addressees", "document_scope", "procedure_issuer"]
+    assert [f.__name__ for f in ACTOR_STRATEGIES] == ["explicit_subject", "inline_heading", "role_system", "heading", "condition_subject",
+                                                     "directive_target", "addressees", "document_scope", "procedure_issuer"]
 
 
 def test_explicit_subject_and_headings() -> None:
@@ -62,3 +62,11 @@ def test_procedure_steps_are_the_issuers() -> None:
     found = procedure_issuer(_where("组织专家开展论证", path=("三、组织实施", "（二）实施程序")), ctx)
     assert found and found[0][0].name == "市教委"
     assert procedure_issuer(_where("组织专家开展论证"), ctx) == []
+
+
+def test_the_subject_of_an_opening_condition() -> None:
+    text = "单位提出异议的，应当加盖单位公章"
+    seg = Unit("应当加盖单位公章", 8, len(text))
+    w = Where(Clause("x:1", "x", ("一、总则",), text, 0, len(text), "item"), seg, [], "", [], None, None, Unit(text, 0, len(text)))
+    found = condition_subject(w, _ctx())
+    assert found and found[0][1] == "condition subject"
