@@ -404,7 +404,7 @@ def open_recipients(text: str) -> tuple[list[str], int] | None:
 
 
 _PROCEDURE_STEP = re.compile(f"(?:{_DUTY_VERBS.pattern})(?!的)")
-_CONDITION = re.compile(r"^(?:对于|对|凡|如|若|如果)?([^，。]{2,40}?)的，")
+_CONDITION = L.compile_re(r"^(?:{extraction.obligation_grammar.condition_openers})?([^，。]{2,40}?)的，")
 
 
 def _names_from(mentions: list[Mention], pos: int, text: str, kinds: tuple[str, ...] = ACTOR_KINDS) -> tuple[list[Mention], int]:
@@ -418,7 +418,7 @@ def _names_from(mentions: list[Mention], pos: int, text: str, kinds: tuple[str, 
     return names, (names[-1].end if names else pos)
 
 
-_ROLE_MODIFIERS = re.compile(r"(?:\d+岁(?:以下|以上))?(?:的)?(?:优秀|杰出|有潜力的)?")
+_ROLE_MODIFIERS = L.compile_re(r"(?:\d+岁(?:{extraction.fact_grammar.age_bounds}))?(?:的)?(?:{extraction.obligation_grammar.role_modifiers})?")
 
 
 def _head_role(mentions: list[Mention], end: int, text: str, *, modifiers_only: bool = False) -> Mention | None:
@@ -979,11 +979,12 @@ def _deadline_subject(clause: Clause, ctx: Context, unit: Unit, s: int, e: int, 
 # -------------------------------------------------------------- funding
 _RANGE = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)(万|亿)?元?\s*(?:至|到|—|-|~)\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)(万|亿)元")
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(万|亿)元")
-_SHARE = re.compile(r"([^，。；]{0,14}?)(?:内)?(?:原则上)?(\d+(?:\.\d+)?)\s*[%％]用于([^，。；]+)")
-_RATIO = re.compile(r"(\d+(?:\.\d+)?)\s*[:：比]\s*(\d+(?:\.\d+)?)(?=[^，。；]{0,4}(?:配套|匹配|补助|支持))")
+_SHARE = L.compile_re(r"([^，。；]{0,14}?)(?:内)?(?:{extraction.fact_grammar.share_hedges})?(\d+(?:\.\d+)?)\s*[%％](?:{extraction.fact_grammar.share_purpose})([^，。；]+)")
+_RATIO = L.compile_re(r"(\d+(?:\.\d+)?)\s*[:：比]\s*(\d+(?:\.\d+)?)(?=[^，。；]{0,4}(?:{extraction.fact_grammar.ratio_uses}))")
 _PERCENT_AID = L.compile_re(r"(\d+(?:\.\d+)?)\s*[%％][^，。；]{0,8}?(?:{extraction.funding.support})|(?:{extraction.funding.support})[^，。；]{0,12}?(\d+(?:\.\d+)?)\s*[%％]|不超过[^，。；]{0,10}?(\d+(?:\.\d+)?)\s*[%％]")
 _GIVEN = L.compile_re(r"(?:{extraction.funding.funders})[^。；]{0,30}?(?:给予|按|由)[^，。；]{0,16}?(?:{extraction.funding.support})|(?:{extraction.funding.funders})[^，。；]{0,12}?由[^，。；]{2,12}?(?:筹措|承担|自筹)|{extraction.funding.modes}|(?:{extraction.funding.funders})[^，。；]{0,4}是指")
-_SOURCE = re.compile(r"设立([^，。；]{0,20}?(?:专项资金|资金|基金))|给予([^，。；]{0,16}?)(?:经费|资金)支持|投入机制|(?:稳定|持续)(?:经费)?支持|财政(?:科技|科研)?投入|经费使用“?包干制|确定支持经费")
+_SOURCE = L.compile_re(r"(?:{extraction.fact_grammar.fund_verbs})([^，。；]{0,20}?(?:{=extraction.fact_grammar.fund_names}))|给予([^，。；]{0,16}?)(?:经费|资金)支持|{extraction.fact_grammar.source_phrases}"
+                       r"|(?:{extraction.fact_grammar.steady_support})(?:经费)?支持|财政(?:科技|科研)?投入")
 
 
 _MONEY_WORD = L.compile_re(r"{extraction.grammar_words.money_words}")
@@ -1062,7 +1063,7 @@ _EFFECTS[0] = ("revoke", L.compile_re(
     r"(?:{extraction.sanctions.revoke_verbs})[^，。；]{0,40}?(?:{extraction.sanctions.revoke_objects})(?:并摘牌)?|{extraction.sanctions.revoke}|资格[^，。；]{0,16}?失效"))
 _TRIGGER_WORD = L.compile_re(r"{extraction.sanctions.triggers}")
 _CONDITION_OPENER = L.compile_re(r"^(?:{extraction.obligation_grammar.condition_openers})(?=[\u4e00-\u9fff“])")
-_TRIGGER_IF = re.compile(r"^(?:对于|对|凡|如|若)?([^。]{2,60}?)的，(?:将|予以|应)?")
+_TRIGGER_IF = L.compile_re(r"^(?:{extraction.obligation_grammar.condition_openers})?([^。]{2,60}?)的，(?:{extraction.fact_grammar.consequence_leads})?")
 _CASES = re.compile(r"((?:撤销|取消)[^，。；]{0,6}?资格(?:并摘牌)?|摘牌|退出|淘汰|终止支持)(?:的)?(?:情形|情况)，包括([^。]+?)(?:等[^，。；]{0,6}(?:情况|情形)|。|$)")
 
 
@@ -1136,10 +1137,10 @@ def _sanction(clause: Clause, unit: Unit, a: int, b: int, ctx: Context, *, confi
 
 
 # ------------------------------------------------------------ conditions
-_COND_HEADING = re.compile(r"(立项标准|组建条件|申报条件|认定条件|遴选条件|基本条件|申请条件|支持条件|条件)")
-_COND_INLINE = re.compile(r"(?:[一二三四五六七八九十]+是)?(组建条件|申报条件|支持对象|立项条件|认定条件)，(?:明确|支持|包括)?")
+_COND_HEADING = L.compile_re(r"({=extraction.fact_grammar.condition_headings})")
+_COND_INLINE = L.compile_re(r"(?:[一二三四五六七八九十]+是)?({extraction.fact_grammar.inline_conditions})，(?:{extraction.fact_grammar.inline_condition_leads})?")
 _AGE = re.compile(r"(\d+|[一二三四五六七八九十]+)岁以下")
-_PREREQ = re.compile(r"经批准认定的|经(?:[^，。；]{0,40}?)(?:审查|审核|论证|审议|核准|批准|认定)(?:合格|通过)?(?:后)?|通过[^，。；]{0,12}论证(?:后)?")
+_PREREQ = L.compile_re(r"{extraction.fact_grammar.approved_marker}|经(?:[^，。；]{0,40}?)(?:{extraction.fact_grammar.prerequisite_acts})(?:{extraction.fact_grammar.prerequisite_results})?(?:后)?|通过[^，。；]{0,12}论证(?:后)?")
 
 
 _CONSEQUENCE = L.compile_re(r"的，(?:{extraction.grammar_words.condition_consequences})")
