@@ -12,6 +12,8 @@ from typing import Callable
 
 import cn2an
 
+from . import lexicon as L
+
 CN_NUM = "零〇一二两三四五六七八九十百千万亿"
 _CN_OR_DIGIT = f"[\\d{CN_NUM}]+"
 
@@ -71,7 +73,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Normalized | No
 def _rule(pattern: str) -> Callable[[Callable[[re.Match[str]], Normalized | None]], Callable[[re.Match[str]], Normalized | None]]:
     """Register a phrase whose meaning is computed from its words."""
     def register(fn: Callable[[re.Match[str]], Normalized | None]) -> Callable[[re.Match[str]], Normalized | None]:
-        _PATTERNS.append((re.compile(pattern), fn))
+        _PATTERNS.append((L.compile_re(pattern), fn))
         return fn
 
     return register
@@ -80,7 +82,7 @@ def _rule(pattern: str) -> Callable[[Callable[[re.Match[str]], Normalized | None
 def _fixed(pattern: str, kind: str, value: str, order: float, before: str | None = None) -> None:
     """Register a phrase with one meaning whatever its words (每年度 → R/P1Y)."""
     meaning = Normalized(kind, value, before=before, order=order)
-    _PATTERNS.append((re.compile(pattern), lambda _m: meaning))
+    _PATTERNS.append((L.compile_re(pattern), lambda _m: meaning))
 
 
 def _counted(pattern: str, kind: str, template: str, order: Callable[[int], float]) -> None:
@@ -90,10 +92,10 @@ def _counted(pattern: str, kind: str, template: str, order: Callable[[int], floa
         n = to_int(m.group(1))
         return Normalized(kind, template.format(n=n), order=order(n)) if n else None
 
-    _PATTERNS.append((re.compile(pattern), meaning))
+    _PATTERNS.append((L.compile_re(pattern), meaning))
 
 
-_fixed(r"(?:自|从)(?:发布|印发|公布|发文)之日起(?:施行|执行|实施)?|截至本通知(?:发布|印发)之日", "relative", "on publication", 0)
+_fixed(r"(?:自|从)(?:{extraction.time.publication})之日起(?:{extraction.time.taking_effect})?|截至本通知(?:{extraction.time.publication})之日", "relative", "on publication", 0)
 
 
 def _md(month: str, day: str) -> str:
@@ -123,7 +125,7 @@ def _two_years(m: re.Match[str]) -> Normalized:
     return Normalized("period", f"{m.group(1)}/{m.group(2)}", order=55)
 
 
-_counted(f"(?:建设期|筹建期|培育期|有效期|实施期|期限)[^，。；]{{0,6}}?(?:为|不超过|不少于)?({_CN_OR_DIGIT})年", "period", "P{n}Y", lambda n: 90)
+_counted(f"(?:{{extraction.time.period_names}})[^，。；]{{0,6}}?(?:{{extraction.time.period_bounds}})?({_CN_OR_DIGIT})年", "period", "P{n}Y", lambda n: 90)
 @_rule(r"(?<![年\d])(\d{1,2})月(\d{1,2})日(?:[（(][^）)]{1,4}[）)])?(?:之?前|以前)")
 def _day_of_year(m: re.Match[str]) -> Normalized:
     """A due day without a year (6月20日前): ``--MM-DD``; the extractor adds the document's year."""
@@ -138,7 +140,7 @@ _fixed(r"为期半年|半年内", "period", "P6M", 45)
 _counted(f"({_CN_OR_DIGIT})个?工作日(?:内|之内)?", "period", "P{n}D", lambda n: 30)
 _counted(f"({_CN_OR_DIGIT})(?:日|天)(?:内|之内)", "period", "P{n}D", lambda n: 30)
 _counted(f"(?:为期)?({_CN_OR_DIGIT})个月(?:内|之内)?", "period", "P{n}M", lambda n: 40)
-_counted(f"(?:建设|运行|实施|资助|支持)?(?:周期|期限)(?:为|满)?({_CN_OR_DIGIT})年", "period", "P{n}Y", lambda n: 90)
+_counted(f"(?:{{extraction.time.run_kinds}})?(?:周期|期限)(?:为|满)?({_CN_OR_DIGIT})年", "period", "P{n}Y", lambda n: 90)
 _fixed(r"每年年底前|每年年末前|每年(?:12|十二)月(?:31|三十一)日前", "recurrence", "R/P1Y", 20, before="--12-31")
 
 
@@ -165,18 +167,18 @@ def _by_year(m: re.Match[str]) -> Normalized:
     return Normalized("date", m.group(1), order=60)
 
 
-_counted(f"({_CN_OR_DIGIT})年为一个(?:建设|实施|资助|支持)?周期", "period", "P{n}Y", lambda n: 90)
-_counted(f"(?:每)?({_CN_OR_DIGIT})年(?:开展|进行|组织|举办|召开|评估|考核)?一次", "recurrence", "R/P{n}Y", lambda n: 20 + 5 * n)
-_fixed(r"每年(?:开展|进行|组织|举办|召开)?一次|每年度", "recurrence", "R/P1Y", 20)
+_counted(f"({_CN_OR_DIGIT})年为一个(?:{{extraction.time.cycle_kinds}})?周期", "period", "P{n}Y", lambda n: 90)
+_counted(f"(?:每)?({_CN_OR_DIGIT})年(?:{{extraction.time.recurring_acts}})?一次", "recurrence", "R/P{n}Y", lambda n: 20 + 5 * n)
+_fixed(r"每年(?:{extraction.time.yearly_acts})?一次|每年度", "recurrence", "R/P1Y", 20)
 # The cycle length is a property of the document (000: 五年为一个建设周期);
 # the extractor substitutes it, this says only "once per cycle".
-_fixed(r"(?:一|每)个(?:建设|实施)?周期内(?:至少)?(?:组织|开展|进行)?(?:一次)?", "recurrence", "R/cycle", 80)
-_fixed(r"中期(?:检查|评估|考核)", "relative", "mid-cycle", 70)
-_fixed(r"期末(?:综合)?(?:评估|评议|验收|考核)|周期验收", "relative", "end of cycle", 85)
-_fixed(r"(?<!下一)(?<!上一)(?<![下上前当\d])(?:年度|每年)[\u4e00-\u9fff]{0,8}?(?:自评估|自评|自查|报告|绩效目标|工作目标|总结|建设任务|实施目标|会议|预算)|年报",
+_fixed(r"(?:一|每)个(?:建设|实施)?周期内(?:至少)?(?:{extraction.time.cycle_acts})?(?:一次)?", "recurrence", "R/cycle", 80)
+_fixed(r"中期(?:{extraction.time.mid_reviews})", "relative", "mid-cycle", 70)
+_fixed(r"期末(?:综合)?(?:{extraction.time.final_reviews})|周期验收", "relative", "end of cycle", 85)
+_fixed(r"(?<!下一)(?<!上一)(?<![下上前当\d])(?:年度|每年)[\u4e00-\u9fff]{0,8}?(?:{=extraction.time.annual_outputs})|年报",
        "recurrence", "R/P1Y", 25)
 _fixed(r"当年(?=产生|结余|内)", "recurrence", "R/P1Y", 25)
-_fixed(r"定期(?:开展|组织|进行|对)?", "recurrence", "R/unspecified", 40)
+_fixed(r"定期(?:{=extraction.time.regular_acts})?", "recurrence", "R/unspecified", 40)
 _fixed(r"(?:下一|下个)年度", "relative", "next year", 30)
 _counted(r"连续(" + _CN_OR_DIGIT + r")年", "period", "P{n}Y", lambda n: 95)
 # A year label (2020年度总结, 2021年拟认定): the year itself, after every
