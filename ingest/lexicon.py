@@ -13,6 +13,10 @@ alternation, longest word first (so 应当 wins over 应)::
 
     compile_re(r"^(?:{extraction.modality.must})")
 
+``{=class.path}`` keeps the file's order instead, for the few classes where a
+regex must try an earlier word first.  A mapping of words to values (directive
+→ modality) gives its words; :func:`mapping` gives the values.
+
 An entry may also be a mapping ``{word: 应, not_in: [相应, 适应]}``: the word
 is a cue except inside the listed longer words.  :func:`cue` builds a
 :class:`Cue` matcher that honours those exclusions.
