@@ -262,6 +262,14 @@ def split_phrase(phrase: str) -> tuple[str, str]:
     return _inner_determiners(core), qualifier
 
 
+def _strip_reference(name: str) -> str:
+    """各工程中心（附件4） → 工程中心: a trailing bracket that is no alternative name."""
+    m = re.search(r"[（(]([^（()）]*)[)）]$", name)
+    if m and not head_of(m.group(1)) and len(name) > m.end() - m.start():
+        return name[: m.start()]
+    return name
+
+
 def _inner_determiners(name: str) -> str:
     """区直各有关单位 → 区直单位: a determiner right before the head noun goes too."""
     head = head_of(name)
@@ -302,7 +310,7 @@ def resolve_bearer(name: str, table: AliasTable, scope: BearerScope, source: dic
     """
     if not name:
         return None
-    name = _inner_determiners(name)
+    name = _inner_determiners(_strip_reference(name))
     if name in scope.local:
         return scope.local[name]
     if name in L.words("extraction.issuer_pronouns"):

@@ -259,7 +259,9 @@ def lead_in_actors(clauses: list[Clause], ctx: Context) -> dict[str, Entity]:
 
 # --------------------------------------------------------- modality etc.
 _MUST_NOT = L.cue("extraction.modality.must_not")
-_REQUEST = L.compile_re(r"^(?:{extraction.modality.request})")
+_REQUEST = L.compile_re(r"^(?:{extraction.modality.request}|{extraction.modality.hope})")
+_SECOND_PERSON = L.compile_re(r"^(?:{extraction.second_person})")
+_HOPE = L.compile_re(r"^(?:{extraction.modality.hope})")
 _REPORT = L.compile_re(r"{extraction.report_verbs}")
 _NARRATIVE = L.compile_re(r"(?<=[\u4e00-\u9fff])(?<![为除])(?:{extraction.narrative_markers})(?!解|结|如指掌)")
 _DUTY_LIST = L.compile_re(r"[，,](?:{extraction.duty_list_openers})[：:]")
@@ -451,6 +453,8 @@ def open_bearer(text: str, offset: int, ctx: Context, *, any_verb: bool = False)
     if not any_verb and modality_of(rest) is None and not _REQUEST.match(rest) and not _DUTY_VERBS.search(rest[:12]) \
             and not (_REPORT.search(text) and ctx.in_requirements):
         return None
+    if _SECOND_PERSON.match(sub.phrase) and ctx.bearers.addressees:
+        return list(ctx.bearers.addressees), sub.phrase, sub.end  # 请你单位…: whom the notice addresses
     found: list[Entity] = []
     name = split_phrase(sub.phrase)[0]
     pos = sub.phrase.rfind(name) if name else 0
@@ -654,6 +658,9 @@ def addressees(w: Where, ctx: Context) -> Bearers:
     """A notice's request or duty without a subject (各有关单位：…请于…前报送…):
     a request, a modal, or a report that is dated or under a requirements heading."""
     text = w.seg.text
+    if ctx.own_platform is not None and all(head_of(a.name) and head_of(a.name)[0] == a.name for a in ctx.bearers.addressees) \
+            and not _REQUEST.match(text):
+        return []  # "各有关单位" says less than the platform type the notice is about
     dated_report = _FALLBACK_DUTY.search(text) and (ctx.in_requirements or any(m.kind == "date" for _s, _e, m in time_phrases(text)))
     if ctx.bearers.addressees and (_REQUEST.match(text) or modality_of(text) or dated_report):
         return [(a, "addressee", 0.8) for a in ctx.bearers.addressees]
@@ -733,7 +740,7 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
             if first_how in ("heading", "inline heading") and seg.start > clause.start + 3 and not _DUTY_VERBS.search(seg.text):
                 continue  # a statement inside a duty item ("领导小组办公室设在市教委"), not a duty
             default = "must" if first_how in ("heading", "inline heading", "set-up body", "role system", "assigned", "organization", "procedure") else None
-            modality = "must" if _REQUEST.match(after) else modality_of(after, default)
+            modality = ("should" if _HOPE.match(after) else "must") if _REQUEST.match(after) else modality_of(after, default)
             dm = _DIRECTIVE.match(seg.text) or (_DIRECTIVE.search(seg.text[:4]) if actors[0][1] == "directive" else None)
             if actors[0][1] == "directive" and dm:
                 modality = _DIRECTIVE_MODALITY[dm.group(1)]
@@ -1057,7 +1064,7 @@ def _funding(clause: Clause, unit: Unit, a: int, b: int, ctx: Context, *, rule: 
 
 
 # ------------------------------------------------------------- sanctions
-_EFFECT_CLASSES = ("revoke", "stop_funding", "reduce_funding", "recover_funding", "accountability", "rectify", "reject", "adjust")
+_EFFECT_CLASSES = ("revoke", "stop_funding", "reduce_funding", "recover_funding", "accountability", "rectify", "reject", "delist", "adjust")
 _EFFECTS = [(name, L.compile_re("{extraction.sanctions.%s}" % name)) for name in _EFFECT_CLASSES]
 _EFFECTS[0] = ("revoke", L.compile_re(
     r"(?:{extraction.sanctions.revoke_verbs})[^，。；]{0,40}?(?:{extraction.sanctions.revoke_objects})(?:并摘牌)?|{extraction.sanctions.revoke}|资格[^，。；]{0,16}?失效"))

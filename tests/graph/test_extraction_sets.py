@@ -6,7 +6,7 @@
   the issue's targets (obligation recall 0.80 at precision 0.85) are not
   reached yet, and these floors say so honestly.
 * tests/extraction_heldout2: 12 more, drawn later the same way, first-run floors.
-* tests/extraction_dev: 26 real texts the open-vocabulary rules were developed on.
+* tests/extraction_dev: 34 real texts the open-vocabulary rules were developed on.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parents[1]
 FLOORS = {
     "extraction_heldout2": {"obligation": (0.65, 0.38), "deadline": (0.6, 0.5), "funding": (0.95, 0.28), "sanction": (0.95, 0.38)},
     "extraction_heldout": {"obligation": (0.30, 0.30), "deadline": (0.30, 0.25), "funding": (0.9, 0.3), "sanction": (0.9, 0.35)},
-    "extraction_dev": {"obligation": (0.52, 0.57), "deadline": (0.64, 0.74), "funding": (0.95, 0.80), "sanction": (0.95, 0.70)},
+    "extraction_dev": {"obligation": (0.50, 0.51), "deadline": (0.60, 0.67), "funding": (0.95, 0.80), "sanction": (0.95, 0.75)},
 }
 
 

@@ -214,3 +214,14 @@ def test_a_due_day_takes_its_documents_year() -> None:
 def test_sanctions_in_results_notices(sentence: str, effect: str) -> None:
     facts = extract_document(_doc(sentence + "\n"), load_aliases())
     assert any(f.kind == "sanction" and effect in f.attrs["effects"] for f in facts)
+
+
+def test_hopes_and_second_person_requests() -> None:
+    text = "关于做好统计工作的通知\n各市科技局：\n现将有关事项通知如下。\n一、工作要求\n希望各市科技局认真做好统计工作。请你单位于2月25日前寄送材料。\n"
+    obs = _obligations(text, title="关于做好统计工作的通知")
+    assert ("市科技局", "should") in obs and ("市科技局", "must") in obs
+
+
+def test_references_in_brackets_are_not_names() -> None:
+    text = "关于开展年度总结的通知\n各有关单位：\n现将有关事项通知如下。\n一、工作要求\n请2019年以前认定的各工程中心（附件4）登录网站填报。\n"
+    assert "工程中心" in [a for a, _m in _obligations(text, title="关于开展年度总结的通知")]
