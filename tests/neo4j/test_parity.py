@@ -19,9 +19,7 @@ from ingest.errors import NotFoundError
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.neo4j
-EVAL = REPO.parent / "shared" / "eval"
-if not EVAL.is_dir():
-    EVAL = Path("/work/shared/eval")
+EVAL = REPO / "tests" / "data"  # the development questions, copied in (tests/data/README.md)
 
 
 def _golden_module() -> Any:
