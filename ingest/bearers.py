@@ -87,9 +87,14 @@ def starts_like_subject(phrase: str, *, before_modal: bool = False) -> bool:
     return not (flag in ("v", "vd", "p", "c", "d", "ad", "f", "m", "q", "t", "i", "l") or flag.startswith("u"))
 
 
+@functools.lru_cache(maxsize=1)
+def _determiners() -> tuple[str, ...]:
+    return tuple(sorted(L.words("extraction.determiners"), key=len, reverse=True))
+
+
 def strip_determiners(phrase: str) -> tuple[str, int]:
     """``(phrase without leading 各/本/有关…, characters dropped)``."""
-    dets = sorted(L.words("extraction.determiners"), key=len, reverse=True)
+    dets = _determiners()
     dropped = 0
     changed = True
     while changed:
@@ -103,10 +108,9 @@ def strip_determiners(phrase: str) -> tuple[str, int]:
 
 @dataclass(frozen=True)
 class Subject:
-    """A subject noun phrase at ``[start, end)`` of a segment, and the cue after it."""
+    """A subject noun phrase ``text[:end]`` opening a segment, and where its cue starts."""
 
     phrase: str
-    start: int
     end: int
     cue_at: int
     short: str = ""
@@ -117,6 +121,7 @@ def _cue_positions(text: str, cues: str) -> list[int]:
     return [m.start for m in L.cue(cues).finditer(text[: MAX_SUBJECT + MAX_GAP + 4])]
 
 
+@functools.lru_cache(maxsize=4096)
 def _predicate_starts(text: str) -> dict[int, str]:
     """Where a verb, adverb or preposition starts (jieba.posseg) → its flag:
     what may follow a subject when no cue word does."""
@@ -191,7 +196,7 @@ def subject_phrase(text: str, table: AliasTable, own_names: tuple[str, ...] = ()
         modal = any(window.startswith(w, cue_at) for w in L.words("extraction.bearer_cues.modal"))
         if _not_a_bearer(phrase) or not starts_like_subject(phrase if "的" not in phrase else name, before_modal=modal):
             return None
-        return Subject(phrase, 0, e, cue_at, short.group(1) if short is not None else "")
+        return Subject(phrase, e, cue_at, short.group(1) if short is not None else "")
     return None
 
 
@@ -276,7 +281,7 @@ def _inner_determiners(name: str) -> str:
     if head is None:
         return name
     stem = name[: len(name) - len(head[0])]
-    for d in sorted(L.words("extraction.determiners"), key=len, reverse=True):
+    for d in _determiners():
         if stem.endswith(d) and len(stem) > len(d):
             return stem[: -len(d)] + head[0]
     return name
@@ -294,11 +299,6 @@ class BearerScope:
     """new entities met so far in the document, by id"""
     local: dict[str, Entity] = field(default_factory=dict)
     """short names the document defines for a bearer (以下简称“主管部门”): they hold in it only"""
-
-
-def _own_forms(scope: BearerScope) -> tuple[str, ...]:
-    own = scope.own_platform
-    return own.surfaces if own else ()
 
 
 def resolve_bearer(name: str, table: AliasTable, scope: BearerScope, source: dict[str, object] | None = None,
@@ -339,4 +339,4 @@ def resolve_bearer(name: str, table: AliasTable, scope: BearerScope, source: dic
 
 def own_names(scope: BearerScope) -> tuple[str, ...]:
     """Surface forms of the document's own platform type (for subject ends)."""
-    return _own_forms(scope)
+    return scope.own_platform.surfaces if scope.own_platform else ()

@@ -178,7 +178,6 @@ _LEAD_IN_DUTY = L.compile_re(r"^(?:第[一二三四五六七八九十百零\d]+�
 _INLINE_DUTY = L.compile_re(r"^(?:[一二三四五六七八九十]+是)?([^，。；]{1,30}?)(?:的)?(?:主要)?(?:{extraction.obligation_grammar.inline_duty_nouns})[，：:]")
 _SET_UP_BODY = L.compile_re(r"(?:{extraction.obligation_grammar.set_up_verbs})[“\"]?([^，。；]+?)[”\"]?，其(?:主要)?负责(?:包括)?")
 _ROLE_SYSTEM = L.compile_re(r"实行([^，。；]{2,10}?)制，由([^，。；]+?)担任，")
-_BARE_CENTER = L.compile_re(r"^(?:各|本)?(?:{extraction.obligation_grammar.bare_platform_words})(?=[^\u4e00-\u9fff]|{extraction.obligation_grammar.bare_platform_followers})")
 _DIRECTIVE = L.compile_re(r"({extraction.directives})")
 _DIRECTIVE_AT = L.compile_re(r"(?:{extraction.obligation_grammar.directive_adverbs})?({extraction.directives})(?:{extraction.obligation_grammar.directive_target_determiners})?")
 _DIRECTIVE_MODALITY: dict[str, str] = {str(k): str(v) for k, v in L.mapping("extraction.directives").items()}
@@ -191,8 +190,6 @@ def _actors_in(phrase: str, ctx: Context) -> list[Entity]:
         ms = [m for m in ctx.aliases.find_mentions(part) if m.kind in ACTOR_KINDS]
         if ms:
             ent = ctx.aliases.get(ms[-1].entity_id)
-        elif _BARE_CENTER.match(part + "，") and ctx.own_platform:
-            ent = ctx.own_platform
         else:
             ent = resolve_bearer(split_phrase(part.strip())[0], ctx.aliases, ctx.bearers, {"doc_id": ctx.doc_id, "extractor": "bearer/heading"})
         if ent and ent not in out:
@@ -462,7 +459,7 @@ def open_bearer(text: str, offset: int, ctx: Context, *, any_verb: bool = False)
     for part in parts:
         at = sub.phrase.find(part, pos)
         pos = at + len(part)
-        source = {"doc_id": ctx.doc_id, "start": offset + sub.start + at, "end": offset + sub.start + pos, "extractor": "bearer/subject"}
+        source = {"doc_id": ctx.doc_id, "start": offset + at, "end": offset + pos, "extractor": "bearer/subject"}
         ent = resolve_bearer(split_phrase(part)[0], ctx.aliases, ctx.bearers, source)
         if ent is not None and ent not in found:
             found.append(ent)
@@ -533,8 +530,6 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
         longer = subject_phrase(head, ctx.aliases, own_names(ctx.bearers)) if actors else None
         if longer is not None and longer.end > end - i and not longer.short:
             actors = []  # 县（市、区）主管部门: a known name is only the start of the subject
-        if not actors and _BARE_CENTER.match(head) and ctx.own_platform:
-            actors, end = [ctx.own_platform], i + _BARE_CENTER.match(head).end()  # type: ignore[union-attr]
         if not actors:
             bearer = open_bearer(head, unit.start + i, ctx)
             if bearer is not None and i == 0:
@@ -769,8 +764,7 @@ def _after_actor(text: str, actor: Entity, how: str, ctx: Context) -> str:
         if ms and ms[0].start <= 2:
             rest = text[ms[0].end:]
             return _CO_BEARER.sub("", rest)
-        bare = _BARE_CENTER.match(text)
-        return text[bare.end():] if bare else text
+        return text
     if how == "open":
         found = open_bearer(text, 0, ctx)
         return text[found[2]:] if found else text

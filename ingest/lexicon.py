@@ -75,10 +75,12 @@ def _flatten(value: Any) -> Iterator[Any]:
         yield value
 
 
-def words(path: str) -> list[str]:
-    """The words of a class (exclusions dropped), in file order, de-duplicated."""
+@functools.lru_cache(maxsize=None)
+def words(path: str) -> tuple[str, ...]:
+    """The words of a class (exclusions dropped), in file order, de-duplicated;
+    cached, because extractors ask for the same class on every clause."""
     out = [str(w["word"]) if isinstance(w, dict) else str(w) for w in _flatten(entry(path))]
-    return list(dict.fromkeys(out))
+    return tuple(dict.fromkeys(out))
 
 
 def mapping(path: str) -> dict[str, Any]:
