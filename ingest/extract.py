@@ -33,7 +33,7 @@ from .bearers import ACTOR_KINDS, BearerScope, coordinated, head_of, own_names, 
 from .document import Clause, Document
 from .normalize import Normalized, amount_cny, time_phrases, to_int
 from .parse import SUBITEM, find_marker, sentence_cuts
-from .scope import addressees_of
+from .scope import addressees_of, short_names
 
 FACT_KINDS = ("obligation", "deadline", "funding", "sanction", "condition")
 
@@ -1211,6 +1211,11 @@ def context_for(doc: Document, aliases: AliasTable) -> Context:
     issuers = [e for e in (aliases.lookup(name) for name in doc.issuers) if e is not None and e.kind == "Organization"]
     ctx = Context(aliases=aliases, doc_id=doc.doc_id, doc_kind=doc.kind, doc_title=doc.title, doc_year=doc.year, scope=scope, issuers=issuers)
     ctx.bearers = BearerScope(own_platform=ctx.own_platform, issuer=issuers[0] if issuers else None)
+    for term, short, s, e in short_names(doc, kinds=ACTOR_KINDS):
+        # "…的行政主管部门（以下简称主管部门）": the short name means the term, in this document only
+        ent = resolve_bearer(term, aliases, ctx.bearers, {"doc_id": doc.doc_id, "start": s, "end": e, "extractor": "bearer/short-name"})
+        if ent is not None and short != ent.name:
+            ctx.bearers.local.setdefault(short, ent)
     for name in addressees_of(doc):
         # an addressee line lists bearers by definition, whatever their head (镇（街）, …集团有限公司)
         ent = resolve_bearer(name, aliases, ctx.bearers, {"doc_id": doc.doc_id, "extractor": "bearer/addressee"}, default_kind="Role")

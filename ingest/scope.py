@@ -92,40 +92,48 @@ def _definitions(doc: Document) -> list[tuple[str, int, int]]:
     return out
 
 
-def _short_names(doc: Document, known: list[str]) -> list[tuple[str, str, int, int]]:
+def short_names(doc: Document, known: list[str] = (), kinds: tuple[str, ...] = _TARGET_KINDS) -> list[tuple[str, str, int, int]]:
     """``(term, short name, start, end)`` from …X（以下简称Y）: X is the longest
     name the text before the parenthesis ends with — a name already known
-    (the title's subject) first, else a noun phrase ending in a head."""
+    (the title's subject) first, else a noun phrase ending in a head of one
+    of ``kinds``.  "X是国家野外站的行政主管部门（以下简称主管部门）" names the
+    predicate, so a copula ends the run like punctuation does."""
     out: list[tuple[str, str, int, int]] = []
     text = match_form(doc.text)
     short = L.alternation("extraction.definitions.short_name")
+    copula = L.alternation("extraction.obligation_grammar.copulas")
     for m in re.finditer(rf"[（(](?:{short})[“\"]?([^）)”\"]{{2,12}})[”\"]?[）)]", text):
-        run = re.split(r"[，。；：、“”\"《》\s]", text[max(0, m.start() - 30): m.start()])[-1]
-        term = next((k for k in known if run.endswith(k)), "") or _longest_head_suffix(run)
+        run = re.split(rf"[，。；：、“”\"《》\s]|(?<=[\u4e00-\u9fff])(?:{copula})(?=[\u4e00-\u9fff]{{4}})", text[max(0, m.start() - 30): m.start()])[-1]
+        term = next((k for k in known if run.endswith(k)), "") or _longest_head_suffix(run, kinds)
         if term:
             out.append((term, m.group(1), m.start() - len(term), m.start()))
     return out
 
 
-def _longest_head_suffix(run: str) -> str:
-    """The longest suffix of ``run`` that is a platform/program name: starts at
-    a word boundary (jieba), ends in a head and opens like a subject (not with
-    a verb: 规范XX实验室 → XX实验室, 编制科研平台 → 科研平台)."""
-    import jieba
+def _longest_head_suffix(run: str, kinds: tuple[str, ...] = _TARGET_KINDS) -> str:
+    """The longest suffix of ``run`` that is a name of one of ``kinds``: starts
+    at a word boundary (jieba), ends in a head and opens like a subject (not
+    with a verb: 规范XX实验室 → XX实验室, 编制科研平台 → 科研平台).  A word
+    after "verb + 和/与" is a coordinated verb whatever its tag (加强和规范XX中心)."""
+    import jieba.posseg as pseg
 
-    starts, pos = [], 0
-    for tok in jieba.lcut(run):
+    starts, flags, pos = [], [], 0
+    for tok in pseg.lcut(run):
         starts.append(pos)
-        pos += len(tok)
-    for i in starts:
+        flags.append(tok.flag)
+        pos += len(tok.word)
+    for k, i in enumerate(starts):
+        if k >= 2 and flags[k - 1] == "c" and flags[k - 2].startswith("v") or k and run[:i] in _PURPOSE:
+            continue
         cand = strip_determiners(run[i:])[0]
         head = head_of(cand)
-        if head and head[1] in _TARGET_KINDS and starts_like_subject(cand) and not _DEFINING.search(cand):
+        if head and head[1] in kinds and starts_like_subject(cand) and not _DEFINING.search(cand):
             return cand
     return ""
 
 
 _DEFINING = L.compile_re(r"{extraction.definitions.markers}")
+_PURPOSE = frozenset(L.words("extraction.definitions.purpose_openers"))
 _MANAGEMENT_TAIL = L.compile_re(r"(?:的)?(?:{extraction.title.after})+$")
 _ADDRESSEE = re.compile(r"(?:^|\s)((?:各|有关)[^：:\n。“”]{1,60})[：:](?:\s|$)", re.M)
 
@@ -164,7 +172,7 @@ def infer_scope(doc: Document, table: AliasTable) -> DocumentScope:
     if subject:
         pos = match_form(doc.text).find(subject)
         add(subject, "", pos, pos + len(subject), "scope/title")
-    for term, short_name, s, e in _short_names(doc, [subject] if subject else []):
+    for term, short_name, s, e in short_names(doc, [subject] if subject else []):
         add(term, short_name, s, e, "scope/short-name")
     for term, s, e in _definitions(doc):
         add(term, "", s, e, "scope/definition")
