@@ -266,7 +266,7 @@ _ROLE_THEN_DUTY = L.compile_re(r"^[^，。；]{2,30}?(?:{extraction.obligation_g
 _LEAD_IN_END = L.compile_re(r"(?:{extraction.duty_nouns})[^，。；]{0,4}[：:]$")
 _MUST = L.cue("extraction.modality.must")
 _SHOULD = L.Either(L.cue("extraction.modality.should"), L.compile_re(
-    r"(?<=(?:{extraction.modality.should_particles})){extraction.modality.should_hortatory}|^{extraction.modality.should_hortatory}|{extraction.modality.future}"))
+    r"(?<=(?:{extraction.modality.should_particles})){extraction.modality.should_hortatory}|^{extraction.modality.should_hortatory}"))
 _MAY = L.cue("extraction.modality.may")
 _DUTY_VERBS = L.compile_re(r"{extraction.duty_verbs}|报(?=(?:{extraction.obligation_grammar.report_to_prefixes}))")
 
