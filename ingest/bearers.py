@@ -36,7 +36,8 @@ MAX_GAP = 6
 """Characters of adverbial allowed between a subject and its cue (每年, 原则上)."""
 _STOP = set("，,。；;：:！？!?《》“”\"\n")
 _PAREN = re.compile(r"[（(][^（()）]{0,12}[)）]")
-_SHORT_NAME = re.compile(r"[（(](?:以下简称|下称|简称)[“\"]?([^）)”\"]{2,12})[”\"]?[）)]")
+SHORT_NAME = L.compile_re(r"[（(](?:{extraction.definitions.short_name})[“\"]?([^）)”\"]{2,12})[”\"]?[）)]")
+"""…X（以下简称“Y”）: group 1 is the short name Y"""
 
 
 @functools.lru_cache(maxsize=1)
@@ -53,7 +54,7 @@ def head_of(name: str) -> tuple[str, str] | None:
     so 布局 and 全部 are not organizations."""
     if name.endswith(("）", ")")):
         # 依托学院（单位）: an alternative in brackets; a short-name bracket ends no name
-        if _SHORT_NAME.search(name) or not _PAREN.search(name):
+        if SHORT_NAME.search(name) or not _PAREN.search(name):
             return None
     name = _PAREN.sub("", name)
     for h, k in _heads():
@@ -124,13 +125,18 @@ def _cue_positions(text: str, cues: str) -> list[int]:
 @functools.lru_cache(maxsize=4096)
 def _predicate_starts(text: str) -> dict[int, str]:
     """Where a verb, adverb or preposition starts (jieba.posseg) → its flag:
-    what may follow a subject when no cue word does."""
+    what may follow a subject when no cue word does.  A word the lexicon
+    lists as a verb jieba mistags is a verb whatever its tag (科研处代表学校…:
+    代表 tagged n)."""
     import jieba.posseg as pseg
 
+    verbs = frozenset(L.words("extraction.mistagged_verbs"))
     out, pos = {}, 0
     for tok in pseg.lcut(text[: MAX_QUALIFIED + MAX_GAP + 4]):
         if (tok.flag.startswith("v") and tok.flag != "vn") or tok.flag in ("d", "ad", "p", "l", "i"):
             out[pos] = tok.flag
+        elif tok.word in verbs:
+            out[pos] = "v"
         pos += len(tok.word)
     return out
 
@@ -147,7 +153,7 @@ def subject_phrase(text: str, table: AliasTable, own_names: tuple[str, ...] = ()
     longer (…且通过自评符合认定标准的工程中心建设单位).  A cue inside a head
     word (依托 in 依托单位) is not a cue.
     """
-    shorts = {m.start(): m for m in _SHORT_NAME.finditer(text[: MAX_QUALIFIED + 40])}
+    shorts = {m.start(): m for m in SHORT_NAME.finditer(text[: MAX_QUALIFIED + 40])}
     stop = next((i for i, ch in enumerate(text) if ch in _STOP and not any(a < i < m.end() for a, m in shorts.items())), len(text))
     if stop < 2:
         return None

@@ -29,7 +29,7 @@ from typing import Any, Iterable, Iterator
 from . import lexicon as L
 from .aliases import AliasTable, Entity, Mention
 from .matchform import match_form
-from .bearers import ACTOR_KINDS, BearerScope, coordinated, head_of, own_names, resolve_bearer, split_phrase, strip_determiners, subject_phrase
+from .bearers import ACTOR_KINDS, SHORT_NAME, BearerScope, coordinated, head_of, own_names, resolve_bearer, split_phrase, strip_determiners, subject_phrase
 from .document import Clause, Document
 from .normalize import Normalized, amount_cny, time_phrases, to_int
 from .parse import SUBITEM, find_marker, sentence_cuts
@@ -216,6 +216,9 @@ def heading_actor(clause: Clause, ctx: Context) -> Entity | None:
 def leading_bearers(text: str, ctx: Context) -> list[Entity]:
     """Who a lead-in names before its duty noun ("第五条 科技部是…部门，主要职责是："
     → 科技部): a known actor at its start, else an open-vocabulary subject."""
+    defined = [ctx.bearers.local[m.group(1)] for m in SHORT_NAME.finditer(text) if m.group(1) in ctx.bearers.local]
+    if defined:
+        return defined[:1]  # "X、Y是…的行政主管部门（以下简称主管部门），主要职责是：" → 主管部门
     marker = find_marker(text)
     body = text[marker.body_start:].lstrip() if marker else text
     lead = re.match(r"(?:各|本)?", body).end()  # type: ignore[union-attr]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from . import lexicon as L
 from .aliases import AliasTable, Entity
-from .bearers import coordinated, head_of, starts_like_subject, strip_determiners
+from .bearers import SHORT_NAME, coordinated, head_of, starts_like_subject, strip_determiners
 from .document import Document
 from .matchform import match_form
 
@@ -100,9 +100,8 @@ def short_names(doc: Document, known: list[str] = (), kinds: tuple[str, ...] = _
     predicate, so a copula ends the run like punctuation does."""
     out: list[tuple[str, str, int, int]] = []
     text = match_form(doc.text)
-    short = L.alternation("extraction.definitions.short_name")
     copula = L.alternation("extraction.obligation_grammar.copulas")
-    for m in re.finditer(rf"[（(](?:{short})[“\"]?([^）)”\"]{{2,12}})[”\"]?[）)]", text):
+    for m in SHORT_NAME.finditer(text):
         run = re.split(rf"[，。；：、“”\"《》\s]|(?<=[\u4e00-\u9fff])(?:{copula})(?=[\u4e00-\u9fff]{{4}})", text[max(0, m.start() - 30): m.start()])[-1]
         term = next((k for k in known if run.endswith(k)), "") or _longest_head_suffix(run, kinds)
         if term:
