@@ -10,6 +10,7 @@ logged with its traceback.
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator
@@ -25,10 +26,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ingest.errors import (BackendUnavailableError, DuplicateDocumentError, IndexMissingError, NotFoundError, NotIngestedError,
                            PayloadTooLargeError, PolicyKGError, QueryError, StoreFormatError, UnauthorizedError,
-                           UnsupportedMediaError)
+                           UnsupportedMediaError, UriTooLongError)
 
 from .corpus_edit import live_corpus
 from .deps import LiveServices
+from .http_guards import HttpGuards, body_limit
+from .redact import public_error
 from .routes import documents, graph, health, search
 from .settings import Settings
 from .uploads import add_upload_schemas
@@ -44,6 +47,7 @@ _STATUS: tuple[tuple[type[PolicyKGError], int], ...] = (
     (DuplicateDocumentError, 409),
     (PayloadTooLargeError, 413),
     (UnsupportedMediaError, 415),
+    (UriTooLongError, 414),
     (BackendUnavailableError, 503),
     (NotIngestedError, 503),
     (StoreFormatError, 503),
@@ -87,6 +91,8 @@ def create_app(settings: Settings | None = None, *, encoder: Any = None) -> Fast
     )
     app.state.settings = settings
     app.state.services = services
+    app.router.redirect_slashes = False  # HttpGuards answers /path/ as /path, never a Host-built redirect
+    app.add_middleware(HttpGuards, max_body_bytes=body_limit(settings.max_upload_bytes))
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
                            allow_headers=["*"])
@@ -116,10 +122,24 @@ def create_app(settings: Settings | None = None, *, encoder: Any = None) -> Fast
     return app
 
 
+def allowed_methods(app: FastAPI, path: str, fallback: str = "") -> list[str]:
+    """Every method the API documents at ``path`` (HEAD wherever GET is: see HttpGuards).
+
+    Starlette's 405 names only the methods of the first route matching the
+    path, but /documents is two routes (GET and POST): ``Allow`` must list
+    both, as the OpenAPI schema does. Paths outside the schema (the page,
+    /static) keep Starlette's ``fallback``.
+    """
+    methods = {m.upper() for template, item in app.openapi()["paths"].items()
+               if re.fullmatch(re.sub(r"\\{[^/}]+\\}", "[^/]+", re.escape(template)), path) for m in item}
+    methods = methods or {m.strip() for m in fallback.split(",") if m.strip()}
+    return sorted(methods | ({"HEAD"} if "GET" in methods else set()))
+
+
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PolicyKGError)
     async def library_error(request: Request, err: PolicyKGError) -> JSONResponse:
-        return JSONResponse({"error": err.to_dict()}, status_code=status_of(err))
+        return JSONResponse({"error": public_error(err, request.app.state.settings)}, status_code=status_of(err))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, err: RequestValidationError) -> JSONResponse:
@@ -132,8 +152,11 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, err: StarletteHTTPException) -> JSONResponse:
+        headers = dict(getattr(err, "headers", None) or {})
+        if err.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path, headers.get("Allow", "")))
         return JSONResponse(error_body(f"E{err.status_code}", str(err.detail)), status_code=err.status_code,
-                            headers=getattr(err, "headers", None))
+                            headers=headers or None)
 
     @app.exception_handler(Exception)
     async def bug(request: Request, err: Exception) -> JSONResponse:

@@ -47,10 +47,10 @@ def serve(host: str, port: int, corpus_dir: Path, cors_origins: tuple[str, ...],
         click.echo(response.text)
         sys.exit(0 if response.status_code == 200 else 1)
 
-    import uvicorn
+    from .server import run
 
     click.echo(f"policykg: serving {data_dir} on http://{host}:{port}/ (loading the model first)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=log_level == "debug")
+    run(app, host=host, port=port, log_level=log_level)
 
 
 COMMANDS: list[click.Command] = [serve]

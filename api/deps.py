@@ -24,6 +24,7 @@ from fastapi.security import APIKeyHeader
 
 from ingest.errors import BackendUnavailableError, PolicyKGError, UnauthorizedError
 
+from .redact import store_name
 from .settings import Settings, key_matches
 
 log = logging.getLogger("policykg.api")
@@ -167,7 +168,7 @@ class LiveServices:
             old = self._snapshot
             snap = self.reload(corpus)
         _close_later(old, snap)
-        return {"doc_id": doc_id, "action": action, "store": str(snap.store_dir or build.out_dir),
+        return {"doc_id": doc_id, "action": action, "store": store_name(snap.store_dir or build.out_dir, self.settings),
                 "seconds": round(time.perf_counter() - t0, 2), "documents": int(build.summary.get("documents", 0)),
                 "clauses": clauses}
 

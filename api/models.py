@@ -137,7 +137,7 @@ class DocumentList(BaseModel):
 # -- service -----------------------------------------------------------------------
 class Health(BaseModel):
     status: Literal["ok", "degraded", "unavailable"]
-    store: str | None = Field(None, description="The live store directory.")
+    store: str | None = Field(None, description="The live store, relative to the data directory (stores/<generation>).")
     backend: str
     graph: bool = Field(description="The graph store is loaded.")
     search: bool = Field(description="The search index and the model are loaded.")
@@ -181,7 +181,7 @@ class DocumentUpload(DocumentFields):
 class WriteResult(BaseModel):
     doc_id: str
     action: Literal["added", "replaced", "removed"]
-    store: str = Field(description="The new live store directory.")
+    store: str = Field(description="The new live store, relative to the data directory (stores/<generation>).")
     seconds: float
     documents: int
     clauses: int = Field(description="Clauses of the written document (0 when removed).")

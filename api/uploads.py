@@ -86,6 +86,8 @@ async def _from_json(request: Request, max_bytes: int) -> NewDocument:
 async def _from_form(request: Request, max_bytes: int) -> NewDocument:
     try:
         form = await request.form(max_files=1, max_fields=10, max_part_size=max_bytes)
+    except PayloadTooLargeError:  # the body passed api/http_guards.py's bound while streaming in
+        raise
     except Exception as err:  # the multipart parser's own errors: malformed body
         raise QueryError(f"the multipart body cannot be read: {err}") from err
     file = form.get("file")

@@ -133,6 +133,12 @@ class PayloadTooLargeError(PolicyKGError):
     code = "E413"
 
 
+class UriTooLongError(PolicyKGError):
+    """A request line over the server's limit (HTTP 414)."""
+
+    code = "E414"
+
+
 class UnsupportedMediaError(PolicyKGError):
     """An upload that is neither JSON nor multipart (HTTP 415)."""
 

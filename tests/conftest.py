@@ -1,4 +1,4 @@
-"""Shared fixtures: the real corpus, and one real ingest per test session.
+"""Shared fixtures: the real corpus, one real ingest and one real server per test session.
 
 The embedding model is built once by scripts/install.sh into the repository's
 data directory; test data directories link to it (and to the content-hash
@@ -7,8 +7,13 @@ embedding cache) instead of rebuilding it.
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -53,3 +58,52 @@ def ingested_data(tmp_path_factory) -> Path:
     register_steps()
     run_ingest(CORPUS, data)
     return data
+
+
+STARTUP_SECONDS = 240
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def policykg_command() -> list[str]:
+    script = Path(sys.executable).with_name("policykg")
+    return [str(script)] if script.exists() else [sys.executable, "-c", "from api.cli import main; main()"]
+
+
+@pytest.fixture(scope="session")
+def server(ingested_data: Path, corpus_dir: Path, tmp_path_factory):
+    """Base URL of a running `policykg serve` over the session's ingest."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("serve") / "stderr.log"
+    env = {k: v for k, v in os.environ.items() if k != "POLICYKG_API_KEY"}
+    with log.open("wb") as err:
+        proc = subprocess.Popen(
+            [*policykg_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
+             "--data", str(ingested_data), "--corpus", str(corpus_dir)],
+            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=err)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"policykg serve exited with {proc.returncode}:\n{log.read_text('utf-8', 'replace')}")
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"policykg serve did not answer within {STARTUP_SECONDS} s:\n{log.read_text('utf-8', 'replace')}")
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -11,8 +11,12 @@ from . import ERRORS, MAX_K, MAX_QUERY_CHARS
 
 router = APIRouter(tags=["search"], responses=ERRORS)
 
-QueryText = Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS,
-                                 description=f"Chinese or English, at most {MAX_QUERY_CHARS} characters.")]
+WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+NOT_BLANK = f"[^{WHITESPACE}]"
+"""At least one character that is not whitespace as Python's ``str.strip`` sees it (the searcher's test)."""
+QueryText = Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS, pattern=NOT_BLANK,
+                                 description=f"Chinese or English, at most {MAX_QUERY_CHARS} characters, "
+                                             "not only whitespace.")]
 
 
 @router.get("/search", response_model=SearchResults)

@@ -37,3 +37,21 @@ def test_generated_requests_get_no_server_error(api_schema, method, path):
         case.call_and_validate()
 
     check()
+
+
+def test_schemathesis_run_with_every_check_finds_nothing(live_server, tmp_path):
+    """`schemathesis run --checks all` (every phase: examples, coverage, fuzzing, stateful) against a real socket.
+
+    Conformance checks included: a request the schema calls valid is
+    accepted, one it calls invalid is refused, undeclared methods get 405
+    with a complete ``Allow``. Writes are tried without the key (401).
+    """
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    cli = Path(sys.executable).with_name("schemathesis")
+    run = subprocess.run([str(cli), "run", f"{live_server}/openapi.json", "--checks", "all", "--max-examples", "15",
+                          "--seed", "12", "--generation-deterministic", "--workers", "1", "--no-color"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, f"schemathesis found failures:\n{run.stdout[-8000:]}\n{run.stderr[-2000:]}"

@@ -1,20 +1,12 @@
-"""`policykg serve` as a real subprocess on a free 127.0.0.1 port, and Debian's chromium.
+"""Debian's chromium against `policykg serve` (the ``server`` fixture of tests/conftest.py).
 
-The server is polled until /health answers (never a fixed sleep); if it dies,
-the test fails showing its stderr; it is always terminated. The browser is
-/usr/bin/chromium driven by Playwright: a missing browser is a failure that
-says how to install it, never a skip.
+The browser is /usr/bin/chromium driven by Playwright: a missing browser is
+a failure that says how to install it, never a skip.
 """
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -22,53 +14,6 @@ ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-STARTUP_SECONDS = 240
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def policykg_command() -> list[str]:
-    script = Path(sys.executable).with_name("policykg")
-    return [str(script)] if script.exists() else [sys.executable, "-c", "from api.cli import main; main()"]
-
-
-@pytest.fixture(scope="session")
-def server(ingested_data: Path, corpus_dir: Path, tmp_path_factory):
-    """Base URL of a running `policykg serve` over the session's ingest."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("serve") / "stderr.log"
-    env = {k: v for k, v in os.environ.items() if k != "POLICYKG_API_KEY"}
-    with log.open("wb") as err:
-        proc = subprocess.Popen(
-            [*policykg_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--data", str(ingested_data), "--corpus", str(corpus_dir)],
-            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=err)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"policykg serve exited with {proc.returncode}:\n{log.read_text('utf-8', 'replace')}")
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"policykg serve did not answer within {STARTUP_SECONDS} s:\n{log.read_text('utf-8', 'replace')}")
-            time.sleep(0.5)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="session")
