@@ -122,7 +122,7 @@ class Unit:
 _INLINE_MARKER = re.compile(r"(?<=[，,])(?=第[一二三四五六七八九十百零\d]+条)|(?<=[\s。；;：:])[ \t\u3000]*(?=第[一二三四五六七八九十百零\d]+[章条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、](?!\d))")
 
 
-_RUN_ON_LABEL = re.compile(r"^([^\s，。；：、“”]{2,16})[ \u3000]+(?=\S)")
+_RUN_ON_LABEL = re.compile(r"^([^\s，。；：、“”]{2,16})(?<!\d)[ \u3000]+(?=\S)")
 
 
 def units(clause: Clause) -> list[Unit]:
@@ -158,7 +158,8 @@ def units(clause: Clause) -> list[Unit]:
 
 def _is_label(text: str) -> bool:
     """A short unit without a sentence inside: a numbered item's title, whose
-    body states the rule (an unnumbered heading may state a mechanism)."""
+    body states the rule (an unnumbered heading may state a mechanism) — when
+    a body follows it; the last unit of an item is what the item says."""
     return len(text) <= 16 and not re.search(r"[，,。；;]", text.rstrip("。"))
 
 
@@ -981,12 +982,16 @@ def _deadline_subject(clause: Clause, ctx: Context, unit: Unit, s: int, e: int, 
 
 
 # -------------------------------------------------------------- funding
-_RANGE = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)(万|亿)?元?\s*(?:至|到|—|-|~)\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)(万|亿)元")
-_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(万|亿)元")
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+"
+"""an amount's number: digits (1,000 grouped), decimals, or Chinese numerals (五十)"""
+_RANGE = re.compile(rf"({_NUMBER})\s*(万|亿)?元?\s*(?:至|到|—|-|~)\s*({_NUMBER})\s*(万|亿)元")
+_AMOUNT = re.compile(rf"(?<![\d,.])({_NUMBER})\s*(?:(万|亿)元|(?<=\d)(元))")
+_LEAST_PLAIN_YUAN = 100
+"""a sum in plain 元 below this is a fee or a unit price, not funding"""
 _SHARE = L.compile_re(r"([^，。；]{0,14}?)(?:内)?(?:{extraction.fact_grammar.share_hedges})?(\d+(?:\.\d+)?)\s*[%％](?:{extraction.fact_grammar.share_purpose})([^，。；]+)")
-_RATIO = L.compile_re(r"(\d+(?:\.\d+)?)\s*[:：比]\s*(\d+(?:\.\d+)?)(?=[^，。；]{0,4}(?:{extraction.fact_grammar.ratio_uses}))")
+_RATIO = L.compile_re(r"(\d+(?:\.\d+)?)\s*[:：比]\s*(\d+(?:\.\d+)?)(?=(?:的?比例)?[^，。；]{0,4}(?:{extraction.fact_grammar.ratio_uses}))")
 _PERCENT_AID = L.compile_re(r"(\d+(?:\.\d+)?)\s*[%％][^，。；]{0,8}?(?:{extraction.funding.support})|(?:{extraction.funding.support})[^，。；]{0,12}?(\d+(?:\.\d+)?)\s*[%％]|不超过[^，。；]{0,10}?(\d+(?:\.\d+)?)\s*[%％]")
-_GIVEN = L.compile_re(r"(?:{extraction.funding.funders})[^。；]{0,30}?(?:给予|按|由)[^，。；]{0,16}?(?:{extraction.funding.support})|(?:{extraction.funding.funders})[^，。；]{0,12}?由[^，。；]{2,12}?(?:筹措|承担|自筹)|{extraction.funding.modes}|(?:{extraction.funding.funders})[^，。；]{0,4}是指")
+_GIVEN = L.compile_re(r"(?:{extraction.funding.funders})[^。；]{0,30}?(?:给予|按|由)[^，。；]{0,16}?(?:{extraction.funding.support})|(?:{extraction.funding.funders})[^，。；]{0,12}?由[^，。；]{2,12}?(?:筹措|承担|自筹)|{extraction.funding.modes}|(?:{extraction.funding.funders})[^，。；]{0,4}是指|给予[^，。；]{0,10}?(?:{extraction.funding.support})")
 _SOURCE = L.compile_re(r"(?:{extraction.fact_grammar.fund_verbs})([^，。；]{0,20}?(?:{=extraction.fact_grammar.fund_names}))|给予([^，。；]{0,16}?)(?:经费|资金)支持|{extraction.fact_grammar.source_phrases}"
                        r"|(?:{extraction.fact_grammar.steady_support})(?:经费)?支持|财政(?:科技|科研)?投入")
 
@@ -999,7 +1004,8 @@ def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
     if clause.kind in ("title", "attachment"):
         return []
     facts: list[Fact] = []
-    for unit in units(clause):
+    parts = units(clause)
+    for unit in parts:
         text = unit.text
         taken: list[tuple[int, int]] = []
         for m in _RANGE.finditer(text):
@@ -1011,8 +1017,11 @@ def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
         for m in _AMOUNT.finditer(text):
             if any(a <= m.start() < b for a, b in taken):
                 continue
-            v = amount_cny(m.group(1), m.group(2))
+            v = amount_cny(m.group(1), m.group(2) or "")
+            if v is None or (not m.group(2) and v < _LEAST_PLAIN_YUAN):
+                continue
             facts.append(_funding(clause, unit, m.start(), m.end(), ctx, amount_min=v, amount_max=v, rule="amount"))
+            taken.append(m.span())
         for m in _SHARE.finditer(text):
             share = float(m.group(2)) / 100
             s = m.start(2) - (2 if text[max(0, m.start(2) - 3):m.start(2)].endswith("原则上") else 0)
@@ -1029,7 +1038,7 @@ def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
                 facts.append(_funding(clause, unit, m.start(), m.end(), ctx, share=float(value) / 100, rule="share"))
                 taken.append(m.span())
         sm = _SOURCE.search(text) or _GIVEN.search(text)
-        if sm and _MONEY_WORD.search(text) and not (_is_label(text) and unit.start > clause.start):
+        if sm and _MONEY_WORD.search(text) and not (_is_label(text) and clause.start < unit.start and unit is not parts[-1]):
             # the comma-segment that names the source, not the whole sentence
             a = max(text.rfind("，", 0, sm.start()) + 1, 0)
             b = text.find("，", sm.end())

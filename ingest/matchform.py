@@ -8,6 +8,7 @@ characters the user supplied.
 from __future__ import annotations
 
 import functools
+import re
 
 from . import lexicon as L
 from .aliases import _t2s_table
@@ -20,6 +21,16 @@ def _table() -> dict[int, int]:
     return table
 
 
+_GROUPED_DIGITS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
 def match_form(text: str) -> str:
-    """Simplified characters and Chinese punctuation; same length as ``text``."""
-    return text.translate(_table())
+    """Simplified characters and Chinese punctuation; same length as ``text``.
+    A comma that groups digits (1,000万元) stays a comma: it ends no clause."""
+    out = text.translate(_table())
+    if "," not in text:
+        return out
+    chars = list(out)
+    for m in _GROUPED_DIGITS.finditer(text):
+        chars[m.start()] = ","
+    return "".join(chars)

@@ -36,7 +36,9 @@ _UNIT = {"": 1, "元": 1, "万": 10_000, "万元": 10_000, "亿": 100_000_000, "
 
 
 def amount_cny(number: str, unit: str) -> int | None:
-    """``("5000", "万")`` → 50,000,000; Chinese numerals accepted (``"一", "亿"``)."""
+    """``("5000", "万")`` → 50,000,000; Chinese numerals (``"一", "亿"``) and
+    grouped digits (``"1,000"``) accepted."""
+    number = number.replace(",", "")
     try:
         value = float(number)
     except ValueError:

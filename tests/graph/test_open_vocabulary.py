@@ -225,3 +225,40 @@ def test_hopes_and_second_person_requests() -> None:
 def test_references_in_brackets_are_not_names() -> None:
     text = "关于开展年度总结的通知\n各有关单位：\n现将有关事项通知如下。\n一、工作要求\n请2019年以前认定的各工程中心（附件4）登录网站填报。\n"
     assert "工程中心" in [a for a, _m in _obligations(text, title="关于开展年度总结的通知")]
+
+
+@pytest.mark.parametrize("item, low, high", [
+    ("每家最高资助五十万元。", 500_000, 500_000),          # Chinese numerals
+    ("给予不超过1,000万元的经费支持。", 10_000_000, 10_000_000),  # grouped digits in a web copy
+    ("资助额度为500 万元/项。", 5_000_000, 5_000_000),      # a space before the unit
+    ("奖励金额为人民币20000元。", 20_000, 20_000),          # plain 元
+    ("给予20万-50万元奖励。", 200_000, 500_000),
+])
+def test_amounts_in_the_forms_documents_write_them(item: str, low: int, high: int) -> None:
+    facts = extract_document(_doc(f"三、支持标准\n1.{item}\n"), load_aliases())
+    amounts = [(f.attrs["amount_min"], f.attrs["amount_max"]) for f in facts if f.kind == "funding" and f.attrs.get("rule") == "amount"]
+    assert amounts == [(low, high)]
+
+
+def test_small_fees_are_no_funding() -> None:
+    facts = extract_document(_doc("三、收费\n1.每份材料收取工本费50元。\n"), load_aliases())
+    assert not [f for f in facts if f.kind == "funding"]
+
+
+@pytest.mark.parametrize("item", ["建设经费由依托单位自筹解决。", "项目经费实行包干制。", "所需经费从市科技计划专项经费中列支。",
+                                  "对认定的中心给予一次性奖励。", "依托单位按1:1的比例提供配套经费。"])
+def test_short_last_item_states_a_funding_source(item: str) -> None:
+    """A short item is a label only when a body follows it; alone, it is the rule."""
+    facts = extract_document(_doc(f"三、支持方式\n1.{item}\n"), load_aliases())
+    assert [f for f in facts if f.kind == "funding"], item
+
+
+def test_a_short_name_defined_for_a_role_binds_its_list() -> None:
+    text = ("第六条 国务院有关部门、地方科技管理部门是示范站的行政主管部门（以下简称主管部门），主要职责是：\n"
+            "（一）贯彻示范站发展政策；\n（二）聘任示范站站长。\n"
+            "第七条 主管部门应当每年报送示范站运行情况。\n")
+    assert _obligations(text) == [("行政主管部门", "must")] * 3  # not 国务院有关部门, and 主管部门 in 第七条 is the same bearer
+
+
+def test_the_authority_announcing_what_it_will_do_is_no_duty() -> None:
+    assert _obligations("四、工作安排\n市科技局将对部分中心认定情况进行抽查。\n") == []
