@@ -123,7 +123,7 @@ def eval_group() -> None:
               help="Folder of golden YAML files.")
 @click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("corpus"), show_default=True)
 @click.option("--gold", "gold_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="A self-contained gold set (DIR/gold.yaml + DIR/corpus/), e.g. tests/extraction_heldout; overrides --golden/--corpus.")
+              help="A self-contained gold set (DIR/gold.yaml + DIR/corpus/), e.g. tests/extraction_dev2; overrides --golden/--corpus.")
 @json_option
 def eval_extraction_cmd(golden_dir: Path, corpus_dir: Path, gold_dir: Path | None, as_json: bool) -> None:
     """Precision and recall per fact kind (obligation, deadline, funding, sanction, condition),

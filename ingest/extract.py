@@ -997,6 +997,8 @@ _SOURCE = L.compile_re(r"(?:{extraction.fact_grammar.fund_verbs})([^，。；]{0
 
 
 _MONEY_WORD = L.compile_re(r"{extraction.grammar_words.money_words}")
+_STOPPED = L.compile_re(r"{extraction.sanctions.stop_funding}")
+"""不再给予经费支持 withdraws funding: a sanction, not a funding source"""
 
 
 def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
@@ -1043,7 +1045,7 @@ def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
             a = max(text.rfind("，", 0, sm.start()) + 1, 0)
             b = text.find("，", sm.end())
             b = len(text) if b < 0 else b
-            if not any(t0 < b and a < t1 for t0, t1 in taken):
+            if not any(t0 < b and a < t1 for t0, t1 in taken) and not _STOPPED.search(text[a:b]):
                 facts.append(_funding(clause, unit, a, b, ctx, rule="source", confidence=0.7))
     return facts
 

@@ -262,3 +262,20 @@ def test_a_short_name_defined_for_a_role_binds_its_list() -> None:
 
 def test_the_authority_announcing_what_it_will_do_is_no_duty() -> None:
     assert _obligations("四、工作安排\n市科技局将对部分中心认定情况进行抽查。\n") == []
+
+
+@pytest.mark.parametrize("sentence, effect", [
+    ("逾期未报送的，视为自动放弃。", "视为自动放弃"),
+    ("凡未通过年度考核的，暂停拨付下一年度经费。", "暂停拨付下一年度经费"),
+    ("两次评估不合格的撤消组建。", "撤消组建"),
+    ("达不到标准的中心，将给予降级、警告或取消资格。", "降级、警告或取消资格"),
+    ("超出公示期的异议不予受理。", "不予受理"),
+])
+def test_sanctions_in_their_common_wordings(sentence: str, effect: str) -> None:
+    facts = extract_document(_doc(f"第五章 监督管理\n第二十条 {sentence}\n"), load_aliases())
+    assert [f.attrs["effect"] for f in facts if f.kind == "sanction"] == [effect]
+
+
+def test_withdrawn_funding_is_a_sanction_not_a_source() -> None:
+    facts = extract_document(_doc("第五章 监督管理\n第二十条 未按要求整改的，不再给予经费支持。\n"), load_aliases())
+    assert [f.kind for f in facts if f.kind in ("funding", "sanction")] == ["sanction"]
