@@ -19,20 +19,21 @@ exactly).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
 from ingest.aliases import AliasTable, aliases_for_corpus
-from ingest.bearers import ACTOR_KINDS, strip_determiners
-from ingest.matchform import match_form
-from ingest.errors import CorpusError
+from ingest.bearers import resolve_bearer, strip_determiners
 from ingest.centers import load_centers
-from ingest.extract import FACT_KINDS, Fact
+from ingest.document import Document
+from ingest.errors import CorpusError
+from ingest.extract import FACT_KINDS, Fact, context_for
 from ingest.loaders import load_corpus
-from ingest.scope import short_names
+from ingest.matchform import match_form
 
 from .build import build_graph, graph_counts
 
@@ -86,19 +87,16 @@ def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
     return inter > 0 and inter >= 0.5 * min(a1 - a0, b1 - b0)
 
 
-def fields_agree(gold: Gold, fact: Fact, table: AliasTable, shorts: dict[str, str] | None = None) -> bool:
-    """Whether every field the gold fact states agrees with the prediction.
-
-    ``shorts`` maps the short names the gold document defines (以下简称X) to
-    the terms they stand for: an annotator writes the document's own short
-    name, the extractor may resolve it to the full one."""
+def fields_agree(gold: Gold, fact: Fact, table: AliasTable, readings: Readings | None = None) -> bool:
+    """Whether every field the gold fact states agrees with the prediction
+    (``readings``: see :func:`gold_readings`)."""
     a = fact.attrs
     for key, want in gold.fields.items():
         if key == "normalized":
             if a.get("normalized", a.get("deadline")) != str(want):
                 return False
         elif key == "actor":
-            if not actor_agrees(str(want), fact, table, shorts):
+            if not actor_agrees(str(want), fact, table, readings):
                 return False
         elif key == "recipient":
             if match_form(str(want)) not in match_form(a.get("recipient") or ""):
@@ -114,9 +112,27 @@ def fields_agree(gold: Gold, fact: Fact, table: AliasTable, shorts: dict[str, st
     return True
 
 
-def actor_agrees(want: str, fact: Fact, table: AliasTable, shorts: dict[str, str] | None = None) -> bool:
-    """:func:`bearer_agrees` for the gold name or the term its short name stands for."""
-    return any(bearer_agrees(name, fact, table) for name in {want, (shorts or {}).get(match_form(want), want)})
+Readings = Callable[[str], frozenset[str]]
+
+
+def gold_readings(doc: Document, table: AliasTable) -> Readings:
+    """What a gold bearer, written as the document writes it, may stand for:
+    itself, and the entity the document's own coreference makes of it — the
+    term a short name (以下简称X) stands for, the document's platform type
+    for a bare 工程中心, the issuer for 我厅."""
+    ctx = context_for(doc, table)
+
+    @functools.lru_cache(maxsize=None)
+    def readings(name: str) -> frozenset[str]:
+        ent = resolve_bearer(_bearer_key(name), table, ctx.bearers)
+        return frozenset({name} | ({ent.name} if ent is not None else set()))
+
+    return readings
+
+
+def actor_agrees(want: str, fact: Fact, table: AliasTable, readings: Readings | None = None) -> bool:
+    """:func:`bearer_agrees` for any reading of the gold name."""
+    return any(bearer_agrees(name, fact, table) for name in (readings(want) if readings else {want}))
 
 
 def _bearer_key(name: str) -> str:
@@ -163,7 +179,7 @@ def evaluate_extraction(golden_dir: Path, corpus_dir: Path) -> dict[str, Any]:
     # bearers are compared through the table the graph was built with (curated
     # names plus what the documents introduced, short names included)
     graph, table, facts = build_graph(list(docs.values()), table, records)
-    shorts = {d: {short: term for term, short, _s, _e in short_names(doc, kinds=(*ACTOR_KINDS, "Program"))} for d, doc in docs.items()}
+    readings = {d: gold_readings(doc, table) for d, doc in docs.items()}
     _cases, annotations, exhaustive = load_golden(golden_dir)
     golds: list[Gold] = []
     errors: list[str] = []
@@ -195,11 +211,11 @@ def evaluate_extraction(golden_dir: Path, corpus_dir: Path) -> dict[str, Any]:
         tp_gold = 0
         span_hits = bearer_ok = modality_ok = modality_n = 0
         for g in kg:
-            hit = next((i for i, f in enumerate(kp) if f.doc_id == g.doc and _overlaps(f.start, f.end, g.start, g.end) and fields_agree(g, f, table, shorts[g.doc])), None)
+            hit = next((i for i, f in enumerate(kp) if f.doc_id == g.doc and _overlaps(f.start, f.end, g.start, g.end) and fields_agree(g, f, table, readings[g.doc])), None)
             if any(f.doc_id == g.doc and _overlaps(f.start, f.end, g.start, g.end) for f in kp):
                 span_hits += 1
                 if kind == "obligation" and "actor" in g.fields and any(
-                        f.doc_id == g.doc and _overlaps(f.start, f.end, g.start, g.end) and actor_agrees(str(g.fields["actor"]), f, table, shorts[g.doc]) for f in kp):
+                        f.doc_id == g.doc and _overlaps(f.start, f.end, g.start, g.end) and actor_agrees(str(g.fields["actor"]), f, table, readings[g.doc]) for f in kp):
                     bearer_ok += 1
             if hit is None:
                 misses.append({"kind": kind, "doc": g.doc, "span": g.span, **g.fields})
@@ -209,7 +225,7 @@ def evaluate_extraction(golden_dir: Path, corpus_dir: Path) -> dict[str, Any]:
                     modality_ok += int(str(kp[hit].attrs.get("modality")) == str(g.fields["modality"]))
                 tp_gold += 1
                 matched_pred.add(hit)
-                matched_pred.update(i for i, f in enumerate(kp) if f.doc_id == g.doc and _overlaps(f.start, f.end, g.start, g.end) and fields_agree(g, f, table, shorts[g.doc]))
+                matched_pred.update(i for i, f in enumerate(kp) if f.doc_id == g.doc and _overlaps(f.start, f.end, g.start, g.end) and fields_agree(g, f, table, readings[g.doc]))
         in_scope = [i for i, f in enumerate(kp) if (kind, f.doc_id) in scope]
         fp = [i for i in in_scope if i not in matched_pred]
         for i in fp:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from . import lexicon as L
 from .aliases import AliasTable, Entity
-from .bearers import SHORT_NAME, coordinated, head_of, starts_like_subject, strip_determiners
+from .bearers import SHORT_NAME, coordinated, head_of, split_phrase, starts_like_subject, strip_determiners
 from .document import Document
 from .matchform import match_form
 
@@ -103,7 +103,8 @@ def short_names(doc: Document, known: list[str] = (), kinds: tuple[str, ...] = _
     copula = L.alternation("extraction.obligation_grammar.copulas")
     for m in SHORT_NAME.finditer(text):
         run = re.split(rf"[，。；：、“”\"《》\s]|(?<=[\u4e00-\u9fff])(?:{copula})(?=[\u4e00-\u9fff]{{4}})", text[max(0, m.start() - 30): m.start()])[-1]
-        term = next((k for k in known if run.endswith(k)), "") or _longest_head_suffix(run, kinds)
+        # the name after a 的-qualifier (…年度前建设的省工程技术研究中心 → 省工程技术研究中心)
+        term = next((k for k in known if run.endswith(k)), "") or split_phrase(_longest_head_suffix(run, kinds))[0]
         if term:
             out.append((term, m.group(1), m.start() - len(term), m.start()))
     return out
@@ -158,7 +159,10 @@ def infer_scope(doc: Document, table: AliasTable) -> DocumentScope:
             head = head_of(name)
             if head is None or len(name) <= len(head[0]):
                 return
-            aliases = (short,) if short and len(short) >= 3 and head_of(short) and short != head[0] else ()
+            # a short name that is only a head noun (工程中心, 实验室) is too generic to name
+            # the entity outside its document; it holds inside it (ingest.extract.context_for)
+            short_head = head_of(short) if short and len(short) >= 3 else None
+            aliases = (short,) if short_head and short_head[0] != short else ()
             prev = known.get(name)
             ent = Entity(head[1], name, aliases=tuple(dict.fromkeys((prev.aliases if prev else ()) + aliases)),
                          attrs={"source": _source(doc, start, end, extractor), "open_vocabulary": True, "introduced_by": doc.doc_id})
