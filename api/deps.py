@@ -170,7 +170,7 @@ class LiveServices:
         _close_later(old, snap)
         return {"doc_id": doc_id, "action": action, "store": store_name(snap.store_dir or build.out_dir, self.settings),
                 "seconds": round(time.perf_counter() - t0, 2), "documents": int(build.summary.get("documents", 0)),
-                "clauses": clauses}
+                "clauses": clauses, "warnings": build.summary.get("warnings", {}).get(doc_id, [])}
 
     def _ingest(self, corpus: Path) -> Any:
         from ingest.pipeline import run_ingest

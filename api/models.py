@@ -178,6 +178,14 @@ class DocumentUpload(DocumentFields):
     text: str = Field(min_length=1, description="The full text.")
 
 
+class TextWarning(BaseModel):
+    """A written document's possible damage, at an offset into its text (ingest/text_checks.py)."""
+
+    kind: Literal["truncated", "numbering_gap", "missing_attachment"]
+    message: str
+    offset: int
+
+
 class WriteResult(BaseModel):
     doc_id: str
     action: Literal["added", "replaced", "removed"]
@@ -185,3 +193,5 @@ class WriteResult(BaseModel):
     seconds: float
     documents: int
     clauses: int = Field(description="Clauses of the written document (0 when removed).")
+    warnings: list[TextWarning] = Field(default_factory=list,
+                                        description="What the document was accepted with (truncated, numbering gaps, 附件).")

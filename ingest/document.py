@@ -81,6 +81,8 @@ class Document:
     inferred: list[str] = field(default_factory=list)
     url: str = ""
     clauses: list[Clause] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    """What ingest accepted but a reader should check (ingest/text_checks.py: truncated, numbering gaps, 附件)."""
 
     def meta(self) -> dict[str, Any]:
         """Metadata without the text and clauses, as `documents --json` shows it."""

@@ -42,6 +42,12 @@ class EmptyDocumentError(PolicyKGError):
     code = "E003"
 
 
+class ControlCharacterError(PolicyKGError):
+    """A source text with control characters or NULs (junk, or a binary file)."""
+
+    code = "E021"
+
+
 class DuplicateDocumentError(PolicyKGError):
     """Two documents share one id."""
 

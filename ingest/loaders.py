@@ -17,6 +17,7 @@ import yaml
 from .document import Document
 from .errors import CorpusError, DuplicateDocumentError, EmptyDocumentError, EncodingError
 from .parse import parse_document
+from .text_checks import check_text
 
 MANIFEST = "sources.yaml"
 REQUIRED_KEYS = ("id", "file", "title")
@@ -84,6 +85,7 @@ def read_manifest(corpus_dir: Path) -> list[dict[str, Any]]:
 def load_document(corpus_dir: Path, entry: dict[str, Any]) -> Document:
     """Read, decode and parse one manifest entry."""
     text = read_text(Path(corpus_dir) / entry["file"])
+    warnings = check_text(text, entry["file"])  # refuses junk, names what looks damaged
     doc_id = str(entry["id"])
     year = entry.get("year")
     doc = Document(
@@ -100,6 +102,7 @@ def load_document(corpus_dir: Path, entry: dict[str, Any]) -> Document:
         url=str(entry.get("url") or ""),
     )
     doc.clauses = parse_document(doc_id, text)
+    doc.warnings = [w.to_dict() for w in warnings]
     return doc
 
 

@@ -23,6 +23,7 @@ def load_corpus(build: Build) -> None:
     write_corpus(build.out_dir, build.documents)
     build.summary["documents"] = len(build.documents)
     build.summary["clauses"] = {d.doc_id: len(d.clauses) for d in build.documents}
+    build.summary["warnings"] = {d.doc_id: d.warnings for d in build.documents if d.warnings}
 
 
 @step("load_centers", order=20, requires=("documents",), assigns=("centers",))
