@@ -20,6 +20,7 @@ exactly).
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -136,7 +137,8 @@ def actor_agrees(want: str, fact: Fact, table: AliasTable, readings: Readings | 
 
 
 def _bearer_key(name: str) -> str:
-    return strip_determiners(match_form(name.strip()))[0]
+    """A name compared without determiners or bracketed alternatives (院（部） ~ 院)."""
+    return re.sub(r"（[^）]*）", "", strip_determiners(match_form(name.strip()))[0]) or name
 
 
 def bearer_agrees(want: str, fact: Fact, table: AliasTable) -> bool:

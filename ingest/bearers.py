@@ -240,10 +240,13 @@ def _not_a_bearer(phrase: str) -> bool:
     return any(tok.flag in ("p", "c") or tok.word in function_words for tok in pseg.lcut(rest)[1:])
 
 
+_CONJUNCTION = L.compile_re(r"(?<=[\u4e00-\u9fff])(?:{extraction.conjunctions})(?=[\u4e00-\u9fff])")
+
+
 def coordinated(phrase: str) -> list[str]:
     """The bearers a coordinated subject names: 各县市区科技（和经信）局、高新区科创局
-    → two; split at 、 outside parentheses, and at 和/及/与 only where both
-    sides end in a bearer head."""
+    → two; split at 、 outside parentheses, and at a conjunction (和/及/与/或者)
+    only where both sides end in a bearer head."""
     parts, depth, cur = [], 0, ""
     for ch in phrase:
         depth += ch in "（(" 
@@ -256,7 +259,7 @@ def coordinated(phrase: str) -> list[str]:
     parts.append(cur)
     out: list[str] = []
     for part in parts:
-        pieces = re.split(r"(?<=[\u4e00-\u9fff])[和及与](?=[\u4e00-\u9fff])", part)
+        pieces = _CONJUNCTION.split(part)
         out.extend(pieces if len(pieces) > 1 and all(head_of(p) for p in pieces) else [part])
     return [p for p in out if p]
 

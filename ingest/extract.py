@@ -266,7 +266,8 @@ _HOPE = L.compile_re(r"^(?:{extraction.modality.hope})")
 _REPORT = L.compile_re(r"{extraction.report_verbs}")
 _NARRATIVE = L.compile_re(r"(?<=[\u4e00-\u9fff])(?<![为除])(?:{extraction.narrative_markers})(?!解|结|如指掌)")
 _DUTY_LIST = L.compile_re(r"[，,](?:{extraction.duty_list_openers})[：:]")
-_ROLE_THEN_DUTY = L.compile_re(r"^[^，。；]{2,30}?(?:{extraction.obligation_grammar.copulas})[^，。；]{2,40}，(?=(?:主要)?(?:{extraction.obligation_grammar.assigned_verbs}))")
+_ROLE_THEN_DUTY = L.compile_re(r"^[^，。；]{2,30}?(?:{extraction.obligation_grammar.copulas})[^，。；]{2,40}，"
+                                r"(?=(?:主要)?(?:{extraction.obligation_grammar.assigned_verbs})|(?:{extraction.bearer_cues.modal}))")
 _LEAD_IN_END = L.compile_re(r"(?:{extraction.duty_nouns})[^，。；]{0,4}[：:]$")
 _MUST = L.cue("extraction.modality.must")
 _SHOULD = L.Either(L.cue("extraction.modality.should"), L.compile_re(
@@ -347,6 +348,7 @@ _RAW_RECIPIENT = L.compile_re(r"([\u4e00-\u9fff]{2,8}?)({=extraction.obligation_
 _RAW_ROUTE_VERBS = frozenset(L.words("extraction.grammar_words.raw_route_verbs"))
 _ASSIGNED_VERB = L.compile_re(r"(?:{extraction.obligation_grammar.assigned_verbs})")
 _NOT_A_TARGET = L.compile_re(r"^(?:的|[\u4e00-\u9fff]{0,2}(?:{extraction.obligation_grammar.directive_non_targets}))")
+_COPULAS = tuple(L.words("extraction.obligation_grammar.copulas"))
 _CO_BEARER = L.compile_re(r"^[和、及与]各?[\u4e00-\u9fff]{1,6}?(?={extraction.modality.must}|{extraction.bearer_cues.modal})")
 _ORGANIZATION_LEADS = L.compile_re(r"(?:{=extraction.obligation_grammar.organization_verbs}|按照[^，]{0,16}?，)")
 _QUALIFIES = L.compile_re(r"^(?!{extraction.obligation_grammar.prepositions})[\u4e00-\u9fff]{1,4}的")
@@ -408,6 +410,7 @@ def open_recipients(text: str) -> tuple[list[str], int] | None:
 
 _PROCEDURE_STEP = re.compile(f"(?:{_DUTY_VERBS.pattern})(?!的)")
 _CONDITION = L.compile_re(r"^(?:{extraction.obligation_grammar.condition_openers})?([^，。]{2,40}?)的，")
+_CIRCUMSTANCE = L.compile_re(r"^[^，。；]{1,8}?(?:{extraction.obligation_grammar.circumstance_ends})，")
 
 
 def _names_from(mentions: list[Mention], pos: int, text: str, kinds: tuple[str, ...] = ACTOR_KINDS) -> tuple[list[Mention], int]:
@@ -490,6 +493,8 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
         return [e for e in dict.fromkeys(ctx.aliases.get(m.entity_id) for m in ms) if e is not None]
 
     for m in re.finditer(r"由", text):
+        if text[: m.start()].endswith(_COPULAS):
+            continue  # "须是由高校牵头组建的…": a description of the subject, not an assignment
         names, end = _names_from(mentions, m.end(), text)
         if names and _ASSIGNED_VERB.match(text[end:]):
             cuts.append((text.rfind("，", 0, m.start()) + 1, ents(names), "assigned"))
@@ -634,11 +639,20 @@ def condition_subject(w: Where, ctx: Context) -> Bearers:
     bears the duty that follows it."""
     if w.unit is None:
         return []
-    cond = _CONDITION.match(w.unit.text)
-    if not cond or w.seg.end <= w.unit.start + cond.end():
+    found = opening_condition(w.unit.text)
+    if found is None or w.seg.end <= w.unit.start + found[2]:
         return []
-    opening = open_bearer(cond.group(1), w.unit.start + cond.start(1), ctx, any_verb=True)
+    opening = open_bearer(w.unit.text[found[0]:found[1]], w.unit.start + found[0], ctx, any_verb=True)
     return [(e, "condition subject", 0.75) for e in opening[0]] if opening else []
+
+
+def opening_condition(text: str) -> tuple[int, int, int] | None:
+    """``(start, end, after)`` of the subject-bearing part of the condition a
+    sentence opens with (…的，), after a leading circumstance (公示期间，); or None."""
+    lead = _CIRCUMSTANCE.match(text)
+    skip = lead.end() if lead else 0
+    cond = _CONDITION.match(text[skip:])
+    return (skip + cond.start(1), skip + cond.end(1), skip + cond.end()) if cond else None
 
 
 def directive_target(w: Where, ctx: Context) -> Bearers:
@@ -757,9 +771,9 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
 
 def _after_actor(text: str, actor: Entity, how: str, ctx: Context) -> str:
     """The part of a segment that follows its actor's name (where the verb is)."""
-    cond = _CONDITION.match(text)
+    cond = opening_condition(text)
     if cond and how != "set-up body":
-        text = text[cond.end():]
+        text = text[cond[2]:]
     if how == "assigned":
         m = re.search(r"由", text)
         text = text[m.end():] if m else text

@@ -279,3 +279,19 @@ def test_sanctions_in_their_common_wordings(sentence: str, effect: str) -> None:
 def test_withdrawn_funding_is_a_sanction_not_a_source() -> None:
     facts = extract_document(_doc("第五章 监督管理\n第二十条 未按要求整改的，不再给予经费支持。\n"), load_aliases())
     assert [f.kind for f in facts if f.kind in ("funding", "sanction")] == ["sanction"]
+
+
+def test_a_description_after_the_copula_assigns_nothing() -> None:
+    """须是由高校牵头组建的…: 由 after 是 describes the subject, it does not hand the duty to 高校."""
+    got = _obligations("第三条 申报的协同创新中心须是由高校牵头组建的校级协同创新中心。\n", title="协同创新中心认定办法")
+    assert [a for a, _m in got] == ["协同创新中心"]
+
+
+def test_a_role_statement_then_a_modal() -> None:
+    assert _obligations("第四条 依托高校是中心建设主体，要制定中心建设发展规划。\n") == [("依托高校", "should")]
+
+
+def test_coordinated_bearers_with_or_and_a_leading_circumstance() -> None:
+    text = "公示期间，任何单位和个人对公示内容有异议的，请以书面形式提出。提出异议的单位或者个人应当表明真实身份。\n"
+    got = _obligations(text, title="关于认定结果的公示")
+    assert sorted(set(got)) == [("个人", "must"), ("单位", "must")] and len(got) == 4
