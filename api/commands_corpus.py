@@ -1,4 +1,4 @@
-"""Corpus commands: `ingest`, `documents`, `clauses`."""
+"""Corpus commands: `ingest`, `add`, `remove`, `documents`, `clauses`."""
 from __future__ import annotations
 
 import importlib
@@ -21,7 +21,7 @@ def register_steps() -> None:
 
 
 @click.command()
-@click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=Path("corpus"), show_default=True, help="Corpus directory with sources.yaml.")
+@click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=Path("corpus"), show_default=True, help="Corpus directory: every .txt/.html/.docx/.pdf in it (sources.yaml optional).")
 @click.option("--skip-bad-rows", is_flag=True, help="Load usable center records and report the rejected ones instead of failing.")
 @data_dir_option
 @backend_options
@@ -80,6 +80,82 @@ def _human_summary(r: dict) -> str:
     return "\n".join(lines)
 
 
+_edited_corpus_option = click.option(
+    "--corpus", "corpus_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+    help="Corpus to change; default: the one the data directory was built from, else corpus/.")
+
+
+def _write(data_dir: Path, corpus_dir: Path | None, backend: str, neo4j: dict, change) -> tuple[object, object]:
+    """Apply ``change`` to a copy of the live corpus, ingest it and publish it
+    (api/corpus_edit.py, the path the API's writes take)."""
+    from ingest.pipeline import run_ingest
+
+    from .corpus_edit import live_corpus, write_through
+
+    register_steps()
+    base = corpus_dir if corpus_dir is not None else live_corpus(data_dir, Path("corpus"))
+    _, changed, build = write_through(data_dir, base, change,
+                                      lambda corpus: run_ingest(corpus, data_dir, backend=backend, options={"neo4j": neo4j}))
+    return changed, build
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--id", "doc_id", default=None, help="Document id (one file only); default: generated from the 文号 or the bytes.")
+@click.option("--title", default=None, help="Title (one file only); default: read from the text.")
+@_edited_corpus_option
+@data_dir_option
+@backend_options
+@json_option
+def add(files: tuple[Path, ...], doc_id: str | None, title: str | None, corpus_dir: Path | None, data_dir: Path,
+        backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
+    """Add (or replace) documents of any supported format; metadata read from the text; atomic."""
+    from ingest.errors import DuplicateDocumentError
+    from ingest.loaders import read_bytes
+
+    from .corpus_edit import NewDocument, prepare, put_document
+
+    if len(files) > 1 and (doc_id or title):
+        raise click.UsageError("--id and --title name one document: pass one file with them")
+    t0 = time.perf_counter()
+    uploads = [prepare(NewDocument(doc_id, title, read_bytes(f), {}, f.name)) for f in files]
+    first: dict[str | None, Path] = {}
+    for f, u in zip(files, uploads):
+        if u.doc_id in first:
+            raise DuplicateDocumentError(f"{first[u.doc_id]} and {f} get the same id {u.doc_id} (the same 文号?)",
+                                         hint="add the one you mean, or give each its own --id")
+        first[u.doc_id] = f
+
+    def change(corpus: Path) -> list[dict]:
+        return [{"doc_id": d.doc_id, "title": d.title, "file": str(f), "clauses": len(d.clauses)}
+                for f, d in zip(files, (put_document(corpus, u, replace=None) for u in uploads))]
+
+    neo4j = {"uri": neo4j_uri, "user": neo4j_user, "password": neo4j_password}
+    added, build = _write(data_dir, corpus_dir, backend, neo4j, change)
+    result = {"added": added, "documents": build.summary.get("documents"), "store": str(build.out_dir),
+              "seconds": round(time.perf_counter() - t0, 2)}
+    emit(result, as_json, lambda r: "\n".join(
+        [f"{a['doc_id']}  {a['title']}  ({a['clauses']} clauses, from {a['file']})" for a in r["added"]]
+        + [f"{r['documents']} documents in {r['store']} ({r['seconds']} s)"]))
+
+
+@click.command()
+@click.argument("doc_id")
+@_edited_corpus_option
+@data_dir_option
+@backend_options
+@json_option
+def remove(doc_id: str, corpus_dir: Path | None, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password,
+           as_json: bool) -> None:
+    """Remove one document; atomic."""
+    from .corpus_edit import delete_document
+
+    neo4j = {"uri": neo4j_uri, "user": neo4j_user, "password": neo4j_password}
+    _, build = _write(data_dir, corpus_dir, backend, neo4j, lambda corpus: delete_document(corpus, doc_id))
+    emit({"removed": doc_id, "documents": build.summary.get("documents"), "store": str(build.out_dir)}, as_json,
+         lambda r: f"removed {r['removed']}; {r['documents']} documents in {r['store']}")
+
+
 @click.command()
 @data_dir_option
 @backend_options
@@ -105,4 +181,4 @@ def clauses(doc_id: str | None, data_dir: Path, backend: str, neo4j_uri, neo4j_u
     ))
 
 
-COMMANDS: list[click.Command] = [ingest, documents, clauses]
+COMMANDS: list[click.Command] = [ingest, add, remove, documents, clauses]

@@ -6,17 +6,27 @@ directory the server was started with. A write never touches either:
 
 1. copy the live corpus to a new ``DATA/corpora/<stamp>/``;
 2. apply the change there and validate the document exactly as ingest will
-   (strict UTF-8, not empty, parseable, id not taken);
+   (a supported format, decodable, not empty, parseable, id not taken);
 3. run the full ingest from that copy; it builds a new store and swaps
    ``DATA/current`` atomically, or fails leaving the old store live;
 4. only then point ``DATA/corpus`` at the copy (again one ``os.replace``).
 
 Any failure before step 4 deletes the copy, so a failed upload changes
 nothing. The caller serialises writes and reloads the in-memory services.
+The API's POST/PUT/DELETE /documents and the CLI's `policykg add` / `remove`
+both go through :func:`prepare`, :func:`put_document` / :func:`delete_document`
+and :func:`write_through`.
+
+A file that is not UTF-8 plain text (a web page, Word, PDF, GB18030 text) is
+converted once here: the corpus keeps the original bytes
+(``<id>_<hash>.orig.<ext>``, named as ``source_file`` in the manifest with its
+format and encoding) beside the UTF-8 text every offset refers to
+(``<id>_<hash>.txt``, the entry's ``file``).
 """
 from __future__ import annotations
 
-import hashlib
+import dataclasses
+import json
 import os
 import shutil
 import time
@@ -26,6 +36,7 @@ from typing import Any, Callable
 
 import yaml
 
+from ingest.convert import Converted, convert
 from ingest.document import Document
 from ingest.errors import DuplicateDocumentError, EncodingError, NotFoundError
 
@@ -36,18 +47,46 @@ MANIFEST = "sources.yaml"
 
 @dataclass(frozen=True)
 class NewDocument:
-    """A validated upload: the manifest entry fields and the raw bytes."""
+    """An upload: the bytes as supplied, their file name, and what the manifest
+    entry states (``doc_id`` and ``title`` may be left to the text)."""
 
-    doc_id: str
-    title: str
+    doc_id: str | None
+    title: str | None
     data: bytes
     metadata: dict[str, Any]
+    filename: str = "upload.txt"
+    converted: Converted | None = None
+
+
+def prepare(doc: NewDocument) -> NewDocument:
+    """``doc`` converted (once) and with its id: the given one, else the stable
+    id ingest would generate (from its 文号, else its bytes)."""
+    from ingest.loaders import generated_id
+    from ingest.metadata import read_metadata
+
+    converted = doc.converted or convert(doc.data, doc.filename)
+    doc_id = doc.doc_id
+    if not doc_id:
+        doc_no = doc.metadata.get("doc_no") or getattr(read_metadata(converted.text).get("doc_no"), "value", None)
+        doc_id = generated_id(doc.filename, doc_no, converted.sha256)
+    return dataclasses.replace(doc, doc_id=doc_id, converted=converted)
 
 
 def live_corpus(data_dir: Path, base_corpus: Path) -> Path:
-    """The corpus the live store was built from."""
+    """The corpus the live store was built from: the one writes published, else
+    the one the last ingest recorded, else ``base_corpus``."""
+    from ingest.pipeline import current_store
+    from ingest.steps import CORPUS_RECORD
+
     link = Path(data_dir) / CORPUS_LINK
-    return link.resolve() if link.exists() else Path(base_corpus)
+    if link.exists():
+        return link.resolve()
+    if (Path(data_dir) / "current").exists():
+        record = current_store(data_dir) / CORPUS_RECORD
+        recorded = Path(json.loads(record.read_text("utf-8"))["corpus"]) if record.exists() else None
+        if recorded is not None and recorded.is_dir():
+            return recorded
+    return Path(base_corpus)
 
 
 def text_bytes(text: str) -> bytes:
@@ -60,9 +99,16 @@ def text_bytes(text: str) -> bytes:
 
 
 def _read_manifest(corpus_dir: Path) -> list[dict[str, Any]]:
-    from ingest.loaders import read_manifest
+    """The manifest's entries plus the corpus's other files, each with its id
+    (generated as ingest would), so a write can find, replace or remove any
+    document and the rewritten manifest names them all."""
+    from ingest.loaders import corpus_entries, read_bytes
 
-    return [dict(e) for e in read_manifest(corpus_dir)]
+    entries = [dict(e) for e in corpus_entries(corpus_dir)]
+    for e in entries:
+        if not e.get("id"):
+            e["id"] = prepare(NewDocument(None, None, read_bytes(corpus_dir / e["file"]), {}, e["file"])).doc_id
+    return entries
 
 
 def _write_manifest(corpus_dir: Path, entries: list[dict[str, Any]]) -> None:
@@ -79,35 +125,49 @@ def _not_found(doc_id: str, entries: list[dict[str, Any]]) -> NotFoundError:
     return NotFoundError(f"no document with id {doc_id!r}", suggestions=[str(e["id"]) for e in entries][:10])
 
 
-def put_document(corpus_dir: Path, doc: NewDocument, *, replace: bool) -> Document:
-    """Add (or, with ``replace``, overwrite) ``doc`` in ``corpus_dir``; returns it parsed.
+def put_document(corpus_dir: Path, doc: NewDocument, *, replace: bool | None) -> Document:
+    """Add (``replace=False``), overwrite (``True``) or either (``None``) ``doc`` in
+    ``corpus_dir``; returns it parsed.
 
     Validates before anything else runs: an id already taken (add) or unknown
-    (replace), bytes that are not UTF-8 text, or an empty text raise the
+    (replace), an unsupported or unreadable file, or an empty text raise the
     ingest error that says so.
     """
     from ingest.loaders import load_document
 
+    doc = prepare(doc)
+    assert doc.doc_id is not None and doc.converted is not None
     entries = _read_manifest(corpus_dir)
     at = _find(entries, doc.doc_id)
-    if at is not None and not replace:
+    if at is not None and replace is False:
         raise DuplicateDocumentError(f"a document with id {doc.doc_id!r} already exists",
                                      hint=f"choose another id, or PUT /documents/{doc.doc_id} to replace it")
     if at is None and replace:
         raise _not_found(doc.doc_id, entries)
-    file_name = f"{doc.doc_id}_{hashlib.sha256(doc.data).hexdigest()[:16]}.txt"
-    entry = {"id": doc.doc_id, "file": file_name, "title": doc.title, **doc.metadata}
-    (corpus_dir / file_name).write_bytes(doc.data)
-    parsed = load_document(corpus_dir, entry)  # strict UTF-8, not empty, parseable
+    stem = f"{doc.doc_id}_{doc.converted.sha256[:16]}"
+    entry: dict[str, Any] = {"id": doc.doc_id, "file": f"{stem}.txt", **({"title": doc.title} if doc.title else {}),
+                             **doc.metadata}
+    text = doc.converted.text.encode("utf-8")
+    if text != doc.data:  # not UTF-8 text as it stands: keep the original beside its conversion
+        entry.update(source_file=f"{stem}.orig.{doc.filename.rsplit('.', 1)[-1].lower()}",
+                     source_format=doc.converted.source_format, encoding=doc.converted.encoding)
+        (corpus_dir / entry["source_file"]).write_bytes(doc.data)
+    (corpus_dir / entry["file"]).write_bytes(text)
+    parsed = load_document(corpus_dir, entry)  # decodable, not empty, parseable
     if at is None:
         entries.append(entry)
     else:
-        old = corpus_dir / entries[at]["file"]
-        if old.name != file_name:
-            old.unlink(missing_ok=True)
+        _remove_files(corpus_dir, entries[at], keep={entry["file"], entry.get("source_file")})
         entries[at] = entry
     _write_manifest(corpus_dir, entries)
     return parsed
+
+
+def _remove_files(corpus_dir: Path, entry: dict[str, Any], keep: set[Any] = frozenset()) -> None:  # type: ignore[assignment]
+    """Delete an entry's text and original (unless a new entry reuses the name)."""
+    for name in (entry.get("file"), entry.get("source_file")):
+        if name and name not in keep:
+            (corpus_dir / name).unlink(missing_ok=True)
 
 
 def delete_document(corpus_dir: Path, doc_id: str) -> None:
@@ -116,7 +176,7 @@ def delete_document(corpus_dir: Path, doc_id: str) -> None:
     at = _find(entries, doc_id)
     if at is None:
         raise _not_found(doc_id, entries)
-    (corpus_dir / entries.pop(at)["file"]).unlink(missing_ok=True)
+    _remove_files(corpus_dir, entries.pop(at))
     _write_manifest(corpus_dir, entries)
 
 

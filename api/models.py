@@ -128,6 +128,13 @@ class Entity(_Open):
 class DocumentInfo(_Open):
     doc_id: str
     title: str
+    doc_no: str | None = Field(None, description="文号 (京教研〔2022〕13号), or null")
+    issued: str | None = Field(None, description="Issue date YYYY-MM-DD, or null")
+    effective: str | None = Field(None, description="Date it takes effect YYYY-MM-DD, or null")
+    source_format: str | None = Field(None, description="txt, html, docx or pdf")
+    encoding: str | None = Field(None, description="The supplied file's encoding as detected (null for PDF)")
+    source_sha256: str | None = Field(None, description="SHA-256 of the bytes as supplied")
+    inferred: list[str] = Field(default_factory=list, description="Fields read from the text, not given by a manifest")
 
 
 class DocumentList(BaseModel):
@@ -150,7 +157,8 @@ DOC_ID_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z_-]{0,31}$"
 
 
 class DocumentMetadata(BaseModel):
-    """What the manifest says about an uploaded document (see corpus/sources.yaml)."""
+    """What the manifest says about an uploaded document (see corpus/sources.yaml);
+    a field not sent is read from the document's text."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -160,6 +168,9 @@ class DocumentMetadata(BaseModel):
     status: Literal["final", "draft"] = "final"
     scope: list[str] = Field(default_factory=list, max_length=50)
     url: str = Field("", max_length=500)
+    doc_no: str | None = Field(None, max_length=50, description="文号, e.g. 京教研〔2022〕13号")
+    issued: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="Issue date (落款日期)")
+    effective: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="Date the document takes effect")
 
 
 class DocumentFields(BaseModel):
@@ -167,8 +178,9 @@ class DocumentFields(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(pattern=DOC_ID_PATTERN, description="Document id (clause ids start with it).")
-    title: str = Field(min_length=1, max_length=200)
+    id: str | None = Field(None, pattern=DOC_ID_PATTERN,
+                           description="Document id (clause ids start with it); generated from the 文号 or the bytes when absent.")
+    title: str | None = Field(None, min_length=1, max_length=200, description="Read from the text when absent.")
     metadata: DocumentMetadata = Field(default_factory=DocumentMetadata)
 
 

@@ -1,34 +1,37 @@
 """Reading a document upload: JSON (``DocumentUpload``) or multipart (fields + a ``file``).
 
-Both end as one :class:`api.corpus_edit.NewDocument` holding the raw bytes,
-because the bytes are what ingest validates (strict UTF-8, not empty): a
-GBK file uploaded as multipart is refused there with the encoding named.
+Both end as one :class:`api.corpus_edit.NewDocument` holding the raw bytes
+and the file name, converted once by :func:`api.corpus_edit.prepare` (any
+supported format and encoding; an unreadable file is refused here, before
+any write) and given its id (the stable generated one when none is sent).
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ingest.errors import PayloadTooLargeError, QueryError, UnsupportedMediaError
 
-from .corpus_edit import NewDocument, text_bytes
+from .corpus_edit import NewDocument, prepare, text_bytes
 from .models import DOC_ID_PATTERN, DocumentFields, DocumentMetadata, DocumentUpload
 
 
 _MULTIPART_FIELDS = {
-    "id": {"type": "string", "pattern": DOC_ID_PATTERN},
-    "title": {"type": "string", "minLength": 1, "maxLength": 200},
+    "id": {"type": "string", "pattern": DOC_ID_PATTERN, "description": "Optional: generated from the 文号 or the bytes"},
+    "title": {"type": "string", "minLength": 1, "maxLength": 200, "description": "Optional: read from the text"},
     "metadata": {"type": "string", "description": "DocumentMetadata as a JSON object (optional)"},
-    "file": {"type": "string", "format": "binary", "description": "The document, UTF-8 plain text"},
+    "file": {"type": "string", "format": "binary", "description": "The document: .txt (any common Chinese encoding), .html, .docx or .pdf"},
 }
 UPLOAD_SCHEMA: dict[str, Any] = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": {"$ref": "#/components/schemas/DocumentUpload"}},
-    "multipart/form-data": {"schema": {"type": "object", "required": ["id", "title", "file"],
+    "multipart/form-data": {"schema": {"type": "object", "required": ["file"],
                                        "properties": _MULTIPART_FIELDS}},
 }}}
 
@@ -62,10 +65,12 @@ async def read_upload(request: Request, max_bytes: int, doc_id: str | None = Non
                                     hint="send application/json or multipart/form-data")
     if len(upload.data) > max_bytes:
         raise PayloadTooLargeError(f"the document is {len(upload.data)} bytes; the limit is {max_bytes}")
-    if doc_id is not None and upload.doc_id != doc_id:
+    if doc_id is not None and upload.doc_id not in (None, doc_id):
         raise QueryError(f"the body's id {upload.doc_id!r} differs from the path's {doc_id!r}",
                          hint="send the same id in both")
-    return upload
+    if doc_id is not None:
+        upload = dataclasses.replace(upload, doc_id=doc_id)
+    return await run_in_threadpool(prepare, upload)
 
 
 async def _from_json(request: Request, max_bytes: int) -> NewDocument:
@@ -80,7 +85,7 @@ async def _from_json(request: Request, max_bytes: int) -> NewDocument:
         up = DocumentUpload.model_validate(obj)
     except ValidationError as err:
         raise _invalid(err, "body") from err
-    return NewDocument(up.id, up.title, text_bytes(up.text), up.metadata.model_dump())
+    return NewDocument(up.id, up.title, text_bytes(up.text), up.metadata.model_dump(exclude_unset=True))
 
 
 async def _from_form(request: Request, max_bytes: int) -> NewDocument:
@@ -95,9 +100,9 @@ async def _from_form(request: Request, max_bytes: int) -> NewDocument:
         text = form.get("text")
         if not isinstance(text, str):
             raise QueryError("the upload has no `file` part", hint="attach the document as the `file` field")
-        data = text_bytes(text)
+        data, filename = text_bytes(text), "upload.txt"
     else:
-        data = await file.read(max_bytes + 1)
+        data, filename = await file.read(max_bytes + 1), file.filename or "upload.txt"
     raw_meta = form.get("metadata")
     try:
         meta = json.loads(raw_meta) if isinstance(raw_meta, str) and raw_meta.strip() else {}
@@ -108,4 +113,4 @@ async def _from_form(request: Request, max_bytes: int) -> NewDocument:
                                                 "metadata": DocumentMetadata.model_validate(meta)})
     except ValidationError as err:
         raise _invalid(err, "body") from err
-    return NewDocument(fields.id, fields.title, data, fields.metadata.model_dump())
+    return NewDocument(fields.id, fields.title, data, fields.metadata.model_dump(exclude_unset=True), filename)

@@ -63,10 +63,14 @@ class Clause:
 
 @dataclass
 class Document:
-    """One policy document with its manifest metadata and parsed clauses.
+    """One policy document with its metadata and parsed clauses.
 
-    ``inferred`` lists the metadata keys whose values the text does not state
-    (they were inferred by the curator of the manifest).
+    ``text`` is the UTF-8 text converted once from the supplied file; every
+    offset refers to it. ``source_*`` and ``encoding`` trace it back to the
+    supplied bytes. ``inferred`` lists the metadata keys not given by a
+    manifest (read from the text, or inferred by the manifest's curator),
+    ``spans`` where in the text each read value stands, and ``unknown`` the
+    fields nothing states (left empty rather than invented).
     """
 
     doc_id: str
@@ -80,6 +84,15 @@ class Document:
     scope: list[str] = field(default_factory=list)
     inferred: list[str] = field(default_factory=list)
     url: str = ""
+    doc_no: str | None = None
+    issued: str | None = None
+    effective: str | None = None
+    source_format: str = "txt"
+    encoding: str | None = "utf-8"
+    source_sha256: str = ""
+    source_file: str = ""
+    spans: dict[str, list[int]] = field(default_factory=dict)
+    unknown: list[str] = field(default_factory=list)
     clauses: list[Clause] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
     """What ingest accepted but a reader should check (ingest/text_checks.py: truncated, numbering gaps, 附件)."""
@@ -97,6 +110,15 @@ class Document:
             "scope": list(self.scope),
             "inferred": list(self.inferred),
             "url": self.url,
+            "doc_no": self.doc_no,
+            "issued": self.issued,
+            "effective": self.effective,
+            "source_format": self.source_format,
+            "encoding": self.encoding,
+            "source_sha256": self.source_sha256,
+            "source_file": self.source_file,
+            "spans": dict(self.spans),
+            "unknown": list(self.unknown),
             "chars": len(self.text),
             "clauses": len(self.clauses),
         }

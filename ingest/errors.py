@@ -149,3 +149,15 @@ class UnsupportedMediaError(PolicyKGError):
     """An upload that is neither JSON nor multipart (HTTP 415)."""
 
     code = "E415"
+
+
+class UnsupportedFormatError(UnsupportedMediaError):
+    """A source file of a format ingest cannot read (HTTP 415, as an unreadable upload)."""
+
+    code = "E013"
+
+
+class CorruptDocumentError(PolicyKGError):
+    """A .docx or .pdf that cannot be opened: damaged, encrypted or misnamed."""
+
+    code = "E014"

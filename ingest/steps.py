@@ -12,6 +12,8 @@ from .scope import introduce
 from .store_files import write_corpus
 
 CENTERS_FILE = "centers.csv"
+CORPUS_RECORD = "corpus.json"
+"""Names the corpus directory a store was built from, so `policykg add` edits that corpus."""
 
 
 @step("load_corpus", order=10, assigns=("documents",))
@@ -21,6 +23,7 @@ def load_corpus(build: Build) -> None:
     # scope and kind read from the text where the manifest is silent
     introduce(build.documents, aliases_for_corpus(build.corpus_dir))
     write_corpus(build.out_dir, build.documents)
+    (build.out_dir / CORPUS_RECORD).write_text(json.dumps({"corpus": str(build.corpus_dir.resolve())}), "utf-8")
     build.summary["documents"] = len(build.documents)
     build.summary["clauses"] = {d.doc_id: len(d.clauses) for d in build.documents}
     build.summary["warnings"] = {d.doc_id: d.warnings for d in build.documents if d.warnings}

@@ -43,12 +43,14 @@ def test_writes_need_the_key(write_client):
 
 def test_failed_uploads_change_nothing(write_client, KEY):
     before = state(write_client)
-    gbk = NEW_TEXT.encode("gbk")
-    r = write_client.post("/documents", headers=KEY, data={"id": "t02", "title": "GBK 文件"},
-                          files={"file": ("t02.txt", gbk, "text/plain")})
+    mixed = NEW_TEXT.encode("utf-8") + NEW_TEXT.encode("gbk")
+    r = write_client.post("/documents", headers=KEY, data={"id": "t02", "title": "混合编码"},
+                          files={"file": ("t02.txt", mixed, "text/plain")})
     assert r.status_code == 400, r.text
     err = r.json()["error"]
-    assert err["code"] == "E002" and "UTF-8" in err["message"] and "gb" in err["message"].lower()
+    assert err["code"] == "E002" and "t02.txt" in err["message"] and "mixes encodings" in err["message"]
+    r = write_client.post("/documents", headers=KEY, files={"file": ("t02.png", b"\x89PNG\r\n\x1a\n" + bytes(64), "image/png")})
+    assert r.status_code == 415 and "PNG image" in r.json()["error"]["message"], r.text
     assert state(write_client) == before
 
     r = write_client.post("/documents", headers=KEY, json={**NEW_DOC, "id": "000"})
@@ -119,3 +121,16 @@ def test_a_store_ingested_from_outside_is_picked_up(write_client, corpus_dir):
         assert time.monotonic() < deadline, "the server did not pick up the new store"
         time.sleep(0.5)
     assert write_client.get("/search", params={"q": "国际同行评估"}).status_code == 200
+
+
+def test_a_word_file_without_id_or_title_is_read_from_its_text(write_client, KEY, tmp_path):
+    from tests.ingest.samples import DOCX, word_file
+
+    data = word_file(tmp_path / DOCX.name).read_bytes()
+    r = write_client.post("/documents", headers=KEY, files={"file": (DOCX.name, data, "application/octet-stream")})
+    assert r.status_code == 200, r.text
+    doc_id = r.json()["doc_id"]
+    doc = write_client.get(f"/documents/{doc_id}").json()
+    assert (doc["title"], doc["doc_no"], doc["issued"], doc["effective"]) == (DOCX.title, DOCX.doc_no, DOCX.issued, DOCX.effective)
+    assert doc["source_format"] == "docx" and len(doc["source_sha256"]) == 64 and "title" in doc["inferred"]
+    assert write_client.delete(f"/documents/{doc_id}", headers=KEY).status_code == 200

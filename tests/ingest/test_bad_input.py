@@ -52,7 +52,11 @@ def snapshot(data: Path) -> dict[str, bytes]:
 GBK_TEXT = "关于加强科研管理的意见\n一、总体要求\n各单位应当每年年底前报送年度报告。\n"
 
 BAD_CASES = {
-    "gbk": ([entry("100", "100_gbk.txt")], {"100_gbk.txt": GBK_TEXT.encode("gbk")}, ["100_gbk.txt", "not valid UTF-8", "gb"]),
+    "mixed encodings": ([entry("100", "100_mixed.txt")], {"100_mixed.txt": GBK_TEXT.encode("utf-8") + GBK_TEXT.encode("gbk")},
+                        ["100_mixed.txt", "mixes encodings"]),
+    "unsupported format": ([entry("107", "107_scan.png")], {"107_scan.png": b"\x89PNG\r\n\x1a\n" + bytes(64)},
+                           ["107_scan.png", "not a supported format", "PNG image"]),
+    "corrupt docx": ([entry("108", "108.docx")], {"108.docx": b"PK\x03\x04" + bytes(64)}, ["108.docx", "ZIP archive"]),
     "empty": ([entry("101", "101_empty.txt")], {"101_empty.txt": b""}, ["101_empty.txt", "empty"]),
     "binary": ([entry("102", "102_bin.txt")], {"102_bin.txt": bytes(range(256)) * 8}, ["102_bin.txt", "binary"]),
     "duplicate id": (
@@ -61,7 +65,7 @@ BAD_CASES = {
         ["share the id 003"],
     ),
     "missing file": ([entry("104", "104_absent.txt")], {}, ["cannot read", "104_absent.txt"]),
-    "bad manifest": ([{"id": "105", "file": "x.txt"}], {}, ["lacks title"]),
+    "bad manifest": ([{"id": "105", "title": "x"}], {}, ["lacks file"]),
 }
 
 
@@ -103,15 +107,25 @@ def test_json_errors_are_one_json_document(baseline, tmp_path):
     assert doc["error"]["code"] == "E001"
 
 
-def test_gbk_error_names_the_encoding_found(tmp_path):
-    from ingest.errors import EncodingError
-    from ingest.loaders import read_text
+def test_gb18030_text_is_decoded_and_its_encoding_recorded(tmp_path):
+    from ingest.loaders import load_document
 
-    p = tmp_path / "gbk.txt"
-    p.write_bytes((GBK_TEXT * 5).encode("gb18030"))
-    with pytest.raises(EncodingError) as err:
-        read_text(p)
-    assert "gb" in str(err.value).lower() and "iconv" in err.value.hint
+    (tmp_path / "gbk.txt").write_bytes((GBK_TEXT * 5).encode("gb18030"))
+    doc = load_document(tmp_path, {"file": "gbk.txt"})
+    assert doc.text == GBK_TEXT * 5 and doc.encoding == "gb18030" and doc.title == "关于加强科研管理的意见"
+
+
+def test_oversized_file_is_refused_before_it_is_read(baseline, tmp_path):
+    from ingest.convert import MAX_SOURCE_BYTES
+
+    _, data = baseline
+    before = snapshot(data)
+    corpus = make_corpus(tmp_path / "huge", [], {})
+    with (corpus / "huge.txt").open("wb") as fh:  # 50 MB, sparse
+        fh.truncate(50_000_000)
+    result = ingest(corpus, data)
+    assert result.exit_code == 2 and "huge.txt" in result.output and str(MAX_SOURCE_BYTES) in result.output
+    assert snapshot(data) == before
 
 
 def test_manifest_matches_the_corpus_files():
