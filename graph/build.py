@@ -81,20 +81,22 @@ def build_graph(documents: list[Document], aliases: AliasTable, center_records: 
                 g.add_edge(ent.id, parent, key=S.SUBTYPE_OF, rel=S.SUBTYPE_OF, extractor="aliases", confidence=1.0)
     _link_centers(g, table)
     facts: list[Fact] = []
+    found: list[Entity] = []
     for doc in documents:
         # what the document introduces (its platform type, defined terms, issuers)
         table = introduce([doc], table)
         for ent in _introduced(doc, table):
             _add_entity(g, ent)
         _add_document(g, doc, table)
+        # bearers another document happened to name are not names this one is read
+        # with: a document's facts must not depend on what was ingested before it
         doc_facts, bearers = extract_with_entities(doc, table)
-        if bearers:
-            table = table.extend(bearers)
-            for ent in bearers:
-                _add_entity(g, ent)
-        _add_facts(g, doc, doc_facts, table)
+        found.extend(bearers)
+        for ent in bearers:
+            _add_entity(g, ent)
+        _add_facts(g, doc, doc_facts, table.extend(bearers) if bearers else table)
         facts.extend(doc_facts)
-    return g, table, facts
+    return g, table.extend(list({e.id: e for e in found}.values())) if found else table, facts
 
 
 def _introduced(doc: Document, table: AliasTable) -> list[Entity]:

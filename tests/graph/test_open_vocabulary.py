@@ -295,3 +295,17 @@ def test_coordinated_bearers_with_or_and_a_leading_circumstance() -> None:
     text = "公示期间，任何单位和个人对公示内容有异议的，请以书面形式提出。提出异议的单位或者个人应当表明真实身份。\n"
     got = _obligations(text, title="关于认定结果的公示")
     assert sorted(set(got)) == [("个人", "must"), ("单位", "must")] and len(got) == 4
+
+
+def test_a_documents_facts_do_not_depend_on_what_was_ingested_before_it() -> None:
+    """Bearers another document named are not names this one is read with."""
+    corpus = Path(__file__).resolve().parents[1] / "extraction_dev" / "corpus"
+    docs = load_corpus(corpus)
+
+    def key(facts: list) -> list[tuple]:
+        return sorted((f.kind, f.start, f.end, f.attrs.get("actor", "")) for f in facts)
+
+    _g, _t, together = build_graph(docs, load_aliases())
+    for doc in docs[-6:]:
+        _g, _t, alone = build_graph([doc], load_aliases())
+        assert key(alone) == key([f for f in together if f.doc_id == doc.doc_id]), doc.doc_id
