@@ -22,6 +22,7 @@ addressees, the platform type the document governs, the issuer of a procedure.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Iterator
@@ -287,7 +288,24 @@ def modality_of(text: str, default: str | None = None) -> str | None:
         return "should"
     if _MAY.search(head):
         return "may"
-    return default
+    return _topic_modal(head) or default
+
+
+_TOPIC_MODALS: dict[str, str] = {str(k): str(v) for k, v in L.mapping("extraction.modality.topic_modals").items()}
+
+
+@functools.lru_cache(maxsize=4096)
+def _topic_modal(head: str) -> str | None:
+    """The force of a modal word jieba segments as a word of its own, with
+    something after it (工作要求 is a noun) and not after a preposition (按要求)."""
+    import jieba
+
+    words = jieba.lcut(head)
+    return next((_TOPIC_MODALS[w] for i, w in enumerate(words[:-1])
+                 if w in _TOPIC_MODALS and not (i and words[i - 1] in _NOT_SUBJECT_STARTS)), None)
+
+
+_NOT_SUBJECT_STARTS = frozenset(L.words("extraction.not_subject_starts"))
 
 
 _ADVERBS = L.compile_re(r"^(?:{extraction.obligation_grammar.adverbs}|负责(?=[具全]))+")
@@ -762,8 +780,8 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
                     modality = "must"
                 else:
                     continue
-            if im and seg.start == body.start:
-                # cite the duty with its "X职责，" marker: the bearer is part of the rule's text
+            if body is not unit and seg.start == body.start:
+                # cite the duty with its "X职责，"/"X是…，" opener: the bearer is part of the rule's text
                 seg = Unit(unit.text[: seg.end - unit.start], unit.start, seg.end)
             facts.extend(_obligation_facts(clause, ctx, seg, actors, modality, after))
     return facts

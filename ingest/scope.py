@@ -46,15 +46,21 @@ def _source(doc: Document, start: int, end: int, extractor: str) -> dict[str, ob
     return {"doc_id": doc.doc_id, "clause_id": clause.clause_id if clause else "", "start": start, "end": end, "extractor": extractor}
 
 
-def title_subject(title: str) -> str:
-    """The platform type or program a title is about, or "".
+def title_subjects(title: str) -> list[str]:
+    """The platform types or programs a title is about (several when it
+    coordinates them: …重点实验室、工程技术研究中心工作总结…), or [].
 
-    Leading request words and years are skipped (关于开展2024年度…); the
-    subject is the longest run that ends in a platform/program head right
-    before a management word (建设/运行/管理/认定/…) or the document kind.
+    An issuer before 关于 and leading request words and years are skipped
+    (XX厅关于开展2024年度…); the subject is the longest run that ends in a
+    platform/program head right before a management word (建设/运行/管理/认定/…)
+    or the document kind.
     """
     t = re.sub(r"[《》“”\"\s]", "", match_form(title))
     t = _NUMBERISH.sub("", t)
+    about = L.words("extraction.title.about")
+    cut = max((t.rfind(w) for w in about), default=-1)
+    if cut > 0:
+        t = t[cut:]
     leads = sorted(L.words("extraction.title.lead"), key=len, reverse=True)
     changed = True
     while changed:
@@ -65,12 +71,13 @@ def title_subject(title: str) -> str:
                 break
     after = L.alternation("extraction.title.after")
     kinds = L.alternation("extraction.title.kinds")
-    best = ""
+    best: list[str] = []
     for m in re.finditer(rf"(?=(?:{after}|{kinds}))", t):
-        cand = _longest_head_suffix(t[: m.start()])
-        head = head_of(cand)
-        if head and head[1] in _TARGET_KINDS and len(cand) > len(best):
-            best = cand
+        run = t[: m.start()]
+        names = [_longest_head_suffix(part) for part in coordinated(run)] if "、" in run else [_longest_head_suffix(run)]
+        names = [n for n in names if (head := head_of(n)) and head[1] in _TARGET_KINDS]
+        if names and sum(map(len, names)) > sum(map(len, best)):
+            best = names
     return best
 
 
@@ -171,11 +178,11 @@ def infer_scope(doc: Document, table: AliasTable) -> DocumentScope:
             out.scope.append(ent.name)
             out.spans.setdefault(ent.name, (start, end))
 
-    subject = title_subject(doc.title)
-    if subject:
+    subjects = title_subjects(doc.title)
+    for subject in subjects:
         pos = match_form(doc.text).find(subject)
         add(subject, "", pos, pos + len(subject), "scope/title")
-    for term, short_name, s, e in short_names(doc, [subject] if subject else []):
+    for term, short_name, s, e in short_names(doc, subjects):
         add(term, short_name, s, e, "scope/short-name")
     for term, s, e in _definitions(doc):
         add(term, "", s, e, "scope/definition")

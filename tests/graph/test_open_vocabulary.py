@@ -21,7 +21,7 @@ from ingest.matchform import match_form
 from ingest.loaders import load_corpus
 from ingest.normalize import normalize_phrase
 from ingest.parse import parse_document
-from ingest.scope import addressees_of, document_kind, title_subject
+from ingest.scope import addressees_of, document_kind, title_subjects
 
 NEW_LAB = Path(__file__).parent / "data" / "new_lab"
 
@@ -103,8 +103,9 @@ def test_coreference_to_the_document_platform_type() -> None:
 
 
 def test_title_and_kind_of_a_new_document() -> None:
-    assert title_subject("某省重点实验室建设与运行管理办法") == "某省重点实验室"
-    assert title_subject("关于开展2024年度工程技术研究中心认定工作的通知") == "工程技术研究中心"
+    assert title_subjects("某省重点实验室建设与运行管理办法") == ["某省重点实验室"]
+    assert title_subjects("关于开展2024年度工程技术研究中心认定工作的通知") == ["工程技术研究中心"]
+    assert title_subjects("某省科学技术厅关于做好2012年度全省省级重点实验室、工程技术研究中心工作总结的通知") == ["省级重点实验室", "工程技术研究中心"]
     assert document_kind("某省重点实验室建设与运行管理办法") == "管理办法"
 
 
@@ -309,3 +310,11 @@ def test_a_documents_facts_do_not_depend_on_what_was_ingested_before_it() -> Non
     for doc in docs[-6:]:
         _g, _t, alone = build_graph([doc], load_aliases())
         assert key(alone) == key([f for f in together if f.doc_id == doc.doc_id]), doc.doc_id
+
+
+def test_a_modal_after_a_topic_binds_the_notice_addressees() -> None:
+    """工作总结要有…: 要 (a word of its own) after a topic that is no bearer; 按要求 and 工作要求 are not modals."""
+    text = "各有关单位：\n一、报送内容\n1.年度工作总结要有对运行状况的自我评价。\n2.已建中心按要求填写调查表。\n三、工作要求\n"
+    got = _obligations(text, title="关于做好年度工作总结的通知")
+    assert ("单位", "should") in got
+    assert all(m != "must" for _a, m in got)
