@@ -92,7 +92,9 @@ def _counted(pattern: str, kind: str, template: str, order: Callable[[int], floa
     a count that is not a number means no match."""
     def meaning(m: re.Match[str]) -> Normalized | None:
         n = to_int(m.group(1))
-        return Normalized(kind, template.format(n=n), order=order(n)) if n else None
+        if not n or (template.endswith("Y") and n >= 100):
+            return None  # 建设期为2020—2023年 names years, not a count of them
+        return Normalized(kind, template.format(n=n), order=order(n))
 
     _PATTERNS.append((L.compile_re(pattern), meaning))
 
@@ -104,7 +106,7 @@ def _md(month: str, day: str) -> str:
     return f"{to_int(month):02d}-{to_int(day):02d}"
 
 
-@_rule(r"(\d{4})年(\d{1,2})月(\d{1,2})日[^，。；、]{0,12}?(?:至|到|—|-|~)(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日")
+@_rule(r"(\d{4})年(\d{1,2})月(\d{1,2})日[^，。；、]{0,12}?(?:至|到|—|-|~)\s*(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日")
 def _date_range(m: re.Match[str]) -> Normalized:
     end_year = m.group(4) or m.group(1)
     end_month = m.group(5) or m.group(2)
@@ -128,13 +130,14 @@ def _two_years(m: re.Match[str]) -> Normalized:
 
 
 _counted(f"(?:{{extraction.time.period_names}})[^，。；]{{0,6}}?(?:{{extraction.time.period_bounds}})?({_CN_OR_DIGIT})年", "period", "P{n}Y", lambda n: 90)
-@_rule(r"(?<![年\d])(\d{1,2})月(\d{1,2})日(?:[（(][^）)]{1,4}[）)])?(?:之?前|以前)")
+@_rule(r"(?<![年\d])(\d{1,2})月(\d{1,2})日(?:[（(][^）)]{1,4}[）)])?(?:[上下]午[^，。；]{0,4}?)?(?:之?前|以前)")
 def _day_of_year(m: re.Match[str]) -> Normalized:
     """A due day without a year (6月20日前): ``--MM-DD``; the extractor adds the document's year."""
     return Normalized("date", f"--{_md(m.group(1), m.group(2))}", order=60)
 
 
 _counted(f"近({_CN_OR_DIGIT})年(?:内|来)?", "period", "P{n}Y", lambda n: 95)
+_counted(f"({_CN_OR_DIGIT})年(?:期满后?|以上|(?:之)?内)", "period", "P{n}Y", lambda n: 90)
 _fixed(r"(?:按|每)季度|每个季度|季度(?=报送|报告)", "recurrence", "R/P3M", 15)
 _fixed(r"(?:按|每)月|每个月", "recurrence", "R/P1M", 12)
 _fixed(r"每半年|半年一次", "recurrence", "R/P6M", 18)
@@ -186,6 +189,11 @@ _counted(r"连续(" + _CN_OR_DIGIT + r")年", "period", "P{n}Y", lambda n: 95)
 # A year label (2020年度总结, 2021年拟认定): the year itself, after every
 # pattern that reads more into the words around it.
 _rule(r"(?<!\d)(\d{4})年度?(?![\d月底末])")(lambda m: Normalized("date", m.group(1), order=60))
+# A named stage of a procedure (公示期间, 整改期满后, 申报截止前): when, relative to it.
+_rule(r"(?:{extraction.time.named_periods})(?:期间|期内|期满后?|期(?![为限]))|(?:{extraction.time.named_deadlines})(?:之?前|以前)")(
+    lambda m: Normalized("relative", m.group(0), order=70))
+_fixed(r"本年度|今年|当年度", "relative", "this year", 60)
+_fixed(r"上一?年度|去年|上年", "relative", "last year", 5)
 
 
 def time_phrases(text: str) -> list[tuple[int, int, Normalized]]:

@@ -10,6 +10,15 @@ from ingest.normalize import amount_cny, normalize_phrase, time_phrases, to_int
     "phrase, kind, value",
     [
         ("三年为一个建设周期", "period", "P3Y"),
+        ("组建年限为3年", "period", "P3Y"),
+        ("4年期满后", "period", "P4Y"),
+        ("培育一年以上", "period", "P1Y"),
+        ("建设期为2020—2023年", "period", "2020/2023"),  # years, not a 2023-year period
+        ("2019年5月24日- 6月21日", "period", "2019-05-24/2019-06-21"),
+        ("6月19日上午下班前", "date", "--06-19"),
+        ("公示期间", "relative", "公示期间"),
+        ("整改期满后", "relative", "整改期满后"),
+        ("上一年度", "relative", "last year"),
         ("十年为一个周期", "period", "P10Y"),
         ("每两年开展一次", "recurrence", "R/P2Y"),
         ("四年开展一次", "recurrence", "R/P4Y"),
@@ -57,6 +66,6 @@ def test_numerals(token: str, value: int | None) -> None:
     assert to_int(token) == value
 
 
-@pytest.mark.parametrize("number, unit, cny", [("5000", "万", 50_000_000), ("1", "亿", 100_000_000), ("2.5", "亿", 250_000_000), ("三", "万", 30_000), ("800", "元", 800)])
+@pytest.mark.parametrize("number, unit, cny", [("5000", "万", 50_000_000), ("1", "亿", 100_000_000), ("2.5", "亿", 250_000_000), ("三", "万", 30_000), ("800", "元", 800), ("1,000", "万", 10_000_000)])
 def test_amounts(number: str, unit: str, cny: int) -> None:
     assert amount_cny(number, unit) == cny
