@@ -63,14 +63,15 @@ def main() -> int:
 
         with tempfile.TemporaryDirectory(prefix="bench-model-") as tmp:
             t0 = time.perf_counter()
-            result = ensure_model(Path(tmp), log=lambda _m: None)
+            result = ensure_model(Path(tmp) / "model", log=lambda _m: None)
             print(f"build: {time.perf_counter() - t0:.1f} s into a fresh directory "
                   f"({result.verification.describe()})")
 
     from search.dense import EmbeddingCache, Encoder, encode_passages_cached
+    from search.model_home import model_dir_for
 
     t0 = time.perf_counter()
-    encoder = Encoder(args.data / "model", batch_size=args.batch_size)
+    encoder = Encoder(model_dir_for(args.data), batch_size=args.batch_size)
     load_s = time.perf_counter() - t0
     print(f"load: imports {import_s:.1f} s + model {load_s:.1f} s; torch threads {torch.get_num_threads()}")
 

@@ -400,7 +400,7 @@ def _strip_running_lines(pages: list[list[str]]) -> list[list[str]]:
     repeated = {k for k, n in edges.items() if len(pages) >= 2 and n >= max(2, len(pages) * 0.6)}
     out = []
     for page in pages:
-        body = [ln.strip() for ln in page if ln.strip()]
+        body = [ln.rstrip() for ln in page if ln.strip()]  # a paragraph's indent is kept for _unwrap
         while body and (_PAGE_NUMBER.match(body[-1]) or key(body[-1]) in repeated):
             body.pop()
         while body and (_PAGE_NUMBER.match(body[0]) or key(body[0]) in repeated):
@@ -415,18 +415,26 @@ def _width(line: str) -> float:
 
 
 def _unwrap(lines: list[str]) -> list[str]:
-    """Join a line to the next when it filled the line (it wrapped) and did not end a sentence."""
+    """Join a line to the previous one when that one filled the line (it wrapped).
+
+    Where the document indents its paragraphs (as 公文 do, with 　　), an
+    unindented line after a full one continues it; otherwise a full line
+    that ends a sentence is taken as a paragraph's end.
+    """
     if not lines:
         return lines
-    full = sorted(_width(ln) for ln in lines)[int(len(lines) * 0.9) - 1 if len(lines) > 1 else 0]
+    full = sorted(_width(ln.strip()) for ln in lines)[int(len(lines) * 0.9) - 1 if len(lines) > 1 else 0]
+    indents = sum(ln[:1].isspace() for ln in lines) >= 3
     out: list[str] = []
-    joining = False
+    wrapped = False
     for line in lines:
-        if joining and not _ITEM_START.match(line):
-            out[-1] += line
+        text = line.strip()
+        starts = line[:1].isspace() or bool(_ITEM_START.match(text))
+        if wrapped and not starts and (indents or not out[-1].endswith(_SENTENCE_END)):
+            out[-1] += text
         else:
-            out.append(line)
-        joining = _width(line) >= full - 1.5 and not line.endswith(_SENTENCE_END)
+            out.append(line.rstrip() if line[:1].isspace() else text)
+        wrapped = _width(text) >= full - 3
     return out
 
 

@@ -1,7 +1,7 @@
 """Dense sentence embeddings: the e5 encoder and an on-disk embedding cache.
 
-``Encoder`` loads the folder that ``search/model_build.py`` rebuilt into
-``<data>/model`` with sentence-transformers, strictly offline and on CPU, and
+``Encoder`` loads the folder that ``search/model_build.py`` rebuilt (where:
+``search/model_home.py``) with sentence-transformers, strictly offline and on CPU, and
 adds the e5 prompts (``query: `` for questions, ``passage: `` for clauses).
 Vectors are float32 and L2-normalised, so a dot product is the cosine.
 
@@ -63,7 +63,8 @@ class Encoder:
 
     def __init__(self, model_dir: Path | str, *, batch_size: int = 32, threads: int = MAX_THREADS) -> None:
         model_dir = Path(model_dir)
-        hint = "run scripts/install.sh (it rebuilds the model into <data>/model offline)"
+        hint = ("run scripts/install.sh, or `python -m search.model_build` (it rebuilds the model offline "
+                "into the shared folder; POLICYKG_MODEL_DIR names another)")
         meta_path = model_dir / METADATA_FILE
         if not meta_path.is_file():
             raise ModelNotBuiltError(f"no embedding model at {model_dir}", hint=hint)

