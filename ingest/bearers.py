@@ -257,11 +257,32 @@ def coordinated(phrase: str) -> list[str]:
         else:
             cur += ch
     parts.append(cur)
+    parts = _distribute(parts)
     out: list[str] = []
     for part in parts:
         pieces = _CONJUNCTION.split(part)
         out.extend(pieces if len(pieces) > 1 and all(head_of(p) for p in pieces) else [part])
     return [p for p in out if p]
+
+
+def _distribute(parts: list[str]) -> list[str]:
+    """各县（市、区）、开发区科技管理部门: a place listed before a bearer that
+    names its own place and domain (开发区 + 科技管理部门) takes the same
+    bearer (县（市、区）科技管理部门).  The shared part starts at the domain word
+    (科技, 教育, …) of the next part with a head; without one the part stays
+    as it is (镇（街） in an addressee line is a bearer by itself)."""
+    out = list(parts)
+    for i, part in enumerate(parts):
+        if head_of(part):
+            continue
+        nxt = next((q for q in parts[i + 1:] if head_of(q)), None)
+        starts = [m.start() for m in _DOMAIN.finditer(nxt)] if nxt else []
+        if starts and starts[0] > 0:
+            out[i] = part + nxt[starts[0]:]
+    return out
+
+
+_DOMAIN = L.compile_re(r"{extraction.organization_domains}")
 
 
 def split_phrase(phrase: str) -> tuple[str, str]:

@@ -318,3 +318,12 @@ def test_a_modal_after_a_topic_binds_the_notice_addressees() -> None:
     got = _obligations(text, title="关于做好年度工作总结的通知")
     assert ("单位", "should") in got
     assert all(m != "must" for _a, m in got)
+
+
+@pytest.mark.parametrize("phrase, parts", [
+    ("各县(市、区)、开发区(管理区)科技管理部门、有关单位", ["各县(市、区)科技管理部门", "开发区(管理区)科技管理部门", "有关单位"]),
+    ("各市、县科技局", ["各市科技局", "县科技局"]),
+    ("镇（街）、区直各有关单位", ["镇（街）", "区直各有关单位"]),
+])
+def test_places_listed_before_a_shared_bearer_take_it(phrase: str, parts: list[str]) -> None:
+    assert coordinated(phrase) == parts
