@@ -223,6 +223,14 @@ def leading_bearers(text: str, ctx: Context) -> list[Entity]:
         return defined[:1]  # "X、Y是…的行政主管部门（以下简称主管部门），主要职责是：" → 主管部门
     marker = find_marker(text)
     body = text[marker.body_start:].lstrip() if marker else text
+    request = _REQUEST.match(body)
+    if request:
+        # "请各市科技局通知辖区内火炬基地做好如下工作：": whom the request passes the items on to
+        named = open_bearer(body[request.end():], 0, ctx, any_verb=True)
+        if named is not None:
+            rest = body[request.end() + named[2]:]
+            passed = open_bearer(rest[_CAUSATIVE.match(rest).end():], 0, ctx, any_verb=True) if _CAUSATIVE.match(rest) else None
+            return (passed or named)[0]
     lead = re.match(r"(?:各|本)?", body).end()  # type: ignore[union-attr]
     names, end = _names_from(ctx.aliases.find_mentions(body), lead, body)
     sub = subject_phrase(body, ctx.aliases, own_names(ctx.bearers), cues="extraction.lead_in_cues") \
@@ -269,7 +277,8 @@ _NARRATIVE = L.compile_re(r"(?<=[\u4e00-\u9fff])(?<![为除])(?:{extraction.narr
 _DUTY_LIST = L.compile_re(r"[，,](?:{extraction.duty_list_openers})[：:]")
 _ROLE_THEN_DUTY = L.compile_re(r"^[^，。；]{2,30}?(?:{extraction.obligation_grammar.copulas})[^，。；]{2,40}，"
                                 r"(?=(?:主要)?(?:{extraction.obligation_grammar.assigned_verbs})|(?:{extraction.bearer_cues.modal}))")
-_LEAD_IN_END = L.compile_re(r"(?:{extraction.duty_nouns})[^，。；]{0,4}[：:]$")
+_LEAD_IN_END = L.compile_re(r"(?:(?:{extraction.duty_nouns})[^，。；]{0,4}|(?:{extraction.list_openers}))[：:]$")
+_CAUSATIVE = L.compile_re(r"^(?:{extraction.causatives})")
 _MUST = L.cue("extraction.modality.must")
 _SHOULD = L.Either(L.cue("extraction.modality.should"), L.compile_re(
     r"(?<=(?:{extraction.modality.should_particles})){extraction.modality.should_hortatory}|^{extraction.modality.should_hortatory}"))

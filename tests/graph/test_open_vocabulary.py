@@ -327,3 +327,10 @@ def test_a_modal_after_a_topic_binds_the_notice_addressees() -> None:
 ])
 def test_places_listed_before_a_shared_bearer_take_it(phrase: str, parts: list[str]) -> None:
     assert coordinated(phrase) == parts
+
+
+def test_a_request_that_passes_the_items_on() -> None:
+    """请各市科技局通知辖区内火炬基地做好如下工作：1.… → the items bind the 基地, not the 科技局."""
+    text = "各市科技局：\n一、请各市科技局通知辖区内火炬基地认真做好如下工作：\n1.撰写年度工作总结，其中数据须与统计数据一致；\n2.按时完成填报工作。\n"
+    got = _obligations(text, title="关于开展火炬特色产业基地总结工作的通知")
+    assert got and {a for a, _m in got} == {"火炬基地"}, got
