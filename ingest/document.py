@@ -93,6 +93,8 @@ class Document:
     source_file: str = ""
     spans: dict[str, list[int]] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)
+    cites: list[dict[str, Any]] = field(default_factory=list)
+    """Documents the text cites: ``{"title", "doc_no", "start", "end"}`` (ingest/metadata.py)."""
     clauses: list[Clause] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
     """What ingest accepted but a reader should check (ingest/text_checks.py: truncated, numbering gaps, 附件)."""
@@ -119,6 +121,7 @@ class Document:
             "source_file": self.source_file,
             "spans": dict(self.spans),
             "unknown": list(self.unknown),
+            "cites": [dict(c) for c in self.cites],
             "chars": len(self.text),
             "clauses": len(self.clauses),
         }

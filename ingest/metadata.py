@@ -224,8 +224,8 @@ def resolve(entry: dict[str, Any], text: str, *, default_title: str) -> dict[str
     states for every key the entry does not have (a key present with null is
     the manifest's word). Returns Document keyword arguments: the fields, plus
     ``inferred`` (keys read from the text or the file name, with the manifest's
-    own ``inferred`` first), ``spans`` (where each read value stands) and
-    ``unknown`` (fields nobody states)."""
+    own ``inferred`` first), ``spans`` (where each read value stands),
+    ``unknown`` (fields nobody states) and ``cites`` (:func:`citations`)."""
     read = read_metadata(text)
     values: dict[str, Any] = {}
     inferred = [str(x) for x in entry.get("inferred") or []]
@@ -255,7 +255,26 @@ def resolve(entry: dict[str, Any], text: str, *, default_title: str) -> dict[str
     for key in ("doc_no", "issued", "effective"):
         values[key] = str(values[key]) if values.get(key) else None
     unknown = [k for k in UNKNOWABLE if not values.get(k)]
+    if "cites" in entry:
+        values["cites"] = list(entry["cites"] or [])
+    else:
+        values["cites"] = citations(text)
+        inferred.append("cites")
     return {**values, "inferred": list(dict.fromkeys(inferred)), "spans": spans, "unknown": unknown}
+
+
+_CITATION = re.compile(rf"《([^《》\n]{{2,80}})》(?:\s*[（(]\s*({_DOC_NO})\s*[）)])?")
+
+
+def citations(text: str) -> list[dict[str, Any]]:
+    """The documents ``text`` cites: each 《title》 once, in order, with the
+    文号 that follows it in brackets (《…》（国发〔2016〕12号）) and where it stands."""
+    out: dict[str, dict[str, Any]] = {}
+    for m in _CITATION.finditer(text):
+        cited = out.setdefault(m.group(1), {"title": m.group(1), "doc_no": None, "start": m.start(), "end": m.end()})
+        if m.group(2) and not cited["doc_no"]:
+            cited.update(doc_no=_compact(m.group(2)), start=m.start(), end=m.end())
+    return list(out.values())
 
 
 def _doc_no_year(doc_no: str | None) -> str:

@@ -99,3 +99,14 @@ def test_a_folder_without_manifest_ingests_with_metadata_from_the_text(tmp_path)
     assert again.exit_code == 0
     result = CliRunner().invoke(main, ["documents", "--data", str(data), "--json"])
     assert {d["doc_id"] for d in json.loads(result.stdout)["documents"]} == {notice["doc_id"], plain["doc_id"]}
+
+
+def test_cited_documents_with_their_doc_no():
+    meta = resolve({}, NOTICE, default_title="x")
+    assert [(c["title"], c["doc_no"]) for c in meta["cites"]] == [
+        ("北京高等学校卓越实验室建设管理办法", None),
+        ("北京市人民政府关于加强科技创新的意见", "京政发〔2016〕12号"),
+    ]
+    first = meta["cites"][1]
+    assert NOTICE[first["start"]:first["end"]] == "《北京市人民政府关于加强科技创新的意见》（京政发〔2016〕12号）"
+    assert "cites" in meta["inferred"] and resolve({"cites": []}, NOTICE, default_title="x")["cites"] == []
