@@ -81,8 +81,8 @@ def _human_summary(r: dict) -> str:
 
 
 _edited_corpus_option = click.option(
-    "--corpus", "corpus_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-    help="Corpus to change; default: the one the data directory was built from, else corpus/.")
+    "--corpus", "corpus_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+    help="Corpus to change; default: the one the data directory was built from, else corpus/ (else an empty one).")
 
 
 def _write(data_dir: Path, corpus_dir: Path | None, backend: str, neo4j: dict, change) -> tuple[object, object]:

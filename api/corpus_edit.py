@@ -191,7 +191,10 @@ def write_through(data_dir: Path, base_corpus: Path, change: Callable[[Path], An
     source = live_corpus(data_dir, base_corpus)
     staging = data_dir / CORPORA / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 1_000_000}"
     staging.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(source, staging)
+    if source.is_dir():
+        shutil.copytree(source, staging)
+    else:  # a new data directory and no corpus to start from: start from an empty one
+        staging.mkdir()
     try:
         changed = change(staging)
         built = ingest(staging)

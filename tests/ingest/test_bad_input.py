@@ -169,3 +169,29 @@ def test_center_row_missing_required_fields(baseline):
 
     summary = json.loads(result.stdout)["summary"]
     assert summary["centers"] == {"loaded": 1, "rejected": 1}
+
+
+def test_add_refuses_an_oversized_file_and_writes_nothing(baseline, tmp_path):
+    from ingest.convert import MAX_SOURCE_BYTES
+
+    _, data = baseline
+    before, corpora = snapshot(data), sorted((data / "corpora").glob("*")) if (data / "corpora").exists() else []
+    huge = tmp_path / "huge.pdf"
+    with huge.open("wb") as fh:  # 50 MB, sparse
+        fh.truncate(50_000_000)
+    result = CliRunner().invoke(main, ["add", str(huge), "--data", str(data)])
+    assert result.exit_code == 2 and "huge.pdf" in result.output and str(MAX_SOURCE_BYTES) in result.output
+    assert snapshot(data) == before
+    assert (sorted((data / "corpora").glob("*")) if (data / "corpora").exists() else []) == corpora
+
+
+def test_add_into_a_new_data_directory_without_a_corpus(tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.chdir(tmp_path)  # no corpus/ here: the new data directory starts from an empty corpus
+    data = tmp_path / "data"
+    link_model(data)
+    (tmp_path / "guide.txt").write_bytes(GBK_TEXT.encode("gb18030"))
+    result = CliRunner().invoke(main, ["add", "guide.txt", "--data", str(data), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["documents"] == 1
