@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import importlib
-import sys
 import time
 from pathlib import Path
 
 import click
 
 from .cli_options import backend_options, data_dir_option, emit, json_option
+from .progress import IngestProgress
 from .services import open_graph_store
 
 PIPELINE_MODULES = ("ingest.steps", "graph.build", "search.index", "graph.neo4j_store")
@@ -31,33 +31,18 @@ def ingest(corpus_dir: Path, skip_bad_rows: bool, data_dir: Path, backend: str, 
     from ingest.pipeline import registered_steps, run_ingest
 
     register_steps()
-    steps = registered_steps()
-    bar = None
-    if sys.stderr.isatty() and not as_json:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(steps), desc="ingest", unit="step", file=sys.stderr)
-
-    started = 0
-
-    def progress(name: str) -> None:
-        nonlocal started
-        if bar is not None:
-            bar.update(1 if started else 0)
-            bar.set_postfix_str(name)
-        started += 1
-
+    progress = IngestProgress([s.name for s in registered_steps()], as_json=as_json)
     t0 = time.perf_counter()
     options = {
         "skip_bad_rows": skip_bad_rows,
         "neo4j": {"uri": neo4j_uri, "user": neo4j_user, "password": neo4j_password},
     }
+    ok = False
     try:
         build = run_ingest(corpus_dir, data_dir, backend=backend, options=options, progress=progress)
+        ok = True
     finally:
-        if bar is not None:
-            bar.update(bar.total - bar.n)
-            bar.close()
+        progress.close(ok)
     result = {
         "store": str(build.out_dir),
         "backend": backend,

@@ -99,6 +99,7 @@ def run_ingest(
     data_dir = Path(data_dir)
     stores = data_dir / "stores"
     stores.mkdir(parents=True, exist_ok=True)
+    remove_stale_partials(stores)
     out_dir = stores / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 1_000_000}"
     staging = out_dir.with_name(out_dir.name + ".partial")
     staging.mkdir()
@@ -125,6 +126,34 @@ def run_ingest(
     build.out_dir = out_dir
     _switch_current(data_dir, out_dir)
     return build
+
+
+def remove_stale_partials(stores: Path) -> list[str]:
+    """Delete the ``*.partial`` directories of ingests that died (kill -9, power loss); returns their names.
+
+    A staging directory is named ``<stamp>-<pid>-<n>.partial``; while that
+    process lives (this one included) it may be a concurrent ingest still
+    writing, so it is kept (a reused pid keeps a dead one until that ends).
+    """
+    removed = []
+    for partial in stores.glob("*.partial"):
+        parts = partial.name.split("-")
+        pid = int(parts[1]) if len(parts) > 2 and parts[1].isdigit() else None
+        if pid is not None and _alive(pid):
+            continue
+        shutil.rmtree(partial, ignore_errors=True)
+        removed.append(partial.name)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
 
 
 def _switch_current(data_dir: Path, out_dir: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from .aliases import aliases_for_corpus
+from .bounds import check_corpus_size
 from .centers import load_centers
 from .errors import CenterRecordError, CorpusError
 from .loaders import load_corpus as _load_corpus
@@ -20,6 +21,7 @@ CORPUS_RECORD = "corpus.json"
 def load_corpus(build: Build) -> None:
     """Decode and parse every document of the manifest; write the corpus files."""
     build.documents = _load_corpus(build.corpus_dir)
+    check_corpus_size(build.documents)
     # scope and kind read from the text where the manifest is silent
     introduce(build.documents, aliases_for_corpus(build.corpus_dir))
     write_corpus(build.out_dir, build.documents)

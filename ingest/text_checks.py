@@ -1,9 +1,10 @@
 """Is this text a policy document, and does it look complete? Pure checks on the converted text.
 
 Two outcomes, after what probing found (issue 12): text that cannot be a
-document is *refused* — only whitespace of any kind (a file of U+3000), fewer
-than :data:`MIN_CJK_CHARS` Chinese characters, or control characters and NULs
-anywhere (junk clauses, binary residue), each named with its offset. Text
+document is *refused* — over the size bound (ingest/bounds.py), only
+whitespace of any kind (a file of U+3000), fewer than :data:`MIN_CJK_CHARS`
+Chinese characters, or control characters and NULs anywhere (junk clauses,
+binary residue), each named with its offset. Text
 that is a document but looks damaged is *accepted with a warning* naming the
 place, because a real web copy is often like that and still worth its rules:
 the last line stops mid-sentence (a truncated download), numbered articles or
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 
 import cn2an
 
+from .bounds import check_document_size
 from .errors import ControlCharacterError, EmptyDocumentError
 from .parse import Line, find_marker, split_lines, to_int
 
@@ -63,7 +65,8 @@ def check_text(text: str, name: str) -> list[TextWarning]:
 
 
 def refuse_junk(text: str, name: str) -> None:
-    """Raise EmptyDocumentError or ControlCharacterError for text that cannot be a document."""
+    """Raise for text that cannot be ingested: too long, control characters, (effectively) empty."""
+    check_document_size(text, name)
     controls = [i for i, c in enumerate(text) if unicodedata.category(c) == "Cc" and c not in LAYOUT_CONTROLS]
     if controls:
         first = controls[0]
