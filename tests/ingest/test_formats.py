@@ -130,3 +130,16 @@ def test_pdf_drops_running_heads_and_page_numbers_and_joins_wrapped_lines(tmp_pa
 ])
 def test_sniff(data, kind):
     assert sniff(data) == kind
+
+
+def test_word_list_styles_are_numbered_as_word_shows_them():
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("工作要求")
+    for text in ("按时报送", "据实填写", "加强管理"):
+        document.add_paragraph(text, style="List Number")  # numbering that comes from the style
+    document.add_paragraph("附注", style="List Bullet")  # a bullet is no number
+    out = io.BytesIO()
+    document.save(out)
+    assert convert(out.getvalue(), "list.docx").text == "工作要求\n1. 按时报送\n2. 据实填写\n3. 加强管理\n附注"
