@@ -35,6 +35,10 @@ MAX_QUALIFIED = 64
 MAX_GAP = 6
 """Characters of adverbial allowed between a subject and its cue (每年, 原则上)."""
 _STOP = set("，,。；;：:！？!?《》“”\"\n")
+SETTING = L.compile_re(r"(?:在[^，。；]{1,30}?(?:{extraction.obligation_grammar.setting_ends})|[^，。；]{1,20}?(?:{extraction.obligation_grammar.circumstance_ends}))"
+                       r"(?:{extraction.obligation_grammar.clause_adverbs})?")
+"""A clause that sets when or where a subject acts, between it and its modal
+(申请单位填写申请书时一般应…, 依托单位在中心组建中，要…)"""
 _PAREN = re.compile(r"[（(][^（()）]{0,12}[)）]")
 SHORT_NAME = L.compile_re(r"[（(](?:{extraction.definitions.short_name})[“\"]?([^）)”\"]{2,12})[”\"]?[）)]")
 """…X（以下简称“Y”）: group 1 is the short name Y"""
@@ -141,6 +145,10 @@ def _predicate_starts(text: str) -> dict[int, str]:
     return out
 
 
+def _is_setting(gap: str) -> bool:
+    return SETTING.fullmatch(gap) is not None
+
+
 def subject_phrase(text: str, table: AliasTable, own_names: tuple[str, ...] = (), *,
                    cues: str = "extraction.bearer_cues", any_verb: bool = False) -> Subject | None:
     """The bearer noun phrase a segment opens with, if it has one.
@@ -181,7 +189,8 @@ def subject_phrase(text: str, table: AliasTable, own_names: tuple[str, ...] = ()
     for cue_at in positions:
         if any(a <= cue_at < e for e, a in ends.items()):
             continue  # the cue is part of a name (依托单位, 负责人)
-        cands = [e for e in ends if e <= cue_at and cue_at - e - (len(shorts[e].group(0)) if e in shorts else 0) <= MAX_GAP]
+        cands = [e for e in ends if e <= cue_at and (cue_at - e - (len(shorts[e].group(0)) if e in shorts else 0) <= MAX_GAP
+                                                     or _is_setting(window[e:cue_at]))]
         if not cands:
             continue
         e = max(cands)

@@ -30,7 +30,7 @@ from typing import Any, Iterable, Iterator
 from . import lexicon as L
 from .aliases import AliasTable, Entity, Mention
 from .matchform import match_form
-from .bearers import ACTOR_KINDS, SHORT_NAME, BearerScope, coordinated, head_of, own_names, resolve_bearer, split_phrase, strip_determiners, subject_phrase
+from .bearers import ACTOR_KINDS, SETTING, SHORT_NAME, BearerScope, coordinated, head_of, own_names, resolve_bearer, split_phrase, strip_determiners, subject_phrase
 from .document import Clause, Document
 from .normalize import Normalized, amount_cny, time_phrases, to_int
 from .parse import SUBITEM, find_marker, sentence_cuts
@@ -297,7 +297,7 @@ def modality_of(text: str, default: str | None = None) -> str | None:
         return "should"
     if _MAY.search(head):
         return "may"
-    return _topic_modal(head) or default
+    return _topic_modal(text[:24]) or default
 
 
 _TOPIC_MODALS: dict[str, str] = {str(k): str(v) for k, v in L.mapping("extraction.modality.topic_modals").items()}
@@ -309,9 +309,12 @@ def _topic_modal(head: str) -> str | None:
     something after it (工作要求 is a noun) and not after a preposition (按要求)."""
     import jieba
 
-    words = jieba.lcut(head)
+    words, starts, pos = jieba.lcut(head), [], 0
+    for w in words:
+        starts.append(pos)
+        pos += len(w)
     return next((_TOPIC_MODALS[w] for i, w in enumerate(words[:-1])
-                 if w in _TOPIC_MODALS and not (i and words[i - 1] in _NOT_SUBJECT_STARTS)), None)
+                 if w in _TOPIC_MODALS and starts[i] < 16 and not (i and words[i - 1] in _NOT_SUBJECT_STARTS)), None)
 
 
 _NOT_SUBJECT_STARTS = frozenset(L.words("extraction.not_subject_starts"))
@@ -575,6 +578,9 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
             continue
         rest = text[end : i + 40]
         rest = _CO_BEARER.sub("", rest)
+        comma = rest.find("，")
+        if comma > 0 and SETTING.fullmatch(rest[:comma]):
+            rest = rest[comma + 1:]  # "依托单位在中心组建中，要…": the modal after the setting
         if actors[0].kind == "Organization" and _ORGANIZATION_LEADS.match(rest):
             if i == 0:
                 cuts[0] = (0, actors, "organization")

@@ -334,3 +334,11 @@ def test_a_request_that_passes_the_items_on() -> None:
     text = "各市科技局：\n一、请各市科技局通知辖区内火炬基地认真做好如下工作：\n1.撰写年度工作总结，其中数据须与统计数据一致；\n2.按时完成填报工作。\n"
     got = _obligations(text, title="关于开展火炬特色产业基地总结工作的通知")
     assert got and {a for a, _m in got} == {"火炬基地"}, got
+
+
+@pytest.mark.parametrize("sentence, bearer", [
+    ("申请单位填写申请书时一般应按法人单位填写。", "申请单位"),
+    ("各相关依托单位在中心组建中，要按照任务书要求保证条件落实。", "依托单位"),
+])
+def test_a_setting_between_the_subject_and_its_modal(sentence: str, bearer: str) -> None:
+    assert bearer in [a for a, _m in _obligations(sentence)]
