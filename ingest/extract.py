@@ -751,7 +751,9 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
         if _LEAD_IN_END.search(unit.text):
             # "X的主要职责和任务是：(一)…": X bears the items that follow in this clause
             inline_actors = leading_bearers(unit.text, ctx) or inline_actors
-            continue
+            if not _REQUEST.match(unit.text):
+                continue
+            # "请各市科技局通知…做好如下工作：" also asks 市科技局 to do something
         opener = _DUTY_LIST.search(unit.text) or _ROLE_THEN_DUTY.match(unit.text)
         listed = leading_bearers(unit.text[: opener.end()], ctx) if opener else []
         im = None
