@@ -793,7 +793,7 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
             if actors[0][1] == "directive" and dm:
                 modality = _DIRECTIVE_MODALITY[dm.group(1)]
             if modality is None:
-                if _ROUTE.search(seg.text) and _REPORT_CUE.search(seg.text):
+                if _ROUTE.search(seg.text) and _REPORT_CUE.search(seg.text) and not _announces(after):
                     modality = "must"
                 else:
                     continue
@@ -802,6 +802,21 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
                 seg = Unit(unit.text[: seg.end - unit.start], unit.start, seg.end)
             facts.extend(_obligation_facts(clause, ctx, seg, actors, modality, after))
     return facts
+
+
+def _announces(after: str) -> bool:
+    """"教育部将继续开展…": 将 (will) before a verb or adverb announces; 将 (把)
+    before an object (将材料报送…) does not."""
+    future = next((w for w in _FUTURE if after.startswith(w)), None)
+    if future is None:
+        return False
+    import jieba.posseg as pseg
+
+    nxt = next(iter(pseg.lcut(after[len(future):][:8])), None)
+    return nxt is not None and (nxt.flag.startswith("v") or nxt.flag in ("d", "ad"))
+
+
+_FUTURE = tuple(L.words("extraction.modality.future"))
 
 
 def _after_actor(text: str, actor: Entity, how: str, ctx: Context) -> str:
