@@ -259,8 +259,15 @@ def lead_in_actors(clauses: list[Clause], ctx: Context) -> dict[str, Entity]:
             found = leading_bearers(text, ctx)
             current = (found[0], ()) if found else None
             continue
+        inline = _LEAD_IN_INLINE.search(text)
+        if inline and c.kind in ("item", "heading") and (marker := find_marker(text)) is not None and marker.style == "article":
+            # "第四条 X的主要职责和任务是：（一）…" then （二）… and their paragraphs, all inside the article
+            found = leading_bearers(text[: inline.end()], ctx)
+            current = (found[0], c.path) if found else None
+            continue
         enumerated = (marker := find_marker(text)) is not None and marker.style not in ("chapter", "article")
-        if current and c.kind in ("item", "heading") and (c.path[: len(current[1])] == current[1] if current[1] else enumerated):
+        kinds = ("item", "heading", "paragraph") if current and current[1] else ("item", "heading")
+        if current and c.kind in kinds and (c.path[: len(current[1])] == current[1] if current[1] else enumerated):
             out[c.clause_id] = current[0]
         else:
             current = None
@@ -279,6 +286,7 @@ _ROLE_THEN_DUTY = L.compile_re(r"^[^，。；]{2,30}?(?:{extraction.obligation_g
                                 r"(?=(?:主要)?(?:{extraction.obligation_grammar.assigned_verbs})|(?:{extraction.bearer_cues.modal}))")
 _LEAD_IN_END = L.compile_re(r"(?:(?:{extraction.duty_nouns})[^，。；]{0,4}|(?:{extraction.list_openers}))[：:]$")
 _CAUSATIVE = L.compile_re(r"^(?:{extraction.causatives})")
+_LEAD_IN_INLINE = L.compile_re(r"(?:(?:{extraction.duty_nouns})[^，。；]{0,4}|(?:{extraction.list_openers}))[：:](?=\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d{1,2}[.．、]))")
 _MUST = L.cue("extraction.modality.must")
 _SHOULD = L.Either(L.cue("extraction.modality.should"), L.compile_re(
     r"(?<=(?:{extraction.modality.should_particles})){extraction.modality.should_hortatory}|^{extraction.modality.should_hortatory}"))

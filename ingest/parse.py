@@ -270,6 +270,10 @@ def parse_document(doc_id: str, text: str) -> list[Clause]:
                 clauses.append(Clause(ids.make(base_segs + [seg]), doc_id, tuple(base_path + [label]), line.text, line.start, line.end, "heading"))
             else:
                 add(line, base_path + [label], base_segs + [seg], "item")
+                if marker.style == "article":
+                    # an article holds what follows it until the next article or
+                    # section: its unnumbered paragraphs and its （一）/1. items
+                    stack.append(_Frame(marker.level, label, seg))
         elif (
             stack
             and clauses[-1].kind == "heading"

@@ -343,3 +343,9 @@ def test_a_request_that_passes_the_items_on() -> None:
 ])
 def test_a_setting_between_the_subject_and_its_modal(sentence: str, bearer: str) -> None:
     assert bearer in [a for a, _m in _obligations(sentence)]
+
+
+def test_an_article_lead_in_binds_its_items_and_paragraphs() -> None:
+    text = "第四条 临床研究中心的主要职责是：（一）开展诊疗技术研究。\n选择重点病种，开展方法学研究。\n（二）开展推广研究，指导基层疾病防治。\n"
+    got = _obligations(text, title="临床研究中心管理办法")
+    assert len(got) >= 2 and {a for a, _m in got} == {"临床研究中心"}, got

@@ -109,3 +109,13 @@ def test_unstructured_text_still_yields_clauses():
     clauses = parse_document("900", text)
     assert clauses and all(len(c.text) <= MAX_CHARS for c in clauses)
     assert "".join(c.text for c in clauses) == text
+
+
+def test_an_article_holds_its_paragraphs_and_items() -> None:
+    """第四条 …是：（一）…, then a paragraph and （二）: all inside 第四条, not back in 序言."""
+    text = "某某管理办法\n第三条 中心依托大型医院组建。\n鼓励多家单位联合组建中心。\n第四条 中心的主要职责是：（一）开展临床研究。\n根据建设方向，选择重点病种。\n（二）开展推广研究。\n第五条 附则。\n"
+    paths = {c.text[:6]: c.path for c in parse_document("x", text)}
+    assert paths["鼓励多家单位"] == paths["第三条 中心"]
+    assert paths["根据建设方向"] == paths["第四条 中心"]
+    assert paths["（二）开展推"][0] == paths["第四条 中心"][0]
+    assert paths["第五条 附则"][0].startswith("第五条")
