@@ -1069,8 +1069,10 @@ _SOURCE = L.compile_re(r"(?:{extraction.fact_grammar.fund_verbs})([^，。；]{0
 
 
 _MONEY_WORD = L.compile_re(r"{extraction.grammar_words.money_words}")
-_STOPPED = L.compile_re(r"{extraction.sanctions.stop_funding}")
-"""不再给予经费支持 withdraws funding: a sanction, not a funding source"""
+_SECTION_NAME_MAX = 6
+"""A heading this short names its section (四、经费支持); a longer one may state a mechanism (健全…多元化投入机制)."""
+_STOPPED = L.compile_re(r"{extraction.sanctions.stop_funding}|{extraction.sanctions.reduce_funding}|{extraction.sanctions.recover_funding}")
+"""不再给予经费支持, 经费预算时适度减少: funding withdrawn or cut is a sanction, not a funding source"""
 
 
 def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
@@ -1112,7 +1114,8 @@ def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
                 facts.append(_funding(clause, unit, m.start(), m.end(), ctx, share=float(value) / 100, rule="share"))
                 taken.append(m.span())
         sm = _SOURCE.search(text) or _GIVEN.search(text)
-        if sm and _MONEY_WORD.search(text) and not (_is_label(text) and clause.start < unit.start and unit is not parts[-1]):
+        if sm and _MONEY_WORD.search(text) and not (clause.kind == "heading" and len(text) <= _SECTION_NAME_MAX) \
+                and not (_is_label(text) and clause.start < unit.start and unit is not parts[-1]):
             # the comma-segment that names the source, not the whole sentence
             a = max(text.rfind("，", 0, sm.start()) + 1, 0)
             b = text.find("，", sm.end())
@@ -1147,7 +1150,7 @@ def _funding(clause: Clause, unit: Unit, a: int, b: int, ctx: Context, *, rule: 
 _EFFECT_CLASSES = ("revoke", "stop_funding", "reduce_funding", "recover_funding", "accountability", "rectify", "reject", "delist", "adjust")
 _EFFECTS = [(name, L.compile_re("{extraction.sanctions.%s}" % name)) for name in _EFFECT_CLASSES]
 _EFFECTS[0] = ("revoke", L.compile_re(
-    r"(?:{extraction.sanctions.revoke_verbs})[^，。；]{0,40}?(?:{extraction.sanctions.revoke_objects})(?:并摘牌)?|{extraction.sanctions.revoke}|资格[^，。；]{0,16}?失效"))
+    r"(?:{extraction.sanctions.revoke_verbs})[^，。；]{0,60}?(?:{extraction.sanctions.revoke_objects})(?:并摘牌)?|{extraction.sanctions.revoke}|资格[^，。；]{0,16}?失效"))
 _TRIGGER_WORD = L.compile_re(r"{extraction.sanctions.triggers}")
 _CONDITION_OPENER = L.compile_re(r"^(?:{extraction.obligation_grammar.condition_openers})(?=[\u4e00-\u9fff“])")
 _TRIGGER_IF = L.compile_re(r"^(?:{extraction.obligation_grammar.condition_openers})?([^。]{2,60}?)的，(?:{extraction.fact_grammar.consequence_leads})?")
