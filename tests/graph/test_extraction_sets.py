@@ -4,9 +4,9 @@
   was seen, frozen (never tuned on); floors just below its first run
   (README.md there), so a change that makes generalization worse fails here.
 * tests/extraction_heldout2: 12 more, drawn earlier the same way, frozen.
-* tests/extraction_dev, tests/extraction_dev2: 34 and 15 real texts the
-  rules were developed on (dev2 was the first held-out set until its misses
-  were read).  The issue's targets (obligation recall 0.80 at precision 0.85)
+* tests/extraction_dev, tests/extraction_dev2, tests/extraction_dev3: 34, 15
+  and 12 real texts the rules are developed on (dev2 was the first held-out
+  set until its misses were read; dev3 was scored once blind, README there).  The issue's targets (obligation recall 0.80 at precision 0.85)
   are not reached on the held-out sets yet, and these floors say so honestly.
 """
 from __future__ import annotations
@@ -22,7 +22,8 @@ HERE = Path(__file__).resolve().parents[1]
 FLOORS = {
     "extraction_heldout2": {"obligation": (0.65, 0.38), "deadline": (0.6, 0.5), "funding": (0.95, 0.28), "sanction": (0.95, 0.38)},
     "extraction_dev2": {"obligation": (0.30, 0.30), "deadline": (0.30, 0.25), "funding": (0.9, 0.3), "sanction": (0.9, 0.35)},
-    "extraction_dev": {"obligation": (0.50, 0.51), "deadline": (0.60, 0.67), "funding": (0.95, 0.80), "sanction": (0.95, 0.75)},
+    "extraction_dev3": {"obligation": (0.50, 0.47), "deadline": (0.40, 0.60), "funding": (0.85, 0.80), "sanction": (0.95, 0.80)},
+    "extraction_dev": {"obligation": (0.70, 0.72), "deadline": (0.60, 0.72), "funding": (0.90, 0.90), "sanction": (0.95, 0.95)},
 }
 
 
