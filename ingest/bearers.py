@@ -246,7 +246,14 @@ def _not_a_bearer(phrase: str) -> bool:
     import jieba.posseg as pseg
 
     function_words = set(L.words("extraction.not_subject_starts"))
-    return any(tok.flag in ("p", "c") or tok.word in function_words for tok in pseg.lcut(rest)[1:])
+    conjunctions = set(L.words("extraction.conjunctions"))
+    toks = pseg.lcut(rest)
+
+    def joins_nouns(i: int) -> bool:
+        # 资产与实验室管理处: a conjunction between two nouns inside one name
+        return toks[i].word in conjunctions and toks[i - 1].flag.startswith("n") and (i + 1 == len(toks) or toks[i + 1].flag.startswith("n"))
+
+    return any((tok.flag in ("p", "c") or tok.word in function_words) and not joins_nouns(i) for i, tok in enumerate(toks) if i)
 
 
 _CONJUNCTION = L.compile_re(r"(?<=[\u4e00-\u9fff])(?:{extraction.conjunctions})(?=[\u4e00-\u9fff])")
@@ -315,7 +322,9 @@ def _strip_reference(name: str) -> str:
 
 
 def _inner_determiners(name: str) -> str:
-    """区直各有关单位 → 区直单位: a determiner right before the head noun goes too."""
+    """区直各有关单位 → 区直单位: a determiner right before the head noun goes
+    too, and 相关/有关 anywhere after the first word (国家相关工程技术研究中心 →
+    国家工程技术研究中心)."""
     head = head_of(name)
     if head is None:
         return name
@@ -323,6 +332,10 @@ def _inner_determiners(name: str) -> str:
     for d in _determiners():
         if stem.endswith(d) and len(stem) > len(d):
             return stem[: -len(d)] + head[0]
+    for d in L.words("extraction.inner_determiners"):
+        at = stem.find(d, 2)
+        if at > 0:
+            return stem[:at] + stem[at + len(d):] + head[0]
     return name
 
 

@@ -536,6 +536,9 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
         names, end = _names_from(mentions, m.end(), text)
         if names and _ASSIGNED_VERB.match(text[end:]):
             cuts.append((text.rfind("，", 0, m.start()) + 1, ents(names), "assigned"))
+        elif not names and (named := open_bearer(text[m.end():], unit.start + m.end(), ctx, any_verb=True)) \
+                and _ASSIGNED_VERB.match(text[m.end() + named[2]:]):
+            cuts.append((text.rfind("，", 0, m.start()) + 1, named[0], "assigned"))  # 由资产与实验室管理处负责…
     for m in _SET_UP_BODY.finditer(text):
         body = _actors_in(m.group(1), ctx)
         if body:

@@ -349,3 +349,13 @@ def test_an_article_lead_in_binds_its_items_and_paragraphs() -> None:
     text = "第四条 临床研究中心的主要职责是：（一）开展诊疗技术研究。\n选择重点病种，开展方法学研究。\n（二）开展推广研究，指导基层疾病防治。\n"
     got = _obligations(text, title="临床研究中心管理办法")
     assert len(got) >= 2 and {a for a, _m in got} == {"临床研究中心"}, got
+
+
+@pytest.mark.parametrize("sentence, bearer", [
+    ("第三条 安全检查由资产与实验室管理处负责组织实施。", "资产与实验室管理处"),   # 由 + a name the table does not know
+    ("第五条 要求国家相关工程技术研究中心进一步加强管理。", "国家工程技术研究中心"),  # 相关 inside the name
+    ("第六条 学院实验中心和综治小组负责对实验室进行安全检查。", "综治小组"),
+    ("第七条 实验室第一申请使用人全面负责实验室的安全。", "实验室第一申请使用人"),
+])
+def test_more_open_vocabulary_bearers(sentence: str, bearer: str) -> None:
+    assert bearer in [a for a, _m in _obligations(sentence)]
