@@ -85,10 +85,12 @@ def starts_like_subject(phrase: str, *, before_modal: bool = False) -> bool:
         return True  # a short name before 应/要/须 that jieba may tag verb-first: 依托学院要…
     import jieba.posseg as pseg
 
-    first = next(iter(pseg.lcut(core)), None)
-    if first is None:
+    toks = pseg.lcut(core)
+    if not toks:
         return False
-    flag = first.flag
+    flag = toks[0].flag
+    if flag.startswith("u") and len(toks[0].word) == 1 and len(toks) > 1 and toks[1].flag.startswith("n"):
+        return True  # 地市科技管理部门: jieba reads 地 as a particle; none opens a subject
     return not (flag in ("v", "vd", "p", "c", "d", "ad", "f", "m", "q", "t", "i", "l") or flag.startswith("u"))
 
 

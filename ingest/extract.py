@@ -223,6 +223,9 @@ def leading_bearers(text: str, ctx: Context) -> list[Entity]:
         return defined[:1]  # "X、Y是…的行政主管部门（以下简称主管部门），主要职责是：" → 主管部门
     marker = find_marker(text)
     body = text[marker.body_start:].lstrip() if marker else text
+    cuts = sentence_cuts(body.rstrip("：:"))
+    if cuts:
+        body = body[cuts[-1]:].lstrip()  # "…教务处是主管部门。主管部门的主要职责是：": the sentence that leads in
     request = _REQUEST.match(body)
     if request:
         # "请各市科技局通知辖区内火炬基地做好如下工作：": whom the request passes the items on to

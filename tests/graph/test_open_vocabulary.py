@@ -359,3 +359,14 @@ def test_an_article_lead_in_binds_its_items_and_paragraphs() -> None:
 ])
 def test_more_open_vocabulary_bearers(sentence: str, bearer: str) -> None:
     assert bearer in [a for a, _m in _obligations(sentence)]
+
+
+def test_the_sentence_that_leads_in_names_the_bearer() -> None:
+    text = "一、管理体制\n1、学校由副校长主管全校实验室工作，教务处是实验室建设的主管部门。主管部门的主要职责是：\n（1）检查督促各实验室完成各项工作；\n（2）组织制定实验室规划。\n"
+    got = _obligations(text, title="某大学实验室工作条例")
+    assert got and {a for a, _m in got} <= {"主管部门", "教务处"}, got
+
+
+def test_a_subject_jieba_opens_with_a_particle() -> None:
+    """地市科技管理部门: jieba tags 地 as a particle."""
+    assert ("地市科技管理部门", "should") in _obligations("二、各地市科技管理部门要积极探索专业化的管理机制。\n")
