@@ -329,6 +329,8 @@ def _topic_modal(head: str) -> str | None:
 
 
 _NOT_SUBJECT_STARTS = frozenset(L.words("extraction.not_subject_starts"))
+_ENTITLED = L.compile_re(r"(?:{extraction.modality.may})(?:{extraction.modality.entitlements})")
+_PURPOSE_ARTICLE = L.compile_re(r"^(?:{extraction.definitions.purpose_openers})[^。]*(?:{extraction.definitions.enacted_by})(?:{extraction.definitions.scope_of})")
 
 
 _ADVERBS = L.compile_re(r"^(?:{extraction.obligation_grammar.adverbs}|负责(?=[具全]))+")
@@ -783,6 +785,8 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
         role_sys = _ROLE_SYSTEM.search(unit.text)
         if _COND_INLINE.search(unit.text):
             continue  # "一是支持对象，支持…牵头": who may apply is a condition, not a duty
+        if _PURPOSE_ARTICLE.match(unit.text):
+            continue  # "为鼓励…，规范…，制定本办法": why the document exists, no duty
         for seg, seg_actors, how in _split_actor_segments(body, ctx):
             formula = _ANNOUNCES.search(seg.text)
             if formula:
@@ -806,6 +810,8 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
             dm = _DIRECTIVE.match(seg.text) or (_DIRECTIVE.search(seg.text[:4]) if actors[0][1] == "directive" else None)
             if actors[0][1] == "directive" and dm:
                 modality = _DIRECTIVE_MODALITY[dm.group(1)]
+            if modality == "may" and _ENTITLED.search(after[:12]):
+                continue  # "最高可获100万元补助": an entitlement (a funding fact), not a permission to act
             if modality is None:
                 if _ROUTE.search(seg.text) and _REPORT_CUE.search(seg.text) and not _announces(after):
                     modality = "must"

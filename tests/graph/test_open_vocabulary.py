@@ -370,3 +370,8 @@ def test_the_sentence_that_leads_in_names_the_bearer() -> None:
 def test_a_subject_jieba_opens_with_a_particle() -> None:
     """地市科技管理部门: jieba tags 地 as a particle."""
     assert ("地市科技管理部门", "should") in _obligations("二、各地市科技管理部门要积极探索专业化的管理机制。\n")
+
+
+def test_purpose_articles_and_entitlements_are_no_duties() -> None:
+    assert _obligations("第一条 为鼓励企业加强创新平台建设，规范工程中心的认定与管理，依据有关规定，制订本办法。\n") == []
+    assert _obligations("第九条 考核优秀的实验室最高可获100万元经费补助。\n") == []
