@@ -138,6 +138,7 @@ def _day_of_year(m: re.Match[str]) -> Normalized:
 
 _counted(f"近({_CN_OR_DIGIT})年(?:内|来)?", "period", "P{n}Y", lambda n: 95)
 _counted(f"({_CN_OR_DIGIT})年(?:期满后?|以上|(?:之)?内)", "period", "P{n}Y", lambda n: 90)
+_counted(f"({_CN_OR_DIGIT})年的?(?:{{extraction.time.named_periods}})期", "period", "P{n}Y", lambda n: 90)
 _fixed(r"(?:按|每)季度|每个季度|季度(?=报送|报告)", "recurrence", "R/P3M", 15)
 _fixed(r"(?:按|每)月|每个月", "recurrence", "R/P1M", 12)
 _fixed(r"每半年|半年一次", "recurrence", "R/P6M", 18)

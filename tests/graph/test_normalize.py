@@ -19,6 +19,7 @@ from ingest.normalize import amount_cny, normalize_phrase, time_phrases, to_int
         ("公示期间", "relative", "公示期间"),
         ("整改期满后", "relative", "整改期满后"),
         ("上一年度", "relative", "last year"),
+        ("给予一年整改期", "period", "P1Y"),
         ("十年为一个周期", "period", "P10Y"),
         ("每两年开展一次", "recurrence", "R/P2Y"),
         ("四年开展一次", "recurrence", "R/P4Y"),
