@@ -731,7 +731,8 @@ def addressees(w: Where, ctx: Context) -> Bearers:
 
 def document_scope(w: Where, ctx: Context) -> Bearers:
     """A subject-less duty in a document governing one platform type binds that type."""
-    return [(ctx.own_platform, "document scope", 0.6)] if ctx.own_platform and _FALLBACK_DUTY.search(w.seg.text) else []
+    duty = _FALLBACK_DUTY.search(w.seg.text) or modality_of(w.seg.text) in ("must", "should", "must-not")
+    return [(ctx.own_platform, "document scope", 0.6)] if ctx.own_platform and duty else []
 
 
 def procedure_issuer(w: Where, ctx: Context) -> Bearers:
