@@ -80,15 +80,15 @@ def starts_like_subject(phrase: str, *, before_modal: bool = False) -> bool:
     never = ("not_subject_starts", "not_subject_verbs", "duty_verbs", "report_verbs")
     if any(core.startswith(w) for cls in never for w in L.words(f"extraction.{cls}")):
         return False
-    bare = _PAREN.sub("", core)
-    if before_modal and len(bare) <= 6 and head_of(bare):
-        return True  # a short name before 应/要/须 that jieba may tag verb-first: 依托学院要…
     import jieba.posseg as pseg
 
     toks = pseg.lcut(core)
     if not toks:
         return False
     flag = toks[0].flag
+    bare = _PAREN.sub("", core)
+    if before_modal and len(bare) <= 6 and head_of(bare) and flag not in ("d", "ad"):
+        return True  # a short name before 应/要/须 that jieba may tag verb-first: 依托学院要… (not 切实保障高校)
     if flag.startswith("u") and len(toks[0].word) == 1 and len(toks) > 1 and toks[1].flag.startswith("n"):
         return True  # 地市科技管理部门: jieba reads 地 as a particle; none opens a subject
     return not (flag in ("v", "vd", "p", "c", "d", "ad", "f", "m", "q", "t", "i", "l") or flag.startswith("u"))

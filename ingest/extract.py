@@ -295,6 +295,7 @@ _SHOULD = L.Either(L.cue("extraction.modality.should"), L.compile_re(
     r"(?<=(?:{extraction.modality.should_particles})){extraction.modality.should_hortatory}|^{extraction.modality.should_hortatory}"))
 _MAY = L.cue("extraction.modality.may")
 _DUTY_VERBS = L.compile_re(r"{extraction.duty_verbs}|报(?=(?:{extraction.obligation_grammar.report_to_prefixes}))")
+_DUTY_VERB_START = L.compile_re(r"^(?:{extraction.duty_verbs})")
 
 
 def modality_of(text: str, default: str | None = None) -> str | None:
@@ -660,6 +661,8 @@ class Where:
     heading_actor: Entity | None
     unit: Unit | None = None
     """the sentence the segment belongs to"""
+    previous: tuple[Entity, ...] = ()
+    """who the clause's previous sentence named as its subject"""
 
 
 def explicit_subject(w: Where, ctx: Context) -> Bearers:
@@ -704,6 +707,14 @@ def opening_condition(text: str) -> tuple[int, int, int] | None:
     return (skip + cond.start(1), skip + cond.end(1), skip + cond.end()) if cond else None
 
 
+def previous_subject(w: Where, ctx: Context) -> Bearers:
+    """"管委会负责审议…。组织评定重点实验室等工作": a sentence that opens with
+    a duty verb and names no one continues the previous sentence's subject."""
+    if not w.previous or w.unit is None or w.seg.start != w.unit.start or not _DUTY_VERB_START.match(w.seg.text):
+        return []
+    return [(a, "previous subject", 0.7) for a in w.previous]
+
+
 def directive_target(w: Where, ctx: Context) -> Bearers:
     """A government directive naming its (known) target inside the segment."""
     dm = _DIRECTIVE.search(w.seg.text)
@@ -742,8 +753,8 @@ def procedure_issuer(w: Where, ctx: Context) -> Bearers:
     return []
 
 
-ACTOR_STRATEGIES = (explicit_subject, inline_heading, role_system, heading, condition_subject, directive_target, addressees, document_scope,
-                    procedure_issuer)
+ACTOR_STRATEGIES = (explicit_subject, inline_heading, role_system, heading, condition_subject, previous_subject, directive_target, addressees,
+                    document_scope, procedure_issuer)
 """Who bears a duty, tried in this order; the first strategy that finds someone wins."""
 
 
@@ -759,6 +770,7 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
     ctx.in_requirements = any(_REQUIREMENTS.search(p) for p in clause.path[:-1] if p != clause.text)
     h_actor = heading_actor(clause, ctx)
     inline_actors: list[Entity] = []
+    previous: tuple[Entity, ...] = ()
     for unit in units(clause):
         body = unit
         if _LEAD_IN_DUTY.match(unit.text):
@@ -796,17 +808,20 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
                 if cut <= 0:
                     continue
                 seg = _sub(seg, 0, cut)
-            where = Where(clause, seg, seg_actors, how, inline_actors, role_sys, h_actor, body)
+            where = Where(clause, seg, seg_actors, how, inline_actors, role_sys, h_actor, body, previous)
             actors = next((found for strategy in ACTOR_STRATEGIES if (found := strategy(where, ctx))), [])
             if not actors:
                 continue
+            if actors[0][1] in ("sentence", "open", "organization", "previous subject"):
+                previous = tuple(a for a, _h, _c in actors)
             first_how = actors[0][1]
             after = _after_actor(seg.text, actors[0][0], first_how, ctx)
             if _NARRATIVE.search(re.split(r"[，。；]", after, maxsplit=1)[0]):
                 continue  # "市科技局组织专家…进行了考核": a report of what was done, not a duty
             if first_how in ("heading", "inline heading") and seg.start > clause.start + 3 and not _DUTY_VERBS.search(seg.text):
                 continue  # a statement inside a duty item ("领导小组办公室设在市教委"), not a duty
-            default = "must" if first_how in ("heading", "inline heading", "set-up body", "role system", "assigned", "organization", "procedure") else None
+            default = "must" if first_how in ("heading", "inline heading", "set-up body", "role system", "assigned", "organization", "procedure",
+                                              "previous subject") else None
             modality = ("should" if _HOPE.match(after) else "must") if _REQUEST.match(after) else modality_of(after, default)
             dm = _DIRECTIVE.match(seg.text) or (_DIRECTIVE.search(seg.text[:4]) if actors[0][1] == "directive" else None)
             if actors[0][1] == "directive" and dm:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ingest.aliases import Entity, load_aliases
 from ingest.document import Clause, Document
 from ingest.extract import (ACTOR_STRATEGIES, Unit, Where, addressees, condition_subject, context_for, directive_target, document_scope,
-                            explicit_subject, heading, inline_heading, procedure_issuer, role_system)
+                            explicit_subject, heading, inline_heading, previous_subject, procedure_issuer, role_system)
 from ingest.extract import _ROLE_SYSTEM
 
 
@@ -26,7 +26,7 @@ UNIVERSITY = load_aliases().lookup("依托高校")
 
 def test_strategies_are_tried_in_the_documented_order() -> None:
     assert [f.__name__ for f in ACTOR_STRATEGIES] == ["explicit_subject", "inline_heading", "role_system", "heading", "condition_subject",
-                                                     "directive_target", "addressees", "document_scope", "procedure_issuer"]
+                                                     "previous_subject", "directive_target", "addressees", "document_scope", "procedure_issuer"]
 
 
 def test_explicit_subject_and_headings() -> None:
@@ -70,3 +70,12 @@ def test_the_subject_of_an_opening_condition() -> None:
     w = Where(Clause("x:1", "x", ("一、总则",), text, 0, len(text), "item"), seg, [], "", [], None, None, Unit(text, 0, len(text)))
     found = condition_subject(w, _ctx())
     assert found and found[0][1] == "condition subject"
+
+
+def test_a_sentence_opening_with_a_duty_verb_continues_the_previous_subject() -> None:
+    ctx = _ctx()
+    text = "组织评定重点实验室等工作"
+    w = _where(text, previous=(UNIVERSITY,), unit=Unit(text, 0, len(text)))
+    assert previous_subject(w, ctx) == [(UNIVERSITY, "previous subject", 0.7)]
+    assert previous_subject(_where("重点实验室名单见附件", previous=(UNIVERSITY,), unit=Unit("重点实验室名单见附件", 0, 10)), ctx) == []
+    assert previous_subject(_where(text, unit=Unit(text, 0, len(text))), ctx) == []
