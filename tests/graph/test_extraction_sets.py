@@ -20,6 +20,7 @@ from graph.evaluate import evaluate_extraction, gold_set_dirs
 HERE = Path(__file__).resolve().parents[1]
 
 FLOORS = {
+    "extraction_heldout3": {"obligation": (0.30, 0.26), "deadline": (0.50, 0.70), "funding": (0.95, 0.80), "sanction": (0.95, 0.50)},
     "extraction_heldout2": {"obligation": (0.60, 0.50), "deadline": (0.62, 0.70), "funding": (0.95, 0.85), "sanction": (0.95, 0.55)},
     "extraction_dev2": {"obligation": (0.62, 0.68), "deadline": (0.62, 0.85), "funding": (0.95, 0.95), "sanction": (0.95, 0.95)},
     "extraction_dev3": {"obligation": (0.50, 0.47), "deadline": (0.40, 0.60), "funding": (0.85, 0.80), "sanction": (0.95, 0.80)},
