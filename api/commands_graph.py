@@ -124,15 +124,20 @@ def eval_group() -> None:
 @click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("corpus"), show_default=True)
 @click.option("--gold", "gold_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="A self-contained gold set (DIR/gold.yaml + DIR/corpus/), e.g. tests/extraction_dev2; overrides --golden/--corpus.")
+@click.option("--summary", is_flag=True,
+              help="Figures only, no missed or spurious items: how a frozen held-out set is scored without being looked at.")
 @json_option
-def eval_extraction_cmd(golden_dir: Path, corpus_dir: Path, gold_dir: Path | None, as_json: bool) -> None:
+def eval_extraction_cmd(golden_dir: Path, corpus_dir: Path, gold_dir: Path | None, summary: bool, as_json: bool) -> None:
     """Precision and recall per fact kind (obligation, deadline, funding, sanction, condition),
     span recall, bearer accuracy and modality agreement."""
     from graph.evaluate import evaluate_extraction, format_report, gold_set_dirs
 
     if gold_dir is not None:
         golden_dir, corpus_dir = gold_set_dirs(gold_dir)
-    emit(evaluate_extraction(golden_dir, corpus_dir), as_json, format_report)
+    report = evaluate_extraction(golden_dir, corpus_dir)
+    if summary:
+        report = {k: v for k, v in report.items() if k not in ("misses", "spurious")}
+    emit(report, as_json, format_report)
 
 
 COMMANDS: list[click.Command] = [obligations_cmd, deadlines_cmd, entity_cmd, eval_group]

@@ -266,10 +266,10 @@ def format_report(report: dict[str, Any]) -> str:
     if counts:
         lines.append("\nnodes: " + ", ".join(f"{k} {v}" for k, v in counts["nodes"].items()))
         lines.append("edges: " + ", ".join(f"{k} {v}" for k, v in counts["edges"].items()))
-    if report["misses"]:
+    if report.get("misses"):
         lines.append("\nmissed:")
         lines += [f"  {m['kind']:<10} {m['doc']} {m['span'][:60]}" for m in report["misses"]]
-    if report["spurious"]:
+    if report.get("spurious"):
         lines.append("\nspurious (in exhaustively annotated documents):")
         lines += [f"  {s['kind']:<10} {s['clause_id']} {s['text'][:60]}" for s in report["spurious"]]
     if report["errors"]:

@@ -37,3 +37,18 @@ def test_precision_and_recall_floors(name: str) -> None:
         assert got["precision"] is not None and got["precision"] >= precision, (kind, got)
         assert got["recall"] >= recall, (kind, got)
 
+
+
+def test_a_frozen_set_can_be_scored_without_its_items() -> None:
+    """`eval extraction --summary` gives the figures and nothing to tune on."""
+    import json
+
+    from click.testing import CliRunner
+
+    from api.cli import main
+
+    result = CliRunner().invoke(main, ["eval", "extraction", "--gold", str(HERE / "extraction_heldout2"), "--summary", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["kinds"]["obligation"]["gold"] > 0
+    assert "misses" not in report and "spurious" not in report
