@@ -25,8 +25,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ingest.errors import (BackendUnavailableError, DuplicateDocumentError, IndexMissingError, NotFoundError, NotIngestedError,
-                           PayloadTooLargeError, PolicyKGError, QueryError, StoreFormatError, UnauthorizedError,
-                           UnsupportedMediaError, UriTooLongError)
+                           PayloadTooLargeError, PolicyKGError, QueryError, StoreCorruptError, StoreFormatError,
+                           UnauthorizedError, UnsupportedMediaError, UriTooLongError)
 
 from .corpus_edit import live_corpus
 from .deps import LiveServices
@@ -51,6 +51,7 @@ _STATUS: tuple[tuple[type[PolicyKGError], int], ...] = (
     (BackendUnavailableError, 503),
     (NotIngestedError, 503),
     (StoreFormatError, 503),
+    (StoreCorruptError, 503),
 )
 
 

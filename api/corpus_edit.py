@@ -75,14 +75,13 @@ def prepare(doc: NewDocument) -> NewDocument:
 def live_corpus(data_dir: Path, base_corpus: Path) -> Path:
     """The corpus the live store was built from: the one writes published, else
     the one the last ingest recorded, else ``base_corpus``."""
-    from ingest.pipeline import current_store
     from ingest.steps import CORPUS_RECORD
 
     link = Path(data_dir) / CORPUS_LINK
     if link.exists():
         return link.resolve()
     if (Path(data_dir) / "current").exists():
-        record = current_store(data_dir) / CORPUS_RECORD
+        record = (Path(data_dir) / "current").resolve() / CORPUS_RECORD  # readable even if the store is damaged
         recorded = Path(json.loads(record.read_text("utf-8"))["corpus"]) if record.exists() else None
         if recorded is not None and recorded.is_dir():
             return recorded

@@ -38,6 +38,8 @@ class Snapshot:
     searcher: Any = None
     store_dir: Path | None = None
     loaded_at: float = field(default_factory=time.time)
+    linked: Path | None = None
+    """Where ``DATA/current`` pointed when this was built (store_dir differs if that store was damaged)."""
     store_error: PolicyKGError | None = None
     searcher_error: PolicyKGError | None = None
 
@@ -91,7 +93,7 @@ class LiveServices:
                 snap = self._snapshot
                 link = self.settings.data / "current"
                 live = link.resolve() if link.exists() else None
-                if live is not None and live != snap.store_dir:
+                if live is not None and live != snap.linked:
                     log.info("store %s was swapped in: reloading", live)
                     self.reload(_live_corpus(self.settings))
                 elif snap.store is None and isinstance(snap.store_error, BackendUnavailableError) and snap.store_dir:
@@ -116,13 +118,16 @@ class LiveServices:
         from ingest.pipeline import current_store
 
         s = self.settings
+        link = s.data / "current"
+        linked = link.resolve() if link.exists() else None
         try:
             store_dir = current_store(s.data)
         except PolicyKGError as err:
-            return Snapshot(store_error=err, searcher_error=err)
+            return Snapshot(store_error=err, searcher_error=err, linked=linked)
         store, store_error = _attempt("graph store", lambda: _open_store(s))
         searcher, searcher_error = _attempt("searcher", lambda: self._open_searcher(store_dir, store, corpus_dir))
-        return Snapshot(store, searcher, store_dir, time.time(), store_error, searcher_error)
+        return Snapshot(store, searcher, store_dir, time.time(), store_error=store_error,
+                        searcher_error=searcher_error, linked=linked)
 
     def _open_searcher(self, store_dir: Path, store: Any, corpus_dir: Path | None) -> Any:
         from ingest.aliases import aliases_for_corpus

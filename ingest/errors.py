@@ -72,6 +72,12 @@ class StoreFormatError(PolicyKGError):
     code = "E007"
 
 
+class StoreCorruptError(PolicyKGError):
+    """A store file no longer matches what its ingest wrote (truncated or garbled)."""
+
+    code = "E022"
+
+
 class NotFoundError(PolicyKGError):
     """A name, document or clause that the store does not know."""
 

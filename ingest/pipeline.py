@@ -5,11 +5,14 @@ registers the corpus steps, ``graph`` and ``search`` register theirs when
 imported. :func:`run_ingest` writes everything into a fresh directory under
 ``<data>/stores/`` and only then points ``<data>/current`` at it with one
 atomic ``os.replace`` of a symlink, so readers always see a complete store and
-a failed ingest leaves the previous one untouched.
+a failed ingest leaves the previous one untouched. The manifest records every
+file's size and checksum; :func:`current_store` checks them, so a store damaged
+later is reported and the previous one served (ingest/integrity.py).
 """
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import time
@@ -18,7 +21,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .document import Document
-from .errors import NotIngestedError, StoreFormatError
+from .errors import NotIngestedError, StoreCorruptError, StoreFormatError
+from .integrity import file_digests, verify
+from .locks import exclusive_lock
+
+log = logging.getLogger("policykg.ingest")
 
 STORE_FORMAT = "policykg-store/1"
 """Version of the on-disk layout; bump when a reader could misread old stores."""
@@ -69,7 +76,11 @@ def registered_steps() -> list[Step]:
 
 
 def current_store(data_dir: Path) -> Path:
-    """The directory of the live store, or a clear error if nothing was ingested."""
+    """The directory of the live store, or a clear error if nothing was ingested.
+
+    A live store whose files were damaged after its ingest (ingest/integrity.py)
+    is reported and the previous whole store is used instead, if one is kept.
+    """
     link = Path(data_dir) / "current"
     if not link.exists():
         raise NotIngestedError(
@@ -77,14 +88,44 @@ def current_store(data_dir: Path) -> Path:
             hint="run `policykg ingest` first (or pass --data DIR)",
         )
     target = link.resolve()
-    manifest = target / "manifest.json"
-    fmt = json.loads(manifest.read_text("utf-8")).get("format") if manifest.exists() else None
-    if fmt != STORE_FORMAT:
+    try:
+        _check(target)
+    except StoreCorruptError as err:
+        fallback = _previous_whole(target)
+        if fallback is None:
+            raise
+        log.warning("%s; serving the previous store %s", err.message, fallback.name)
+        return fallback
+    return target
+
+
+def _check(store: Path) -> None:
+    """Raise StoreFormatError or StoreCorruptError unless ``store`` is a whole store of this format."""
+    manifest = store / "manifest.json"
+    try:
+        meta = json.loads(manifest.read_text("utf-8")) if manifest.exists() else {}
+    except ValueError as err:
+        raise StoreCorruptError(f"store {store.name}: manifest.json cannot be read ({err})",
+                                hint="re-run `policykg ingest`") from err
+    if meta.get("format") != STORE_FORMAT:
         raise StoreFormatError(
-            f"store {target} has format {fmt!r}, this version reads {STORE_FORMAT!r}",
+            f"store {store.name} has format {meta.get('format')!r}, this version reads {STORE_FORMAT!r}",
             hint="re-run `policykg ingest`",
         )
-    return target
+    verify(store, meta.get("files"))
+
+
+def _previous_whole(broken: Path) -> Path | None:
+    """The newest other finished store beside ``broken`` that passes :func:`_check`."""
+    for store in sorted(broken.parent.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True):
+        if store == broken or store.name.endswith(".partial") or not store.is_dir():
+            continue
+        try:
+            _check(store)
+        except (StoreCorruptError, StoreFormatError):
+            continue
+        return store
+    return None
 
 
 def run_ingest(
@@ -117,14 +158,18 @@ def run_ingest(
             "backend": backend,
             "summary": build.summary,
             "timings": build.timings,
+            "files": file_digests(staging),
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
-        staging.rename(out_dir)
+        # rename, switch and clean-up as one step among concurrent ingests: another's clean-up
+        # never sees this store between its rename and its switch (and deletes it)
+        with exclusive_lock(data_dir / ".publish.lock"):
+            staging.rename(out_dir)
+            build.out_dir = out_dir
+            _switch_current(data_dir, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    build.out_dir = out_dir
-    _switch_current(data_dir, out_dir)
     return build
 
 

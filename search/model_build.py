@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import fcntl
 import hashlib
 import importlib.util
 import json
@@ -42,6 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest.errors import ModelBuildError, PolicyKGError
+from ingest.locks import exclusive_lock
 from search.dense import METADATA_FILE, PROMPTS, Encoder, quiet_transformers
 from search.model_home import MODEL_DIR_ENV, model_dir_for
 
@@ -479,12 +479,8 @@ class BuildResult:
 def _build_lock(parent: Path) -> Iterator[None]:
     """Serialise concurrent builds into the same folder (commands building on first need included)."""
     parent.mkdir(parents=True, exist_ok=True)
-    with (parent / ".model-build.lock").open("w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    with exclusive_lock(parent / ".model-build.lock"):
+        yield
 
 
 def _write_metadata(model_dir: Path, assets: ModelAssets, info: dict[str, object]) -> None:
