@@ -26,6 +26,7 @@ from typing import Any, Iterable
 
 import yaml
 
+from . import lexicon as L
 from .errors import CorpusError, NotFoundError
 
 ALIASES_FILE = Path(__file__).resolve().parent.parent / "corpus" / "aliases.yaml"
@@ -279,7 +280,7 @@ class AliasTable:
         if not cleaned:
             raise NotFoundError("empty name", hint="give a name, e.g. 高精尖创新中心 or 市教委")
         candidates = [cleaned]
-        for prefix in ("北京市", "北京"):
+        for prefix in L.words("extraction.home_place"):
             if cleaned.startswith(prefix):
                 candidates.append(cleaned[len(prefix):])
             else:

@@ -188,7 +188,7 @@ _DIRECTIVE_MODALITY: dict[str, str] = {str(k): str(v) for k, v in L.mapping("ext
 def _actors_in(phrase: str, ctx: Context) -> list[Entity]:
     """The bearer(s) a phrase names: per 、-separated part, its last actor mention."""
     out: list[Entity] = []
-    for part in re.split(r"[、和及与]", phrase):
+    for part in _COORDINATED.split(phrase):
         ms = [m for m in ctx.aliases.find_mentions(part) if m.kind in ACTOR_KINDS]
         if ms:
             ent = ctx.aliases.get(ms[-1].entity_id)
@@ -330,6 +330,20 @@ def _topic_modal(head: str) -> str | None:
 
 
 _NOT_SUBJECT_STARTS = frozenset(L.words("extraction.not_subject_starts"))
+_COORDINATORS = "".join(L.words("extraction.grammar.coordinators"))
+"""characters that join coordinated names (、和及与)"""
+_COORDINATED = re.compile(f"[{_COORDINATORS}]")
+_RELATIONAL = re.compile("[" + "".join(L.words("extraction.grammar.relational")) + "]")
+_TRIGGER_TRAIL = "".join(L.words("extraction.grammar.trigger_trail"))
+_EFFECT_LEAD = "".join(L.words("extraction.grammar.effect_lead"))
+_TARGETLESS = tuple(L.words("extraction.grammar.targetless_directives"))
+_ANNUAL_PREFIX = tuple(L.words("extraction.grammar.annual_prefix"))
+_LABELS: dict[str, str] = {str(k): str(v) for k, v in L.mapping("extraction.labels").items()}
+_CONDITION_TYPES: dict[str, str] = {str(k): str(v) for k, v in L.mapping("extraction.condition_types").items()}
+_SOFT = tuple(L.words("extraction.fact_grammar.share_hedges"))
+_SHARE_USE = tuple(L.words("extraction.fact_grammar.share_purpose"))
+_CYCLE_WORD = tuple(L.words("extraction.grammar_words.cycle_word"))
+_COUNTED_YEARS = re.compile(r"[\d一二三四五六七八九十]+年")
 _ENTITLED = L.compile_re(r"(?:{extraction.modality.may})(?:{extraction.modality.entitlements})")
 _PURPOSE_ARTICLE = L.compile_re(r"^(?:{extraction.definitions.purpose_openers})[^。]*(?:{extraction.definitions.enacted_by})(?:{extraction.definitions.scope_of})")
 
@@ -463,7 +477,7 @@ def _names_from(mentions: list[Mention], pos: int, text: str, kinds: tuple[str, 
     for m in mentions:
         if m.kind not in kinds:
             continue
-        if (not names and m.start == pos) or (names and m.start == names[-1].end + 1 and text[names[-1].end] in "、和及与"):
+        if (not names and m.start == pos) or (names and m.start == names[-1].end + 1 and text[names[-1].end] in _COORDINATORS):
             names.append(m)
     return names, (names[-1].end if names else pos)
 
@@ -482,7 +496,7 @@ def _head_role(mentions: list[Mention], end: int, text: str, *, modifiers_only: 
         if modifiers_only and not (m.kind == "Role" and m.start >= end and _ROLE_MODIFIERS.fullmatch(text[end:m.start])):
             continue
         if m.kind == "Role" and end <= m.start <= end + 8 and re.fullmatch(r"[\u4e00-\u9fff\d]*", text[end:m.start]) \
-                and not _DUTY_VERBS.search(text[end:m.start]) and not re.search(r"[为向对与和同在给把从及]", text[end:m.start]) and not any(x.start < m.start and x.end > end for x in mentions if x is not m):
+                and not _DUTY_VERBS.search(text[end:m.start]) and not _RELATIONAL.search(text[end:m.start]) and not any(x.start < m.start and x.end > end for x in mentions if x is not m):
             return m
     return None
 
@@ -576,7 +590,7 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
                 cuts.append((i, ents(names), "directive"))
             elif not names:
                 # 鼓励市技术创新中心注册…: a target the alias table does not know
-                target = None if "发挥" in dm.group(0) else open_bearer(head[dm.end():], unit.start + i + dm.end(), ctx, any_verb=True)
+                target = None if any(w in dm.group(0) for w in _TARGETLESS) else open_bearer(head[dm.end():], unit.start + i + dm.end(), ctx, any_verb=True)
                 if target is not None and all(e.kind in ("Role", "PlatformType") for e in target[0]):
                     cuts.append((i, target[0], "directive"))
             continue
@@ -887,9 +901,10 @@ def _after_actor(text: str, actor: Entity, how: str, ctx: Context) -> str:
             return text
         _names, end = _names_from(mentions, first.start, tail, ("Role", "PlatformType"))
         head = _head_role(mentions, end, tail)
-        rest = tail[head.end if head else end:].lstrip("、和及与")
+        rest = tail[head.end if head else end:].lstrip(_COORDINATORS)
         # 发挥X的Y作用: X owns what is brought to bear, so the action is 发挥 itself
-        return ("发挥" + rest) if "发挥" in dm.group(0) else rest
+        kept = next((w for w in _TARGETLESS if w in dm.group(0)), "")
+        return kept + rest
     if how == "role system":
         m = _ROLE_SYSTEM.search(text)
         return text[m.end():] if m else text
@@ -968,11 +983,11 @@ def _strip_recipients(obj: str, verb: str, route: list[dict[str, str]], ctx: Con
     while True:
         ms = ctx.aliases.find_mentions(rest)
         if ms and ms[0].start == 0 and ms[0].name in names:
-            rest = rest[ms[0].end:].lstrip("、和及与")
+            rest = rest[ms[0].end:].lstrip(_COORDINATORS)
             continue
         raw = next((n for n in names if n and rest.startswith(n)), None)
         if raw:
-            rest = rest[len(raw):].lstrip("、和及与")
+            rest = rest[len(raw):].lstrip(_COORDINATORS)
             continue
         break
     if rest == obj:
@@ -1050,11 +1065,11 @@ def _deadline_subject(clause: Clause, ctx: Context, unit: Unit, s: int, e: int, 
     """A short "who/what + activity" label for a time phrase."""
     text = unit.text
     if clause.kind == "title":
-        return f"{ctx.doc_kind or ctx.doc_title} 实施期"
+        return f"{ctx.doc_kind or ctx.doc_title} {_LABELS['implementation']}"
     if _IN_FORCE.search(text[s:e]):
         named = re.search(r"《([^》]+)》", ctx.doc_title)
-        target = re.sub(r"[（(][^）)]*[）)]$", "", named.group(1)) if named else (ctx.doc_kind or "本文件")
-        return f"{target} 施行"
+        target = re.sub(r"[（(][^）)]*[）)]$", "", named.group(1)) if named else (ctx.doc_kind or _LABELS["this_document"])
+        return f"{target} {_LABELS['in_force']}"
     phrase = text[s:e]
     for title in re.finditer(r"《[^》]+》", text):
         if title.start() <= s and e <= title.end():
@@ -1064,8 +1079,8 @@ def _deadline_subject(clause: Clause, ctx: Context, unit: Unit, s: int, e: int, 
     cycle = _CYCLE.search(phrase)
     activity = _TIME_PREFIX.sub("", phrase) or tail[:12]
     if cycle:
-        activity = cycle.group(0) if phrase.endswith("周期") else f"{cycle.group(0)} {tail[:10]}".strip()
-    elif len(activity) < 2 or phrase.startswith(_TIME_LEADS) or re.match(r"[\d一二三四五六七八九十]+年", phrase):
+        activity = cycle.group(0) if phrase.endswith(_CYCLE_WORD) else f"{cycle.group(0)} {tail[:10]}".strip()
+    elif len(activity) < 2 or phrase.startswith(_TIME_LEADS) or _COUNTED_YEARS.match(phrase):
         activity = (tail or head)[:14]
     who = h_actor.name if h_actor else ""
     if not who:
@@ -1128,9 +1143,10 @@ def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
             taken.append(m.span())
         for m in _SHARE.finditer(text):
             share = float(m.group(2)) / 100
-            s = m.start(2) - (2 if text[max(0, m.start(2) - 3):m.start(2)].endswith("原则上") else 0)
+            soft = next((w for w in _SOFT if text[:m.start(2)].endswith(w)), "")
+            s = m.start(2) - (len(soft) if soft else 0)
             facts.append(_funding(clause, unit, m.start() if m.group(1) else s, m.end(), ctx, share=share, share_of=m.group(1).rstrip("内") or "", purpose=m.group(3), rule="share",
-                                  soft=("原则上" in m.group(0))))
+                                  soft=any(w in m.group(0) for w in _SOFT)))
         for m in _RATIO.finditer(text):
             if not any(a <= m.start() < b for a, b in taken):
                 a, b = float(m.group(1)), float(m.group(2))
@@ -1138,7 +1154,7 @@ def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
                 taken.append(m.span())
         for m in _PERCENT_AID.finditer(text):
             value = next(g for g in m.groups() if g)
-            if not any(a <= m.start() < b for a, b in taken) and "用于" not in m.group(0):
+            if not any(a <= m.start() < b for a, b in taken) and not any(w in m.group(0) for w in _SHARE_USE):
                 facts.append(_funding(clause, unit, m.start(), m.end(), ctx, share=float(value) / 100, rule="share"))
                 taken.append(m.span())
         sm = _SOURCE.search(text) or _GIVEN.search(text)
@@ -1225,7 +1241,7 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
             # "注销…等68家未参加考评单位…称号": the effect names whom it hits by the trigger
             first = min(m.start() for _, m in strong)
             if tw.start() < first:
-                trigger = text[:first].rstrip("，的将予以")
+                trigger = text[:first].rstrip(_TRIGGER_TRAIL)
             else:
                 trigger = re.split(r"[，。；“”]", text[tw.start():], maxsplit=1)[0]
             facts.append(_sanction(clause, unit, 0, len(text), ctx, trigger=trigger, triggers=[trigger],
@@ -1235,7 +1251,7 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
         if strong and opener:
             # "对…的中心，督促限期整改，直至撤销资格", "对…的X给予警告": the 对-phrase is the trigger
             first = min(m.start() for _, m in strong)
-            trigger = text[opener.end():first].rstrip("，的将予以给督促")
+            trigger = text[opener.end():first].rstrip(_TRIGGER_TRAIL)
             if trigger:
                 facts.append(_sanction(clause, unit, 0, len(text), ctx, trigger=trigger, triggers=[trigger],
                                        effect=text[first:].rstrip("。"), effects=sorted({n for n, _ in strong}), confidence=0.75))
@@ -1244,7 +1260,7 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
         if basis and effects:
             name, m = effects[0]
             facts.append(_sanction(clause, unit, basis.start(), max(m.end(), basis.end()), ctx, trigger=basis.group(1), triggers=[basis.group(1)],
-                                   effect=text[basis.end():m.end()].lstrip("，进行确定") or m.group(0), effects=[name], confidence=0.6))
+                                   effect=text[basis.end():m.end()].lstrip(_EFFECT_LEAD) or m.group(0), effects=[name], confidence=0.6))
     return facts
 
 
@@ -1287,14 +1303,14 @@ def extract_conditions(clause: Clause, ctx: Context) -> list[Fact]:
         for m in _AGE.finditer(text):
             end = re.search(r"[，。；]", text[m.end():])
             stop = m.end() + (end.start() if end else len(text) - m.end())
-            facts.append(_condition(clause, ctx, _sub(unit, m.start(), stop), condition_type="年龄", max_age=to_int(m.group(1)), confidence=0.85))
+            facts.append(_condition(clause, ctx, _sub(unit, m.start(), stop), condition_type=_CONDITION_TYPES["age"], max_age=to_int(m.group(1)), confidence=0.85))
         for m in _PREREQ.finditer(text):
             if not _PREREQ_DONE.search(m.group(0)):
                 continue
-            facts.append(_condition(clause, ctx, _sub(unit, m.start(), m.end()), condition_type="前置程序", confidence=0.7))
+            facts.append(_condition(clause, ctx, _sub(unit, m.start(), m.end()), condition_type=_CONDITION_TYPES["prerequisite"], confidence=0.7))
         cm = _CONDITION.match(text)
         if cm and _CONSEQUENCE.search(text) and not _EFFECTS[1][1].search(text) and not _PENALTY.search(text):
-            facts.append(_condition(clause, ctx, _sub(unit, 0, cm.end() - 1), condition_type="适用情形", confidence=0.7))
+            facts.append(_condition(clause, ctx, _sub(unit, 0, cm.end() - 1), condition_type=_CONDITION_TYPES["scope"], confidence=0.7))
     return facts
 
 
@@ -1360,7 +1376,7 @@ def extract_with_entities(doc: Document, aliases: AliasTable) -> tuple[list[Fact
     facts = [f for c in clauses for f in extract_clause(c, ctx)]
     for f in facts:
         f.text = doc.text[f.start:f.end]  # cite the characters as stored
-    cycle = next((f.attrs["normalized"] for f in facts if f.kind == "deadline" and f.attrs["deadline_kind"] == "period" and f.attrs["normalized"].startswith("P") and "周期" in f.text), None)
+    cycle = next((f.attrs["normalized"] for f in facts if f.kind == "deadline" and f.attrs["deadline_kind"] == "period" and f.attrs["normalized"].startswith("P") and any(w in f.text for w in _CYCLE_WORD)), None)
     for f in facts:
         for key in ("normalized", "deadline"):
             if f.attrs.get(key) == "R/cycle":
@@ -1387,7 +1403,8 @@ def _sanction_covers(sanction: Fact, obligation: Fact) -> bool:
         core = _SHORTFALL.sub("", core)
         if len(core) >= 4 and core in obligation.text:
             return True
-        if core.startswith("年度") and ("年度" in obligation.text and core[2:4] in obligation.text):
+        annual = next((w for w in _ANNUAL_PREFIX if core.startswith(w)), "")
+        if annual and (annual in obligation.text and core[len(annual):len(annual) + 2] in obligation.text):
             return True
         if len(core) >= 4 and re.search(re.escape(core[:2]) + ".{0,4}" + re.escape(core[-2:]), obligation.text):
             return True  # 年度工作目标 ~ 年度绩效目标: same head and tail

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from . import lexicon as L
 from .normalize import to_int
 from .parse import Line, split_lines
 from .scope import document_kind
@@ -85,6 +86,10 @@ def read_metadata(text: str) -> dict[str, Found]:
     return found
 
 
+_ATTACHMENT_LINE = re.compile(L.mapping("extraction.labels")["attachment"] + r"\s*\d*")
+_ABOUT = tuple(L.words("extraction.title.about"))
+
+
 def _title(head: list[Line]) -> Found | None:
     """The first heading-like line before the body (joined with its second line
     when the title wraps), preferring one that ends in a document kind."""
@@ -93,7 +98,7 @@ def _title(head: list[Line]) -> Found | None:
         if _BODY_START.match(line.text) or _SENTENCE_PUNCT.search(line.text) or line.text.endswith(("：", ":")):
             break
         if _FIELD_LINE.search(line.text) or _DOC_NO_LINE.match(line.text) or _DATE_LINE.match(line.text) \
-                or len(line.text) < 4 or len(line.text) > 80 or re.fullmatch(r"附件\s*\d*", line.text):
+                or len(line.text) < 4 or len(line.text) > 80 or _ATTACHMENT_LINE.fullmatch(line.text):
             continue
         candidates.append(line)
     for i, line in enumerate(candidates):
@@ -111,7 +116,7 @@ def _title(head: list[Line]) -> Found | None:
 def _fragment(line: str, nxt: str) -> bool:
     """``line`` may be the first half of a wrapped title ending in ``nxt``: no
     comma in it, and ``nxt`` is not a title of its own (…关于…)."""
-    return not re.search(r"[，,]", line) and "关于" not in nxt
+    return not re.search(r"[，,]", line) and not any(w in nxt for w in _ABOUT)
 
 
 def _unbalanced(text: str) -> bool:

@@ -46,6 +46,8 @@ _MARKERS: list[tuple[str, float, re.Pattern[str]]] = [
 _SENTENCE_END = L.compile_re(r"(?:{extraction.sentence.ends})+[”’」』）)]*")
 SUBITEM = re.compile(r"(?<=[，。；：:\n ])[一二三四五六七八九十]+是|^[一二三四五六七八九十]+是")
 """An inline sub-item (一是…，二是…) that starts after punctuation or at the start."""
+LABELS: dict[str, str] = {str(k): str(v) for k, v in L.mapping("extraction.labels").items()}
+"""the path labels the parser writes (序言, 标题, 附件), shared with search's context paths"""
 _ATTACHMENT = re.compile(r"^附件\s*\d*\s*[:：]?$")
 _ARTIFACT = re.compile(r"^(?:\[bookmark:[^\]]*\]\s*)+")
 """Word-export residue (``[bookmark: _GoBack]``) that may precede a marker."""
@@ -220,7 +222,7 @@ def parse_document(doc_id: str, text: str) -> list[Clause]:
     ids = _Ids(doc_id)
     clauses: list[Clause] = []
     stack: list[_Frame] = []
-    top = _Frame(0, "序言", "p")
+    top = _Frame(0, LABELS["preamble"], "p")
 
     def add(unit: Line, path: list[str], segs: list[str], kind: str) -> None:
         parts = chunk(unit, text)
@@ -234,13 +236,13 @@ def parse_document(doc_id: str, text: str) -> list[Clause]:
     while i < len(lines) and find_marker(lines[i].text) is None and _is_title_line(lines[i].text):
         line = lines[i]
         if _ATTACHMENT.match(line.text):
-            clauses.append(Clause(ids.make(["attachment"]), doc_id, ("附件",), line.text, line.start, line.end, "attachment"))
+            clauses.append(Clause(ids.make(["attachment"]), doc_id, (LABELS["attachment"],), line.text, line.start, line.end, "attachment"))
         else:
             title.append(line)
         i += 1
     if title:
         t0, t1 = title[0].start, title[-1].end
-        clauses.append(Clause(ids.make(["title"]), doc_id, ("标题",), text[t0:t1], t0, t1, "title"))
+        clauses.append(Clause(ids.make(["title"]), doc_id, (LABELS["title"],), text[t0:t1], t0, t1, "title"))
 
     while i < len(lines):
         line = lines[i]

@@ -81,17 +81,20 @@ def title_subjects(title: str) -> list[str]:
     return best
 
 
+_DEFINED_TERM = L.compile_re(r"(?:{extraction.definitions.scope_of})(?:{extraction.definitions.so_called})(?:的)?[“\"]?([^，。；：“”\"]{2,30}?)[”\"]?[，,]?"
+                              r"(?:{extraction.definitions.defined_as})")
+_APPLIES_TO = L.compile_re(r"(?:{extraction.definitions.scope_of})(?:{extraction.definitions.applies})([^，。；]{2,40})")
+_COORDINATED = re.compile("[" + "".join(L.words("extraction.grammar.coordinators")) + "]")
+
+
 def _definitions(doc: Document) -> list[tuple[str, int, int]]:
     """``(term, start, end)`` from 本办法所称X是指… and 本办法适用于X."""
     out: list[tuple[str, int, int]] = []
     text = match_form(doc.text)
-    scope_of = L.alternation("extraction.definitions.scope_of")
-    defined = L.alternation("extraction.definitions.defined_as")
-    for m in re.finditer(rf"(?:{scope_of})所称(?:的)?[“\"]?([^，。；：“”\"]{{2,30}}?)[”\"]?[，,]?(?:{defined})", text):
+    for m in _DEFINED_TERM.finditer(text):
         out.append((m.group(1), m.start(1), m.end(1)))
-    applies = L.alternation("extraction.definitions.applies")
-    for m in re.finditer(rf"(?:{scope_of})(?:{applies})([^，。；]{{2,40}})", text):
-        for part in re.split(r"[、和及与]", m.group(1)):
+    for m in _APPLIES_TO.finditer(text):
+        for part in _COORDINATED.split(m.group(1)):
             part = _MANAGEMENT_TAIL.sub("", part)
             if head_of(part):
                 s = text.find(part, m.start(1))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import cn2an
 
+from . import lexicon as L
 from .bounds import check_document_size
 from .errors import ControlCharacterError, EmptyDocumentError
 from .parse import Line, find_marker, split_lines, to_int
@@ -118,6 +119,9 @@ def numbering_gaps(lines: list[Line]) -> list[TextWarning]:
     return warnings
 
 
+_ATTACHMENT = str(L.mapping("extraction.labels")["attachment"])
+
+
 def missing_attachments(lines: list[Line]) -> list[TextWarning]:
     """A warning when the text announces a 附件 and no attachment heading follows the announcement."""
     for i, line in enumerate(lines):
@@ -128,7 +132,7 @@ def missing_attachments(lines: list[Line]) -> list[TextWarning]:
             continue
         if any(_ATTACHMENT_HEADING.match(later.text) for later in lines[i + 1:]):
             return []
-        at = line.text.index("附件", found.start())
+        at = line.text.index(_ATTACHMENT, found.start())
         return [TextWarning("missing_attachment", f"a 附件 is announced ({line.text[at:at + 30]}) "
                             "but the text has no attachment after it", line.start + at)]
     return []

@@ -61,6 +61,8 @@ of centers), unlike a place or a recipient, which a clause may give for a
 program without naming it."""
 
 _TYPE_LABEL = {str(t["type"]): str(t["label"]) for t in lexicon.entry("search.answer_types")}
+_TEXT: dict[str, str] = {str(k): str(v) for k, v in lexicon.mapping("search.answer_text").items()}
+"""the sentences an answer or an abstention is written with"""
 """How an abstention names the missing value of each answer type."""
 # Wording read from the clause where the graph has no fact (ingest/lexicon/search.yaml answer_fields).
 _MODALITY = [(str(m["modality"]), alternatives(m["cues"])) for m in lexicon.entry("search.answer_fields.modality")]
@@ -293,9 +295,9 @@ def answer(searcher: "Searcher", question: str, analysis: QueryAnalysis,
         rules.append(hit)
         row = searcher.index.rows[j.index]
         named = any(e in row.entities for e in row.scope) or "facts" in fields
-        label = "适用范围" if named else "所在文件的适用范围"  # inherited from the document
+        label = _TEXT["scope_label"] if named else _TEXT["inherited_scope_label"]  # inherited from the document
         hit["scope_source"] = "clause" if named else "document"
-        parts.append(f"【{label}：{'、'.join(fields['scope']) or '不限'}】据{_cite(hit)}：{hit['text'][s:e]}")
+        parts.append(_TEXT["rule"].format(label=label, scope="、".join(fields["scope"]) or _TEXT["unrestricted"], cite=_cite(hit), text=hit["text"][s:e]))
     return {"question": question, "abstained": False, "intent": analysis.intent,
             "answer": "\n".join(parts), "rules": rules}
 
@@ -303,17 +305,17 @@ def answer(searcher: "Searcher", question: str, analysis: QueryAnalysis,
 def _abstain(searcher: "Searcher", question: str, analysis: QueryAnalysis,
              judged: list[Judgement], best_dense: float) -> dict[str, Any]:
     scope = [e.split(":", 1)[1] for e in analysis.scope_ids()]
-    what = f"适用于{'、'.join(scope)}的" if scope else ""
+    what = _TEXT["applies_to"].format(scope="、".join(scope)) if scope else ""
     why = []
     if not on_topic(analysis, best_dense):
-        why.append("语料未涉及这一问题")
+        why.append(_TEXT["off_topic"])
     if scope and not any(j.in_scope for j in judged):
-        why.append(f"相关条款的适用范围不是{'、'.join(scope)}")
+        why.append(_TEXT["out_of_scope"].format(scope="、".join(scope)))
     if analysis.answer_type and not any(j.typed and j.in_scope for j in judged):
-        why.append(f"相关条款没有给出{_TYPE_LABEL[analysis.answer_type]}")
+        why.append(_TEXT["no_value"].format(what=_TYPE_LABEL[analysis.answer_type]))
     related = [searcher.hit(j.index, j.score) for j in judged[:RELATED]]
-    text = f"未找到{what}规定可以回答这个问题" + (f"（{'；'.join(why)}）" if why else "") + "。"
+    text = _TEXT["abstain"].format(what=what) + (f"（{'；'.join(why)}）" if why else "") + "。"
     if related:
-        text += "最相关的条款：" + "；".join(_cite(h) for h in related) + "。"
+        text += _TEXT["related"] + "；".join(_cite(h) for h in related) + "。"
     return {"question": question, "abstained": True, "intent": analysis.intent,
             "answer": text, "rules": [], "related": related}

@@ -33,7 +33,7 @@ import numpy as np
 
 from ingest.aliases import AliasTable, Mention, aliases_for_corpus
 from ingest.document import Clause, Document
-from ingest.parse import sentences
+from ingest.parse import LABELS, sentences
 from ingest.pipeline import Build, step
 
 from .bm25 import DEFAULT_PARAMS, BM25Index
@@ -109,7 +109,7 @@ def _scope(mentions: Sequence[Mention]) -> tuple[str, ...]:
 
 def context_path(row: Row) -> list[str]:
     """The section headings above the clause (the item's own number and 序言 dropped)."""
-    return [p for p in row.path if p and not p.isdigit() and p not in ("序言", "标题")]
+    return [p for p in row.path if p and not p.isdigit() and p not in (LABELS["preamble"], LABELS["title"])]
 
 
 def passage_text(row: Row) -> str:
