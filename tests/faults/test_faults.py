@@ -1,12 +1,13 @@
-"""Fault injection on the embedded store: kill -9 mid-ingest, damaged store files, two writers at once.
+"""Fault injection on the embedded store: kill -9 mid-ingest and mid-write, damaged store files, two writers.
 
 Each test asserts what a reader sees: a complete old or new store, never a
-half-written one, and nothing lost. (The Neo4j variants, disk-full and an
-API write killed mid-way are still to be written: issue 12, item 5.)
+half-written one, and nothing lost. (The Neo4j variants and a full disk are
+still to be written: issue 12, item 5.)
 """
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -175,3 +176,60 @@ def test_the_damage_checks_cost_little(two_stores):
     for _ in range(10):
         current_store(two_stores)
     assert (time.perf_counter() - t0) / 10 < 0.2
+
+
+def test_kill_9_during_an_api_write_keeps_the_old_state_and_the_next_write_cleans_up(two_stores, tmp_path):
+    """`policykg serve` killed while a POST /documents is ingesting: the old store and corpus stay live."""
+    import time
+
+    import httpx
+
+    from tests.api.test_writes import NEW_DOC
+    from tests.conftest import free_port
+
+    data = copy_data(two_stores, tmp_path / "data")
+    live = (data / "current").resolve()
+    port = free_port()
+    env = {**os.environ, "POLICYKG_API_KEY": "fault-key"}
+    server = subprocess.Popen([*policykg_command(), "serve", "--port", str(port), "--data", str(data),
+                               "--corpus", str(CORPUS)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            assert server.poll() is None, server.stderr.read().decode("utf-8", "replace")
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "policykg serve did not start"
+            time.sleep(0.3)
+        post = threading.Thread(target=lambda: _post_quietly(f"{base}/documents", NEW_DOC))
+        post.start()
+        while not list((data / "stores").glob("*.partial")):  # the write is ingesting
+            assert post.is_alive(), "the write finished before it could be killed"
+            time.sleep(0.02)
+        server.send_signal(signal.SIGKILL)
+        post.join()
+    finally:
+        server.kill()
+        server.wait()
+    assert current_store(data) == live
+    assert read_documents(data)[:2] == (0, ["003", "000"])
+    left = [*(data / "stores").glob("*.partial"), *(data / "corpora").iterdir()]
+    doc = tmp_path / "t01.txt"
+    doc.write_text(NEW_DOC["text"], "utf-8")
+    result = CliRunner().invoke(main, ["add", str(doc), "--id", "t01", "--data", str(data), "--json"])
+    assert result.exit_code == 0, result.output
+    assert read_documents(data)[1] == ["003", "000", "t01"]
+    assert not [p for p in left if p.exists()], "the killed write's staging was kept"
+
+
+def _post_quietly(url: str, body: dict) -> None:
+    import httpx
+
+    try:
+        httpx.post(url, json=body, headers={"X-API-Key": "fault-key"}, timeout=300)
+    except httpx.HTTPError:
+        pass  # the server was killed mid-request
