@@ -36,7 +36,7 @@ MAX_GAP = 6
 """Characters of adverbial allowed between a subject and its cue (每年, 原则上)."""
 _STOP = set("，,。；;：:！？!?《》“”\"\n")
 SETTING = L.compile_re(r"(?:在[^，。；]{1,30}?(?:{extraction.obligation_grammar.setting_ends})|[^，。；]{1,20}?(?:{extraction.obligation_grammar.circumstance_ends}))"
-                       r"(?:{extraction.obligation_grammar.clause_adverbs})?")
+                       r"(?:{extraction.obligation_grammar.clause_adverbs})?，?")
 """A clause that sets when or where a subject acts, between it and its modal
 (申请单位填写申请书时一般应…, 依托单位在中心组建中，要…)"""
 _PAREN = re.compile(r"[（(][^（()）]{0,12}[)）]")
@@ -77,6 +77,8 @@ def starts_like_subject(phrase: str, *, before_modal: bool = False) -> bool:
     core = strip_determiners(phrase)[0]
     if any(core.startswith(h) for h, _k in _heads() if len(h) >= 3):
         return True
+    if any(len(h) == 4 and core.startswith(h[:2]) and core.endswith(h[2:]) for h, _k in _heads()):
+        return True  # 依托（牵头）二级单位: a verb-first head (依托单位) with words inside it
     never = ("not_subject_starts", "not_subject_verbs", "duty_verbs", "report_verbs")
     if any(core.startswith(w) for cls in never for w in L.words(f"extraction.{cls}")):
         return False
@@ -147,6 +149,9 @@ def _predicate_starts(text: str) -> dict[int, str]:
     return out
 
 
+_SETTING_END = L.compile_re(r"(?:{extraction.obligation_grammar.setting_ends}|{extraction.obligation_grammar.circumstance_ends})$")
+
+
 def _is_setting(gap: str) -> bool:
     return SETTING.fullmatch(gap) is not None
 
@@ -167,6 +172,9 @@ def subject_phrase(text: str, table: AliasTable, own_names: tuple[str, ...] = ()
     stop = next((i for i, ch in enumerate(text) if ch in _STOP and not any(a < i < m.end() for a, m in shorts.items())), len(text))
     if stop < 2:
         return None
+    if text[stop:stop + 1] == "，" and _SETTING_END.search(text[:stop]):
+        # "各单位接到通知后，要…": the subject's modal comes after the setting's comma
+        stop = next((i for i, ch in enumerate(text) if i > stop and ch in _STOP), len(text))
     window = text[: min(stop, MAX_QUALIFIED + MAX_GAP + 2 + sum(len(m.group(0)) for m in shorts.values()))]
     ends: dict[int, int] = {}
     """phrase end → where the head or name that ends there starts"""

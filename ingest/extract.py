@@ -344,6 +344,7 @@ _SOFT = tuple(L.words("extraction.fact_grammar.share_hedges"))
 _SHARE_USE = tuple(L.words("extraction.fact_grammar.share_purpose"))
 _CYCLE_WORD = tuple(L.words("extraction.grammar_words.cycle_word"))
 _COUNTED_YEARS = re.compile(r"[\d一二三四五六七八九十]+年")
+_IMPLICIT_BEARERS: dict[str, str] = {str(k): str(v) for k, v in L.mapping("extraction.implicit_bearers").items()}
 _ENTITLED = L.compile_re(r"(?:{extraction.modality.may})(?:{extraction.modality.entitlements})")
 _PURPOSE_ARTICLE = L.compile_re(r"^(?:{extraction.definitions.purpose_openers})[^。]*(?:{extraction.definitions.enacted_by})(?:{extraction.definitions.scope_of})")
 
@@ -709,7 +710,16 @@ def condition_subject(w: Where, ctx: Context) -> Bearers:
     if found is None or w.seg.end <= w.unit.start + found[2]:
         return []
     opening = open_bearer(w.unit.text[found[0]:found[1]], w.unit.start + found[0], ctx, any_verb=True)
-    return [(e, "condition subject", 0.75) for e in opening[0]] if opening else []
+    if opening:
+        return [(e, "condition subject", 0.75) for e in opening[0]]
+    implied = implicit_bearer(w.unit.text[found[0]:found[1]], ctx)
+    return [(implied, "condition subject", 0.7)] if implied else []
+
+
+def implicit_bearer(text: str, ctx: Context) -> Entity | None:
+    """The role a condition implies when it names no one (…有异议的 → 异议人)."""
+    name = next((role for word, role in _IMPLICIT_BEARERS.items() if word in text), None)
+    return resolve_bearer(name, ctx.aliases, ctx.bearers, {"doc_id": ctx.doc_id, "extractor": "bearer/implied"}, default_kind="Role") if name else None
 
 
 def opening_condition(text: str) -> tuple[int, int, int] | None:
@@ -722,9 +732,12 @@ def opening_condition(text: str) -> tuple[int, int, int] | None:
 
 
 def previous_subject(w: Where, ctx: Context) -> Bearers:
-    """"管委会负责审议…。组织评定重点实验室等工作": a sentence that opens with
-    a duty verb and names no one continues the previous sentence's subject."""
-    if not w.previous or w.unit is None or w.seg.start != w.unit.start or not _DUTY_VERB_START.match(w.seg.text):
+    """"管委会负责审议…。组织评定重点实验室等工作", "各单位…要及时组织。表格须为打印件":
+    a sentence that opens with a duty verb, or states a duty about a thing,
+    and names no one continues the previous sentence's subject."""
+    if not w.previous or w.unit is None or w.seg.start != w.unit.start:
+        return []
+    if not (_DUTY_VERB_START.match(w.seg.text) or modality_of(w.seg.text) is not None):
         return []
     return [(a, "previous subject", 0.7) for a in w.previous]
 

@@ -375,3 +375,17 @@ def test_a_subject_jieba_opens_with_a_particle() -> None:
 def test_purpose_articles_and_entitlements_are_no_duties() -> None:
     assert _obligations("第一条 为鼓励企业加强创新平台建设，规范工程中心的认定与管理，依据有关规定，制订本办法。\n") == []
     assert _obligations("第九条 考核优秀的实验室最高可获100万元经费补助。\n") == []
+
+
+@pytest.mark.parametrize("text, bearer", [
+    ("第五条 依托（牵头）二级单位负责科技创新平台的建设和运行管理。\n", "依托（牵头）二级单位"),   # a verb-first head with words inside
+    ("二、公示期间，对公示内容持有异议的，请于公示期内以书面形式向市科委反映。\n", "异议人"),   # the role a condition implies
+    ("三、重大项目必须有比较高的创新程度和技术水平。\n", "重大项目"),
+])
+def test_bearers_named_by_convention(text: str, bearer: str) -> None:
+    assert bearer in [a for a, _m in _obligations(text)]
+
+
+def test_a_modal_sentence_about_a_thing_continues_the_subject() -> None:
+    text = "各单位接到通知后，要及时组织人员填写报表。表格须为打印件。\n"
+    assert [a for a, _m in _obligations(text, title="关于填报统计报表的通知")] == ["单位", "单位"]
