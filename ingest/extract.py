@@ -1119,7 +1119,7 @@ _LEAST_PLAIN_YUAN = 100
 _SHARE = L.compile_re(r"([^，。；]{0,14}?)(?:内)?(?:{extraction.fact_grammar.share_hedges})?(\d+(?:\.\d+)?)\s*[%％](?:{extraction.fact_grammar.share_purpose})([^，。；]+)")
 _RATIO = L.compile_re(r"(\d+(?:\.\d+)?)\s*[:：比]\s*(\d+(?:\.\d+)?)(?=(?:的?比例)?[^，。；]{0,4}(?:{extraction.fact_grammar.ratio_uses}))")
 _PERCENT_AID = L.compile_re(r"(\d+(?:\.\d+)?)\s*[%％][^，。；]{0,8}?(?:{extraction.funding.support})|(?:{extraction.funding.support})[^，。；]{0,12}?(\d+(?:\.\d+)?)\s*[%％]|不超过[^，。；]{0,10}?(\d+(?:\.\d+)?)\s*[%％]")
-_GIVEN = L.compile_re(r"(?:{extraction.funding.funders})[^。；]{0,30}?(?:给予|按|由)[^，。；]{0,16}?(?:{extraction.funding.support})|(?:{extraction.funding.funders})[^，。；]{0,12}?由[^，。；]{2,12}?(?:筹措|承担|自筹)|{extraction.funding.modes}|(?:{extraction.funding.funders})[^，。；]{0,4}是指|给予[^，。；]{0,10}?(?:{extraction.funding.support})")
+_GIVEN = L.compile_re(r"(?:{extraction.funding.funders})[^。；]{0,30}?(?:给予|按|由)[^，。；]{0,16}?(?:{extraction.funding.support})|(?:{extraction.funding.funders})[^，。；]{0,12}?由[^，。；]{2,12}?(?:{extraction.funding.raised_by})|{extraction.funding.modes}|(?:{extraction.funding.funders})[^，。；]{0,4}是指|给予[^，。；]{0,10}?(?:{extraction.funding.support})")
 _SOURCE = L.compile_re(r"(?:{extraction.fact_grammar.fund_verbs})([^，。；]{0,20}?(?:{=extraction.fact_grammar.fund_names}))|给予([^，。；]{0,16}?)(?:经费|资金)支持|{extraction.fact_grammar.source_phrases}"
                        r"|(?:{extraction.fact_grammar.steady_support})(?:经费)?支持|财政(?:科技|科研)?投入")
 
@@ -1215,6 +1215,9 @@ _CASES = re.compile(r"((?:撤销|取消)[^，。；]{0,6}?资格(?:并摘牌)?|�
 
 
 _CASE_SPLIT = re.compile(r"、|或")
+_TRIGGER_BEFORE = L.compile_re(r"([^，。；]{2,40}?的[\u4e00-\u9fff]{0,4})，(?:{extraction.fact_grammar.consequence_leads})?$")
+_REJECTED_IF = re.compile(r"([^，。；]{2,40}?的)$")
+"""…有异议的不予受理: a 的-clause straight before a refusal"""
 _TRIGGER_SPLIT = L.compile_re(r"，(?:{=extraction.grammar_words.trigger_alternatives})|或是")
 _RESULT_BASIS = L.compile_re(r"(?:{extraction.grammar_words.result_basis})?((?:{extraction.grammar_words.result_kinds})结果)")
 _MISSED_DUTY = L.compile_re(r"^(?:连续[^，]{1,3}年)?(?:{extraction.grammar_words.missed_duty})?(?:{extraction.grammar_words.missed_acts})?")
@@ -1260,6 +1263,16 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
             facts.append(_sanction(clause, unit, 0, len(text), ctx, trigger=trigger, triggers=[trigger],
                                    effect=text[first:].rstrip("。"), effects=sorted({n for n, _ in strong}), confidence=0.75))
             continue
+        if strong:
+            # "项目申报单位单独报送的，不予受理", "市科委对匿名…的异议，不予受理": the 的-clause right before the effect
+            first = min(m.start() for _, m in strong)
+            rejected = any(n == "reject" and m.start() == first for n, m in strong)
+            lead = _TRIGGER_BEFORE.search(text[:first]) or (_REJECTED_IF.search(text[:first]) if rejected else None)
+            if lead:
+                trigger = lead.group(1)
+                facts.append(_sanction(clause, unit, lead.start(1), len(text), ctx, trigger=trigger, triggers=[trigger],
+                                       effect=text[first:].rstrip("。"), effects=sorted({n for n, _ in strong}), confidence=0.75))
+                continue
         opener = _CONDITION_OPENER.match(text)
         if strong and opener:
             # "对…的中心，督促限期整改，直至撤销资格", "对…的X给予警告": the 对-phrase is the trigger

@@ -389,3 +389,9 @@ def test_bearers_named_by_convention(text: str, bearer: str) -> None:
 def test_a_modal_sentence_about_a_thing_continues_the_subject() -> None:
     text = "各单位接到通知后，要及时组织人员填写报表。表格须为打印件。\n"
     assert [a for a, _m in _obligations(text, title="关于填报统计报表的通知")] == ["单位", "单位"]
+
+
+@pytest.mark.parametrize("sentence", ["项目申报单位单独报送的，不予受理。", "市科委对匿名或未注明联系电话的异议，不予受理。", "凡匿名异议或超出期限异议的不予受理。"])
+def test_a_refusal_after_its_condition_anywhere_in_the_sentence(sentence: str) -> None:
+    facts = extract_document(_doc(f"三、其他\n所有材料须经推荐单位统一报送，{sentence}\n"), load_aliases())
+    assert [f.attrs["effects"] for f in facts if f.kind == "sanction"] == [["reject"]]
