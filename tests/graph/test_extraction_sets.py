@@ -4,9 +4,10 @@
   was seen, frozen (never tuned on); floors just below its first run
   (README.md there), so a change that makes generalization worse fails here.
 * tests/extraction_heldout2: 12 more, drawn earlier the same way, frozen.
-* tests/extraction_dev, tests/extraction_dev2, tests/extraction_dev3: 34, 15
-  and 12 real texts the rules are developed on (dev2 was the first held-out
-  set until its misses were read; dev3 was scored once blind, README there).  The issue's targets (obligation recall 0.80 at precision 0.85)
+* tests/extraction_dev, tests/extraction_dev2, tests/extraction_dev3,
+  tests/extraction_dev4: 34, 15, 12 and 12 real texts the rules are developed
+  on (dev2 was the first held-out set until its misses were read; dev3 and
+  dev4 were each scored once blind first, figures in their READMEs).  The issue's targets (obligation recall 0.80 at precision 0.85)
   are not reached on the held-out sets yet, and these floors say so honestly.
 """
 from __future__ import annotations
@@ -23,7 +24,8 @@ FLOORS = {
     "extraction_heldout3": {"obligation": (0.30, 0.26), "deadline": (0.50, 0.70), "funding": (0.95, 0.80), "sanction": (0.95, 0.50)},
     "extraction_heldout2": {"obligation": (0.60, 0.50), "deadline": (0.62, 0.70), "funding": (0.95, 0.85), "sanction": (0.95, 0.55)},
     "extraction_dev2": {"obligation": (0.62, 0.68), "deadline": (0.62, 0.85), "funding": (0.95, 0.95), "sanction": (0.95, 0.95)},
-    "extraction_dev3": {"obligation": (0.50, 0.47), "deadline": (0.40, 0.60), "funding": (0.85, 0.80), "sanction": (0.95, 0.80)},
+    "extraction_dev3": {"obligation": (0.70, 0.75), "deadline": (0.43, 0.70), "funding": (0.88, 0.80), "sanction": (0.95, 0.83)},
+    "extraction_dev4": {"obligation": (0.70, 0.64), "deadline": (0.60, 0.70), "funding": (0.68, 0.75), "sanction": (0.95, 0.75)},
     "extraction_dev": {"obligation": (0.70, 0.72), "deadline": (0.60, 0.72), "funding": (0.90, 0.90), "sanction": (0.95, 0.95)},
 }
 
