@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ingest.errors import (BackendUnavailableError, DuplicateDocumentError, IndexMissingError, NotFoundError, NotIngestedError,
                            PayloadTooLargeError, PolicyKGError, QueryError, StoreCorruptError, StoreFormatError,
-                           UnauthorizedError, UnsupportedMediaError, UriTooLongError)
+                           StoreWriteError, UnauthorizedError, UnsupportedMediaError, UriTooLongError)
 
 from .corpus_edit import live_corpus
 from .deps import LiveServices
@@ -52,6 +52,7 @@ _STATUS: tuple[tuple[type[PolicyKGError], int], ...] = (
     (NotIngestedError, 503),
     (StoreFormatError, 503),
     (StoreCorruptError, 503),
+    (StoreWriteError, 507),
 )
 
 

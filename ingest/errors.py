@@ -78,6 +78,12 @@ class StoreCorruptError(PolicyKGError):
     code = "E022"
 
 
+class StoreWriteError(PolicyKGError):
+    """The new store cannot be written: the disk is full, over quota or read-only."""
+
+    code = "E023"
+
+
 class NotFoundError(PolicyKGError):
     """A name, document or clause that the store does not know."""
 

@@ -11,6 +11,7 @@ later is reported and the previous one served (ingest/integrity.py).
 """
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -21,12 +22,14 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .document import Document
-from .errors import NotIngestedError, StoreCorruptError, StoreFormatError
+from .errors import NotIngestedError, StoreCorruptError, StoreFormatError, StoreWriteError
 from .integrity import file_digests, verify
 from .locks import exclusive_lock
 
 log = logging.getLogger("policykg.ingest")
 
+WRITE_FAILURES = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
+"""Write errors that mean the disk, not the program: full, over quota, file too large, read-only."""
 STORE_FORMAT = "policykg-store/1"
 """Version of the on-disk layout; bump when a reader could misread old stores."""
 
@@ -167,6 +170,12 @@ def run_ingest(
             staging.rename(out_dir)
             build.out_dir = out_dir
             _switch_current(data_dir, out_dir)
+    except OSError as err:
+        shutil.rmtree(staging, ignore_errors=True)
+        if err.errno in WRITE_FAILURES:
+            raise StoreWriteError(f"the new store cannot be written in {data_dir}: {err.strerror}",
+                                  hint="free disk space and ingest again; the previous store is still live") from err
+        raise
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -29,4 +29,5 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "Missing or wrong API key"},
     409: {"model": ErrorBody, "description": "A document with this id exists"},
     413: {"model": ErrorBody, "description": "Upload too large"},
+    507: {"model": ErrorBody, "description": "The disk is full: nothing was written, the previous store is live"},
 }

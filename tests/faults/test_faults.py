@@ -1,8 +1,9 @@
-"""Fault injection on the embedded store: kill -9 mid-ingest and mid-write, damaged store files, two writers.
+"""Fault injection on the embedded store: kill -9 mid-ingest and mid-write, a full disk, damaged store
+files, two writers.
 
 Each test asserts what a reader sees: a complete old or new store, never a
-half-written one, and nothing lost. (The Neo4j variants and a full disk are
-still to be written: issue 12, item 5.)
+half-written one, and nothing lost. (The Neo4j variants are still to be
+written: issue 12, item 5.)
 """
 from __future__ import annotations
 
@@ -233,3 +234,23 @@ def _post_quietly(url: str, body: dict) -> None:
         httpx.post(url, json=body, headers={"X-API-Key": "fault-key"}, timeout=300)
     except httpx.HTTPError:
         pass  # the server was killed mid-request
+
+
+def test_a_full_disk_while_writing_the_store_is_a_clear_error_and_changes_nothing(two_stores, corpus, tmp_path):
+    """The ingest may write no file over 100 kB (RLIMIT_FSIZE: EFBIG, as ENOSPC on a full disk); graph.json is larger."""
+    import resource
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead of killing
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+
+    data = copy_data(two_stores, tmp_path / "data")
+    live = (data / "current").resolve()
+    done = subprocess.run([*policykg_command(), "ingest", "--corpus", str(corpus), "--data", str(data), "--json"],
+                          capture_output=True, text=True, preexec_fn=small_files, timeout=600)
+    assert done.returncode == 2, done.stderr
+    err = json.loads(done.stdout)["error"]
+    assert err["code"] == "E023" and "File too large" in err["message"] and "previous store" in err["hint"]
+    assert current_store(data) == live
+    assert not list((data / "stores").glob("*.partial"))
+    assert read_documents(data)[:2] == (0, ["003", "000"])
