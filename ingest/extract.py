@@ -1402,7 +1402,7 @@ def extract_with_entities(doc: Document, aliases: AliasTable) -> tuple[list[Fact
     facts = [f for c in clauses for f in extract_clause(c, ctx)]
     for f in facts:
         f.text = doc.text[f.start:f.end]  # cite the characters as stored
-    cycle = next((f.attrs["normalized"] for f in facts if f.kind == "deadline" and f.attrs["deadline_kind"] == "period" and f.attrs["normalized"].startswith("P") and any(w in f.text for w in _CYCLE_WORD)), None)
+    cycle = next((f.attrs["normalized"] for f in facts if f.kind == "deadline" and f.attrs["deadline_kind"] == "period" and f.attrs["normalized"].startswith("P") and any(w in match_form(f.text) for w in _CYCLE_WORD)), None)
     for f in facts:
         for key in ("normalized", "deadline"):
             if f.attrs.get(key) == "R/cycle":

@@ -21,6 +21,7 @@ import cn2an
 
 from . import lexicon as L
 from .document import Clause
+from .matchform import match_form
 
 MAX_CHARS = 400
 """No clause is longer than this (SPEC §5)."""
@@ -49,7 +50,7 @@ SUBITEM = re.compile(r"(?<=[，。；：:\n ])[一二三四五六七八九十]+�
 LABELS: dict[str, str] = {str(k): str(v) for k, v in L.mapping("extraction.labels").items()}
 """the path labels the parser writes (序言, 标题, 附件), shared with search's context paths"""
 _ATTACHMENT = re.compile(r"^附件\s*\d*\s*[:：]?$")
-_ARTIFACT = re.compile(r"^(?:\[bookmark:[^\]]*\]\s*)+")
+_ARTIFACT = re.compile(r"^(?:\[bookmark[:：][^\]]*\]\s*)+")
 """Word-export residue (``[bookmark: _GoBack]``) that may precede a marker."""
 
 
@@ -84,7 +85,11 @@ def split_lines(text: str) -> list[Line]:
 
 
 def find_marker(line: str) -> Marker | None:
-    """The structural marker a line opens with, if any (export residue skipped)."""
+    """The structural marker a line opens with, if any (export residue skipped).
+
+    Read in the match form (第三條 as 第三条, (一) as （一）), one character for
+    one, so a traditional or web copy has the structure of its original."""
+    line = match_form(line)
     skip = _ARTIFACT.match(line)
     offset = skip.end() if skip else 0
     for style, level, pattern in _MARKERS:
