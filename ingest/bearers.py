@@ -266,6 +266,9 @@ def _not_a_bearer(phrase: str) -> bool:
     return any((tok.flag in ("p", "c") or tok.word in function_words) and not joins_nouns(i) for i, tok in enumerate(toks) if i)
 
 
+COORDINATORS = "".join(L.words("extraction.grammar.coordinators"))
+"""characters that join coordinated names (、和及与)"""
+COORDINATED = re.compile(f"[{COORDINATORS}]")
 _CONJUNCTION = L.compile_re(r"(?<=[\u4e00-\u9fff])(?:{extraction.conjunctions})(?=[\u4e00-\u9fff])")
 
 

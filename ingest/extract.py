@@ -30,10 +30,10 @@ from typing import Any, Iterable, Iterator
 from . import lexicon as L
 from .aliases import AliasTable, Entity, Mention
 from .matchform import match_form
-from .bearers import ACTOR_KINDS, SETTING, SHORT_NAME, BearerScope, coordinated, head_of, own_names, resolve_bearer, split_phrase, strip_determiners, subject_phrase
+from .bearers import ACTOR_KINDS, COORDINATED, COORDINATORS, SETTING, SHORT_NAME, BearerScope, coordinated, head_of, own_names, resolve_bearer, split_phrase, strip_determiners, subject_phrase
 from .document import Clause, Document
 from .normalize import Normalized, amount_cny, time_phrases, to_int
-from .parse import SUBITEM, find_marker, sentence_cuts
+from .parse import LABELS, SUBITEM, find_marker, sentence_cuts
 from .scope import addressees_of, short_names
 
 FACT_KINDS = ("obligation", "deadline", "funding", "sanction", "condition")
@@ -188,7 +188,7 @@ _DIRECTIVE_MODALITY: dict[str, str] = {str(k): str(v) for k, v in L.mapping("ext
 def _actors_in(phrase: str, ctx: Context) -> list[Entity]:
     """The bearer(s) a phrase names: per 、-separated part, its last actor mention."""
     out: list[Entity] = []
-    for part in _COORDINATED.split(phrase):
+    for part in COORDINATED.split(phrase):
         ms = [m for m in ctx.aliases.find_mentions(part) if m.kind in ACTOR_KINDS]
         if ms:
             ent = ctx.aliases.get(ms[-1].entity_id)
@@ -287,9 +287,11 @@ _NARRATIVE = L.compile_re(r"(?<=[\u4e00-\u9fff])(?<![为除])(?:{extraction.narr
 _DUTY_LIST = L.compile_re(r"[，,](?:{extraction.duty_list_openers})[：:]")
 _ROLE_THEN_DUTY = L.compile_re(r"^[^，。；]{2,30}?(?:{extraction.obligation_grammar.copulas})[^，。；]{2,40}，"
                                 r"(?=(?:主要)?(?:{extraction.obligation_grammar.assigned_verbs})|(?:{extraction.bearer_cues.modal}))")
-_LEAD_IN_END = L.compile_re(r"(?:(?:{extraction.duty_nouns})[^，。；]{0,4}|(?:{extraction.list_openers}))[：:]$")
+_LEAD_IN = r"(?:(?:{extraction.duty_nouns})[^，。；]{0,4}|(?:{extraction.list_openers}))[：:]"
+"""…主要职责是：, …做好如下工作：: what announces a list of duties"""
+_LEAD_IN_END = L.compile_re(_LEAD_IN + "$")
 _CAUSATIVE = L.compile_re(r"^(?:{extraction.causatives})")
-_LEAD_IN_INLINE = L.compile_re(r"(?:(?:{extraction.duty_nouns})[^，。；]{0,4}|(?:{extraction.list_openers}))[：:](?=\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d{1,2}[.．、]))")
+_LEAD_IN_INLINE = L.compile_re(_LEAD_IN + r"(?=\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d{1,2}[.．、]))")
 _MUST = L.cue("extraction.modality.must")
 _SHOULD = L.Either(L.cue("extraction.modality.should"), L.compile_re(
     r"(?<=(?:{extraction.modality.should_particles})){extraction.modality.should_hortatory}|^{extraction.modality.should_hortatory}"))
@@ -330,15 +332,11 @@ def _topic_modal(head: str) -> str | None:
 
 
 _NOT_SUBJECT_STARTS = frozenset(L.words("extraction.not_subject_starts"))
-_COORDINATORS = "".join(L.words("extraction.grammar.coordinators"))
-"""characters that join coordinated names (、和及与)"""
-_COORDINATED = re.compile(f"[{_COORDINATORS}]")
 _RELATIONAL = re.compile("[" + "".join(L.words("extraction.grammar.relational")) + "]")
 _TRIGGER_TRAIL = "".join(L.words("extraction.grammar.trigger_trail"))
 _EFFECT_LEAD = "".join(L.words("extraction.grammar.effect_lead"))
 _TARGETLESS = tuple(L.words("extraction.grammar.targetless_directives"))
 _ANNUAL_PREFIX = tuple(L.words("extraction.grammar.annual_prefix"))
-_LABELS: dict[str, str] = {str(k): str(v) for k, v in L.mapping("extraction.labels").items()}
 _CONDITION_TYPES: dict[str, str] = {str(k): str(v) for k, v in L.mapping("extraction.condition_types").items()}
 _SOFT = tuple(L.words("extraction.fact_grammar.share_hedges"))
 _SHARE_USE = tuple(L.words("extraction.fact_grammar.share_purpose"))
@@ -478,7 +476,7 @@ def _names_from(mentions: list[Mention], pos: int, text: str, kinds: tuple[str, 
     for m in mentions:
         if m.kind not in kinds:
             continue
-        if (not names and m.start == pos) or (names and m.start == names[-1].end + 1 and text[names[-1].end] in _COORDINATORS):
+        if (not names and m.start == pos) or (names and m.start == names[-1].end + 1 and text[names[-1].end] in COORDINATORS):
             names.append(m)
     return names, (names[-1].end if names else pos)
 
@@ -914,7 +912,7 @@ def _after_actor(text: str, actor: Entity, how: str, ctx: Context) -> str:
             return text
         _names, end = _names_from(mentions, first.start, tail, ("Role", "PlatformType"))
         head = _head_role(mentions, end, tail)
-        rest = tail[head.end if head else end:].lstrip(_COORDINATORS)
+        rest = tail[head.end if head else end:].lstrip(COORDINATORS)
         # 发挥X的Y作用: X owns what is brought to bear, so the action is 发挥 itself
         kept = next((w for w in _TARGETLESS if w in dm.group(0)), "")
         return kept + rest
@@ -996,11 +994,11 @@ def _strip_recipients(obj: str, verb: str, route: list[dict[str, str]], ctx: Con
     while True:
         ms = ctx.aliases.find_mentions(rest)
         if ms and ms[0].start == 0 and ms[0].name in names:
-            rest = rest[ms[0].end:].lstrip(_COORDINATORS)
+            rest = rest[ms[0].end:].lstrip(COORDINATORS)
             continue
         raw = next((n for n in names if n and rest.startswith(n)), None)
         if raw:
-            rest = rest[len(raw):].lstrip(_COORDINATORS)
+            rest = rest[len(raw):].lstrip(COORDINATORS)
             continue
         break
     if rest == obj:
@@ -1078,11 +1076,11 @@ def _deadline_subject(clause: Clause, ctx: Context, unit: Unit, s: int, e: int, 
     """A short "who/what + activity" label for a time phrase."""
     text = unit.text
     if clause.kind == "title":
-        return f"{ctx.doc_kind or ctx.doc_title} {_LABELS['implementation']}"
+        return f"{ctx.doc_kind or ctx.doc_title} {LABELS['implementation']}"
     if _IN_FORCE.search(text[s:e]):
         named = re.search(r"《([^》]+)》", ctx.doc_title)
-        target = re.sub(r"[（(][^）)]*[）)]$", "", named.group(1)) if named else (ctx.doc_kind or _LABELS["this_document"])
-        return f"{target} {_LABELS['in_force']}"
+        target = re.sub(r"[（(][^）)]*[）)]$", "", named.group(1)) if named else (ctx.doc_kind or LABELS["this_document"])
+        return f"{target} {LABELS['in_force']}"
     phrase = text[s:e]
     for title in re.finditer(r"《[^》]+》", text):
         if title.start() <= s and e <= title.end():
@@ -1246,8 +1244,8 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
             continue
         tm = _TRIGGER_IF.match(text)
         strong = [e for e in effects if e[0] != "adjust"]
+        first = min((m.start() for _, m in strong), default=len(text))
         if tm and strong:
-            first = min(m.start() for _, m in strong)
             facts.append(_sanction(clause, unit, 0, len(text), ctx, trigger=tm.group(1), triggers=[t for t in _TRIGGER_SPLIT.split(tm.group(1)) if t],
                                    effect=text[tm.end():].rstrip("。") if first >= tm.end() else text[first:], effects=sorted({n for n, _ in strong}), confidence=0.9))
             continue
@@ -1255,7 +1253,6 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
         if strong and tw:
             # "逾期和匿名异议不予受理", "考核不合格的平台须进行整改": a trigger word, then the effect;
             # "注销…等68家未参加考评单位…称号": the effect names whom it hits by the trigger
-            first = min(m.start() for _, m in strong)
             if tw.start() < first:
                 trigger = text[:first].rstrip(_TRIGGER_TRAIL)
             else:
@@ -1265,7 +1262,6 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
             continue
         if strong:
             # "项目申报单位单独报送的，不予受理", "市科委对匿名…的异议，不予受理": the 的-clause right before the effect
-            first = min(m.start() for _, m in strong)
             rejected = any(n == "reject" and m.start() == first for n, m in strong)
             lead = _TRIGGER_BEFORE.search(text[:first]) or (_REJECTED_IF.search(text[:first]) if rejected else None)
             if lead:
@@ -1276,7 +1272,6 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
         opener = _CONDITION_OPENER.match(text)
         if strong and opener:
             # "对…的中心，督促限期整改，直至撤销资格", "对…的X给予警告": the 对-phrase is the trigger
-            first = min(m.start() for _, m in strong)
             trigger = text[opener.end():first].rstrip(_TRIGGER_TRAIL)
             if trigger:
                 facts.append(_sanction(clause, unit, 0, len(text), ctx, trigger=trigger, triggers=[trigger],

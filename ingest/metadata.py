@@ -19,7 +19,7 @@ from typing import Any
 
 from . import lexicon as L
 from .normalize import to_int
-from .parse import Line, split_lines
+from .parse import LABELS, Line, split_lines
 from .scope import document_kind
 
 FIELDS = ("title", "doc_no", "issuers", "issued", "effective", "status")
@@ -86,7 +86,7 @@ def read_metadata(text: str) -> dict[str, Found]:
     return found
 
 
-_ATTACHMENT_LINE = re.compile(L.mapping("extraction.labels")["attachment"] + r"\s*\d*")
+_ATTACHMENT_LINE = re.compile(LABELS["attachment"] + r"\s*\d*")
 _ABOUT = tuple(L.words("extraction.title.about"))
 
 

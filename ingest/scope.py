@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from . import lexicon as L
 from .aliases import AliasTable, Entity
-from .bearers import SHORT_NAME, coordinated, head_of, split_phrase, starts_like_subject, strip_determiners
+from .bearers import COORDINATED, SHORT_NAME, coordinated, head_of, split_phrase, starts_like_subject, strip_determiners
 from .document import Document
 from .matchform import match_form
 
@@ -84,7 +84,6 @@ def title_subjects(title: str) -> list[str]:
 _DEFINED_TERM = L.compile_re(r"(?:{extraction.definitions.scope_of})(?:{extraction.definitions.so_called})(?:的)?[“\"]?([^，。；：“”\"]{2,30}?)[”\"]?[，,]?"
                               r"(?:{extraction.definitions.defined_as})")
 _APPLIES_TO = L.compile_re(r"(?:{extraction.definitions.scope_of})(?:{extraction.definitions.applies})([^，。；]{2,40})")
-_COORDINATED = re.compile("[" + "".join(L.words("extraction.grammar.coordinators")) + "]")
 
 
 def _definitions(doc: Document) -> list[tuple[str, int, int]]:
@@ -94,7 +93,7 @@ def _definitions(doc: Document) -> list[tuple[str, int, int]]:
     for m in _DEFINED_TERM.finditer(text):
         out.append((m.group(1), m.start(1), m.end(1)))
     for m in _APPLIES_TO.finditer(text):
-        for part in _COORDINATED.split(m.group(1)):
+        for part in COORDINATED.split(m.group(1)):
             part = _MANAGEMENT_TAIL.sub("", part)
             if head_of(part):
                 s = text.find(part, m.start(1))

@@ -19,10 +19,9 @@ from dataclasses import dataclass
 
 import cn2an
 
-from . import lexicon as L
 from .bounds import check_document_size
 from .errors import ControlCharacterError, EmptyDocumentError
-from .parse import Line, find_marker, split_lines, to_int
+from .parse import LABELS, Line, find_marker, split_lines, to_int
 
 MIN_CJK_CHARS = 20
 """Fewer Chinese characters than this cannot state a rule (the shortest seed clause has more)."""
@@ -119,7 +118,7 @@ def numbering_gaps(lines: list[Line]) -> list[TextWarning]:
     return warnings
 
 
-_ATTACHMENT = str(L.mapping("extraction.labels")["attachment"])
+_ATTACHMENT = LABELS["attachment"]
 
 
 def missing_attachments(lines: list[Line]) -> list[TextWarning]:
