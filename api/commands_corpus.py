@@ -23,11 +23,16 @@ def register_steps() -> None:
 @click.command()
 @click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=Path("corpus"), show_default=True, help="Corpus directory: every .txt/.html/.docx/.pdf in it (sources.yaml optional).")
 @click.option("--skip-bad-rows", is_flag=True, help="Load usable center records and report the rejected ones instead of failing.")
+@click.option("--force", is_flag=True, help="Rebuild even when the corpus, the code and the model are what the live store was built from.")
 @data_dir_option
 @backend_options
 @json_option
-def ingest(corpus_dir: Path, skip_bad_rows: bool, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
-    """Parse the corpus, build the graph and the search indexes (atomic)."""
+def ingest(corpus_dir: Path, skip_bad_rows: bool, force: bool, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
+    """Parse the corpus, build the graph and the search indexes (atomic).
+
+    An unchanged corpus (same bytes, code, model and options as the live
+    embedded store) is a no-op that returns the live store with ``unchanged``.
+    """
     from ingest.pipeline import registered_steps, run_ingest
 
     register_steps()
@@ -35,6 +40,7 @@ def ingest(corpus_dir: Path, skip_bad_rows: bool, data_dir: Path, backend: str, 
     t0 = time.perf_counter()
     options = {
         "skip_bad_rows": skip_bad_rows,
+        "force": force,
         "neo4j": {"uri": neo4j_uri, "user": neo4j_user, "password": neo4j_password},
     }
     ok = False
@@ -55,6 +61,9 @@ def ingest(corpus_dir: Path, skip_bad_rows: bool, data_dir: Path, backend: str, 
 
 def _human_summary(r: dict) -> str:
     s = r["summary"]
+    if s.get("unchanged"):
+        return (f"unchanged: the live store {r['store']} was built from this corpus, code and model "
+                f"({r['seconds']} s to check; --force rebuilds)")
     lines = [f"ingested into {r['store']} ({r['backend']}) in {r['seconds']} s"]
     lines.append(f"  documents: {s.get('documents')}")
     for doc_id, n in (s.get("clauses") or {}).items():

@@ -8,12 +8,15 @@ names, clause ids and offsets, never from counters.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Iterable
 
 import networkx as nx
 
 from ingest.aliases import AliasTable, Entity, aliases_for_corpus
+from ingest.cache import ValueCache, cache_root, digest
+from ingest.fingerprint import code_digest
 from ingest.document import Document
 from ingest.extract import Context, Fact, context_for, extract_with_entities
 from ingest.scope import introduce
@@ -23,6 +26,8 @@ from . import schema as S
 from .nx_store import GRAPH_FILE, write_graph
 
 CENTER_EXTRACTOR = "centers"
+FACTS_CACHE = "facts"
+"""Folder of the per-document extraction cache under ingest.cache.cache_root."""
 
 
 # -- center records -> entities ----------------------------------------------
@@ -67,8 +72,13 @@ def _record_source(rec: Any) -> dict[str, Any]:
 
 
 # -- the graph -----------------------------------------------------------------
-def build_graph(documents: list[Document], aliases: AliasTable, center_records: Iterable[Any] = ()) -> tuple[nx.MultiDiGraph, AliasTable, list[Fact]]:
-    """The graph, the alias table extended with the centers, and the facts."""
+def build_graph(documents: list[Document], aliases: AliasTable, center_records: Iterable[Any] = (),
+                cache: ValueCache | None = None) -> tuple[nx.MultiDiGraph, AliasTable, list[Fact]]:
+    """The graph, the alias table extended with the centers, and the facts.
+
+    With a ``cache``, a document's facts are looked up by what they depend on
+    (see :func:`_extracted`), so only new or changed documents are read again.
+    """
     records = list(center_records or ())
     table = aliases.extend(center_entities(records, aliases))
     g = nx.MultiDiGraph()
@@ -90,13 +100,33 @@ def build_graph(documents: list[Document], aliases: AliasTable, center_records: 
         _add_document(g, doc, table)
         # bearers another document happened to name are not names this one is read
         # with: a document's facts must not depend on what was ingested before it
-        doc_facts, bearers = extract_with_entities(doc, table)
+        doc_facts, bearers = _extracted(doc, table, cache)
         found.extend(bearers)
         for ent in bearers:
             _add_entity(g, ent)
         _add_facts(g, doc, doc_facts, table.extend(bearers) if bearers else table)
         facts.extend(doc_facts)
     return g, table.extend(list({e.id: e for e in found}.values())) if found else table, facts
+
+
+def _extracted(doc: Document, table: AliasTable, cache: ValueCache | None) -> tuple[list[Fact], list[Entity]]:
+    """:func:`extract_with_entities`, through ``cache`` when given.
+
+    The key covers all it reads: the extraction code and vocabulary (the
+    ingest and graph packages), the document's text and metadata, and the
+    alias table it is read with (which holds what other documents introduced,
+    so a new platform type elsewhere re-reads the documents that could name it).
+    """
+    if cache is None:
+        return extract_with_entities(doc, table)
+    key = digest(code_digest(["ingest", "graph"]), doc.text,
+                 json.dumps(doc.meta(), ensure_ascii=False, sort_keys=True, default=str), table.fingerprint())
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    result = extract_with_entities(doc, table)
+    cache.put(key, result)
+    return result
 
 
 def _introduced(doc: Document, table: AliasTable) -> list[Entity]:
@@ -244,7 +274,7 @@ def build_graph_step(build: Build) -> None:
     table = aliases_for_corpus(build.corpus_dir)
     centers = build.artifacts.get("centers")
     records = getattr(centers, "records", None) or []
-    g, extended, facts = build_graph(build.documents, table, records)
+    g, extended, facts = build_graph(build.documents, table, records, cache=ValueCache(cache_root(build.data_dir) / FACTS_CACHE))
     write_graph(g, Path(build.out_dir) / GRAPH_FILE)
     build.artifacts["graph"] = g
     build.artifacts["aliases"] = extended

@@ -19,6 +19,8 @@ the normalized text are offsets into the original text.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -201,6 +203,12 @@ class AliasTable:
         return AliasTable([*self._entities.values(), *entities])
 
     # -- reading --------------------------------------------------------
+    def fingerprint(self) -> str:
+        """SHA-256 of every entity with all its fields, in table order: equal
+        fingerprints read any text the same way (a key for cached extraction)."""
+        rows = [(e.kind, e.name, e.aliases, e.english, e.parent, e.note, e.rule_target, e.attrs) for e in self._entities.values()]
+        return hashlib.sha256(json.dumps(rows, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
     def entities(self, kind: str | None = None) -> list[Entity]:
         return [e for e in self._entities.values() if kind is None or e.kind == kind]
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .document import Document
+from .fingerprint import code_digest, input_fingerprint
 from .errors import NotIngestedError, StoreCorruptError, StoreFormatError, StoreWriteError
 from .integrity import file_digests, verify
 from .locks import exclusive_lock
@@ -59,16 +60,20 @@ class Step:
     order: int
     requires: tuple[str, ...]
     assigns: tuple[str, ...]
+    identity: Callable[[Build], Any] | None = None
+    """What the step's output depends on beyond the corpus, the code and the options (a model's id)."""
 
 
 _REGISTRY: dict[str, Step] = {}
 
 
-def step(name: str, *, order: int, requires: Iterable[str] = (), assigns: Iterable[str] = ()) -> Callable[[StepFn], StepFn]:
-    """Register an ingest step; ``order`` fixes the run order across packages."""
+def step(name: str, *, order: int, requires: Iterable[str] = (), assigns: Iterable[str] = (),
+         identity: Callable[[Build], Any] | None = None) -> Callable[[StepFn], StepFn]:
+    """Register an ingest step; ``order`` fixes the run order across packages;
+    ``identity`` names an input outside the corpus and the code (see ingest/fingerprint.py)."""
 
     def register(fn: StepFn) -> StepFn:
-        _REGISTRY[name] = Step(name, fn, order, tuple(requires), tuple(assigns))
+        _REGISTRY[name] = Step(name, fn, order, tuple(requires), tuple(assigns), identity)
         return fn
 
     return register
@@ -146,8 +151,17 @@ def run_ingest(
     remove_stale_partials(stores)
     out_dir = stores / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 1_000_000}"
     staging = out_dir.with_name(out_dir.name + ".partial")
-    staging.mkdir()
     build = Build(Path(corpus_dir), data_dir, staging, backend=backend, options=dict(options or {}))
+    t0 = time.perf_counter()
+    fingerprint = _fingerprint(build)
+    live = None if build.options.get("force") else _unchanged_store(data_dir, backend, fingerprint)
+    if live is not None:
+        meta = json.loads((live / "manifest.json").read_text("utf-8"))
+        build.out_dir = live
+        build.summary = {**meta.get("summary", {}), "unchanged": True}
+        build.timings = {"fingerprint": round(time.perf_counter() - t0, 3)}
+        return build
+    staging.mkdir()
     try:
         for s in registered_steps():
             if progress:
@@ -159,6 +173,7 @@ def run_ingest(
             "format": STORE_FORMAT,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "backend": backend,
+            "inputs": fingerprint,
             "summary": build.summary,
             "timings": build.timings,
             "files": file_digests(staging),
@@ -180,6 +195,38 @@ def run_ingest(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return build
+
+
+def _fingerprint(build: Build) -> str:
+    """The digest of everything this ingest reads (ingest/fingerprint.py): the corpus
+    where it lies, the code of every step's package, backend, options, step identities."""
+    steps = registered_steps()
+    settings = {
+        "corpus": str(build.corpus_dir.resolve()),
+        "backend": build.backend,
+        "options": {k: v for k, v in build.options.items() if k != "force"},
+        "steps": {s.name: s.identity(build) if s.identity else None for s in steps},
+    }
+    return input_fingerprint(build.corpus_dir, code=code_digest([__name__, *(s.fn.__module__ for s in steps)]),
+                             settings=settings)
+
+
+def _unchanged_store(data_dir: Path, backend: str, fingerprint: str) -> Path | None:
+    """The live store when it is whole and was built from exactly these inputs.
+
+    Only for the embedded backend, whose store is the directory alone: a
+    Neo4j database may have been emptied or replaced since, so that backend
+    always runs its steps (its load is a no-op when the content hash matches).
+    """
+    if backend != "networkx" or not (Path(data_dir) / "current").exists():
+        return None
+    try:
+        live = current_store(data_dir)
+        meta = json.loads((live / "manifest.json").read_text("utf-8"))
+    except (StoreCorruptError, StoreFormatError, NotIngestedError, OSError, ValueError):
+        return None
+    same = meta.get("inputs") == fingerprint and meta.get("backend") == backend
+    return live if same and live == (Path(data_dir) / "current").resolve() else None
 
 
 def remove_stale_partials(stores: Path) -> list[str]:

@@ -17,6 +17,7 @@ import os
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -26,6 +27,8 @@ from ingest.errors import ModelNotBuiltError
 MAX_THREADS = 2
 METADATA_FILE = "policykg_model.json"  # written by search.model_build
 PROMPTS = {"query": "query: ", "passage": "passage: "}
+_MODEL_HINT = ("run scripts/install.sh, or `python -m search.model_build` (it rebuilds the model offline "
+               "into the shared folder; POLICYKG_MODEL_DIR names another)")
 
 
 def _configure_offline() -> None:
@@ -34,6 +37,20 @@ def _configure_offline() -> None:
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
+def _describe(model_dir: Path) -> tuple[dict[str, str], int] | None:
+    """(prompts, dimension) from a sentence-transformers folder's
+    JSON files, without loading it; None when any is missing or lacks the e5 prompts."""
+    try:
+        prompts = json.loads((model_dir / "config_sentence_transformers.json").read_text("utf-8"))["prompts"]
+        pooling = json.loads((model_dir / "1_Pooling" / "config.json").read_text("utf-8"))
+        dim = int(pooling.get("embedding_dimension") or pooling["word_embedding_dimension"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(prompts, dict) or any(name not in prompts for name in PROMPTS):
+        return None
+    return {str(k): str(v) for k, v in prompts.items()}, dim
 
 
 def quiet_transformers() -> None:
@@ -59,44 +76,62 @@ def _limit_threads(threads: int) -> None:
 
 
 class Encoder:
-    """multilingual-e5-small over sentence-transformers, loaded once per process."""
+    """multilingual-e5-small over sentence-transformers, loaded once per process.
 
-    def __init__(self, model_dir: Path | str, *, batch_size: int = 32, threads: int = MAX_THREADS) -> None:
+    ``lazy=True`` reads the model's identity, prompts and dimension from its
+    folder's small JSON files and loads the weights (torch, ~5 s) only on the
+    first encode: an ingest whose clause vectors are all cached never pays
+    for it. Any file it cannot read makes it load at once, as without ``lazy``.
+    """
+
+    def __init__(self, model_dir: Path | str, *, batch_size: int = 32, threads: int = MAX_THREADS,
+                 lazy: bool = False) -> None:
         model_dir = Path(model_dir)
-        hint = ("run scripts/install.sh, or `python -m search.model_build` (it rebuilds the model offline "
-                "into the shared folder; POLICYKG_MODEL_DIR names another)")
         meta_path = model_dir / METADATA_FILE
         if not meta_path.is_file():
-            raise ModelNotBuiltError(f"no embedding model at {model_dir}", hint=hint)
+            raise ModelNotBuiltError(f"no embedding model at {model_dir}", hint=_MODEL_HINT)
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as err:
-            raise ModelNotBuiltError(f"unreadable {meta_path}: {err}", hint=hint) from err
+            raise ModelNotBuiltError(f"unreadable {meta_path}: {err}", hint=_MODEL_HINT) from err
+        self.model_dir = model_dir
+        self.batch_size = batch_size
+        self._threads = threads
+        self._model: Any = None
+        weights_sha = str(meta.get("weights", {}).get("sha256", "unknown"))
+        #: Changes whenever the vectors could change; part of every cache key.
+        self.model_id = f"{meta.get('name', 'model')}:{weights_sha[:16]}:b{meta.get('builder_version', 0)}"
+        described = _describe(model_dir) if lazy else None
+        if described is None:
+            self._load()
+        else:
+            self._prompts, self.dim = described
+
+    def _load(self) -> Any:
+        """The sentence-transformers model, loaded on first need."""
+        if self._model is not None:
+            return self._model
         _configure_offline()
-        _limit_threads(threads)
+        _limit_threads(self._threads)
         quiet_transformers()
         from sentence_transformers import SentenceTransformer
 
         try:
-            self._model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
+            model = SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True)
         except Exception as err:  # any load failure means the same fix
-            raise ModelNotBuiltError(f"cannot load the embedding model at {model_dir}: {err}", hint=hint) from err
-        missing = [name for name in PROMPTS if name not in self._model.prompts]
+            raise ModelNotBuiltError(f"cannot load the embedding model at {self.model_dir}: {err}", hint=_MODEL_HINT) from err
+        missing = [name for name in PROMPTS if name not in model.prompts]
         if missing:
-            raise ModelNotBuiltError(f"model at {model_dir} lacks the e5 prompts {missing}", hint=hint)
-        self.model_dir = model_dir
-        self.batch_size = batch_size
-        weights_sha = str(meta.get("weights", {}).get("sha256", "unknown"))
-        #: Changes whenever the vectors could change; part of every cache key.
-        self.model_id = f"{meta.get('name', 'model')}:{weights_sha[:16]}:b{meta.get('builder_version', 0)}"
-        dim_of = (getattr(self._model, "get_embedding_dimension", None)
-                  or self._model.get_sentence_embedding_dimension)
+            raise ModelNotBuiltError(f"model at {self.model_dir} lacks the e5 prompts {missing}", hint=_MODEL_HINT)
+        dim_of = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self._model = model
+        self._prompts = dict(model.prompts)
         self.dim = int(dim_of())
-        self.max_seq_length = int(self._model.max_seq_length)
+        return model
 
     def prompt(self, kind: str) -> str:
         """The literal prefix used for ``kind`` (``query`` or ``passage``)."""
-        return self._model.prompts[kind]
+        return self._prompts[kind]
 
     def _encode(self, texts: Sequence[str], kind: str) -> np.ndarray:
         texts = list(texts)
@@ -105,7 +140,7 @@ class Encoder:
             raise TypeError(f"texts must be str; item {bad[0]} is {type(texts[bad[0]]).__name__}")
         if not texts:
             return np.zeros((0, self.dim), np.float32)
-        vecs = self._model.encode(
+        vecs = self._load().encode(
             texts, prompt_name=kind, batch_size=self.batch_size, convert_to_numpy=True,
             normalize_embeddings=True, show_progress_bar=False,
         )

@@ -190,7 +190,13 @@ def write_index(out_dir: Path, rows: Sequence[Row], tokenizer: Tokenizer,
     return manifest
 
 
-@step("index_clauses", order=40, requires=("documents",), assigns=("search",))
+def _model_identity(build: Build) -> str:
+    from .model_home import model_identity
+
+    return model_identity(build.data_dir)
+
+
+@step("index_clauses", order=40, requires=("documents",), assigns=("search",), identity=_model_identity)
 def index_clauses(build: Build) -> None:
     """Build the search indexes of the staged store (needs the built model)."""
     from .dense import EmbeddingCache, encode_passages_cached
@@ -198,8 +204,9 @@ def index_clauses(build: Build) -> None:
     # the table the graph was built with: curated names plus what the documents introduced
     rows = rows_of(build.documents, build.artifacts.get("aliases") or aliases_for_corpus(build.corpus_dir))
     tokenizer = Tokenizer(domain_words())
-    # A caller that already holds the loaded model (the API on a write) passes it in the options.
-    encoder = build.options.get("encoder") or open_encoder(build.data_dir)
+    # A caller that already holds the loaded model (the API on a write) passes it in the options;
+    # otherwise the weights load only if some text is not in the cache.
+    encoder = build.options.get("encoder") or open_encoder(build.data_dir, lazy=True)
     t0 = time.perf_counter()
     piece_texts, piece_rows = piece_table(rows)
     with EmbeddingCache(embedding_cache_dir(build.data_dir) / "embeddings") as cache:

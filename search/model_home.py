@@ -14,6 +14,7 @@ command that needs the model works after ``pip install`` alone.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -42,17 +43,25 @@ def model_dir_for(data_dir: Path | str | None) -> Path:
     return shared_model_dir()
 
 
-def embedding_cache_dir(data_dir: Path | str) -> Path:
-    """Where clause vectors are cached: the data directory's own ``cache/`` if
-    it has one, else the user cache's, shared like the model (entries are keyed
-    by model, prompt and text, so corpora never collide), so that a fresh data
-    directory embeds only texts no corpus has embedded before."""
-    own = Path(data_dir) / "cache"
-    if own.exists():
-        return own
-    import platformdirs
+def model_identity(data_dir: Path | str | None) -> str:
+    """What identifies the vectors ``data_dir``'s model gives (the weights' hash and
+    builder version), read from its metadata without loading it; "absent" before a build."""
+    from .dense import METADATA_FILE
 
-    return platformdirs.user_cache_path("policykg") / "cache"
+    try:
+        meta = json.loads((model_dir_for(data_dir) / METADATA_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return "absent"
+    return f"{meta.get('name', 'model')}:{meta.get('weights', {}).get('sha256', 'unknown')}:b{meta.get('builder_version', 0)}"
+
+
+def embedding_cache_dir(data_dir: Path | str) -> Path:
+    """Where clause vectors are cached: :func:`ingest.cache.cache_root`, shared like the
+    model (entries are keyed by model, prompt and text, so corpora never collide), so
+    that a fresh data directory embeds only texts no corpus has embedded before."""
+    from ingest.cache import cache_root
+
+    return cache_root(data_dir)
 
 
 def open_encoder(data_dir: Path | str | None, **options: Any) -> Any:

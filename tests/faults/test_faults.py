@@ -42,8 +42,8 @@ def two_stores(tmp_path_factory, corpus) -> Path:
     """A data directory after two complete ingests: the live store and the previous one."""
     data = tmp_path_factory.mktemp("faults") / "data"
     link_model(data)
-    for _ in range(2):
-        result = CliRunner().invoke(main, ["ingest", "--corpus", str(corpus), "--data", str(data), "--json"])
+    for force in ([], ["--force"]):  # an unchanged corpus is a no-op without --force
+        result = CliRunner().invoke(main, ["ingest", "--corpus", str(corpus), "--data", str(data), "--json", *force])
         assert result.exit_code == 0, result.output
     assert len([p for p in (data / "stores").iterdir()]) == 2
     return data
@@ -61,7 +61,8 @@ def read_documents(data: Path) -> tuple[int, list[str], str]:
 
 
 def start_ingest(corpus: Path, data: Path) -> subprocess.Popen:
-    return subprocess.Popen([*policykg_command(), "ingest", "--corpus", str(corpus), "--data", str(data), "--json"],
+    """A real ingest (``--force``: the corpus is unchanged, which would otherwise be a no-op)."""
+    return subprocess.Popen([*policykg_command(), "ingest", "--corpus", str(corpus), "--data", str(data), "--json", "--force"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -246,7 +247,7 @@ def test_a_full_disk_while_writing_the_store_is_a_clear_error_and_changes_nothin
 
     data = copy_data(two_stores, tmp_path / "data")
     live = (data / "current").resolve()
-    done = subprocess.run([*policykg_command(), "ingest", "--corpus", str(corpus), "--data", str(data), "--json"],
+    done = subprocess.run([*policykg_command(), "ingest", "--corpus", str(corpus), "--data", str(data), "--json", "--force"],
                           capture_output=True, text=True, preexec_fn=small_files, timeout=600)
     assert done.returncode == 2, done.stderr
     err = json.loads(done.stdout)["error"]

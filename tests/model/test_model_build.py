@@ -96,7 +96,7 @@ def test_agrees_with_the_c_engine(tmp_path: Path, encoder, clause_texts: list[st
     library = compile_engine(assets.weights.parent / "e5.c", tmp_path)
     # a sample: the C engine runs a whole batch as one long sequence, slowly
     texts = clause_texts[::8] + [r["text"] for r in mb.load_references()]
-    tok = encoder._model.tokenizer
+    tok = encoder._load().tokenizer
     for query in (True, False):
         ours = encoder.encode_queries(texts) if query else encoder.encode_passages(texts)
         theirs, their_counts = embed_isolated(library, assets.weights, texts, query=query)
