@@ -129,11 +129,15 @@ def allowed_methods(app: FastAPI, path: str, fallback: str = "") -> list[str]:
 
     Starlette's 405 names only the methods of the first route matching the
     path, but /documents is two routes (GET and POST): ``Allow`` must list
-    both, as the OpenAPI schema does. Paths outside the schema (the page,
-    /static) keep Starlette's ``fallback``.
+    both, as the OpenAPI schema does. A path the schema names literally is
+    that path's methods only, as OpenAPI matches a concrete path before a
+    template (/documents/preview: POST, not /documents/{doc_id}'s). Paths
+    outside the schema (the page, /static) keep Starlette's ``fallback``.
     """
-    methods = {m.upper() for template, item in app.openapi()["paths"].items()
-               if re.fullmatch(re.sub(r"\\{[^/}]+\\}", "[^/]+", re.escape(template)), path) for m in item}
+    paths = app.openapi()["paths"]
+    methods = {m.upper() for m in paths.get(path, {})} or {
+        m.upper() for template, item in paths.items()
+        if re.fullmatch(re.sub(r"\\{[^/}]+\\}", "[^/]+", re.escape(template)), path) for m in item}
     methods = methods or {m.strip() for m in fallback.split(",") if m.strip()}
     return sorted(methods | ({"HEAD"} if "GET" in methods else set()))
 

@@ -124,6 +124,26 @@ def _not_found(doc_id: str, entries: list[dict[str, Any]]) -> NotFoundError:
     return NotFoundError(f"no document with id {doc_id!r}", suggestions=[str(e["id"]) for e in entries][:10])
 
 
+def manifest_entry(doc: NewDocument) -> tuple[dict[str, Any], bytes]:
+    """The manifest entry a write gives the prepared ``doc``, and the bytes of
+    its ``file`` (the UTF-8 text); the original is its ``source_file`` unless
+    it was UTF-8 text as it stands."""
+    assert doc.doc_id is not None and doc.converted is not None, "prepare() the document first"
+    stem = f"{doc.doc_id}_{doc.converted.sha256[:16]}"
+    entry: dict[str, Any] = {"id": doc.doc_id, "file": f"{stem}.txt", **({"title": doc.title} if doc.title else {}),
+                             **doc.metadata}
+    text = doc.converted.text.encode("utf-8")
+    if text != doc.data:  # not UTF-8 text as it stands: keep the original beside its conversion
+        entry.update(source_file=f"{stem}.orig.{doc.filename.rsplit('.', 1)[-1].lower()}",
+                     source_format=doc.converted.source_format, encoding=doc.converted.encoding)
+    return entry, text
+
+
+def document_ids(corpus_dir: Path) -> list[str]:
+    """The ids of the documents in ``corpus_dir`` (what a POST must not reuse, a PUT must name)."""
+    return [str(e["id"]) for e in _read_manifest(corpus_dir)] if Path(corpus_dir).is_dir() else []
+
+
 def put_document(corpus_dir: Path, doc: NewDocument, *, replace: bool | None) -> Document:
     """Add (``replace=False``), overwrite (``True``) or either (``None``) ``doc`` in
     ``corpus_dir``; returns it parsed.
@@ -143,13 +163,8 @@ def put_document(corpus_dir: Path, doc: NewDocument, *, replace: bool | None) ->
                                      hint=f"choose another id, or PUT /documents/{doc.doc_id} to replace it")
     if at is None and replace:
         raise _not_found(doc.doc_id, entries)
-    stem = f"{doc.doc_id}_{doc.converted.sha256[:16]}"
-    entry: dict[str, Any] = {"id": doc.doc_id, "file": f"{stem}.txt", **({"title": doc.title} if doc.title else {}),
-                             **doc.metadata}
-    text = doc.converted.text.encode("utf-8")
-    if text != doc.data:  # not UTF-8 text as it stands: keep the original beside its conversion
-        entry.update(source_file=f"{stem}.orig.{doc.filename.rsplit('.', 1)[-1].lower()}",
-                     source_format=doc.converted.source_format, encoding=doc.converted.encoding)
+    entry, text = manifest_entry(doc)
+    if entry.get("source_file"):
         (corpus_dir / entry["source_file"]).write_bytes(doc.data)
     (corpus_dir / entry["file"]).write_bytes(text)
     parsed = load_document(corpus_dir, entry)  # decodable, not empty, parseable

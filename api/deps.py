@@ -152,6 +152,21 @@ class LiveServices:
 
         return await run_in_threadpool(self._write, doc.doc_id, "replaced" if replace else "added", change)
 
+    async def preview_document(self, doc: Any) -> dict[str, Any]:
+        """What writing ``doc`` would ingest, over the live corpus's alias table; writes nothing (api/preview.py)."""
+        from starlette.concurrency import run_in_threadpool
+
+        from ingest.aliases import aliases_for_corpus
+
+        from .corpus_edit import document_ids
+        from .preview import preview_document
+
+        def run() -> dict[str, Any]:
+            corpus = _live_corpus(self.settings)
+            return preview_document(doc, aliases_for_corpus(corpus), document_ids(corpus))
+
+        return await run_in_threadpool(run)
+
     async def remove_document(self, doc_id: str) -> dict[str, Any]:
         from starlette.concurrency import run_in_threadpool
 

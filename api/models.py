@@ -207,3 +207,54 @@ class WriteResult(BaseModel):
     clauses: int = Field(description="Clauses of the written document (0 when removed).")
     warnings: list[TextWarning] = Field(default_factory=list,
                                         description="What the document was accepted with (truncated, numbering gaps, 附件).")
+
+
+# -- the preview of an upload (POST /documents/preview) ------------------------------
+class PreviewFact(Cited):
+    """One fact extracted from the previewed document (``Fact.to_dict`` of ingest/extract.py): its
+    clause and exact span, then its kind's fields (others, such as ``route`` or ``amount_min``, pass through)."""
+
+    id: str = Field(description="<kind>:<clause_id>:<start>-<end>[:<actor_id>], as the graph names the fact")
+    kind: Literal["obligation", "deadline", "funding", "sanction", "condition"]
+    extractor: str
+    confidence: float
+    links: list[list[str]] = Field(default_factory=list, description="(relation, entity id) pairs the graph draws as edges")
+    applies_to: list[str] = Field(default_factory=list, description="Entity ids (PlatformType:…) the fact applies to, as the graph links it")
+    actor: str | None = Field(None, description="obligation: who bears it")
+    actor_id: str | None = None
+    modality: str | None = Field(None, description="obligation: must | should | may | must-not")
+    action: str | None = None
+    object: str | None = None
+    recipient: str | None = None
+    deadline: str | None = Field(None, description="obligation: its deadline, normalized (ISO 8601 or R/P1Y)")
+    sanction: str | None = Field(None, description="obligation: what follows if it is missed")
+    phrase: str | None = Field(None, description="deadline: the time phrase")
+    normalized: str | None = Field(None, description="deadline: the phrase normalized")
+    subject: str | None = Field(None, description="deadline: what it times")
+    trigger: str | None = Field(None, description="sanction: what triggers it")
+    effect: str | None = Field(None, description="sanction: what it does")
+    funder: str | None = Field(None, description="funding: who pays")
+    condition_type: str | None = Field(None, description="condition: its kind (立项标准, 申报条件, …)")
+
+
+class PreviewCounts(BaseModel):
+    clauses: int
+    facts: int
+    obligation: int
+    deadline: int
+    funding: int
+    sanction: int
+    condition: int
+
+
+class DocumentPreview(BaseModel):
+    """What committing an upload would ingest: nothing has been written."""
+
+    document: DocumentInfo = Field(description="Its metadata as GET /documents would list it")
+    exists: bool = Field(description="A document with this id is in the corpus: committing replaces it")
+    action: Literal["add", "replace"] = Field(description="add: POST /documents; replace: PUT /documents/{id}")
+    clauses: list[Clause]
+    facts: list[PreviewFact] = Field(description="In text order, as ingest extracts them")
+    counts: PreviewCounts
+    warnings: list[TextWarning] = Field(default_factory=list,
+                                        description="What the document would be accepted with (truncated, numbering gaps, 附件).")

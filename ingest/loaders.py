@@ -98,13 +98,12 @@ def generated_id(file: str, doc_no: str | None, sha256: str) -> str:
     return "h" + sha256[:10]
 
 
-def _source_of(corpus_dir: Path, entry: dict[str, Any], converted: Converted) -> dict[str, Any]:
+def _source_of(entry: dict[str, Any], converted: Converted, original: bytes | None) -> dict[str, Any]:
     """Where the text came from: the original beside a stored conversion
     (``source_file``, as `policykg add` keeps it), else the file itself."""
-    if not entry.get("source_file"):
+    if original is None:
         return {"source_format": converted.source_format, "encoding": converted.encoding,
                 "source_sha256": converted.sha256, "source_file": entry["file"]}
-    original = read_bytes(Path(corpus_dir) / entry["source_file"])
     return {"source_format": entry.get("source_format") or FORMATS.get(Path(entry["source_file"]).suffix.lower(), ""),
             "encoding": entry.get("encoding"), "source_sha256": hashlib.sha256(original).hexdigest(),
             "source_file": entry["source_file"]}
@@ -112,9 +111,19 @@ def _source_of(corpus_dir: Path, entry: dict[str, Any], converted: Converted) ->
 
 def load_document(corpus_dir: Path, entry: dict[str, Any]) -> Document:
     """Read, convert and parse one entry; metadata the entry lacks is read from the text."""
-    converted = convert(read_bytes(Path(corpus_dir) / entry["file"]), entry["file"])
+    data = read_bytes(Path(corpus_dir) / entry["file"])
+    original = read_bytes(Path(corpus_dir) / entry["source_file"]) if entry.get("source_file") else None
+    return document_from(entry, data, original)
+
+
+def document_from(entry: dict[str, Any], data: bytes, original: bytes | None = None) -> Document:
+    """One manifest entry parsed from the bytes of its ``file`` (and of its
+    ``source_file``, when it keeps one), held in memory: what
+    :func:`load_document` reads from a corpus directory, for a document not
+    written anywhere yet (the API's preview of an upload)."""
+    converted = convert(data, entry["file"])
     warnings = check_text(converted.text, entry["file"])  # refuses junk, names what looks damaged
-    source = _source_of(corpus_dir, entry, converted)
+    source = _source_of(entry, converted, original)
     meta = resolve(entry, converted.text, default_title=Path(entry["file"]).stem)
     doc_id = str(entry.get("id") or generated_id(entry["file"], meta.get("doc_no"), source["source_sha256"]))
     doc = Document(doc_id=doc_id, file=str(entry["file"]), text=converted.text, url=str(entry.get("url") or ""),

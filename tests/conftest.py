@@ -8,10 +8,13 @@ cache) instead of rebuilding it.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -77,16 +80,15 @@ def policykg_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-c", "from api.cli import main; main()"]
 
 
-@pytest.fixture(scope="session")
-def server(ingested_data: Path, corpus_dir: Path, tmp_path_factory):
-    """Base URL of a running `policykg serve` over the session's ingest."""
+@contextmanager
+def serving(data: Path, corpus: Path, log: Path, env: dict[str, str]) -> Iterator[str]:
+    """`policykg serve` over ``data`` and ``corpus`` with environment ``env`` (its stderr in
+    ``log``) for the length of the block; yields its base URL once /health answers."""
     port = free_port()
-    log = tmp_path_factory.mktemp("serve") / "stderr.log"
-    env = {k: v for k, v in os.environ.items() if k != "POLICYKG_API_KEY"}
     with log.open("wb") as err:
         proc = subprocess.Popen(
             [*policykg_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--data", str(ingested_data), "--corpus", str(corpus_dir)],
+             "--data", str(data), "--corpus", str(corpus)],
             cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=err)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -110,3 +112,23 @@ def server(ingested_data: Path, corpus_dir: Path, tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="session")
+def server(ingested_data: Path, corpus_dir: Path, tmp_path_factory):
+    """Base URL of a running `policykg serve` over the session's ingest (writes off: no key)."""
+    env = {k: v for k, v in os.environ.items() if k != "POLICYKG_API_KEY"}
+    with serving(ingested_data, corpus_dir, tmp_path_factory.mktemp("serve") / "stderr.log", env) as base:
+        yield base
+
+
+def copy_data_dir(source: Path, target: Path) -> Path:
+    """A data directory holding a copy of ``source``'s live store, sharing its model and cache."""
+    target.mkdir(parents=True)
+    for shared in ("model", "cache"):
+        if (source / shared).exists():
+            os.symlink((source / shared).resolve(), target / shared)
+    live = (source / "current").resolve()
+    shutil.copytree(live, target / "stores" / live.name, symlinks=True)
+    os.symlink(Path("stores") / live.name, target / "current")
+    return target

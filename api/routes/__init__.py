@@ -31,3 +31,5 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorBody, "description": "Upload too large"},
     507: {"model": ErrorBody, "description": "The disk is full: nothing was written, the previous store is live"},
 }
+PREVIEW_ERRORS: dict[int | str, dict[str, Any]] = {k: v for k, v in WRITE_ERRORS.items() if k not in (409, 507)}
+"""A preview's failures: a write's, less those of writing (409: an existing id is reported, not refused; 507)."""

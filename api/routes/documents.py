@@ -6,9 +6,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 
 from ..deps import ServicesDep, SettingsDep, StoreDep, WriteKey
-from ..models import DOC_ID_PATTERN, Clause, ClauseList, DocumentInfo, DocumentList, WriteResult
+from ..models import DOC_ID_PATTERN, Clause, ClauseList, DocumentInfo, DocumentList, DocumentPreview, WriteResult
 from ..uploads import UPLOAD_SCHEMA, read_upload
-from . import ERRORS, WRITE_ERRORS
+from . import ERRORS, PREVIEW_ERRORS, WRITE_ERRORS
 
 router = APIRouter(tags=["documents"], responses=ERRORS)
 
@@ -45,6 +45,20 @@ async def add_document(request: Request, services: ServicesDep, settings: Settin
     """Add a document (JSON, or multipart with a UTF-8 ``file``); re-ingests and swaps the store atomically."""
     upload = await read_upload(request, settings.max_upload_bytes)
     return await services.write_document(upload, replace=False)
+
+
+@router.post("/documents/preview", response_model=DocumentPreview, dependencies=[WriteKey], responses=PREVIEW_ERRORS,
+             openapi_extra=UPLOAD_SCHEMA)
+async def preview_document(request: Request, services: ServicesDep, settings: SettingsDep) -> dict[str, Any]:
+    """What POST /documents would ingest from this upload — metadata, clauses, extracted facts,
+    warnings — and whether committing adds it or replaces a document (PUT); nothing is written.
+
+    Same body, size limit and errors as POST /documents. It needs the write key like the writes:
+    it is their first step (only a writer reviews an upload), and it converts, parses and extracts
+    a whole document, so an open preview would let anyone spend the server's CPU.
+    """
+    upload = await read_upload(request, settings.max_upload_bytes)
+    return await services.preview_document(upload)
 
 
 @router.put("/documents/{doc_id}", response_model=WriteResult, dependencies=[WriteKey], responses=WRITE_ERRORS,

@@ -21,7 +21,22 @@ const I18N = {
     more: (n) => `另有 ${n} 个未显示`, kinds: { obligation: "义务", deadline: "时限", funding: "经费", sanction: "处理", condition: "条件", fact: "事实" },
     modality: { must: "必须", should: "应当", may: "可以", "must-not": "不得" }, score: "得分", offsets: "位置",
     related: "最相关的条款（不足以回答）", no_rules: "没有直接适用于它的规则。",
-    fields: { actor: "主体", action: "行为", object: "对象", recipient: "报送/接收方", deadline: "时限", sanction: "后果" },
+    fields: { actor: "主体", action: "行为", object: "对象", recipient: "报送/接收方", deadline: "时限", sanction: "后果",
+      modality: "效力", phrase: "时间表述", normalized: "规范化", subject: "事项", funder: "出资方", amount_min: "最低金额（元）",
+      amount_max: "最高金额（元）", purpose: "用途", trigger: "情形", effect: "处理", condition_type: "条件类型", applies_to: "适用于" },
+    upload_heading: "上传文件", upload_drop: "把文件拖放到这里，或选择文件：.txt（任何常见中文编码）、.html、.docx、.pdf",
+    upload_file: "文件", upload_id: "编号（可选）", upload_id_placeholder: "留空则自动生成", upload_title: "标题（可选）",
+    upload_title_placeholder: "留空则从正文读取", upload_key: "API 密钥", upload_preview: "预览", upload_commit: "提交",
+    upload_cancel: "取消", upload_no_file: "请先选择或拖入一个文件。", upload_reading: (name) => `正在读取 ${name}…`,
+    upload_review: (id, title) => `待审核：${id} ${title}`, upload_add: (id) => `提交将新增文档 ${id}。`,
+    upload_replace: (id) => `文档 ${id} 已存在：提交将替换它。`, upload_counts: (c, f) => `${c} 个条款，${f} 项抽取结果`,
+    upload_committing: "正在提交并重新导入（约需半分钟）…", upload_cancelled: "已取消，未写入任何内容。",
+    upload_done: (r) => `已${r.action === "replaced" ? "替换" : "新增"}文档 ${r.doc_id}：${r.clauses} 个条款；语料库现有 ${r.documents} 个文档（用时 ${r.seconds} 秒）。`,
+    upload_open: "查看该文档的条款", upload_changed: "编号或标题已更改，正在重新预览…", no_facts: "没有抽取到结果。",
+    meta: { doc_id: "编号", title: "标题", doc_no: "文号", issuers: "发文机关", kind: "类型", year: "年份", status: "状态",
+      issued: "发布日期", effective: "施行日期", scope: "适用范围", source_format: "格式", encoding: "编码", inferred: "从正文推断" },
+    http_errors: { 400: "文件无法读取", 401: "API 密钥缺失或无效", 404: "文档不存在", 409: "编号已被占用", 413: "文件太大",
+      415: "不支持的文件格式", 422: "输入无效", 503: "服务暂不可用", 507: "磁盘已满，未写入任何内容" },
   },
   en: {
     title: "Beijing S&T policy rules", tab_ask: "Ask", tab_checklist: "Checklist", tab_entity: "Entity",
@@ -40,7 +55,23 @@ const I18N = {
     more: (n) => `${n} more not shown`, kinds: { obligation: "obligation", deadline: "deadline", funding: "funding", sanction: "sanction", condition: "condition", fact: "fact" },
     modality: { must: "must", should: "should", may: "may", "must-not": "must not" }, score: "score", offsets: "offsets",
     related: "Closest clauses (not enough to answer)", no_rules: "No rule applies to it directly.",
-    fields: { actor: "actor", action: "action", object: "object", recipient: "recipient", deadline: "when", sanction: "if missed" },
+    fields: { actor: "actor", action: "action", object: "object", recipient: "recipient", deadline: "when", sanction: "if missed",
+      modality: "force", phrase: "phrase", normalized: "normalized", subject: "about", funder: "funder", amount_min: "at least (CNY)",
+      amount_max: "at most (CNY)", purpose: "purpose", trigger: "if", effect: "then", condition_type: "condition", applies_to: "applies to" },
+    upload_heading: "Add a document", upload_drop: "Drop a file here, or choose one: .txt (any common Chinese encoding), .html, .docx, .pdf",
+    upload_file: "File", upload_id: "Id (optional)", upload_id_placeholder: "generated when empty", upload_title: "Title (optional)",
+    upload_title_placeholder: "read from the text when empty", upload_key: "API key", upload_preview: "Preview", upload_commit: "Commit",
+    upload_cancel: "Cancel", upload_no_file: "Choose or drop a file first.", upload_reading: (name) => `Reading ${name}…`,
+    upload_review: (id, title) => `For review: ${id} ${title}`, upload_add: (id) => `Committing adds document ${id}.`,
+    upload_replace: (id) => `Document ${id} exists: committing replaces it.`, upload_counts: (c, f) => `${c} clauses, ${f} extracted facts`,
+    upload_committing: "Committing and re-ingesting (about half a minute)…", upload_cancelled: "Cancelled; nothing was written.",
+    upload_done: (r) => `Document ${r.doc_id} ${r.action}: ${r.clauses} clauses; the corpus now has ${r.documents} documents (${r.seconds} s).`,
+    upload_open: "Show its clauses", upload_changed: "Id or title changed: previewing again…", no_facts: "Nothing extracted.",
+    meta: { doc_id: "id", title: "title", doc_no: "document no.", issuers: "issuers", kind: "kind", year: "year", status: "status",
+      issued: "issued", effective: "effective", scope: "scope", source_format: "format", encoding: "encoding", inferred: "read from the text" },
+    http_errors: { 400: "The file cannot be read", 401: "The API key is missing or wrong", 404: "No such document", 409: "The id is taken",
+      413: "The file is too large", 415: "Unsupported file format", 422: "Invalid input", 503: "The service is unavailable",
+      507: "The disk is full; nothing was written" },
   },
 };
 let lang = localStorage.getItem("policykg.lang") || "zh";
@@ -60,8 +91,8 @@ function el(tag, attrs = {}, ...children) {
   for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) node.append(c instanceof Node ? c : String(c));
   return node;
 }
-async function api(path) {
-  const res = await fetch(path, { headers: { Accept: "application/json" } });
+async function api(path, init = {}) {
+  const res = await fetch(path, { ...init, headers: { Accept: "application/json", ...(init.headers || {}) } });
   let body = null;
   try { body = await res.json(); } catch (_) { /* not JSON */ }
   if (!res.ok) {
@@ -377,6 +408,134 @@ async function runDocs(doc) {
   } catch (err) { status("#docs-status", err.message, true); }
 }
 
+/* ---------- upload: preview, review, commit ---------- */
+const KEY_STORE = "policykg.apiKey"; /* sessionStorage: this tab only */
+const FACT_ORDER = ["obligation", "deadline", "funding", "sanction", "condition"];
+const FACT_FIELDS = { obligation: ["actor", "modality", "action", "object", "recipient", "deadline", "sanction"],
+  deadline: ["phrase", "normalized", "subject"], funding: ["funder", "amount_min", "amount_max", "purpose"],
+  sanction: ["trigger", "effect"], condition: ["condition_type"] };
+let pending = null; /* {file, id, title} as sent to the preview */
+let reviewed = null; /* the preview's answer for `pending` */
+function uploadError(err) {
+  const lead = t("http_errors")[err.status];
+  return lead ? `${lead}${lang === "zh" ? "：" : ": "}${err.message}` : err.message;
+}
+function uploadBody(upload, id) {
+  const form = new FormData();
+  form.append("file", upload.file, upload.file.name);
+  if (id || upload.id) form.append("id", id || upload.id);
+  if (upload.title) form.append("title", upload.title);
+  return form;
+}
+function keyHeaders() {
+  const key = $("#upload-key").value.trim();
+  if (key) sessionStorage.setItem(KEY_STORE, key);
+  return key ? { "X-API-Key": key } : {};
+}
+function clearReview() {
+  reviewed = null;
+  $("#upload-review").hidden = true;
+  for (const id of ["#upload-meta", "#upload-warnings", "#upload-facts", "#upload-clauses"]) $(id).replaceChildren();
+}
+async function runPreview(file) {
+  if (file) pending = { file };
+  if (!pending) { status("#upload-status", t("upload_no_file"), true); return; }
+  if (!$("#upload-form").reportValidity()) return;
+  const asked = pending = { file: pending.file, id: $("#upload-id").value.trim(), title: $("#upload-title").value.trim() };
+  clearReview();
+  $("#upload-result").hidden = true;
+  status("#upload-status", t("upload_reading", asked.file.name));
+  try {
+    const data = await api("/documents/preview", { method: "POST", headers: keyHeaders(), body: uploadBody(asked) });
+    if (asked !== pending) return; /* another file was chosen meanwhile */
+    status("#upload-status", "");
+    showReview(data);
+  } catch (err) { if (asked === pending) status("#upload-status", uploadError(err), true); }
+}
+const present = (v) => v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && !v.length);
+function factFields(f) {
+  const value = (k) => (k === "modality" ? (t("modality")[f[k]] || f[k])
+    : k === "applies_to" ? f[k].map((id) => id.replace(/^[A-Za-z]+:/, "")).join("、") : fieldText(f[k]));
+  return [...(FACT_FIELDS[f.kind] || []), "applies_to"].filter((k) => present(f[k]))
+    .map((k) => `${t("fields")[k] || k}: ${value(k)}`).join(" · ");
+}
+function showReview(data) {
+  reviewed = data;
+  const d = data.document, labels = t("meta");
+  $("#upload-review-title").textContent = t("upload_review", d.doc_id, d.title);
+  $("#upload-meta").replaceChildren(...Object.keys(labels).filter((k) => present(d[k]))
+    .flatMap((k) => [el("dt", {}, labels[k]), el("dd", {}, Array.isArray(d[k]) ? d[k].join("、") : String(d[k]))]));
+  $("#upload-warnings").replaceChildren(
+    el("li", { class: data.exists ? "warning" : "" }, data.exists ? t("upload_replace", d.doc_id) : t("upload_add", d.doc_id)),
+    ...data.warnings.map((w) => el("li", { class: "warning" }, `${w.message} (${t("offsets")} ${w.offset})`)));
+  const clauses = Object.fromEntries(data.clauses.map((c) => [c.clause_id, c]));
+  const facts = $("#upload-facts");
+  facts.replaceChildren(el("h4", {}, t("upload_counts", data.counts.clauses, data.counts.facts)));
+  if (!data.facts.length) facts.append(el("p", { class: "status" }, t("no_facts")));
+  for (const kind of FACT_ORDER) {
+    const rows = data.facts.filter((f) => f.kind === kind);
+    if (!rows.length) continue;
+    facts.append(el("details", { class: "facts", "data-kind": kind, open: kind === "obligation" },
+      el("summary", {}, el("span", { class: `badge ${kind}` }, t("kinds")[kind]), ` ${rows.length}`),
+      el("ol", { class: "cards" }, rows.map((f) => {
+        const fields = factFields(f);
+        const card = clauseCard({ ...(clauses[f.clause_id] || f), kind, doc_title: d.title, span: { start: f.start, end: f.end } }, "",
+          fields ? el("div", { class: "fields" }, fields) : null);
+        card.dataset.fact = f.id;
+        return card;
+      }))));
+  }
+  $("#upload-clauses-title").textContent = `${t("clauses")} (${data.clauses.length})`;
+  $("#upload-clauses").replaceChildren(...data.clauses.map((c) => clauseCard(c, "")));
+  $("#upload-review").hidden = false;
+}
+function cancelUpload() {
+  pending = null;
+  clearReview();
+  $("#upload-form").reset();
+  $("#upload-key").value = sessionStorage.getItem(KEY_STORE) || "";
+  status("#upload-status", t("upload_cancelled"));
+}
+async function commitUpload() {
+  if (!reviewed || !pending) return;
+  const d = reviewed.document, replace = reviewed.action === "replace", asked = pending;
+  const buttons = [$("#upload-commit"), $("#upload-cancel")];
+  for (const b of buttons) b.disabled = true;
+  status("#upload-status", t("upload_committing"));
+  try {
+    const r = await api(replace ? `/documents/${encodeURIComponent(d.doc_id)}` : "/documents",
+      { method: replace ? "PUT" : "POST", headers: keyHeaders(), body: uploadBody(asked, d.doc_id) });
+    if (asked === pending) { pending = null; clearReview(); $("#upload-file").value = ""; }
+    status("#upload-status", "");
+    const result = $("#upload-result");
+    result.replaceChildren(t("upload_done", r), " ", el("a", { class: "link", href: `#docs?${qs({ doc: r.doc_id })}` }, t("upload_open")),
+      ...(r.warnings || []).map((w) => el("div", { class: "fields" }, w.message)));
+    result.hidden = false;
+    optionsLoaded = false; /* a new document may bring new platform types and roles */
+    go("docs", { doc: r.doc_id });
+  } catch (err) { status("#upload-status", uploadError(err), true); }
+  finally { for (const b of buttons) b.disabled = false; }
+}
+const dropZone = $("#upload-drop");
+dropZone.addEventListener("dragover", (e) => { e.preventDefault(); dropZone.classList.add("over"); });
+dropZone.addEventListener("dragleave", () => dropZone.classList.remove("over"));
+dropZone.addEventListener("drop", (e) => {
+  e.preventDefault();
+  dropZone.classList.remove("over");
+  const files = e.dataTransfer && e.dataTransfer.files;
+  if (!files || !files.length) return;
+  try { $("#upload-file").files = files; } catch (_) { /* a browser that cannot set it: the preview still runs */ }
+  runPreview(files[0]);
+});
+$("#upload-file").addEventListener("change", (e) => { if (e.target.files.length) runPreview(e.target.files[0]); });
+$("#upload-form").addEventListener("submit", (e) => { e.preventDefault(); runPreview(); });
+for (const id of ["#upload-id", "#upload-title"]) {
+  $(id).addEventListener("change", () => { if (reviewed) { status("#upload-status", t("upload_changed")); runPreview(); } });
+}
+$("#upload-commit").addEventListener("click", commitUpload);
+$("#upload-cancel").addEventListener("click", cancelUpload);
+$("#upload-key").value = sessionStorage.getItem(KEY_STORE) || "";
+
 /* ---------- routing and language ---------- */
 function applyLanguage() {
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
@@ -405,7 +564,10 @@ $("#ask-form").addEventListener("submit", (e) => { e.preventDefault(); go("ask",
 $("#checklist-form").addEventListener("submit", (e) => { e.preventDefault(); go("checklist", { platform_type: $("#cl-pt").value, role: $("#cl-role").value }); });
 $("#entity-form").addEventListener("submit", (e) => { e.preventDefault(); go("entity", { name: $("#entity-name").value.trim() }); });
 $("#overlap-form").addEventListener("submit", (e) => { e.preventDefault(); go("overlap", { by: $("#ov-by").value }); });
-$("#lang").addEventListener("click", () => { lang = lang === "zh" ? "en" : "zh"; localStorage.setItem("policykg.lang", lang); applyLanguage(); route(); });
+$("#lang").addEventListener("click", () => {
+  lang = lang === "zh" ? "en" : "zh"; localStorage.setItem("policykg.lang", lang); applyLanguage(); route();
+  if (reviewed) showReview(reviewed);
+});
 window.addEventListener("hashchange", route);
 applyLanguage();
 route();

@@ -6,8 +6,6 @@ other suites read is never changed, and reuse the loaded model.
 """
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
+from tests.conftest import copy_data_dir
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "corpus"
@@ -32,18 +31,6 @@ def client(api_app) -> TestClient:
         health = c.get("/health").json()
         assert health["status"] == "ok", f"the app did not load everything: {health}"
         yield c
-
-
-def copy_data_dir(source: Path, target: Path) -> Path:
-    """A data directory holding a copy of ``source``'s live store, sharing its model and cache."""
-    target.mkdir(parents=True)
-    for shared in ("model", "cache"):
-        if (source / shared).exists():
-            os.symlink((source / shared).resolve(), target / shared)
-    live = (source / "current").resolve()
-    shutil.copytree(live, target / "stores" / live.name, symlinks=True)
-    os.symlink(Path("stores") / live.name, target / "current")
-    return target
 
 
 @pytest.fixture(scope="session")

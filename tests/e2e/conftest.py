@@ -1,19 +1,26 @@
-"""Debian's chromium against `policykg serve` (the ``server`` fixture of tests/conftest.py).
+"""Debian's chromium against `policykg serve` (the ``server`` fixture of tests/conftest.py, and
+``write_server``: one with writes on over a copy of the data, for the upload form).
 
 The browser is /usr/bin/chromium driven by Playwright: a missing browser is
 a failure that says how to install it, never a skip.
 """
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import copy_data_dir, serving
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+WRITE_KEY = "e2e-write-key"
 
 
 @pytest.fixture(scope="session")
@@ -28,9 +35,9 @@ def browser():
         b.close()
 
 
-@pytest.fixture()
-def page(browser, server, request):
-    """A fresh page; its screenshot is kept in test-artifacts/ named after the test.
+@contextmanager
+def browsing(browser, base: str, name: str) -> Iterator:
+    """A fresh page on the server at ``base``; its screenshot is kept in test-artifacts/ as ``name``.
 
     The test also fails on a JavaScript error or on any request that leaves
     the local server (everything must be served locally, no CDN).
@@ -40,14 +47,43 @@ def page(browser, server, request):
     errors: list[str] = []
     remote: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.on("request", lambda r: remote.append(r.url) if not r.url.startswith((server, "data:", "blob:")) else None)
-    pg.base = server  # type: ignore[attr-defined]
+    pg.on("request", lambda r: remote.append(r.url) if not r.url.startswith((base, "data:", "blob:")) else None)
+    pg.base = base  # type: ignore[attr-defined]
     yield pg
     ARTIFACTS.mkdir(exist_ok=True)
-    pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
     assert not remote, f"the page fetched something not served by policykg (no CDN allowed): {remote}"
+
+
+@pytest.fixture()
+def page(browser, server, request):
+    """A fresh page on the read-only server (see :func:`browsing`)."""
+    with browsing(browser, server, request.node.name) as pg:
+        yield pg
+
+
+@pytest.fixture(scope="session")
+def write_server(ingested_data: Path, corpus_dir: Path, tmp_path_factory):
+    """Base URL of a `policykg serve` with writes on (the key is WRITE_KEY) over a private
+    copy of the session's ingest, so what a test commits never reaches the shared one."""
+    tmp = tmp_path_factory.mktemp("write-serve")
+    data = copy_data_dir(ingested_data, tmp / "data")
+    with serving(data, corpus_dir, tmp / "stderr.log", {**os.environ, "POLICYKG_API_KEY": WRITE_KEY}) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def write_key() -> str:
+    return WRITE_KEY
+
+
+@pytest.fixture()
+def write_page(browser, write_server, request):
+    """A fresh page on the write-enabled server (see :func:`browsing`)."""
+    with browsing(browser, write_server, request.node.name) as pg:
+        yield pg
 
 
 @pytest.fixture(scope="session")
