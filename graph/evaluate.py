@@ -29,7 +29,7 @@ import yaml
 
 from ingest.aliases import AliasTable, aliases_for_corpus
 from ingest.bearers import resolve_bearer, strip_determiners
-from ingest.centers import load_centers
+from ingest.centers import find_centers_file, load_centers
 from ingest.document import Document
 from ingest.errors import CorpusError
 from ingest.extract import FACT_KINDS, Fact, context_for
@@ -176,8 +176,8 @@ def evaluate_extraction(golden_dir: Path, corpus_dir: Path) -> dict[str, Any]:
     """Per-kind precision/recall of the extractors on the corpus vs the golden files."""
     docs = {d.doc_id: d for d in load_corpus(Path(corpus_dir))}
     table = aliases_for_corpus(Path(corpus_dir))
-    centers = Path(corpus_dir) / "centers.csv"
-    records = load_centers(centers).records if centers.exists() else []
+    centers = find_centers_file(Path(corpus_dir))
+    records = load_centers(centers).records if centers else []
     # bearers are compared through the table the graph was built with (curated
     # names plus what the documents introduced, short names included)
     graph, table, facts = build_graph(list(docs.values()), table, records)

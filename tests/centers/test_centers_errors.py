@@ -18,13 +18,23 @@ def test_good_row_loads(write_csv) -> None:
     assert load.rejected == []
 
 
-def test_missing_column_names_column_and_file(write_csv) -> None:
-    header = "record_id,name,name_in_source,record_kind,source_url,confidence"
-    path = write_csv("C1,甲中心,甲中心,center,http://x,high", header=header)
+def test_missing_name_column_names_file_headers_and_accepted_names(write_csv) -> None:
+    header = "record_id,title,platform_type,record_kind,source_url,confidence"
+    path = write_csv("C1,甲中心,北京实验室,center,http://x,high", header=header)
     with pytest.raises(CenterRecordError) as err:
         load_centers(path)
-    assert "platform_type" in err.value.message and str(path) in err.value.message
+    message = err.value.message
+    assert "no name column" in message and str(path) in message
+    assert "headers found: record_id, title, platform_type" in message
+    assert "名称" in err.value.hint and "name" in err.value.hint
     assert isinstance(err.value, PolicyKGError) and err.value.code == "E005"
+
+
+def test_a_required_column_the_file_lacks_takes_its_default(write_csv) -> None:
+    # once a column is there every row must fill it (test below); a file without it loads
+    header = "record_id,name,name_in_source,record_kind,source_url,confidence"
+    (rec,) = load_centers(write_csv("C1,甲中心,甲中心,center,http://x,high", header=header)).records
+    assert (rec.record_id, rec.platform_type, rec.confidence) == ("C1", "", "high")
 
 
 def test_optional_columns_may_be_absent(write_csv) -> None:
@@ -86,13 +96,19 @@ def test_ragged_and_blank_rows_rejected(write_csv) -> None:
     assert load.rejected[1].reason == "blank row"
 
 
-def test_gbk_file_names_file_and_encoding(write_csv) -> None:
-    path = write_csv(GOOD, encoding="gbk")
+def test_gbk_file_is_decoded_and_its_encoding_recorded(write_csv) -> None:
+    # decoded as documents are (ingest.convert.decode_text): GBK → its superset GB18030
+    load = load_centers(write_csv(GOOD, encoding="gbk"))
+    assert [r.name for r in load.records] == ["测试高精尖创新中心"]
+    assert load.encoding == "gb18030" and load.to_dict()["encoding"] == "gb18030"
+
+
+def test_mixed_encodings_are_refused_naming_the_file(write_csv) -> None:
+    path = write_csv(GOOD)
+    path.write_bytes(path.read_bytes() + GOOD.replace("C901", "C902").encode("gbk") + b"\n")
     with pytest.raises(CenterRecordError) as err:
         load_centers(path)
-    message = err.value.message
-    assert str(path) in message and "not UTF-8" in message
-    assert any(enc in message.lower() for enc in ("gb18030", "gbk", "gb2312"))
+    assert str(path) in err.value.message and "mixes encodings" in err.value.message
 
 
 def test_empty_file(write_csv) -> None:
