@@ -12,8 +12,8 @@ from typing import Any, Callable
 
 import click
 
-from .cli_options import backend_options, data_dir_option, emit, json_option
-from .services import open_graph_store
+from .cli_options import as_of_options, backend_options, data_dir_option, emit, json_option
+from .services import dated, open_graph_store
 
 MODALITY_ZH = {"must": "必须", "should": "应当", "may": "可以", "must-not": "不得"}
 
@@ -26,7 +26,8 @@ def _cut(text: str, width: int) -> str:
 def _checklist(result: dict[str, Any]) -> str:
     """The obligations as a numbered checklist a university can act on."""
     rows = result["obligations"]
-    head = f"Obligations for {result['platform_type']}" + (f" / {result['role']}" if result.get("role") else "") + f" ({len(rows)})"
+    head = (f"Obligations for {result['platform_type']}" + (f" / {result['role']}" if result.get("role") else "")
+            + f" ({len(rows)}, as of {result.get('as_of')})")
     lines = [head, "=" * len(head)]
     for i, r in enumerate(rows, 1):
         when = r["deadline"] + (f" before {r['due_before']}" if r.get("due_before") else "") if r["deadline"] else "—"
@@ -39,8 +40,16 @@ def _checklist(result: dict[str, Any]) -> str:
         lines.append("        " + " | ".join(details))
         if r["sanction"]:
             lines.append(f"        if missed: {_cut(r['sanction'], 70)}")
-        lines.append(f"        source: {r['doc_id']} {r['clause_id']} [{r['start']}:{r['end']}] {' > '.join(r.get('path', []))}")
+        standing = "" if r.get("in_force", True) else f" ({r['doc_status']})"
+        lines.append(f"        source: {r['doc_id']}{standing} {r['clause_id']} [{r['start']}:{r['end']}] {' > '.join(r.get('path', []))}")
+    lines.extend(_left_out(result))
     return "\n".join(lines)
+
+
+def _left_out(result: dict[str, Any]) -> list[str]:
+    """What a dated checklist left out, and why (graph/as_of.py)."""
+    return [f"left out: {d['items']} from {d['doc_id']} 《{d['title']}》: {d['reason']} (--all-versions keeps them)"
+            for d in result.get("left_out") or []]
 
 
 def _deadline_table(result: dict[str, Any]) -> str:
@@ -49,7 +58,7 @@ def _deadline_table(result: dict[str, Any]) -> str:
     for r in rows:
         norm = r["normalized"] + (f"<{r['before']}" if r.get("before") else "")
         lines.append(f"{r['doc_id']:<4} {norm:<16} {r['kind']:<11} {_cut(r['phrase'], 18):<20} {_cut(r['subject'], 24)}  ({r['clause_id']})")
-    return "\n".join(lines)
+    return "\n".join(lines + _left_out(result))
 
 
 def _entity_text(result: dict[str, Any]) -> str:
@@ -85,32 +94,35 @@ def _query(conn: tuple[Path, str, str | None, str | None, str | None], ask: Call
 @click.command("obligations")
 @click.option("--platform-type", "platform_type", required=True, help="Platform type (or a center's name), e.g. 高精尖创新中心.")
 @click.option("--role", default=None, help="Only this role's duties, e.g. 依托高校.")
+@as_of_options
 @data_dir_option
 @backend_options
 @json_option
-def obligations_cmd(platform_type: str, role: str | None, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
+def obligations_cmd(platform_type: str, role: str | None, as_of: str | None, all_versions: bool, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
     """The obligation checklist of a platform type (and role), ordered by when each falls due."""
-    _query((data_dir, backend, neo4j_uri, neo4j_user, neo4j_password), lambda s: s.obligations(platform_type, role), as_json, _checklist)
+    _query((data_dir, backend, neo4j_uri, neo4j_user, neo4j_password), lambda s: dated("obligations", s.obligations(platform_type, role), s, as_of, all_versions), as_json, _checklist)
 
 
 @click.command("deadlines")
 @click.option("--platform-type", "platform_type", default=None, help="Only deadlines that apply to this platform type.")
+@as_of_options
 @data_dir_option
 @backend_options
 @json_option
-def deadlines_cmd(platform_type: str | None, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
+def deadlines_cmd(platform_type: str | None, as_of: str | None, all_versions: bool, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
     """Every deadline, period and recurrence, normalized (ISO 8601 where it fits)."""
-    _query((data_dir, backend, neo4j_uri, neo4j_user, neo4j_password), lambda s: s.deadlines(platform_type), as_json, _deadline_table)
+    _query((data_dir, backend, neo4j_uri, neo4j_user, neo4j_password), lambda s: dated("deadlines", s.deadlines(platform_type), s, as_of, all_versions), as_json, _deadline_table)
 
 
 @click.command("entity")
 @click.argument("name")
+@as_of_options
 @data_dir_option
 @backend_options
 @json_option
-def entity_cmd(name: str, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
+def entity_cmd(name: str, as_of: str | None, all_versions: bool, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
     """Resolve a name or alias (Chinese or English, a center's name too) and show what applies to it."""
-    _query((data_dir, backend, neo4j_uri, neo4j_user, neo4j_password), lambda s: s.entity(name), as_json, _entity_text)
+    _query((data_dir, backend, neo4j_uri, neo4j_user, neo4j_password), lambda s: dated("entity", s.entity(name), s, as_of, all_versions), as_json, _entity_text)
 
 
 @click.group("eval")

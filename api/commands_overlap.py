@@ -11,13 +11,14 @@ from typing import Any
 
 import click
 
-from .cli_options import backend_options, data_dir_option, emit, json_option
-from .services import open_graph_store
+from .cli_options import as_of_options, backend_options, data_dir_option, emit, json_option
+from .services import dated, open_graph_store
 
 BY_HELP = "platform_type | field | agency | mechanism | program | place | role | all (every kind) | policy_tool (政策工具)"
 
 
-def overlap_result(data_dir: Path, backend: str, by: str, conn: dict[str, Any]) -> dict[str, Any]:
+def overlap_result(data_dir: Path, backend: str, by: str, conn: dict[str, Any],
+                   as_of: str | None = None, all_versions: bool = False) -> dict[str, Any]:
     """``store.overlap(by)`` of the data directory's store, closed afterwards.
 
     ``by`` is checked first (graph.overlap.check_by), so a wrong value is a
@@ -28,7 +29,7 @@ def overlap_result(data_dir: Path, backend: str, by: str, conn: dict[str, Any]) 
     by = check_by(by)
     store = open_graph_store(data_dir, backend, **conn)
     try:
-        return store.overlap(by)
+        return dated("overlap", store.overlap(by), store, as_of, all_versions)
     finally:
         store.close()
 
@@ -37,14 +38,16 @@ def overlap_result(data_dir: Path, backend: str, by: str, conn: dict[str, Any]) 
 @click.option("--by", "by", default="all", show_default=True, help=f"What to group documents by: {BY_HELP}.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default=None, help="Print only the matrix, as CSV or heatmap JSON.")
 @click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Write to FILE instead of stdout (the --format output, else the whole result as JSON).")
+@as_of_options
 @data_dir_option
 @backend_options
 @json_option
-def overlap(by: str, fmt: str | None, out: Path | None, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
+def overlap(by: str, fmt: str | None, out: Path | None, as_of: str | None, all_versions: bool, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
     """Which documents deploy which items, and where documents rule differently."""
     from graph.export import matrix_csv, matrix_json
 
-    result = overlap_result(data_dir, backend, by, {"uri": neo4j_uri, "user": neo4j_user, "password": neo4j_password})
+    result = overlap_result(data_dir, backend, by, {"uri": neo4j_uri, "user": neo4j_user, "password": neo4j_password},
+                            as_of, all_versions)
     if fmt is not None or out is not None:
         if fmt is None:
             text = json.dumps(result, ensure_ascii=False)
@@ -128,14 +131,16 @@ def export_graphml(out: Path, what: str, by: str, data_dir: Path, backend: str, 
 @click.option("--by", "by", default="all", show_default=True, help=f"What to group documents by: {BY_HELP}.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
 @click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="File to write.")
+@as_of_options
 @data_dir_option
 @backend_options
 @json_option
-def export_matrix(by: str, fmt: str, out: Path, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
+def export_matrix(by: str, fmt: str, out: Path, as_of: str | None, all_versions: bool, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
     """The overlap matrix of --by as CSV (clause counts per cell) or heatmap JSON."""
     from graph.export import matrix_csv, matrix_json
 
-    result = overlap_result(data_dir, backend, by, {"uri": neo4j_uri, "user": neo4j_user, "password": neo4j_password})
+    result = overlap_result(data_dir, backend, by, {"uri": neo4j_uri, "user": neo4j_user, "password": neo4j_password},
+                            as_of, all_versions)
     _write(out, matrix_csv(result) if fmt == "csv" else json.dumps(matrix_json(result), ensure_ascii=False))
     emit({"written": str(out), "format": fmt, "by": result["by"], "items": len(result["matrix"])}, as_json,
          lambda r: f"wrote {r['written']}: {r['items']} items by {r['by']} ({r['format']})")

@@ -16,9 +16,9 @@ import click
 
 from ingest.errors import PolicyKGError, QueryError
 
-from .cli_options import backend_options, data_dir_option, emit, json_option
+from .cli_options import as_of_options, backend_options, data_dir_option, emit, json_option
 from .commands_graph import eval_group
-from .services import open_graph_store
+from .services import dated, open_graph_store
 
 
 def _searcher(data_dir: Path, backend: str, uri: str | None, user: str | None, password: str | None) -> Any:
@@ -54,7 +54,8 @@ def _run(query: str | None, batch: Path | None, fn: Callable[[str], dict[str, An
 def _results_text(result: dict[str, Any]) -> str:
     lines = [f"Query: {result['query']}"]
     for n, r in enumerate(result["results"], 1):
-        lines.append(f"{n:>2}. [{r['score']:.3f}] {r['doc_id']} {r['clause_id']}  {' > '.join(r['path'])}")
+        standing = "" if r.get("in_force", True) else f"  ({r['doc_status']})"
+        lines.append(f"{n:>2}. [{r['score']:.3f}] {r['doc_id']} {r['clause_id']}  {' > '.join(r['path'])}{standing}")
         lines.append(f"    {r['text']}")
     return "\n".join(lines)
 
@@ -63,7 +64,8 @@ def _answer_text(result: dict[str, Any]) -> str:
     head = "No rule found (abstained)" if result["abstained"] else f"{len(result['rules'])} applicable rule(s)"
     lines = [f"Q: {result['question']}", head, "", result["answer"]]
     for r in result.get("rules", []):
-        lines.append(f"  - [{r['kind']}] {r['clause_id']} [{r['start']}:{r['end']}] scope={'、'.join(r['scope'])}")
+        standing = "" if r.get("in_force", True) else f"  ({r['doc_status']})"
+        lines.append(f"  - [{r['kind']}] {r['clause_id']} [{r['start']}:{r['end']}] scope={'、'.join(r['scope'])}{standing}")
         details = [f"{k}: {r[k]}" for k in ("actor", "modality", "action", "recipient", "deadline", "deadline_normalized",
                                            "amount", "sanction") if r.get(k)]
         if details:
@@ -81,27 +83,30 @@ batch_option = click.option("--batch", type=click.Path(path_type=Path, dir_okay=
 @click.argument("query", required=False)
 @click.option("--k", "k", type=click.IntRange(1, 100), default=10, show_default=True, help="Number of clauses.")
 @batch_option
+@as_of_options
 @data_dir_option
 @backend_options
 @json_option
-def search_cmd(query: str | None, k: int, batch: Path | None, data_dir: Path, backend: str,
-               neo4j_uri: str | None, neo4j_user: str | None, neo4j_password: str | None, as_json: bool) -> None:
-    """Ranked clauses for a question or keywords (Chinese or English)."""
+def search_cmd(query: str | None, k: int, batch: Path | None, as_of: str | None, all_versions: bool, data_dir: Path,
+               backend: str, neo4j_uri: str | None, neo4j_user: str | None, neo4j_password: str | None, as_json: bool) -> None:
+    """Ranked clauses for a question or keywords (Chinese or English), each marked with its source's standing."""
     s = _searcher(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
-    _run(query, batch, lambda q: s.search(q, k), as_json, _results_text)
+    _run(query, batch, lambda q: dated("search", s.search(q, k), s.store, as_of, all_versions, data_dir=data_dir), as_json, _results_text)
 
 
 @click.command("ask")
 @click.argument("question", required=False)
 @batch_option
+@as_of_options
 @data_dir_option
 @backend_options
 @json_option
-def ask_cmd(question: str | None, batch: Path | None, data_dir: Path, backend: str,
+def ask_cmd(question: str | None, batch: Path | None, as_of: str | None, all_versions: bool, data_dir: Path, backend: str,
             neo4j_uri: str | None, neo4j_user: str | None, neo4j_password: str | None, as_json: bool) -> None:
-    """The rules that apply, with an answer built from the cited clauses, or an explicit abstention."""
+    """The rules that apply, with an answer built from the cited clauses (its source's standing first
+    when not in force), or an explicit abstention."""
     s = _searcher(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
-    _run(question, batch, s.ask, as_json, _answer_text)
+    _run(question, batch, lambda q: dated("ask", s.ask(q), s.store, as_of, all_versions, data_dir=data_dir), as_json, _answer_text)
 
 
 def _qa_report(r: dict[str, Any]) -> str:

@@ -32,14 +32,38 @@ class ErrorBody(BaseModel):
 
 
 # -- clauses and hits ----------------------------------------------------------
-class Cited(_Open):
-    """A clause cited with its exact offsets into the source file."""
+class Standing(BaseModel):
+    """The standing of a cited document on the query's date (graph/as_of.py; SPEC)."""
+
+    doc_status: str | None = Field(None, description="draft | in_force | expired | superseded | repealed | not_yet_in_force")
+    in_force: bool | None = Field(None, description="In force on the query's as_of date")
+    valid_from: str | None = Field(None, description="YYYY-MM-DD, or null when nothing states it")
+    valid_to: str | None = Field(None, description="YYYY-MM-DD, or null when open-ended")
+
+
+class Cited(_Open, Standing):
+    """A clause cited with its exact offsets into the source file, and the standing of its document."""
 
     clause_id: str
     doc_id: str
     text: str
     start: int
     end: int
+
+
+class LeftOut(BaseModel):
+    """Rules a dated checklist left out: their document, its standing and why."""
+
+    doc_id: str
+    title: str | None = None
+    doc_status: str
+    reason: str
+    items: int
+
+
+class Dated(BaseModel):
+    as_of: str | None = Field(None, description="The date the answer holds for (YYYY-MM-DD)")
+    all_versions: bool = False
 
 
 class Clause(Cited):
@@ -56,7 +80,7 @@ class SearchHit(Clause):
     score: float
 
 
-class SearchResults(BaseModel):
+class SearchResults(Dated):
     query: str
     results: list[SearchHit]
 
@@ -69,7 +93,7 @@ class Rule(Clause):
     score: float | None = None
 
 
-class Answer(_Open):
+class Answer(_Open, Dated):
     question: str
     abstained: bool
     answer: str
@@ -87,10 +111,11 @@ class Obligation(Cited):
     sanction: Any = None
 
 
-class Obligations(_Open):
+class Obligations(_Open, Dated):
     platform_type: str
     role: str | None = None
     obligations: list[Obligation]
+    left_out: list[LeftOut] = Field(default_factory=list)
 
 
 class Deadline(Cited):
@@ -100,8 +125,9 @@ class Deadline(Cited):
     subject: Any = None
 
 
-class Deadlines(_Open):
+class Deadlines(_Open, Dated):
     deadlines: list[Deadline]
+    left_out: list[LeftOut] = Field(default_factory=list)
 
 
 class ConflictSide(_Open):
@@ -115,13 +141,13 @@ class Conflict(_Open):
     sides: list[ConflictSide]
 
 
-class Overlap(_Open):
+class Overlap(_Open, Dated):
     by: str
     matrix: dict[str, list[str]]
     conflicts: list[Conflict] = Field(default_factory=list)
 
 
-class Entity(_Open):
+class Entity(_Open, Dated):
     """A resolved node and what applies to it (the graph's `entity` shape)."""
 
 

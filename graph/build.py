@@ -60,6 +60,7 @@ def center_entities(records: Iterable[Any], aliases: AliasTable) -> list[Entity]
             "year": getattr(rec, "year", None),
             "confidence": getattr(rec, "confidence", ""),
             "record": _record_source(rec),
+            **({"extra": dict(rec.extra)} if getattr(rec, "extra", None) else {}),  # the keeper's own columns
         }
         out.append(Entity("Platform", name, aliases=surfaces, english=english + acronyms, attrs=attrs))
     return out
@@ -106,7 +107,27 @@ def build_graph(documents: list[Document], aliases: AliasTable, center_records: 
             _add_entity(g, ent)
         _add_facts(g, doc, doc_facts, table.extend(bearers) if bearers else table)
         facts.extend(doc_facts)
+    for doc in documents:
+        _add_document_relations(g, doc)
     return g, table.extend(list({e.id: e for e in found}.values())) if found else table, facts
+
+
+def _add_document_relations(g: nx.MultiDiGraph, doc: Document) -> None:
+    """REPEALS / SUPERSEDES / AMENDS / BASED_ON / CITES edges from ``doc``, each with the
+    sentence that states it; a cited document outside the corpus becomes a Document
+    node with its title and 文号 (``in_corpus`` false), ready for when it is added."""
+    source = S.document_node_id(doc.doc_id)
+    for rel in (doc.validity or {}).get("relations", []):
+        if rel.get("doc_id"):
+            target = S.document_node_id(rel["doc_id"])
+        else:
+            target = S.cited_document_node_id(rel["title"], rel.get("doc_no"))
+            if target not in g:
+                g.add_node(target, label=S.DOCUMENT, title=rel["title"], doc_no=rel.get("doc_no"), in_corpus=False)
+        clause = next((c for c in doc.clauses if c.start <= rel["start"] < c.end), None)
+        g.add_edge(source, target, key=f"{rel['relation']}:{target}", rel=rel["relation"], doc_id=doc.doc_id,
+                   clause_id=clause.clause_id if clause else None, start=rel["start"], end=rel["end"],
+                   text=doc.text[rel["start"]:rel["end"]], extractor="validity", confidence=0.9)
 
 
 def _extracted(doc: Document, table: AliasTable, cache: ValueCache | None) -> tuple[list[Fact], list[Entity]]:

@@ -471,7 +471,7 @@ class Neo4jGraphStore:
     # -- corpus -------------------------------------------------------------
     @_unavailable
     def documents(self) -> dict[str, Any]:
-        rows = self._run(f"MATCH (d:{S.DOCUMENT} {{gen: $gen}}) RETURN d._json AS j ORDER BY d._ord")
+        rows = self._run(f"MATCH (d:{S.DOCUMENT} {{gen: $gen}}) WHERE d.doc_id IS NOT NULL RETURN d._json AS j ORDER BY d._ord")
         return {"documents": [{k: v for k, v in json.loads(r["j"]).items() if k != "label"} for r in rows]}
 
     def document(self, doc_id: str) -> dict[str, Any]:
@@ -645,7 +645,8 @@ class Neo4jGraphStore:
     @_unavailable
     def corpus(self) -> list[Document]:
         """The documents with their source text and clauses, as ingested."""
-        docs = self._run(f"MATCH (d:{S.DOCUMENT} {{gen: $gen}}) RETURN d._json AS j, d.source_text AS text ORDER BY d._ord")
+        docs = self._run(f"MATCH (d:{S.DOCUMENT} {{gen: $gen}}) WHERE d.doc_id IS NOT NULL "
+                         "RETURN d._json AS j, d.source_text AS text ORDER BY d._ord")
         by_doc: dict[str, list[Clause]] = {}
         for c in self.clauses()["clauses"]:
             by_doc.setdefault(c["doc_id"], []).append(Clause.from_dict(c))

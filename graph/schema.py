@@ -8,9 +8,12 @@ the record's source (file, row, URL, confidence) instead.
 """
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from pydantic import BaseModel, Field
+
+from ingest.validity import AMENDS, BASED_ON, CITES, REPEALS, SUPERSEDES
 
 GRAPH_FORMAT = "policykg-graph/1"
 """Version of graph.json; bump when a reader could misread an older file."""
@@ -59,10 +62,13 @@ INSTANCE_OF = "INSTANCE_OF"  # Platform -> PlatformType
 HOSTED_BY = "HOSTED_BY"  # Platform -> Organization
 IN_FIELD = "IN_FIELD"  # Platform -> Field
 SUBTYPE_OF = "SUBTYPE_OF"  # entity -> broader entity of the same kind (市属高校 -> 依托高校)
+# Document -> Document, read from the citing text by ingest/validity.py (which spells them)
+DOCUMENT_RELATIONS = (REPEALS, SUPERSEDES, AMENDS, BASED_ON, CITES)
 
 RELATIONS = (
     HAS_CLAUSE, ISSUED_BY, GOVERNS, MENTIONS, STATED_IN, BINDS, REPORTS_TO, APPLIES_TO,
     HAS_DEADLINE, SANCTIONED_BY, FUNDS, ABOUT, INSTANCE_OF, HOSTED_BY, IN_FIELD, SUBTYPE_OF,
+    *DOCUMENT_RELATIONS,
 )
 
 OVERLAP_BY = {
@@ -87,6 +93,11 @@ def entity_node_id(label: str, name: str) -> str:
 
 def document_node_id(doc_id: str) -> str:
     return f"Document:{doc_id}"
+
+
+def cited_document_node_id(title: str, doc_no: str | None = None) -> str:
+    """A document the corpus cites but does not hold, by its 文号 else its title."""
+    return f"Document:cited:{hashlib.sha256((doc_no or title).encode('utf-8')).hexdigest()[:12]}"
 
 
 def clause_node_id(clause_id: str) -> str:

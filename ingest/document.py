@@ -95,6 +95,8 @@ class Document:
     unknown: list[str] = field(default_factory=list)
     cites: list[dict[str, Any]] = field(default_factory=list)
     """Documents the text cites: ``{"title", "doc_no", "start", "end"}`` (ingest/metadata.py)."""
+    validity: dict[str, Any] = field(default_factory=dict)
+    """Term of force and relations to other documents, resolved across the corpus (ingest/validity.py)."""
     clauses: list[Clause] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
     """What ingest accepted but a reader should check (ingest/text_checks.py: truncated, numbering gaps, 附件)."""
@@ -122,6 +124,7 @@ class Document:
             "spans": dict(self.spans),
             "unknown": list(self.unknown),
             "cites": [dict(c) for c in self.cites],
+            "validity": dict(self.validity),
             "chars": len(self.text),
             "clauses": len(self.clauses),
         }

@@ -39,12 +39,12 @@ _DOC_NO = r"[\u4e00-\u9fffA-Za-z]{1,12}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[
 _DOC_NO_LINE = re.compile(rf"^[（(]?({_DOC_NO})[）)]?(?:\s|$)")
 _LABELLED_DOC_NO = re.compile(rf"(?:发文字号|发文文号|文号)\s*[:：]\s*({_DOC_NO})")
 _NUM = r"[\d〇零一二三四五六七八九十]"
-_DATE = rf"({_NUM}{{4}})\s*年\s*({_NUM}{{1,3}})\s*月\s*({_NUM}{{1,3}})\s*日"
-_DATE_LINE = re.compile(rf"^{_DATE}$")
+DATE = rf"({_NUM}{{4}})\s*年\s*({_NUM}{{1,3}})\s*月\s*({_NUM}{{1,3}})\s*日"
+_DATE_LINE = re.compile(rf"^{DATE}$")
 _ISO_DATE = r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
-_LABELLED_DATE = re.compile(rf"(?:成文日期|发文日期|印发日期|发布日期|发布时间)\s*[:：]\s*(?:{_DATE}|{_ISO_DATE})")
+_LABELLED_DATE = re.compile(rf"(?:成文日期|发文日期|印发日期|发布日期|发布时间)\s*[:：]\s*(?:{DATE}|{_ISO_DATE})")
 _EFFECTIVE_ON_ISSUE = re.compile(r"自(?:印发|发布|公布|颁布|发文|下发|签发)之日起(?:施行|执行|实施|生效)")
-_EFFECTIVE_ON_DATE = re.compile(rf"自{_DATE}起(?:施行|执行|实施|生效)")
+_EFFECTIVE_ON_DATE = re.compile(rf"自{DATE}起(?:施行|执行|实施|生效)")
 _DRAFT = re.compile(r"征求意见稿|送审稿|讨论稿")
 _SENTENCE_PUNCT = re.compile(r"[。；！？]")
 _NAME_PUNCT = re.compile(r"[。，,；;：:！？!?《》“”\"\t]")
@@ -129,15 +129,15 @@ def _doc_no(text: str, head: list[Line]) -> Found | None:
     a 文号 inside a sentence is a citation of another document, not this one's."""
     m = _LABELLED_DOC_NO.search(text[:2000])
     if m:
-        return Found(_compact(m.group(1)), m.start(1), m.end(1))
+        return Found(compact_doc_no(m.group(1)), m.start(1), m.end(1))
     for line in head:
         m = _DOC_NO_LINE.match(line.text)
         if m:
-            return Found(_compact(m.group(1)), line.start + m.start(1), line.start + m.end(1))
+            return Found(compact_doc_no(m.group(1)), line.start + m.start(1), line.start + m.end(1))
     return None
 
 
-def _compact(doc_no: str) -> str:
+def compact_doc_no(doc_no: str) -> str:
     return re.sub(r"\s+", "", doc_no)
 
 
@@ -154,7 +154,7 @@ def _signature(tail: list[Line]) -> tuple[Found | None, Found | None]:
     """``(issuers, date)`` of the 落款: the last line that is only a date, and the
     short unpunctuated lines right above it."""
     for i in range(len(tail) - 1, -1, -1):
-        date = _date_of(_DATE_LINE.match(tail[i].text))
+        date = date_of(_DATE_LINE.match(tail[i].text))
         if date is None:
             continue
         issued = Found(date, tail[i].start, tail[i].end)
@@ -192,7 +192,7 @@ def _names(line: str) -> list[str]:
     return [n.strip() for n in _ISSUER_SPLIT.split(_ASIDE.sub("", line)) if n.strip()]
 
 
-def _date_of(m: re.Match[str] | None) -> str | None:
+def date_of(m: re.Match[str] | None) -> str | None:
     """``YYYY-MM-DD`` of a matched date (Arabic or Chinese numerals), None if not a real date."""
     if m is None:
         return None
@@ -205,13 +205,13 @@ def _date_of(m: re.Match[str] | None) -> str | None:
 
 def _labelled_date(head_text: str) -> Found | None:
     m = _LABELLED_DATE.search(head_text)
-    date = _date_of(m)
+    date = date_of(m)
     return Found(date, m.start(), m.end()) if m and date else None
 
 
 def _effective(text: str, issued: Found | None) -> Found | None:
     """The start of force the closing sentences state (the last one stated)."""
-    matches = [(m, _date_of(m)) for m in _EFFECTIVE_ON_DATE.finditer(text)]
+    matches = [(m, date_of(m)) for m in _EFFECTIVE_ON_DATE.finditer(text)]
     matches += [(m, issued.value if issued else None) for m in _EFFECTIVE_ON_ISSUE.finditer(text)]
     matches = [(m, d) for m, d in matches if d]
     if not matches:
@@ -268,17 +268,17 @@ def resolve(entry: dict[str, Any], text: str, *, default_title: str) -> dict[str
     return {**values, "inferred": list(dict.fromkeys(inferred)), "spans": spans, "unknown": unknown}
 
 
-_CITATION = re.compile(rf"《([^《》\n]{{2,80}})》(?:\s*[（(]\s*({_DOC_NO})\s*[）)])?")
+CITATION = re.compile(rf"《([^《》\n]{{2,80}})》(?:\s*[（(]\s*({_DOC_NO})\s*[）)])?")
 
 
 def citations(text: str) -> list[dict[str, Any]]:
     """The documents ``text`` cites: each 《title》 once, in order, with the
     文号 that follows it in brackets (《…》（国发〔2016〕12号）) and where it stands."""
     out: dict[str, dict[str, Any]] = {}
-    for m in _CITATION.finditer(text):
+    for m in CITATION.finditer(text):
         cited = out.setdefault(m.group(1), {"title": m.group(1), "doc_no": None, "start": m.start(), "end": m.end()})
         if m.group(2) and not cited["doc_no"]:
-            cited.update(doc_no=_compact(m.group(2)), start=m.start(), end=m.end())
+            cited.update(doc_no=compact_doc_no(m.group(2)), start=m.start(), end=m.end())
     return list(out.values())
 
 

@@ -5,14 +5,14 @@ import json
 
 from .aliases import aliases_for_corpus
 from .bounds import check_corpus_size
-from .centers import load_centers
+from .centers import CENTER_FILE_NAMES, find_centers_file, load_centers
 from .errors import CenterRecordError, CorpusError
 from .loaders import load_corpus as _load_corpus
 from .pipeline import Build, step
 from .scope import introduce
 from .store_files import write_corpus
+from .validity import resolve_corpus as resolve_validity
 
-CENTERS_FILE = "centers.csv"
 CORPUS_RECORD = "corpus.json"
 """Names the corpus directory a store was built from, so `policykg add` edits that corpus."""
 
@@ -24,6 +24,7 @@ def load_corpus(build: Build) -> None:
     check_corpus_size(build.documents)
     # scope and kind read from the text where the manifest is silent
     introduce(build.documents, aliases_for_corpus(build.corpus_dir))
+    resolve_validity(build.documents)  # terms of force, and which document repeals which
     write_corpus(build.out_dir, build.documents)
     (build.out_dir / CORPUS_RECORD).write_text(json.dumps({"corpus": str(build.corpus_dir.resolve())}), "utf-8")
     build.summary["documents"] = len(build.documents)
@@ -38,10 +39,10 @@ def load_center_records(build: Build) -> None:
     With the ``skip_bad_rows`` option the usable rows load and the rejected
     ones are reported in the summary and in centers.json instead.
     """
-    path = build.corpus_dir / CENTERS_FILE
-    if not path.exists():
+    path = find_centers_file(build.corpus_dir)  # centers.csv or centers.xlsx; both is an error
+    if path is None:
         if build.options.get("require_centers", False):
-            raise CorpusError(f"{path} not found")
+            raise CorpusError(f"{build.corpus_dir} has no center records ({' or '.join(CENTER_FILE_NAMES)})")
         build.artifacts["centers"] = None
         build.summary["centers"] = {"loaded": 0, "rejected": 0}
         return

@@ -5,7 +5,9 @@ the OpenAPI schema (and schemathesis) know what a 4xx/5xx looks like.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+
+from fastapi import Query
 
 from ..models import ErrorBody
 
@@ -13,6 +15,14 @@ MAX_QUERY_CHARS = 500
 """Longest accepted query or question (the searcher enforces the same limit)."""
 MAX_K = 50
 """Largest accepted ``k`` for /search."""
+
+AsOf = Annotated[str | None, Query(pattern=r"^(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$",
+                                   json_schema_extra={"format": "date"},
+                                   description="Answer as of this date (YYYY-MM-DD; default: today): rules whose "
+                                               "document is not in force then are left out of checklists and marked "
+                                               "(in_force: false) elsewhere; a non-existent date is a 400")]
+AllVersions = Annotated[bool, Query(description="Keep rules whose document is not in force on as_of, marked with its status")]
+
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": text}

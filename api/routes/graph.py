@@ -16,7 +16,8 @@ from graph.overlap import BY_CHOICES
 from .. import exports
 from ..deps import StoreDep
 from ..models import Deadlines, Entity, Obligations, Overlap
-from . import ERRORS
+from ..services import dated
+from . import ERRORS, AllVersions, AsOf
 
 router = APIRouter(tags=["graph"], responses=ERRORS)
 
@@ -39,29 +40,33 @@ def _download(data: dict, items: list[dict], fmt: str, name: str, columns: tuple
 
 @router.get("/obligations", response_model=Obligations, responses=DOWNLOADS)
 def obligations(store: StoreDep, platform_type: Name, role: Annotated[str | None, Query(max_length=100)] = None,
-                format: Format = "json"):
-    """The obligation checklist of a platform type (optionally one role), ordered by when each falls due."""
-    data = store.obligations(platform_type, role or None)
+                format: Format = "json", as_of: AsOf = None, all_versions: AllVersions = False):
+    """The obligation checklist of a platform type (optionally one role), ordered by when each falls due,
+    as of a date (what is not in force then is left out, and listed under ``left_out``)."""
+    data = dated("obligations", store.obligations(platform_type, role or None), store, as_of, all_versions)
     name = "-".join(p for p in ("obligations", data.get("platform_type") or platform_type, data.get("role")) if p)
     return _download(data, data["obligations"], format, name, exports.OBLIGATION_COLUMNS)
 
 
 @router.get("/deadlines", response_model=Deadlines, responses=DOWNLOADS)
 def deadlines(store: StoreDep, platform_type: Annotated[str | None, Query(max_length=100)] = None,
-              format: Format = "json"):
-    """Every deadline, period and recurrence, normalized (ISO 8601 where it fits)."""
-    data = store.deadlines(platform_type or None)
+              format: Format = "json", as_of: AsOf = None, all_versions: AllVersions = False):
+    """Every deadline, period and recurrence, normalized (ISO 8601 where it fits), as of a date."""
+    data = dated("deadlines", store.deadlines(platform_type or None), store, as_of, all_versions)
     name = "-".join(p for p in ("deadlines", platform_type) if p)
     return _download(data, data["deadlines"], format, name, exports.DEADLINE_COLUMNS)
 
 
 @router.get("/overlap", response_model=Overlap)
-def overlap(store: StoreDep, by: OverlapBy = "platform_type") -> dict:
-    """Which documents deploy each item, and the conflicts or divergences between them."""
-    return store.overlap(by)
+def overlap(store: StoreDep, by: OverlapBy = "platform_type", as_of: AsOf = None, all_versions: AllVersions = False) -> dict:
+    """Which documents deploy each item, and the conflicts or divergences between them, among the
+    documents in force on a date."""
+    return dated("overlap", store.overlap(by), store, as_of, all_versions)
 
 
 @router.get("/entities/{name}", response_model=Entity)
-def entity(store: StoreDep, name: Annotated[str, Path(min_length=1, max_length=200)]) -> dict:
-    """A name or alias (Chinese or English, a center's name included) resolved to its node and neighbourhood."""
-    return store.entity(name)
+def entity(store: StoreDep, name: Annotated[str, Path(min_length=1, max_length=200)], as_of: AsOf = None,
+           all_versions: AllVersions = False) -> dict:
+    """A name or alias (Chinese or English, a center's name included) resolved to its node and neighbourhood,
+    with the rules that apply to it as of a date."""
+    return dated("entity", store.entity(name), store, as_of, all_versions)

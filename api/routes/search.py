@@ -7,7 +7,8 @@ from fastapi import APIRouter, Query
 
 from ..deps import SearcherDep
 from ..models import Answer, SearchResults
-from . import ERRORS, MAX_K, MAX_QUERY_CHARS
+from ..services import dated
+from . import ERRORS, MAX_K, MAX_QUERY_CHARS, AllVersions, AsOf
 
 router = APIRouter(tags=["search"], responses=ERRORS)
 
@@ -21,12 +22,15 @@ QueryText = Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS, patte
 
 @router.get("/search", response_model=SearchResults)
 def search(searcher: SearcherDep, q: QueryText,
-           k: Annotated[int, Query(ge=1, le=MAX_K, description="How many clauses.")] = 10) -> dict:
-    """Ranked clauses for a query (hybrid BM25 + dense), each with its section path and offsets."""
-    return searcher.search(q, k)
+           k: Annotated[int, Query(ge=1, le=MAX_K, description="How many clauses.")] = 10,
+           as_of: AsOf = None, all_versions: AllVersions = False) -> dict:
+    """Ranked clauses for a query (hybrid BM25 + dense), each with its section path, offsets and the
+    standing of its document on a date."""
+    return dated("search", searcher.search(q, k), searcher.store, as_of, all_versions, data_dir=searcher.data_dir)
 
 
 @router.get("/ask", response_model=Answer)
-def ask(searcher: SearcherDep, q: QueryText) -> dict:
-    """The rules that apply to a question, with an answer built from the cited clauses, or an abstention."""
-    return searcher.ask(q)
+def ask(searcher: SearcherDep, q: QueryText, as_of: AsOf = None, all_versions: AllVersions = False) -> dict:
+    """The rules that apply to a question, with an answer built from the cited clauses (its source's standing
+    first when not in force on the date), or an abstention."""
+    return dated("ask", searcher.ask(q), searcher.store, as_of, all_versions, data_dir=searcher.data_dir)
