@@ -1,6 +1,7 @@
 /* policykg page: plain JS over the JSON API only (no framework, nothing from a CDN).
  * Views are addressed by the URL hash (#ask?q=…, #checklist?platform_type=…&role=…,
- * #entity?name=…, #overlap?by=…, #docs?doc=…) so every answer has a link. */
+ * #entity?name=…, #overlap?by=…, #docs?doc=…) so every answer has a link; the date controls ride along
+ * in every view's address (…&as_of=2016-06-01&all_versions=true). */
 "use strict";
 
 const I18N = {
@@ -37,6 +38,13 @@ const I18N = {
       issued: "发布日期", effective: "施行日期", scope: "适用范围", source_format: "格式", encoding: "编码", inferred: "从正文推断" },
     http_errors: { 400: "文件无法读取", 401: "API 密钥缺失或无效", 404: "文档不存在", 409: "编号已被占用", 413: "文件太大",
       415: "不支持的文件格式", 422: "输入无效", 503: "服务暂不可用", 507: "磁盘已满，未写入任何内容" },
+    dating_legend: "适用日期", as_of: "截至日期", today: "今天", as_of_hint: "留空即今天", all_versions: "显示全部版本",
+    standing: { draft: "草案", expired: "已失效", repealed: "已废止", superseded: "已被替代", not_yet_in_force: "尚未施行", in_force: "现行有效" },
+    valid_range: (from, to) => `有效期：${from || "未定"} 至 ${to || "无终止日期"}`, status_on: (date) => `（截至 ${date}）`,
+    left_out: "未列入：", left_out_items: (n) => `${n} 项`, left_out_hint: "勾选“显示全部版本”可一并列出。",
+    relations_n: (n) => `关联文件（${n}）`, not_in_corpus: "（未收录）",
+    relations: { REPEALS: "废止", SUPERSEDES: "代替", AMENDS: "修改", BASED_ON: "依据", CITES: "引用" },
+    ended_by: (e) => `被《${e.title}》（${e.doc_id}）${e.relation === "REPEALS" ? "废止" : "代替"}${e.from ? `，自 ${e.from} 起` : ""}`,
   },
   en: {
     title: "Beijing S&T policy rules", tab_ask: "Ask", tab_checklist: "Checklist", tab_entity: "Entity",
@@ -72,6 +80,14 @@ const I18N = {
     http_errors: { 400: "The file cannot be read", 401: "The API key is missing or wrong", 404: "No such document", 409: "The id is taken",
       413: "The file is too large", 415: "Unsupported file format", 422: "Invalid input", 503: "The service is unavailable",
       507: "The disk is full; nothing was written" },
+    dating_legend: "Date of application", as_of: "As of", today: "Today", as_of_hint: "empty = today", all_versions: "All versions",
+    standing: { draft: "draft", expired: "expired", repealed: "repealed", superseded: "superseded", not_yet_in_force: "not yet in force",
+      in_force: "in force" },
+    valid_range: (from, to) => `valid ${from || "(no start date)"} to ${to || "(no end date)"}`, status_on: (date) => `(as of ${date})`,
+    left_out: "Left out: ", left_out_items: (n) => `${n} item${n === 1 ? "" : "s"}`, left_out_hint: "Tick “All versions” to list them too.",
+    relations_n: (n) => `Related documents (${n})`, not_in_corpus: "(not in the corpus)",
+    relations: { REPEALS: "repeals", SUPERSEDES: "supersedes", AMENDS: "amends", BASED_ON: "based on", CITES: "cites" },
+    ended_by: (e) => `${e.relation === "REPEALS" ? "repealed" : "superseded"} by 《${e.title}》 (${e.doc_id})${e.from ? ` from ${e.from}` : ""}`,
   },
 };
 let lang = localStorage.getItem("policykg.lang") || "zh";
@@ -109,6 +125,48 @@ function status(id, text, isError = false) {
   node.classList.toggle("error", Boolean(isError && text));
 }
 const qs = (params) => new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== "")).toString();
+
+/* ---------- as of a date: the header's date picker and 显示全部版本 ---------- */
+const asOf = () => $("#as-of").value; /* "" = today (the API's default) */
+const allVersions = () => $("#all-versions").checked;
+/* The query of a dated read route (/search, /ask, /obligations, /deadlines, /entities, /overlap). */
+const dq = (params = {}) => qs({ ...params, as_of: asOf(), all_versions: String(allVersions()) });
+/* A view's address: its own parameters, then the date controls (as_of when set, all_versions when ticked). */
+const hashFor = (view, params = {}) => `#${view}?${qs({ ...params, as_of: asOf(), all_versions: allVersions() ? "true" : "" })}`;
+function readDating(p) {
+  $("#as-of").value = p.get("as_of") || "";
+  $("#all-versions").checked = p.get("all_versions") === "true";
+}
+/* The date controls changed: show the current view again under them. */
+function redate() {
+  const [view, query] = location.hash.replace(/^#/, "").split("?");
+  const params = Object.fromEntries(new URLSearchParams(query || ""));
+  delete params.as_of;
+  delete params.all_versions;
+  go(view || "ask", params);
+}
+function localToday() {
+  const d = new Date();
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+}
+function statusBadge(status, title) {
+  return el("span", { class: `badge standing ${status}`, "data-status": status, title }, t("standing")[status] || status);
+}
+/* The badge of an item whose source is not in force on the date asked (none when it is). */
+function standingBadge(item) {
+  if (!item || item.in_force !== false) return null;
+  return statusBadge(item.doc_status, t("valid_range", item.valid_from, item.valid_to));
+}
+/* What a checklist left out ("未列入：…"), as a list of zero or one node. */
+function leftOutNote(data) {
+  const rows = data.left_out || [];
+  if (!rows.length) return [];
+  return [el("div", { class: "left-out", role: "note" },
+    el("strong", {}, t("left_out")),
+    el("ul", {}, rows.map((r) => el("li", { "data-doc": r.doc_id },
+      `${r.doc_id} 《${r.title}》 `, statusBadge(r.doc_status), ` ${r.reason} · ${t("left_out_items", r.items)}`))),
+    el("p", { class: "fields" }, t("left_out_hint")))];
+}
 
 /* The answering span inside a clause, as [from, to) into rule.text.
  * The search service may name it (answer_span / span offsets into the source file);
@@ -161,6 +219,7 @@ function clauseCard(rule, question, extra = []) {
   return el("li", { class: "card", "data-clause": rule.clause_id },
     el("div", { class: "meta" },
       kind ? el("span", { class: `badge ${kind}` }, t("kinds")[kind]) : null,
+      standingBadge(rule),
       el("span", {}, `${rule.doc_id} ${rule.doc_title || ""}`),
       el("span", { title: t("offsets") }, `${rule.clause_id} [${rule.start}, ${rule.end})`),
       typeof rule.score === "number" ? el("span", {}, `${t("score")} ${rule.score.toFixed(3)}`) : null),
@@ -197,7 +256,7 @@ async function runAsk(q) {
   if (!q.trim()) return;
   status("#ask-status", t("loading"));
   try {
-    const data = await api(`/ask?${qs({ q })}`);
+    const data = await api(`/ask?${dq({ q })}`);
     status("#ask-status", "");
     const ans = $("#ask-answer");
     ans.hidden = false;
@@ -224,8 +283,8 @@ async function loadChecklistOptions() {
   if (optionsLoaded) return;
   optionsLoaded = true;
   let types = DEFAULT_TYPES, roles = DEFAULT_ROLES;
-  try { const ov = await api("/overlap?by=platform_type"); const k = Object.keys(ov.matrix); if (k.length) types = [...new Set([...DEFAULT_TYPES.filter((x) => k.includes(x)), ...k])]; } catch (_) { /* keep defaults */ }
-  try { const ov = await api("/overlap?by=role"); const k = Object.keys(ov.matrix); if (k.length) roles = [...new Set([...DEFAULT_ROLES, ...k])]; } catch (_) { /* keep defaults */ }
+  try { const ov = await api(`/overlap?${dq({ by: "platform_type" })}`); const k = Object.keys(ov.matrix); if (k.length) types = [...new Set([...DEFAULT_TYPES.filter((x) => k.includes(x)), ...k])]; } catch (_) { /* keep defaults */ }
+  try { const ov = await api(`/overlap?${dq({ by: "role" })}`); const k = Object.keys(ov.matrix); if (k.length) roles = [...new Set([...DEFAULT_ROLES, ...k])]; } catch (_) { /* keep defaults */ }
   $("#cl-pt").replaceChildren(...types.map((x) => el("option", { value: x }, x)));
   $("#cl-role").replaceChildren(el("option", { value: "", "data-i18n": "all_roles" }, t("all_roles")), ...roles.map((x) => el("option", { value: x }, x)));
 }
@@ -235,29 +294,33 @@ async function runChecklist(pt, role) {
   if (role !== undefined) { if (role && ![...$("#cl-role").options].some((o) => o.value === role)) $("#cl-role").append(el("option", { value: role }, role)); $("#cl-role").value = role || ""; }
   pt = $("#cl-pt").value; role = $("#cl-role").value;
   const params = { platform_type: pt, role };
-  $("#cl-csv").href = `/obligations?${qs({ ...params, format: "csv" })}`;
-  $("#cl-ics").href = `/obligations?${qs({ ...params, format: "ics" })}`;
+  $("#cl-csv").href = `/obligations?${dq({ ...params, format: "csv" })}`;
+  $("#cl-ics").href = `/obligations?${dq({ ...params, format: "ics" })}`;
   const body = $("#cl-table tbody");
   body.replaceChildren();
+  $("#cl-left-out").replaceChildren();
   $("#cl-table").hidden = true;
   status("#cl-status", t("loading"));
   try {
-    const data = await api(`/obligations?${qs(params)}`);
-    status("#cl-status", data.obligations.length ? t("n_obligations", data.obligations.length) : t("no_obligations"));
-    data.obligations.forEach((o, i) => {
-      body.append(el("tr", { "data-clause": o.clause_id },
-        el("td", {}, i + 1),
-        el("td", {}, fieldText(o.actor)),
-        el("td", { class: MODALITY_CLASS[o.modality] || "" }, t("modality")[o.modality] || fieldText(o.modality)),
-        el("td", {}, [fieldText(o.action), fieldText(o.object)].filter(Boolean).join(" "), o.condition ? el("div", { class: "fields" }, fieldText(o.condition)) : null),
-        el("td", {}, fieldText(o.recipient) || (o.route && o.route.length ? o.route.join(" → ") : "")),
-        el("td", {}, o.deadline ? when(o.deadline, o.deadline_phrase, o.due_before) : ""),
-        el("td", {}, fieldText(o.sanction)),
-        el("td", {}, el("details", {}, el("summary", {}, `${o.doc_id} · ${o.clause_id}`),
-          pathNode(o.path), highlighted(o.text || "", null)))));
-    });
-    $("#cl-table").hidden = !data.obligations.length;
+    const data = await api(`/obligations?${dq(params)}`);
+    const n = data.obligations.length;
+    status("#cl-status", `${n ? t("n_obligations", n) : t("no_obligations")} ${t("status_on", data.as_of)}`);
+    body.append(...data.obligations.map(obligationRow));
+    $("#cl-table").hidden = !n;
+    $("#cl-left-out").replaceChildren(...leftOutNote(data));
   } catch (err) { status("#cl-status", err.message, true); }
+}
+function obligationRow(o, i) {
+  return el("tr", { "data-clause": o.clause_id, "data-doc": o.doc_id, class: o.in_force === false ? "not-in-force" : null },
+    el("td", {}, i + 1),
+    el("td", {}, fieldText(o.actor)),
+    el("td", { class: MODALITY_CLASS[o.modality] || "" }, t("modality")[o.modality] || fieldText(o.modality)),
+    el("td", {}, [fieldText(o.action), fieldText(o.object)].filter(Boolean).join(" "), o.condition ? el("div", { class: "fields" }, fieldText(o.condition)) : null),
+    el("td", {}, fieldText(o.recipient) || (o.route && o.route.length ? o.route.join(" → ") : "")),
+    el("td", {}, o.deadline ? when(o.deadline, o.deadline_phrase, o.due_before) : ""),
+    el("td", {}, fieldText(o.sanction)),
+    el("td", {}, standingBadge(o), el("details", {}, el("summary", {}, `${o.doc_id} · ${o.clause_id}`),
+      pathNode(o.path), highlighted(o.text || "", null))));
 }
 
 /* ---------- entity ---------- */
@@ -281,7 +344,7 @@ function drawNeighbourhood(svg, centre, neighbours) {
     labels.append(el("svg:text", { class: "edge-label", x: (cx + n.x) / 2, y: (cy + n.y) / 2, "text-anchor": "middle" },
       n.direction === "in" ? `← ${n.relation}` : `${n.relation} →`));
     const name = (n.name || n.id || "").length > 14 ? `${(n.name || n.id).slice(0, 13)}…` : (n.name || n.id);
-    dots.append(el("svg:g", { class: "node", "data-name": n.name, onclick: () => { location.hash = `entity?${qs({ name: n.name })}`; } },
+    dots.append(el("svg:g", { class: "node", "data-name": n.name, onclick: () => go("entity", { name: n.name }) },
       el("svg:title", {}, `${n.label}: ${n.name}`),
       el("svg:circle", { cx: n.x, cy: n.y, r: 7, fill: LABEL_COLOURS[n.label] || "#888" }),
       el("svg:text", { x: n.x, y: n.y - 11, "text-anchor": "middle" }, name)));
@@ -300,13 +363,13 @@ async function runEntity(name) {
   if (!name.trim()) return;
   status("#entity-status", t("loading"));
   try {
-    const data = await api(`/entities/${encodeURIComponent(name)}`);
+    const data = await api(`/entities/${encodeURIComponent(name)}?${dq()}`);
     status("#entity-status", "");
     const e = data.entity || {};
     $("#entity-info").append(el("h2", {}, e.name || name, " ", el("span", { class: "badge" }, e.label || "")),
       el("dl", { class: "kv" },
         (e.aliases || []).length ? [el("dt", {}, t("aliases")), el("dd", {}, [...(e.aliases || []), ...(e.english || [])].join("、"))] : null,
-        data.applies_via ? [el("dt", {}, t("applies_via")), el("dd", {}, el("a", { class: "link", href: `#entity?${qs({ name: data.applies_via })}` }, data.applies_via))] : null,
+        data.applies_via ? [el("dt", {}, t("applies_via")), el("dd", {}, el("a", { class: "link", href: hashFor("entity", { name: data.applies_via }) }, data.applies_via))] : null,
         (data.documents || []).length ? [el("dt", {}, t("documents")), el("dd", {}, data.documents.join(", "))] : null));
     const svg = $("#entity-graph");
     $("#entity-graph-box").hidden = false;
@@ -320,6 +383,7 @@ async function runEntity(name) {
       box.append(el("details", {}, el("summary", {}, `${kind} (${rows.length})`),
         el("ol", { class: "cards" }, rows.slice(0, 50).map((r) => clauseCard(r, "")))));
     }
+    box.append(...leftOutNote(data));
   } catch (err) { status("#entity-status", err.message, true); }
 }
 
@@ -331,20 +395,21 @@ async function runOverlap(by) {
   box.replaceChildren(); $("#ov-conflicts").replaceChildren(); $("#ov-cell").replaceChildren();
   status("#ov-status", t("loading"));
   try {
-    const data = await api(`/overlap?${qs({ by })}`);
+    const data = await api(`/overlap?${dq({ by })}`);
     const docs = data.documents || (await api("/documents")).documents;
     overlapData = data;
     status("#ov-status", "");
     const cols = docs.map((d) => d.doc_id);
-    const titles = Object.fromEntries(docs.map((d) => [d.doc_id, d.title]));
+    const titles = Object.fromEntries(docs.map((d) => [d.doc_id, docHeading(d)]));
+    const ended = new Set(docs.filter((d) => d.in_force === false).map((d) => d.doc_id));
     const cells = data.cells || {};
     const count = (item, doc) => ((cells[item] || {})[doc] || []).length || ((data.matrix[item] || []).includes(doc) ? 1 : 0);
     const max = Math.max(1, ...Object.keys(data.matrix).flatMap((item) => cols.map((c) => count(item, c))));
     const rows = Object.entries(data.matrix).sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
-    const table = el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, ""), cols.map((c) => el("th", { title: titles[c] }, c)))));
+    const table = el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, ""), cols.map((c) => el("th", { title: titles[c], class: ended.has(c) ? "not-in-force" : null }, c)))));
     const tbody = el("tbody");
     for (const [item, inDocs] of rows) {
-      tbody.append(el("tr", {}, el("th", { class: "row" }, el("a", { class: "link", href: `#entity?${qs({ name: item })}` }, item)),
+      tbody.append(el("tr", {}, el("th", { class: "row" }, el("a", { class: "link", href: hashFor("entity", { name: item }) }, item)),
         cols.map((c) => {
           const n = count(item, c);
           return inDocs.includes(c)
@@ -368,6 +433,15 @@ async function runOverlap(by) {
     }
   } catch (err) { status("#ov-status", err.message, true); }
 }
+/* A document's title for the matrix header, with its standing when not in force. */
+function docHeading(d) {
+  return d.in_force === false ? `${d.title} · ${t("standing")[d.doc_status]} · ${t("valid_range", d.valid_from, d.valid_to)}` : d.title;
+}
+/* The standing of an overlap document, for the clauses of a cell. */
+function docStanding(docId) {
+  const d = ((overlapData && overlapData.documents) || []).find((x) => x.doc_id === docId) || {};
+  return { doc_status: d.doc_status, in_force: d.in_force, valid_from: d.valid_from, valid_to: d.valid_to };
+}
 function termSpan(text, term) {
   const at = term ? text.indexOf(term) : -1;
   return at >= 0 ? [at, at + term.length] : null;
@@ -377,10 +451,10 @@ async function showCell(item, doc) {
   box.replaceChildren(el("h3", {}, t("clauses_of", item, doc)));
   try {
     let ids = ((overlapData && overlapData.cells && overlapData.cells[item]) || {})[doc];
-    if (!ids) ids = ((await api(`/entities/${encodeURIComponent(item)}`)).mentioned_in || []).filter((id) => id.startsWith(`${doc}:`));
+    if (!ids) ids = ((await api(`/entities/${encodeURIComponent(item)}?${dq()}`)).mentioned_in || []).filter((id) => id.startsWith(`${doc}:`));
     const clauses = await Promise.all(ids.slice(0, 30).map((id) => api(`/clauses/${encodeURIComponent(id)}`)));
     box.append(el("ol", { class: "cards" }, clauses.map((c) => {
-      const card = clauseCard(c, "");
+      const card = clauseCard({ ...c, ...docStanding(c.doc_id) }, "");
       card.querySelector("p.text").replaceWith(highlighted(c.text, termSpan(c.text, item)));
       return card;
     })));
@@ -389,15 +463,43 @@ async function showCell(item, doc) {
 }
 
 /* ---------- documents ---------- */
+/* A document's standing on ``date`` from its validity record: the rule of ingest/validity.py standing(). */
+function standingOn(v, date) {
+  if (v.draft) return "draft";
+  const ends = (v.ended_by || []).filter((e) => e.from && e.from <= date).sort((a, b) => a.from.localeCompare(b.from));
+  if (ends.length) return ends[0].relation === "REPEALS" ? "repealed" : "superseded";
+  if (v.valid_from && date < v.valid_from) return "not_yet_in_force";
+  if (v.valid_to && date > v.valid_to) return "expired";
+  return "in_force";
+}
+function relationItem(r) {
+  const title = `《${r.title}》${r.doc_no ? ` ${r.doc_no}` : ""}`;
+  return el("li", { "data-relation": r.relation }, `${t("relations")[r.relation] || r.relation} `,
+    r.doc_id ? el("a", { class: "link", href: hashFor("docs", { doc: r.doc_id }) }, `${title} (${r.doc_id})`) : `${title} ${t("not_in_corpus")}`);
+}
+function validityNode(v, date) {
+  if (!v) return null;
+  const rows = [...(v.relations || []).map(relationItem),
+    ...(v.ended_by || []).map((e) => el("li", { "data-relation": `ended_by:${e.relation}` }, t("ended_by", e)))];
+  return el("div", { class: "validity" },
+    statusBadge(standingOn(v, date), t("valid_range", v.valid_from, v.valid_to)), " ",
+    `${t("valid_range", v.valid_from, v.valid_to)} ${t("status_on", date)}`,
+    rows.length ? el("details", {}, el("summary", {}, t("relations_n", rows.length)), el("ul", {}, rows)) : null);
+}
+function docItem(d, date) {
+  return el("li", { "data-doc": d.doc_id },
+    el("a", { href: hashFor("docs", { doc: d.doc_id }) }, `${d.doc_id} ${d.title}`),
+    ` — ${[d.kind, d.year, d.status, (d.issuers || []).join("、")].filter(Boolean).join(" · ")}`,
+    d.inferred && d.inferred.length ? el("span", { class: "badge", title: "inferred" }, `inferred: ${d.inferred.join(", ")}`) : null,
+    validityNode(d.validity, date));
+}
 async function runDocs(doc) {
   status("#docs-status", t("loading"));
   try {
     const data = await api("/documents");
     status("#docs-status", "");
-    $("#docs-list").replaceChildren(...data.documents.map((d) => el("li", {},
-      el("a", { href: `#docs?${qs({ doc: d.doc_id })}` }, `${d.doc_id} ${d.title}`),
-      ` — ${[d.kind, d.year, d.status, (d.issuers || []).join("、")].filter(Boolean).join(" · ")}`,
-      d.inferred && d.inferred.length ? el("span", { class: "badge", title: "inferred" }, `inferred: ${d.inferred.join(", ")}`) : null)));
+    const date = asOf() || localToday();
+    $("#docs-list").replaceChildren(...data.documents.map((d) => docItem(d, date)));
     const box = $("#docs-clauses");
     box.replaceChildren();
     if (doc) {
@@ -508,7 +610,7 @@ async function commitUpload() {
     if (asked === pending) { pending = null; clearReview(); $("#upload-file").value = ""; }
     status("#upload-status", "");
     const result = $("#upload-result");
-    result.replaceChildren(t("upload_done", r), " ", el("a", { class: "link", href: `#docs?${qs({ doc: r.doc_id })}` }, t("upload_open")),
+    result.replaceChildren(t("upload_done", r), " ", el("a", { class: "link", href: hashFor("docs", { doc: r.doc_id }) }, t("upload_open")),
       ...(r.warnings || []).map((w) => el("div", { class: "fields" }, w.message)));
     result.hidden = false;
     optionsLoaded = false; /* a new document may bring new platform types and roles */
@@ -548,8 +650,12 @@ function route() {
   const [view, query] = (location.hash.replace(/^#/, "") || "ask").split("?");
   const p = new URLSearchParams(query || "");
   const name = ["ask", "checklist", "entity", "overlap", "docs"].includes(view) ? view : "ask";
+  readDating(p);
   for (const s of document.querySelectorAll(".view")) s.hidden = s.id !== `view-${name}`;
-  for (const a of document.querySelectorAll("nav a")) a.classList.toggle("active", a.dataset.view === name);
+  for (const a of document.querySelectorAll("nav a")) {
+    a.classList.toggle("active", a.dataset.view === name);
+    a.href = hashFor(a.dataset.view);
+  }
   if (name === "ask") { if (p.get("q")) runAsk(p.get("q")); }
   else if (name === "checklist") runChecklist(p.get("platform_type"), p.get("role") ?? undefined);
   else if (name === "entity") { if (p.get("name")) runEntity(p.get("name")); }
@@ -557,13 +663,17 @@ function route() {
   else if (name === "docs") runDocs(p.get("doc"));
 }
 function go(view, params) {
-  const hash = `${view}?${qs(params)}`;
-  if (location.hash === `#${hash}`) route(); else location.hash = hash;
+  const hash = hashFor(view, params);
+  if (location.hash === hash) route(); else location.hash = hash;
 }
 $("#ask-form").addEventListener("submit", (e) => { e.preventDefault(); go("ask", { q: $("#ask-q").value.trim() }); });
 $("#checklist-form").addEventListener("submit", (e) => { e.preventDefault(); go("checklist", { platform_type: $("#cl-pt").value, role: $("#cl-role").value }); });
 $("#entity-form").addEventListener("submit", (e) => { e.preventDefault(); go("entity", { name: $("#entity-name").value.trim() }); });
 $("#overlap-form").addEventListener("submit", (e) => { e.preventDefault(); go("overlap", { by: $("#ov-by").value }); });
+$("#dating").addEventListener("submit", (e) => { e.preventDefault(); redate(); });
+$("#as-of").addEventListener("change", redate);
+$("#all-versions").addEventListener("change", redate);
+$("#as-of-today").addEventListener("click", () => { $("#as-of").value = ""; redate(); });
 $("#lang").addEventListener("click", () => {
   lang = lang === "zh" ? "en" : "zh"; localStorage.setItem("policykg.lang", lang); applyLanguage(); route();
   if (reviewed) showReview(reviewed);

@@ -33,8 +33,8 @@ def test_question_shows_answer_and_highlighted_cited_clause(page):
 def test_documents_view_lists_the_corpus_and_its_clauses(page):
     page.goto(page.base + "/#docs?doc=003")
     page.wait_for_selector("#docs-clauses li.card", timeout=TIMEOUT)
-    assert page.locator("#docs-list li").count() == 5
-    assert "draft" in page.inner_text("#docs-list li:nth-child(4)")
+    assert page.locator("#docs-list > li").count() == 5
+    assert "draft" in page.inner_text("#docs-list > li:nth-child(4)")
     assert all(c.startswith("003:") for c in page.locator("#docs-clauses li.card").evaluate_all("cs => cs.map(c => c.dataset.clause)"))
 
 
