@@ -15,6 +15,8 @@ import click
 from .cli_options import as_of_options, backend_options, data_dir_option, emit, json_option
 from .services import dated, open_graph_store
 
+since_option = click.option("--since", "since", default=None, metavar="YYYY-MM-DD",
+                            help="When the center's cycle began (its approval): cycle-bound duties get next due dates from it.")
 MODALITY_ZH = {"must": "必须", "should": "应当", "may": "可以", "must-not": "不得"}
 
 
@@ -32,7 +34,7 @@ def _checklist(result: dict[str, Any]) -> str:
     for i, r in enumerate(rows, 1):
         when = r["deadline"] + (f" before {r['due_before']}" if r.get("due_before") else "") if r["deadline"] else "—"
         lines.append(f"[ ] {i:>2}. {r['actor']} {r['modality']}（{MODALITY_ZH.get(r['modality'], '')}） {r['action']} {_cut(r['object'], 40)}")
-        details = [f"when: {when}"]
+        details = [f"when: {when}" + (f" (next: {r['next_due']})" if r.get("next_due") else "")]
         if r["recipient"]:
             details.append(f"to: {r['recipient']}")
         if r.get("condition"):
@@ -95,23 +97,25 @@ def _query(conn: tuple[Path, str, str | None, str | None, str | None], ask: Call
 @click.option("--platform-type", "platform_type", required=True, help="Platform type (or a center's name), e.g. 高精尖创新中心.")
 @click.option("--role", default=None, help="Only this role's duties, e.g. 依托高校.")
 @as_of_options
+@since_option
 @data_dir_option
 @backend_options
 @json_option
-def obligations_cmd(platform_type: str, role: str | None, as_of: str | None, all_versions: bool, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
+def obligations_cmd(platform_type: str, role: str | None, as_of: str | None, all_versions: bool, since: str | None, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
     """The obligation checklist of a platform type (and role), ordered by when each falls due."""
-    _query((data_dir, backend, neo4j_uri, neo4j_user, neo4j_password), lambda s: dated("obligations", s.obligations(platform_type, role), s, as_of, all_versions), as_json, _checklist)
+    _query((data_dir, backend, neo4j_uri, neo4j_user, neo4j_password), lambda s: dated("obligations", s.obligations(platform_type, role), s, as_of, all_versions, since=since, center=platform_type), as_json, _checklist)
 
 
 @click.command("deadlines")
 @click.option("--platform-type", "platform_type", default=None, help="Only deadlines that apply to this platform type.")
 @as_of_options
+@since_option
 @data_dir_option
 @backend_options
 @json_option
-def deadlines_cmd(platform_type: str | None, as_of: str | None, all_versions: bool, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
+def deadlines_cmd(platform_type: str | None, as_of: str | None, all_versions: bool, since: str | None, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
     """Every deadline, period and recurrence, normalized (ISO 8601 where it fits)."""
-    _query((data_dir, backend, neo4j_uri, neo4j_user, neo4j_password), lambda s: dated("deadlines", s.deadlines(platform_type), s, as_of, all_versions), as_json, _deadline_table)
+    _query((data_dir, backend, neo4j_uri, neo4j_user, neo4j_password), lambda s: dated("deadlines", s.deadlines(platform_type), s, as_of, all_versions, since=since, center=platform_type), as_json, _deadline_table)
 
 
 @click.command("entity")

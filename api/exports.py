@@ -18,7 +18,6 @@ DEADLINE_COLUMNS = ("phrase", "kind", "normalized", "subject", "doc_id", "clause
 
 _RECURRENCE = re.compile(r"^R\d*/P(\d+)([YMWD])$")
 _FREQ = {"Y": "YEARLY", "M": "MONTHLY", "W": "WEEKLY", "D": "DAILY"}
-_DUE_DAY = re.compile(r"^--(\d{2})-(\d{2})$")
 
 
 def cell(value: Any) -> str:
@@ -57,43 +56,20 @@ def recurrence_rule(normalized: str | None) -> dict[str, Any] | None:
     return {"FREQ": _FREQ[m.group(2)], "INTERVAL": int(m.group(1))}
 
 
-def first_due(before: str | None, today: date) -> tuple[date, bool]:
-    """The next due day of a recurrence (``--12-31`` → this year's 31 December) and whether the text gave it.
-
-    When the source names no day the event is anchored on 1 January of the
-    coming year and the description says the day is not stated.
-    """
-    m = _DUE_DAY.match(before or "")
-    if m:
-        month, day = int(m.group(1)), int(m.group(2))
-        try:
-            due = date(today.year, month, day)
-            return (due if due >= today else date(today.year + 1, month, day)), True
-        except ValueError:
-            pass
-    return date(today.year + 1, 1, 1), False
-
-
-def deadline_of(item: dict[str, Any]) -> dict[str, Any] | None:
-    """``{"phrase", "normalized", "before"}`` of a deadlines row or of an obligation's deadline, if any."""
-    if "normalized" in item and "phrase" in item:
-        return {"phrase": item["phrase"], "normalized": item["normalized"], "before": item.get("before")}
-    d = item.get("deadline")
-    if isinstance(d, dict):
-        return d
-    if isinstance(d, str) and d:
-        return {"phrase": item.get("deadline_phrase") or d, "normalized": d, "before": item.get("due_before")}
-    return None
-
-
 def to_ics(items: Iterable[dict[str, Any]], *, calendar_name: str, today: date | None = None) -> bytes:
-    """An iCalendar file with one recurring all-day event per fixed recurrence (R/PnY, R/PnM …).
+    """An iCalendar file: one all-day event per dated row, recurring when the rule recurs (R/P1Y, R/P5Y …).
 
-    Each event says what is due (the obligation's action and object, or the
-    deadline's subject), quotes the phrase and its source clause, and has a
-    stable UID (clause id + phrase) so re-importing updates, not duplicates.
+    A row's first date is its ``next_due`` (graph/calendar.py: the next due
+    day as of the query's date, from the center's cycle start when given);
+    a recurring rule whose day the text does not state is anchored on the
+    year's end and its description says so. Each event says what is due (the
+    obligation's action and object, or the deadline's subject), quotes the
+    phrase and its source clause, and has a stable UID (clause id + phrase),
+    so re-importing updates, not duplicates.
     """
     from icalendar import Calendar, Event
+
+    from graph.calendar import deadline_of, next_due
 
     today = today or date.today()
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
@@ -104,23 +80,30 @@ def to_ics(items: Iterable[dict[str, Any]], *, calendar_name: str, today: date |
     seen: set[str] = set()
     for item in items:
         dl = deadline_of(item)
-        rule = recurrence_rule(dl.get("normalized")) if dl else None
-        if not dl or not rule:
+        if not dl:
             continue
+        rule = recurrence_rule(dl.get("normalized"))
+        if item.get("next_due"):
+            due, basis = date.fromisoformat(item["next_due"]), item.get("next_due_basis") or ""
+        else:
+            found, basis = next_due(dl, today)
+            if found is None:
+                continue
+            due = found
         uid = f"{item.get('id') or item.get('clause_id')}:{dl.get('phrase')}:{dl.get('normalized')}@policykg"
         if uid in seen:
             continue
         seen.add(uid)
-        due, stated = first_due(dl.get("before"), today)
         what = " ".join(cell(item.get(k)) for k in ("actor", "action", "object") if item.get(k)) or cell(item.get("subject")) or dl.get("phrase")
         ev = Event()
         ev.add("uid", uid)
         ev.add("summary", f"{what}（{dl.get('phrase')}）")
         ev.add("dtstart", due)
-        ev.add("rrule", rule)
+        if rule:
+            ev.add("rrule", rule)
         ev.add("dtstamp", stamp)
-        note = "" if stated else "原文未规定具体日期 / the text states no day; date is a placeholder.\n"
-        ev.add("description", f"{note}{item.get('doc_id')} {item.get('clause_id')}: {item.get('text', '')}")
+        note = "原文未规定具体日期 / the text states no day; date is a placeholder.\n" if "not stated" in basis else ""
+        ev.add("description", f"{note}{basis}\n{item.get('doc_id')} {item.get('clause_id')}: {item.get('text', '')}")
         cal.add_component(ev)
     return cal.to_ical()
 

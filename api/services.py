@@ -14,8 +14,11 @@ def open_graph_store(data_dir: Path, backend: str, uri: str | None = None, user:
 
 
 def dated(command: str, result: dict[str, Any], store: Any, as_of: str | None, all_versions: bool = False,
-          *, data_dir: Path | None = None) -> dict[str, Any]:
-    """``result`` of ``command`` as of a date (graph/as_of.py), from the store's documents.
+          *, data_dir: Path | None = None, since: str | None = None, center: str | None = None) -> dict[str, Any]:
+    """``result`` of ``command`` as of a date (graph/as_of.py), from the store's documents;
+    checklists also get each row's next due date (graph/calendar.py), cycle-bound
+    ones counted from ``since`` (a center's approval date) when given, else from
+    the record of the center ``center`` names, if it names one.
 
     Search answers even while Neo4j is down; given its ``data_dir``, the
     standings then come from the local store's copy of the same documents.
@@ -24,6 +27,8 @@ def dated(command: str, result: dict[str, Any], store: Any, as_of: str | None, a
     from ingest.errors import BackendUnavailableError
 
     date = parse_as_of(as_of)
+    if command in SCHEDULED:
+        _schedule(command, result, store, date, since, center)
     documents = None
     if store is not None:
         try:
@@ -37,3 +42,39 @@ def dated(command: str, result: dict[str, Any], store: Any, as_of: str | None, a
 
         documents = read_documents(current_store(data_dir))
     return apply_as_of(command, result, documents or [], date, all_versions=all_versions)
+
+
+SCHEDULED = {"obligations": "obligations", "deadlines": "deadlines"}
+"""Checklists whose rows get a next due date, and where their rows are."""
+
+
+def _schedule(command: str, result: dict[str, Any], store: Any, as_of: str, since: str | None,
+              center: str | None) -> None:
+    import datetime as dt
+
+    from graph.as_of import parse_as_of
+    from graph.calendar import document_cycles, schedule
+
+    start, source = (dt.date.fromisoformat(parse_as_of(since)), "given") if since else (None, None)
+    if start is None and center:
+        start, source = _center_start(store, center)
+    cycles = document_cycles(store.deadlines()["deadlines"]) if start else {}
+    schedule(result[SCHEDULED[command]], dt.date.fromisoformat(as_of), since=start, cycles=cycles)
+    result["since"] = start.isoformat() if start else None
+    result["since_source"] = source
+
+
+def _center_start(store: Any, name: str) -> tuple[Any, str | None]:
+    """The cycle start of a center named in place of a platform type: 1 January of its record's year
+    (the records give a year, rarely a day), with the record it came from."""
+    import datetime as dt
+
+    from ingest.errors import NotFoundError
+
+    try:
+        entity = store.entity(name)["entity"]
+    except NotFoundError:
+        return None, None
+    if entity.get("label") != "Platform" or not entity.get("year"):
+        return None, None
+    return dt.date(int(entity["year"]), 1, 1), f"center record {entity.get('record_id')}: year {entity['year']}"

@@ -16,7 +16,11 @@ MAX_QUERY_CHARS = 500
 MAX_K = 50
 """Largest accepted ``k`` for /search."""
 
-AsOf = Annotated[str | None, Query(pattern=r"^(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$",
+DATE_PATTERN = r"^(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$"
+Since = Annotated[str | None, Query(pattern=DATE_PATTERN, json_schema_extra={"format": "date"},
+                                    description="When the center's cycle began (its approval, YYYY-MM-DD): "
+                                                "cycle-bound duties get next due dates counted from it")]
+AsOf = Annotated[str | None, Query(pattern=DATE_PATTERN,
                                    json_schema_extra={"format": "date"},
                                    description="Answer as of this date (YYYY-MM-DD; default: today): rules whose "
                                                "document is not in force then are left out of checklists and marked "

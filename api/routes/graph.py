@@ -6,6 +6,7 @@ JSON shows, so the page, the CLI and a spreadsheet never disagree.
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
@@ -17,7 +18,7 @@ from .. import exports
 from ..deps import StoreDep
 from ..models import Deadlines, Entity, Obligations, Overlap
 from ..services import dated
-from . import ERRORS, AllVersions, AsOf
+from . import ERRORS, AllVersions, AsOf, Since
 
 router = APIRouter(tags=["graph"], responses=ERRORS)
 
@@ -33,26 +34,29 @@ def _download(data: dict, items: list[dict], fmt: str, name: str, columns: tuple
         return Response(exports.to_csv(items, columns), media_type="text/csv; charset=utf-8",
                         headers=exports.attachment(f"{name}.csv"))
     if fmt == "ics":
-        return Response(exports.to_ics(items, calendar_name=name), media_type="text/calendar; charset=utf-8",
+        return Response(exports.to_ics(items, calendar_name=name, today=date.fromisoformat(data["as_of"])),
+                        media_type="text/calendar; charset=utf-8",
                         headers=exports.attachment(f"{name}.ics"))
     return data
 
 
 @router.get("/obligations", response_model=Obligations, responses=DOWNLOADS)
 def obligations(store: StoreDep, platform_type: Name, role: Annotated[str | None, Query(max_length=100)] = None,
-                format: Format = "json", as_of: AsOf = None, all_versions: AllVersions = False):
+                format: Format = "json", as_of: AsOf = None, all_versions: AllVersions = False, since: Since = None):
     """The obligation checklist of a platform type (optionally one role), ordered by when each falls due,
-    as of a date (what is not in force then is left out, and listed under ``left_out``)."""
-    data = dated("obligations", store.obligations(platform_type, role or None), store, as_of, all_versions)
+    as of a date (what is not in force then is left out, and listed under ``left_out``), each row with
+    its next due date (``next_due``; cycle-bound ones from ``since``)."""
+    data = dated("obligations", store.obligations(platform_type, role or None), store, as_of, all_versions, since=since, center=platform_type)
     name = "-".join(p for p in ("obligations", data.get("platform_type") or platform_type, data.get("role")) if p)
     return _download(data, data["obligations"], format, name, exports.OBLIGATION_COLUMNS)
 
 
 @router.get("/deadlines", response_model=Deadlines, responses=DOWNLOADS)
 def deadlines(store: StoreDep, platform_type: Annotated[str | None, Query(max_length=100)] = None,
-              format: Format = "json", as_of: AsOf = None, all_versions: AllVersions = False):
-    """Every deadline, period and recurrence, normalized (ISO 8601 where it fits), as of a date."""
-    data = dated("deadlines", store.deadlines(platform_type or None), store, as_of, all_versions)
+              format: Format = "json", as_of: AsOf = None, all_versions: AllVersions = False, since: Since = None):
+    """Every deadline, period and recurrence, normalized (ISO 8601 where it fits), as of a date, each with
+    its next due date (``next_due``; cycle-bound ones from ``since``)."""
+    data = dated("deadlines", store.deadlines(platform_type or None), store, as_of, all_versions, since=since, center=platform_type)
     name = "-".join(p for p in ("deadlines", platform_type) if p)
     return _download(data, data["deadlines"], format, name, exports.DEADLINE_COLUMNS)
 

@@ -57,7 +57,18 @@ def test_obligations_checklist_and_its_downloads(client):
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/calendar")
     events = Calendar.from_ical(r.content).walk("VEVENT")
     assert events, "the 高精尖中心 checklist has yearly duties (年度自评估 …): expected recurring events"
-    assert all(e.get("rrule") for e in events)
+    assert all(e.get("rrule") for e in events), "without a cycle start only recurring duties have dates"
+
+    # with the center's cycle start, cycle-bound reviews become dated events too, each citing its clause
+    params = {"platform_type": "高精尖中心", "as_of": "2026-12-02", "since": "2022-02-19"}
+    body = client.get("/obligations", params=params).json()
+    assert body["since"] == "2022-02-19"
+    due = {o["deadline"]: o["next_due"] for o in body["obligations"] if o.get("next_due")}
+    assert due.get("end of cycle") == "2027-02-18" and due.get("R/P1Y") == "2026-12-31"
+    events = Calendar.from_ical(client.get("/obligations", params={**params, "format": "ics"}).content).walk("VEVENT")
+    one_off = [e for e in events if not e.get("rrule")]
+    assert one_off and all("000:" in str(e.get("description")) for e in one_off)
+    assert any(str(e.get("dtstart").dt) == "2027-02-18" for e in one_off)
 
 
 def test_deadlines_are_normalized(client):
