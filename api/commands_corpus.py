@@ -9,7 +9,7 @@ import click
 
 from .cli_options import backend_options, data_dir_option, emit, json_option
 from .progress import IngestProgress
-from .services import open_graph_store
+from .services import dated_documents, open_graph_store
 
 PIPELINE_MODULES = ("ingest.steps", "graph.build", "search.index", "graph.neo4j_store")
 """Modules whose import registers ingest steps, in dependency order."""
@@ -151,14 +151,16 @@ def remove(doc_id: str, corpus_dir: Path | None, data_dir: Path, backend: str, n
 
 
 @click.command()
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD", help="The date each document's standing is given for (default: today).")
 @data_dir_option
 @backend_options
 @json_option
-def documents(data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
-    """The ingested documents with their metadata."""
+def documents(as_of: str | None, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
+    """The ingested documents with their metadata, term of force and standing on a date."""
     store = open_graph_store(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
-    emit(store.documents(), as_json, lambda o: "\n".join(
-        f"{d['doc_id']}  {d['title']}  [{d['kind']}, {d.get('year') or '?'}, {d['status']}]  {d['clauses']} clauses" for d in o["documents"]
+    emit(dated_documents(store, as_of), as_json, lambda o: "\n".join(
+        f"{d['doc_id']}  {d['title']}  [{d['kind']}, {d.get('year') or '?'}, {d['status']}]  {d['clauses']} clauses"
+        f"  {d['doc_status']} on {o['as_of']}" for d in o["documents"]
     ))
 
 

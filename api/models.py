@@ -151,7 +151,7 @@ class Entity(_Open, Dated):
     """A resolved node and what applies to it (the graph's `entity` shape)."""
 
 
-class DocumentInfo(_Open):
+class DocumentInfo(_Open, Standing):
     doc_id: str
     title: str
     doc_no: str | None = Field(None, description="文号 (京教研〔2022〕13号), or null")
@@ -163,7 +163,7 @@ class DocumentInfo(_Open):
     inferred: list[str] = Field(default_factory=list, description="Fields read from the text, not given by a manifest")
 
 
-class DocumentList(BaseModel):
+class DocumentList(Dated):
     documents: list[DocumentInfo]
 
 

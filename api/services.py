@@ -78,3 +78,9 @@ def _center_start(store: Any, name: str) -> tuple[Any, str | None]:
     if entity.get("label") != "Platform" or not entity.get("year"):
         return None, None
     return dt.date(int(entity["year"]), 1, 1), f"center record {entity.get('record_id')}: year {entity['year']}"
+
+
+def dated_documents(store: Any, as_of: str | None) -> dict[str, Any]:
+    """``store.documents()`` with each document's standing on the date (a copy: stores cache the list)."""
+    documents = store.documents()["documents"]
+    return dated("documents", {"documents": [dict(d) for d in documents]}, store, as_of)

@@ -31,7 +31,7 @@ STANDING_KEYS = ("doc_status", "in_force", "valid_from", "valid_to")
 CHECKLISTS = {"obligations": ("obligations",), "deadlines": ("deadlines",),
               "entity": ("applies",), "rules_for": ("rules",)}
 """Results whose rules are a checklist (cut to what is in force), by command, and where their items are."""
-MARKED = {"search": ("results",), "ask": ("rules",)}
+MARKED = {"search": ("results",), "ask": ("rules",), "documents": ("documents",)}
 """Results whose items are only marked."""
 
 

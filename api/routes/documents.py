@@ -8,7 +8,8 @@ from fastapi import APIRouter, Path, Query, Request
 from ..deps import ServicesDep, SettingsDep, StoreDep, WriteKey
 from ..models import DOC_ID_PATTERN, Clause, ClauseList, DocumentInfo, DocumentList, DocumentPreview, WriteResult
 from ..uploads import UPLOAD_SCHEMA, read_upload
-from . import ERRORS, PREVIEW_ERRORS, WRITE_ERRORS
+from ..services import dated_documents
+from . import ERRORS, PREVIEW_ERRORS, WRITE_ERRORS, AsOf
 
 router = APIRouter(tags=["documents"], responses=ERRORS)
 
@@ -16,9 +17,10 @@ DocId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 @router.get("/documents", response_model=DocumentList)
-def documents(store: StoreDep) -> dict:
-    """The ingested documents with their metadata (issuers, kind, year, status; inferred values marked)."""
-    return store.documents()
+def documents(store: StoreDep, as_of: AsOf = None) -> dict:
+    """The ingested documents with their metadata (issuers, kind, year, status; inferred values marked),
+    their term of force and relations (``validity``) and their standing on ``as_of`` (default today)."""
+    return dated_documents(store, as_of)
 
 
 @router.get("/documents/{doc_id}", response_model=DocumentInfo)

@@ -145,10 +145,6 @@ function redate() {
   delete params.all_versions;
   go(view || "ask", params);
 }
-function localToday() {
-  const d = new Date();
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
-}
 function statusBadge(status, title) {
   return el("span", { class: `badge standing ${status}`, "data-status": status, title }, t("standing")[status] || status);
 }
@@ -463,26 +459,18 @@ async function showCell(item, doc) {
 }
 
 /* ---------- documents ---------- */
-/* A document's standing on ``date`` from its validity record: the rule of ingest/validity.py standing(). */
-function standingOn(v, date) {
-  if (v.draft) return "draft";
-  const ends = (v.ended_by || []).filter((e) => e.from && e.from <= date).sort((a, b) => a.from.localeCompare(b.from));
-  if (ends.length) return ends[0].relation === "REPEALS" ? "repealed" : "superseded";
-  if (v.valid_from && date < v.valid_from) return "not_yet_in_force";
-  if (v.valid_to && date > v.valid_to) return "expired";
-  return "in_force";
-}
 function relationItem(r) {
   const title = `《${r.title}》${r.doc_no ? ` ${r.doc_no}` : ""}`;
   return el("li", { "data-relation": r.relation }, `${t("relations")[r.relation] || r.relation} `,
     r.doc_id ? el("a", { class: "link", href: hashFor("docs", { doc: r.doc_id }) }, `${title} (${r.doc_id})`) : `${title} ${t("not_in_corpus")}`);
 }
-function validityNode(v, date) {
+function validityNode(d, date) {
+  const v = d.validity;
   if (!v) return null;
   const rows = [...(v.relations || []).map(relationItem),
     ...(v.ended_by || []).map((e) => el("li", { "data-relation": `ended_by:${e.relation}` }, t("ended_by", e)))];
   return el("div", { class: "validity" },
-    statusBadge(standingOn(v, date), t("valid_range", v.valid_from, v.valid_to)), " ",
+    statusBadge(d.doc_status || "in_force", t("valid_range", v.valid_from, v.valid_to)), " ",
     `${t("valid_range", v.valid_from, v.valid_to)} ${t("status_on", date)}`,
     rows.length ? el("details", {}, el("summary", {}, t("relations_n", rows.length)), el("ul", {}, rows)) : null);
 }
@@ -491,14 +479,14 @@ function docItem(d, date) {
     el("a", { href: hashFor("docs", { doc: d.doc_id }) }, `${d.doc_id} ${d.title}`),
     ` — ${[d.kind, d.year, d.status, (d.issuers || []).join("、")].filter(Boolean).join(" · ")}`,
     d.inferred && d.inferred.length ? el("span", { class: "badge", title: "inferred" }, `inferred: ${d.inferred.join(", ")}`) : null,
-    validityNode(d.validity, date));
+    validityNode(d, date));
 }
 async function runDocs(doc) {
   status("#docs-status", t("loading"));
   try {
-    const data = await api("/documents");
+    const data = await api(`/documents?${qs({ as_of: asOf() })}`);  /* each with its standing on that date */
     status("#docs-status", "");
-    const date = asOf() || localToday();
+    const date = data.as_of;
     $("#docs-list").replaceChildren(...data.documents.map((d) => docItem(d, date)));
     const box = $("#docs-clauses");
     box.replaceChildren();
