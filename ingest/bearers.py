@@ -60,14 +60,35 @@ def head_of(name: str) -> tuple[str, str] | None:
         # 依托学院（单位）: an alternative in brackets; a short-name bracket ends no name
         if SHORT_NAME.search(name) or not _PAREN.search(name):
             return None
-    name = _PAREN.sub("", name)
-    for h, k in _heads():
-        if not name.endswith(h):
+    if "（" in name or "(" in name:
+        name = _PAREN.sub("", name)
+    lengths, heads = _head_index()
+    n = len(name)
+    for size in lengths:
+        if size > n:
             continue
-        if len(h) == 1 and not any(name[: -1].endswith(d) for d in L.words("extraction.organization_domains")):
+        hk = heads.get(name[n - size:])
+        if hk is None:
             continue
-        return h, k
+        if size == 1 and not name[: -1].endswith(_domains()):
+            continue
+        return hk
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _head_index() -> tuple[tuple[int, ...], dict[str, tuple[str, str]]]:
+    """:func:`_heads` as (head lengths, longest first; head word → its first (head, kind)):
+    a name is looked up by its suffix of each length instead of tried against every head."""
+    heads: dict[str, tuple[str, str]] = {}
+    for h, k in _heads():
+        heads.setdefault(h, (h, k))
+    return tuple(sorted({len(h) for h in heads}, reverse=True)), heads
+
+
+@functools.lru_cache(maxsize=1)
+def _domains() -> tuple[str, ...]:
+    return tuple(L.words("extraction.organization_domains"))
 
 
 def starts_like_subject(phrase: str, *, before_modal: bool = False) -> bool:
