@@ -56,13 +56,15 @@ def head_of(name: str) -> tuple[str, str] | None:
 
     A one-character head counts only after an organization domain (省科技厅),
     so 布局 and 全部 are not organizations."""
+    lengths, heads, lasts = _head_index()
+    if name[-1:] not in lasts and not name.endswith(("）", ")")) and 0 not in lengths:
+        return None  # no head ends in this character (a bracket group only goes at the end)
     if name.endswith(("）", ")")):
         # 依托学院（单位）: an alternative in brackets; a short-name bracket ends no name
         if SHORT_NAME.search(name) or not _PAREN.search(name):
             return None
     if "（" in name or "(" in name:
         name = _PAREN.sub("", name)
-    lengths, heads = _head_index()
     n = len(name)
     for size in lengths:
         if size > n:
@@ -77,13 +79,14 @@ def head_of(name: str) -> tuple[str, str] | None:
 
 
 @functools.lru_cache(maxsize=1)
-def _head_index() -> tuple[tuple[int, ...], dict[str, tuple[str, str]]]:
-    """:func:`_heads` as (head lengths, longest first; head word → its first (head, kind)):
-    a name is looked up by its suffix of each length instead of tried against every head."""
+def _head_index() -> tuple[tuple[int, ...], dict[str, tuple[str, str]], frozenset[str]]:
+    """:func:`_heads` as (head lengths, longest first; head word → its first (head, kind);
+    the last characters of the heads): a name is looked up by its suffix of each length
+    instead of tried against every head, and only when its last character ends a head."""
     heads: dict[str, tuple[str, str]] = {}
     for h, k in _heads():
         heads.setdefault(h, (h, k))
-    return tuple(sorted({len(h) for h in heads}, reverse=True)), heads
+    return tuple(sorted({len(h) for h in heads}, reverse=True)), heads, frozenset(h[-1] for h in heads if h)
 
 
 @functools.lru_cache(maxsize=1)
