@@ -1402,12 +1402,13 @@ def extract_with_entities(doc: Document, aliases: AliasTable) -> tuple[list[Fact
         for key in ("normalized", "deadline"):
             if f.attrs.get(key) == "R/cycle":
                 f.attrs[key] = f"R/{cycle}" if cycle else "R/cycle"
-    sanctions = [f for f in facts if f.kind == "sanction" and f.confidence >= 0.8]
+    # each sanction's trigger tests are made once, not once per obligation
+    sanctions = [(f, _trigger_tests(f)) for f in facts if f.kind == "sanction" and f.confidence >= 0.8]
     for f in facts:
         if f.kind != "obligation":
             continue
         bearer = aliases.get(f.attrs["actor_id"]) or ctx.bearers.found.get(f.attrs["actor_id"])
-        hits = [s for s in sanctions if bearer is not None and bearer.kind != "Organization" and _sanction_covers(s, f)]
+        hits = [s for s, tests in sanctions if bearer is not None and bearer.kind != "Organization" and _sanction_covers(s, f, tests)]
         f.attrs["sanction"] = "；".join(f"{s.attrs['trigger']} → {s.attrs['effect']}" for s in hits)
         f.attrs["sanction_ids"] = [s.fact_id for s in hits]
     return facts, list(ctx.bearers.found.values())
@@ -1415,21 +1416,33 @@ def extract_with_entities(doc: Document, aliases: AliasTable) -> tuple[list[Fact
 
 
 
-def _sanction_covers(sanction: Fact, obligation: Fact) -> bool:
-    """Whether missing this duty is what the sanction's trigger describes."""
+def _sanction_covers(sanction: Fact, obligation: Fact, tests: list[tuple[str, str, re.Pattern[str] | None]] | None = None) -> bool:
+    """Whether missing this duty is what the sanction's trigger describes
+    (``tests``: :func:`_trigger_tests` of the sanction, when already made)."""
     if obligation.attrs.get("modality") == "may":
         return False
+    text = obligation.text
+    for core, annual, near in (_trigger_tests(sanction) if tests is None else tests):
+        if len(core) >= 4 and core in text:
+            return True
+        if annual and (annual in text and core[len(annual):len(annual) + 2] in text):
+            return True
+        if near is not None and near.search(text):
+            return True  # 年度工作目标 ~ 年度绩效目标: same head and tail
+    return False
+
+
+def _trigger_tests(sanction: Fact) -> list[tuple[str, str, re.Pattern[str] | None]]:
+    """Per trigger of a sanction: the missed duty's core, the annual prefix it opens
+    with (or ""), and the same-head-and-tail pattern (cores of 4+ characters)."""
+    out = []
     for trig in sanction.attrs.get("triggers", []):
         core = _MISSED_DUTY.sub("", trig).strip("，、 ")
         core = _SHORTFALL.sub("", core)
-        if len(core) >= 4 and core in obligation.text:
-            return True
         annual = next((w for w in _ANNUAL_PREFIX if core.startswith(w)), "")
-        if annual and (annual in obligation.text and core[len(annual):len(annual) + 2] in obligation.text):
-            return True
-        if len(core) >= 4 and re.search(re.escape(core[:2]) + ".{0,4}" + re.escape(core[-2:]), obligation.text):
-            return True  # 年度工作目标 ~ 年度绩效目标: same head and tail
-    return False
+        near = re.compile(re.escape(core[:2]) + ".{0,4}" + re.escape(core[-2:])) if len(core) >= 4 else None
+        out.append((core, annual, near))
+    return out
 
 
 def iter_facts(documents: Iterable[Document], aliases: AliasTable) -> Iterator[Fact]:
