@@ -1,23 +1,16 @@
 """Corpus commands: `ingest`, `add`, `remove`, `documents`, `clauses`."""
 from __future__ import annotations
 
-import importlib
 import time
 from pathlib import Path
 
 import click
 
+from ingest.pipeline import register_steps  # registration lives in ingest/; the CLI only triggers it
+
 from .cli_options import backend_options, data_dir_option, emit, json_option
 from .progress import IngestProgress
 from .services import dated_documents, open_graph_store
-
-PIPELINE_MODULES = ("ingest.steps", "graph.build", "search.index", "graph.neo4j_store")
-"""Modules whose import registers ingest steps, in dependency order."""
-
-
-def register_steps() -> None:
-    for name in PIPELINE_MODULES:
-        importlib.import_module(name)
 
 
 @click.command()

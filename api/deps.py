@@ -195,7 +195,7 @@ class LiveServices:
     def _ingest(self, corpus: Path) -> Any:
         from ingest.pipeline import run_ingest
 
-        from .commands_corpus import register_steps
+        from ingest.pipeline import register_steps
 
         register_steps()
         options = {"neo4j": self.settings.neo4j_connection(), "encoder": self._encoder}

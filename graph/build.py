@@ -289,7 +289,7 @@ def graph_counts(g: nx.MultiDiGraph) -> dict[str, dict[str, int]]:
     return {"nodes": dict(sorted(nodes.items())), "edges": dict(sorted(edges.items()))}
 
 
-@step("build_graph", order=30, requires=("documents", "centers"), assigns=("graph", "aliases"))
+@step("build_graph", order=30, requires=("documents", "centers"), assigns=("graph", "aliases", "facts"))
 def build_graph_step(build: Build) -> None:
     """Extract facts, link entities and centers, and write graph.json."""
     table = aliases_for_corpus(build.corpus_dir)

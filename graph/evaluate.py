@@ -37,11 +37,7 @@ from ingest.loaders import load_corpus
 from ingest.matchform import match_form
 
 from .build import build_graph, graph_counts
-
-
-GOLD_KEYS = frozenset({"kind", "doc", "span", "occurrence", "_file", "note", "actor", "modality", "recipient", "condition", "deadline",
-                       "normalized", "rule", "condition_type", "amount_min", "amount_max", "share"})
-"""Every key an annotation may have; anything else is an error, not silently ignored."""
+from .golden import Annotation, Exhaustive, GoldenFormatError, parse
 
 
 @dataclass
@@ -55,22 +51,36 @@ class Gold:
     file: str
 
 
-def load_golden(golden_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-    """(cases, annotations, exhaustive declarations) of every YAML file in ``golden_dir``."""
+def load_golden(golden_dir: Path) -> tuple[list[dict[str, Any]], list[str], list[dict[str, Any]]]:
+    """(annotations, errors, exhaustive declarations) of every YAML file in ``golden_dir``.
+
+    Each annotation is checked against graph/golden.py's :class:`Annotation`
+    (an unknown key is an error, reported with its file, kind and document,
+    not silently ignored) and returned as a dict of the keys it gives, with
+    its ``kind`` and ``_file``. Profile cases in the same folder are checked by
+    their own runner (tests/golden/conftest.py).
+    """
     golden_dir = Path(golden_dir)
     if not golden_dir.is_dir():
         raise CorpusError(f"golden folder {golden_dir} not found", hint="pass --golden DIR")
-    cases, annotations, exhaustive = [], [], []
+    annotations, errors, exhaustive = [], [], []
     for path in sorted(golden_dir.glob("*.yaml")):
         data = yaml.safe_load(path.read_text("utf-8")) or {}
-        for c in data.get("cases", []) or []:
-            cases.append({**c, "_file": path.name})
-        for kind, items in (data.get("annotations") or {}).items():
-            for a in items or []:
-                annotations.append({**a, "kind": kind, "_file": path.name})
         for e in data.get("exhaustive", []) or []:
-            exhaustive.append({**e, "_file": path.name})
-    return cases, annotations, exhaustive
+            exhaustive.append(parse(e, Exhaustive, where=path.name).model_dump())
+        for kind, items in (data.get("annotations") or {}).items():
+            if kind not in FACT_KINDS:
+                errors.append(f"{path.name}: unknown fact kind {kind!r} (known: {', '.join(FACT_KINDS)})")
+                continue
+            for a in items or []:
+                try:
+                    gold = parse(a, Annotation, where=path.name)
+                except GoldenFormatError as err:
+                    # a typo, or a flow mapping cut at an unquoted ASCII comma ({span: A,B} reads as span A and a key B)
+                    errors.append(f"{err.message} ({kind} in {a.get('doc')}; quote spans that hold a comma)")
+                    continue
+                annotations.append({**gold.model_dump(exclude_none=True), "kind": kind, "_file": path.name})
+    return annotations, errors, exhaustive
 
 
 def locate(text: str, span: str, occurrence: int = 1) -> tuple[int, int]:
@@ -182,9 +192,8 @@ def evaluate_extraction(golden_dir: Path, corpus_dir: Path) -> dict[str, Any]:
     # names plus what the documents introduced, short names included)
     graph, table, facts = build_graph(list(docs.values()), table, records)
     readings = {d: gold_readings(doc, table) for d, doc in docs.items()}
-    _cases, annotations, exhaustive = load_golden(golden_dir)
+    annotations, errors, exhaustive = load_golden(golden_dir)
     golds: list[Gold] = []
-    errors: list[str] = []
     for a in annotations:
         doc = docs.get(str(a.get("doc")))
         if doc is None:
@@ -194,11 +203,6 @@ def evaluate_extraction(golden_dir: Path, corpus_dir: Path) -> dict[str, Any]:
             s, e = locate(doc.text, a["span"], int(a.get("occurrence", 1)))
         except ValueError as err:
             errors.append(f"{a['_file']}: {err}")
-            continue
-        unknown = sorted(str(k) for k in a if k not in GOLD_KEYS)
-        if unknown:
-            # a typo, or a flow mapping cut at an unquoted ASCII comma ({span: A,B} reads as span A and a key B)
-            errors.append(f"{a['_file']}: {a['kind']} in {a.get('doc')} has unknown keys {unknown}; quote spans that hold a comma")
             continue
         fields = {k: v for k, v in a.items() if k not in ("kind", "doc", "span", "occurrence", "_file", "note")}
         golds.append(Gold(a["kind"], doc.doc_id, a["span"], s, e, fields, a["_file"]))

@@ -356,15 +356,16 @@ def load_store(driver: Any, store_dir: Path, **options: Any) -> dict[str, Any]:
     return load_graph(driver, g, texts=texts, embeddings=embeddings_of(store_dir), **options)
 
 
-@step("load_neo4j", order=50, requires=("graph",), assigns=("neo4j",))
+@step("load_neo4j", order=50, requires=("graph", "search"), assigns=("neo4j",))
 def load_neo4j(build: Build) -> None:
-    """Copy the staged store into Neo4j when the ingest runs with ``--backend neo4j``."""
+    """Copy the staged store (graph, texts, clause vectors) into Neo4j when the ingest runs with ``--backend neo4j``."""
+    build.artifacts["neo4j"] = None
     if build.backend != "neo4j":
         return
     conn_opts = dict((build.options or {}).get("neo4j") or {})
     driver = connect(resolve_connection(build.data_dir, conn_opts.get("uri"), conn_opts.get("user"), conn_opts.get("password")))
     try:
-        build.summary["neo4j"] = load_store(driver, build.out_dir)
+        build.summary["neo4j"] = build.artifacts["neo4j"] = load_store(driver, build.out_dir)
     finally:
         driver.close()
 

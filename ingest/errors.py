@@ -173,3 +173,9 @@ class CorruptDocumentError(PolicyKGError):
     """A .docx or .pdf that cannot be opened: damaged, encrypted or misnamed."""
 
     code = "E014"
+
+
+class PipelineError(PolicyKGError):
+    """The registered ingest steps do not fit together (a bug in a step's declaration, not in the corpus)."""
+
+    code = "E024"

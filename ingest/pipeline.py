@@ -12,6 +12,8 @@ later is reported and the previous one served (ingest/integrity.py).
 from __future__ import annotations
 
 import errno
+import graphlib
+import importlib
 import json
 import logging
 import os
@@ -23,7 +25,7 @@ from typing import Any, Callable, Iterable
 
 from .document import Document
 from .fingerprint import code_digest, input_fingerprint
-from .errors import NotIngestedError, StoreCorruptError, StoreFormatError, StoreWriteError
+from .errors import NotIngestedError, PipelineError, StoreCorruptError, StoreFormatError, StoreWriteError
 from .integrity import file_digests, verify
 from .locks import exclusive_lock
 
@@ -79,8 +81,61 @@ def step(name: str, *, order: int, requires: Iterable[str] = (), assigns: Iterab
     return register
 
 
+PIPELINE_MODULES = ("ingest.steps", "graph.build", "search.index", "graph.neo4j_store")
+"""Modules whose import registers the ingest steps (spaCy-style factories; the run order comes
+from what each step requires and assigns, not from this list)."""
+
+
+def register_steps(modules: Iterable[str] = PIPELINE_MODULES) -> None:
+    """Import the modules that register the ingest steps."""
+    for name in modules:
+        importlib.import_module(name)
+
+
 def registered_steps() -> list[Step]:
-    return sorted(_REGISTRY.values(), key=lambda s: s.order)
+    """The registered steps in run order (:func:`plan`)."""
+    return plan(_REGISTRY.values())
+
+
+def plan(steps: Iterable[Step]) -> list[Step]:
+    """``steps`` ordered so each runs after the steps that assign what it requires.
+
+    Refused with PipelineError before anything runs: an artifact two steps
+    assign, an artifact a step requires that no step assigns, a cycle.
+    ``order`` only breaks ties between steps the declarations leave free.
+    """
+    steps = sorted(steps, key=lambda s: (s.order, s.name))
+    assigned_by: dict[str, str] = {}
+    for s in steps:
+        for artifact in s.assigns:
+            if artifact in assigned_by:
+                raise PipelineError(f"ingest steps {assigned_by[artifact]!r} and {s.name!r} both assign {artifact!r}",
+                                    hint="each artifact has one step that assigns it")
+            assigned_by[artifact] = s.name
+    missing = [(s.name, r) for s in steps for r in s.requires if r not in assigned_by]
+    if missing:
+        raise PipelineError("ingest step(s) require artifacts no step assigns: "
+                            + ", ".join(f"{name!r} requires {artifact!r}" for name, artifact in missing),
+                            hint=f"registered steps assign {sorted(assigned_by)}")
+    by_name = {s.name: s for s in steps}
+    sorter = graphlib.TopologicalSorter({s.name: {assigned_by[r] for r in s.requires} for s in steps})
+    try:
+        sorter.prepare()
+    except graphlib.CycleError as err:
+        raise PipelineError(f"ingest steps depend on each other in a cycle: {err.args[1]}") from None
+    out: list[Step] = []
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready(), key=lambda n: (by_name[n].order, n))
+        out.extend(by_name[n] for n in ready)
+        sorter.done(*ready)
+    return out
+
+
+def _check_assigned(build: Build, s: Step) -> None:
+    """A step must assign what it declares (``documents`` is the Build's own field)."""
+    for artifact in s.assigns:
+        if artifact != "documents" and artifact not in build.artifacts:
+            raise PipelineError(f"ingest step {s.name!r} declares {artifact!r} but did not assign it")
 
 
 def current_store(data_dir: Path) -> Path:
@@ -168,6 +223,7 @@ def run_ingest(
                 progress(s.name)
             t0 = time.perf_counter()
             s.fn(build)
+            _check_assigned(build, s)
             build.timings[s.name] = round(time.perf_counter() - t0, 3)
         manifest = {
             "format": STORE_FORMAT,

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from ingest.aliases import AliasTable, Mention, aliases_for_corpus
+from ingest.aliases import AliasTable, Mention
 from ingest.document import Clause, Document
 from ingest.parse import LABELS, sentences
 from ingest.pipeline import Build, step
@@ -196,13 +196,13 @@ def _model_identity(build: Build) -> str:
     return model_identity(build.data_dir)
 
 
-@step("index_clauses", order=40, requires=("documents",), assigns=("search",), identity=_model_identity)
+@step("index_clauses", order=40, requires=("documents", "aliases"), assigns=("search",), identity=_model_identity)
 def index_clauses(build: Build) -> None:
     """Build the search indexes of the staged store (needs the built model)."""
     from .dense import EmbeddingCache, encode_passages_cached
     from .model_home import embedding_cache_dir, open_encoder
     # the table the graph was built with: curated names plus what the documents introduced
-    rows = rows_of(build.documents, build.artifacts.get("aliases") or aliases_for_corpus(build.corpus_dir))
+    rows = rows_of(build.documents, build.artifacts["aliases"])
     tokenizer = Tokenizer(domain_words())
     # A caller that already holds the loaded model (the API on a write) passes it in the options;
     # otherwise the weights load only if some text is not in the cache.
@@ -216,3 +216,4 @@ def index_clauses(build: Build) -> None:
                            piece_vectors=vectors[len(rows):], piece_rows=piece_rows)
     build.summary["search"] = {"rows": manifest["rows"], "encoded": encoded,
                                "encode_seconds": round(time.perf_counter() - t0, 2)}
+    build.artifacts["search"] = manifest

@@ -1,18 +1,18 @@
 """Golden cases of tests/golden/dated/as_of.yaml: answers as of a date, through the CLI, on real ingests.
 
-Each case is parsed into a typed :class:`AsOfCase`; an unknown or misspelled
-key fails the run with the case named (a typo must never make a case pass).
+Each case is parsed into graph/golden.py's typed :class:`DatedCase`; an unknown
+or misspelled key fails the run naming the file, the case and the key.
 """
 from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner
+
+from graph.golden import DatedCase, DatedFile, GoldenFormatError, load
 
 from api.cli import main
 from api.commands_corpus import register_steps
@@ -26,51 +26,15 @@ REPEAL_NOTICE = HERE / "dated" / "repeal_notice.txt"
 """A made-up 管理办法 in the usual shape (第X条, 自…起施行, 原《…》同时废止), not a real document."""
 
 
-@dataclass(frozen=True)
-class Expect:
-    first_doc: str | None = None
-    docs_include: list[str] = field(default_factory=list)
-    docs_exclude: list[str] = field(default_factory=list)
-    status: dict[str, str] = field(default_factory=dict)
-    in_force: dict[str, bool] = field(default_factory=dict)
-    left_out: dict[str, str] = field(default_factory=dict)
-    answer_starts: str | None = None
+def load_cases() -> list[DatedCase]:
+    return list(load(CASES_FILE, DatedFile).cases)
 
 
-@dataclass(frozen=True)
-class AsOfCase:
-    name: str
-    source: dict[str, str]
-    corpus: str
-    run: list[str]
-    as_of: str
-    expect: Expect
-
-
-def _typed(cls: type, raw: dict, where: str):
-    known = {f.name for f in fields(cls)}
-    unknown = sorted(set(raw) - known)
-    if unknown:
-        raise ValueError(f"{CASES_FILE.name}: {where}: unknown key(s) {unknown}; known: {sorted(known)}")
-    return cls(**raw)
-
-
-def load_cases() -> list[AsOfCase]:
-    raw = yaml.safe_load(CASES_FILE.read_text("utf-8"))
-    out = []
-    for item in raw["cases"]:
-        where = f"case {item.get('name', '?')!r}"
-        expect = _typed(Expect, item.get("expect") or {}, where + " expect")
-        case = _typed(AsOfCase, {**item, "expect": expect}, where)
-        if case.corpus not in ("seeds", "repealed"):
-            raise ValueError(f"{CASES_FILE.name}: {where}: corpus must be seeds or repealed, not {case.corpus!r}")
-        out.append(case)
-    return out
-
-
-def test_an_unknown_key_is_an_error():
-    with pytest.raises(ValueError, match="unknown key.*docs_inclde"):
-        _typed(Expect, {"docs_inclde": ["000"]}, "case 'x' expect")
+def test_an_unknown_key_is_an_error_naming_the_case_and_key(tmp_path):
+    bad = tmp_path / "as_of.yaml"
+    bad.write_text(CASES_FILE.read_text("utf-8").replace("docs_include:", "docs_inclde:", 1), "utf-8")
+    with pytest.raises(GoldenFormatError, match=r"as_of.yaml: case '.+': unknown key: cases\.\d+\.expect\.docs_inclde"):
+        load(bad, DatedFile)
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +57,7 @@ def _items(result: dict) -> list[dict]:
 
 
 @pytest.mark.parametrize("case", load_cases(), ids=lambda c: c.name)
-def test_as_of_case(case: AsOfCase, stores):
+def test_as_of_case(case: DatedCase, stores):
     args = [*case.run, "--as-of", case.as_of, "--data", str(stores[case.corpus]), "--json"]
     out = CliRunner().invoke(main, args)
     assert out.exit_code == 0, out.output

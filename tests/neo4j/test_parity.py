@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from graph import schema as S
 from ingest.errors import NotFoundError
@@ -31,8 +30,7 @@ def _golden_module() -> Any:
 
 
 GOLDEN = _golden_module()
-CASES = [c for f in sorted((REPO / "tests" / "golden").glob("*.yaml"))
-         for c in (yaml.safe_load(f.read_text("utf-8")) or {}).get("cases", []) or [] if c.get("profile")]
+CASES = [c for f in sorted((REPO / "tests" / "golden").glob("*.yaml")) for c in GOLDEN.load_cases(f)]
 QUESTIONS = [json.loads(line) for line in (EVAL / "dev_qa.jsonl").read_text("utf-8").splitlines() if line.strip()]
 
 
@@ -40,21 +38,20 @@ def dump(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False)  # key order too: both print the same text
 
 
-def ask_profile(store: Any, profile: dict[str, Any]) -> Any:
-    """What a golden profile asks of a store (as tests/golden/conftest.py asks it)."""
-    if "unknown" in profile:
+def ask_profile(store: Any, profile: Any) -> Any:
+    """What a golden profile (graph/golden.py Profile) asks of a store, as tests/golden/conftest.py asks it."""
+    question = profile.question
+    if question == "unknown":
         with pytest.raises(NotFoundError) as err:
-            store.entity(profile["unknown"])
+            store.entity(profile.unknown)
         return {"not_found": err.value.suggestions}
-    if "platform_type" in profile:
-        return store.obligations(profile["platform_type"], profile.get("role"))
-    if "deadlines" in profile:
-        return store.deadlines(profile["deadlines"])
-    if "entity" in profile:
-        return store.entity(profile["entity"])
-    if "rules_for" in profile:
-        return store.rules_for(**profile["rules_for"])
-    raise AssertionError(f"unknown profile {profile}")
+    if question == "platform_type":
+        return store.obligations(profile.platform_type, profile.role)
+    if question == "deadlines":
+        return store.deadlines(profile.deadlines)
+    if question == "entity":
+        return store.entity(profile.entity)
+    return store.rules_for(**profile.rules_for.model_dump())
 
 
 def clause_ids(answer: Any) -> list[str]:
@@ -71,10 +68,10 @@ def test_golden_cases_were_found() -> None:
     assert len(QUESTIONS) >= 20
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_golden_profile_same_answer(stores, case: dict[str, Any]) -> None:
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_golden_profile_same_answer(stores, case: Any) -> None:
     nx_store, neo_store = stores
-    want, got = ask_profile(nx_store, case["profile"]), ask_profile(neo_store, case["profile"])
+    want, got = ask_profile(nx_store, case.profile), ask_profile(neo_store, case.profile)
     assert clause_ids(got) == clause_ids(want)
     assert dump(got) == dump(want)
     GOLDEN.check_case(neo_store, case)  # the golden expectation itself holds on Neo4j
@@ -101,14 +98,14 @@ def test_all_rules_same(stores) -> None:
     assert dump(neo_store.rules_for()) == dump(nx_store.rules_for())
 
 
-def _profile_names(profile: dict[str, Any]) -> list[str]:
+def _profile_names(profile: Any) -> list[str]:
     """Every entity name a golden profile asks about (platform types, roles, entities)."""
-    names = [profile.get(k) for k in ("platform_type", "role", "deadlines", "entity")]
-    names.append((profile.get("rules_for") or {}).get("entity"))
+    names = [profile.platform_type, profile.role, profile.deadlines, profile.entity]
+    names.append(profile.rules_for.entity if profile.rules_for else None)
     return [n for n in names if isinstance(n, str) and n]
 
 
-PROFILE_NAMES = sorted({n for c in CASES for n in _profile_names(c["profile"])})
+PROFILE_NAMES = sorted({n for c in CASES for n in _profile_names(c.profile)})
 ACTIONS = ("报送", "评估", "摘牌", "申报")
 
 

@@ -3,17 +3,20 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
-import yaml
+from pydantic import BaseModel
 
+M = TypeVar("M", bound=BaseModel)
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
-def load_golden(name: str) -> dict[str, Any]:
-    """One golden YAML file of this folder."""
-    return yaml.safe_load((GOLDEN / name).read_text("utf-8"))
+def load_golden(name: str, model: type[M]) -> M:
+    """One golden YAML file of this folder, parsed as ``model`` (graph/golden.py: unknown keys are errors)."""
+    from graph.golden import load
+
+    return load(GOLDEN / name, model)
 
 
 @functools.lru_cache(maxsize=1)

@@ -9,14 +9,14 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
+from graph.golden import SearchCase, load_list
 from ingest.errors import QueryError
 
 pytestmark = pytest.mark.slow
 GOLDEN = Path(__file__).with_name("golden_qa.yaml")
-CASES = yaml.safe_load(GOLDEN.read_text("utf-8"))
+CASES = load_list(GOLDEN, SearchCase)  # typed: a misspelled key fails here, naming it
 RESULT_KEYS = {"clause_id", "doc_id", "doc_title", "path", "text", "start", "end", "score"}
 
 
@@ -60,14 +60,14 @@ def test_k_is_checked(searcher) -> None:
         searcher.search("经费", k=0)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_golden(searcher, case: dict) -> None:
-    expect = case["expect"]
-    answer = searcher.ask(case["input"])
-    assert answer["abstained"] is expect["abstained"], f"{case['name']}: {answer['answer']}"
-    if "span" in expect:
-        texts = [r["text"] for r in searcher.search(case["input"], k=expect["within"])["results"]]
-        assert any(expect["span"] in t for t in texts), f"{case['name']} ({case['source']}): {texts}"
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_golden(searcher, case: SearchCase) -> None:
+    expect = case.expect
+    answer = searcher.ask(case.input)
+    assert answer["abstained"] is expect.abstained, f"{case.name}: abstained {answer['abstained']}: {answer['answer']}"
+    if expect.span is not None:
+        texts = [r["text"] for r in searcher.search(case.input, k=expect.within)["results"]]
+        assert any(expect.span in t for t in texts), f"{case.name} ({case.source}): span not within {expect.within}: {texts}"
 
 
 def test_ask_rule_fields_and_answer_span(searcher, sources) -> None:
