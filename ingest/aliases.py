@@ -193,8 +193,6 @@ class AliasTable:
         for key in self._surface:
             by_first.setdefault(key[0], set()).add(len(key))
         self._lengths = {ch: sorted(ls, reverse=True) for ch, ls in by_first.items()}
-        # where a surface may start: find_mentions jumps from one such character to the next
-        self._starts = re.compile("[" + "".join(re.escape(ch) for ch in sorted(by_first)) + "]") if by_first else None
 
     def extend(self, entities: Iterable[Entity]) -> "AliasTable":
         """A new table with ``entities`` added (center records at ingest time).
@@ -250,14 +248,7 @@ class AliasTable:
         norm = normalize(text)
         out: list[Mention] = []
         i, n = 0, len(norm)
-        starts = self._starts
         while i < n:
-            if starts is None:
-                break
-            first = starts.search(norm, i)
-            if first is None:
-                break
-            i = first.start()
             hit = None
             for length in self._lengths.get(norm[i], ()):
                 if i + length > n:
