@@ -131,7 +131,13 @@ def units(clause: Clause) -> list[Unit]:
     text keeps its structure only as inline markers (…。二、… （一）…); each
     unit starts after its own structure marker (第三条, （一）, 1.), so the
     first word of a unit is the first word of what it says."""
-    text, base = clause.text, clause.start
+    return list(_units(clause.text, clause.start))
+
+
+@functools.lru_cache(maxsize=64)
+def _units(text: str, base: int) -> tuple[Unit, ...]:
+    """:func:`units` of the clause text ``text`` starting at ``base``: every extractor
+    reads the same clause's units, so they are cut once."""
     cuts = {0, len(text), *sentence_cuts(text)}
     for m in _INLINE_MARKER.finditer(text):
         cuts.add(m.end())
@@ -154,7 +160,7 @@ def units(clause: Clause) -> list[Unit]:
             seg_s = seg_s[label.end():]
         if seg_s:
             out.append(Unit(seg_s, base + a + lead, base + a + lead + len(seg_s)))
-    return out
+    return tuple(out)
 
 
 def _is_label(text: str) -> bool:
