@@ -24,9 +24,25 @@ def _table() -> dict[int, int]:
 _GROUPED_DIGITS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
+_LONG = 20_000
+"""Texts this long (a whole document) are read in matching form by several
+steps in turn; the last two are kept rather than translated again."""
+
+
 def match_form(text: str) -> str:
     """Simplified characters and Chinese punctuation; same length as ``text``.
     A comma that groups digits (1,000万元) stays a comma: it ends no clause."""
+    if len(text) >= _LONG:
+        return _long_match_form(text)
+    return _match_form(text)
+
+
+@functools.lru_cache(maxsize=2)
+def _long_match_form(text: str) -> str:
+    return _match_form(text)
+
+
+def _match_form(text: str) -> str:
     out = text.translate(_table())
     if "," not in text:
         return out
