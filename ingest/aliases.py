@@ -193,6 +193,7 @@ class AliasTable:
         for key in self._surface:
             by_first.setdefault(key[0], set()).add(len(key))
         self._lengths = {ch: sorted(ls, reverse=True) for ch, ls in by_first.items()}
+        self._automaton: Any = None  # made by find_mentions on first use
 
     def extend(self, entities: Iterable[Entity]) -> "AliasTable":
         """A new table with ``entities`` added (center records at ingest time).
@@ -245,29 +246,31 @@ class AliasTable:
         returned.
         """
         wanted = set(kinds) if kinds is not None else None
+        if not self._surface:
+            return []
         norm = normalize(text)
-        out: list[Mention] = []
-        i, n = 0, len(norm)
-        while i < n:
-            hit = None
-            for length in self._lengths.get(norm[i], ()):
-                if i + length > n:
-                    continue
-                eid = self._surface.get(norm[i : i + length])
-                if eid is None:
-                    continue
-                if _ASCII_WORD.match(norm[i]) and not _word_bounded(norm, i, i + length):
-                    continue
-                hit = (eid, length)
-                break
-            if hit is None:
-                i += 1
+        if self._automaton is None:
+            self._automaton = _automaton(self._surface)
+        # every surface found (Aho-Corasick, overlapping), then the longest that
+        # starts at each position; scanning left to right, a mention resumes
+        # the scan at its end and a position with none moves it one character on
+        longest: dict[int, int] = {}
+        for last, (length, english) in self._automaton.iter(norm):
+            start = last + 1 - length
+            if english and not _word_bounded(norm, start, last + 1):
                 continue
-            eid, length = hit
+            if longest.get(start, 0) < length:
+                longest[start] = length
+        out: list[Mention] = []
+        i = 0
+        for start in sorted(longest):
+            if start < i:
+                continue
+            i = start + longest[start]
+            eid = self._surface[norm[start:i]]
             ent = self._entities[eid]
             if wanted is None or ent.kind in wanted:
-                out.append(Mention(eid, ent.kind, ent.name, text[i : i + length], i, i + length))
-            i += length
+                out.append(Mention(eid, ent.kind, ent.name, text[start:i], start, i))
         return out
 
     def rule_targets(self, text: str) -> list[Mention]:
@@ -345,6 +348,18 @@ class AliasTable:
         if others_ok and len(rest) - covered <= 1 and (main.end - main.start) >= 0.5 * len(rest):
             return self._entities[main.entity_id]
         return None
+
+
+def _automaton(surfaces: Iterable[str]) -> Any:
+    """An Aho-Corasick automaton over the surface forms, each giving
+    ``(length, whether it opens with an English letter or digit)``."""
+    import ahocorasick
+
+    auto = ahocorasick.Automaton()
+    for key in surfaces:
+        auto.add_word(key, (len(key), _ASCII_WORD.match(key[0]) is not None))
+    auto.make_automaton()
+    return auto
 
 
 def _has_cjk(s: str) -> bool:
