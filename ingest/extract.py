@@ -1123,6 +1123,12 @@ _LEAST_PLAIN_YUAN = 100
 _SHARE = L.compile_re(r"([^，。；]{0,14}?)(?:内)?(?:{extraction.fact_grammar.share_hedges})?(\d+(?:\.\d+)?)\s*[%％](?:{extraction.fact_grammar.share_purpose})([^，。；]+)")
 _RATIO = L.compile_re(r"(\d+(?:\.\d+)?)\s*[:：比]\s*(\d+(?:\.\d+)?)(?=(?:的?比例)?[^，。；]{0,4}(?:{extraction.fact_grammar.ratio_uses}))")
 _PERCENT_AID = L.compile_re(r"(\d+(?:\.\d+)?)\s*[%％][^，。；]{0,8}?(?:{extraction.funding.support})|(?:{extraction.funding.support})[^，。；]{0,12}?(\d+(?:\.\d+)?)\s*[%％]|不超过[^，。；]{0,10}?(\d+(?:\.\d+)?)\s*[%％]")
+_YUAN = "元"
+"""_RANGE and _AMOUNT end in it"""
+_PERCENT_SIGNS = "%％"
+"""_SHARE and _PERCENT_AID need one"""
+_RATIO_SIGNS = ":：比"
+"""_RATIO needs one"""
 _GIVEN = L.compile_re(r"(?:{extraction.funding.funders})[^。；]{0,30}?(?:给予|按|由)[^，。；]{0,16}?(?:{extraction.funding.support})|(?:{extraction.funding.funders})[^，。；]{0,12}?由[^，。；]{2,12}?(?:{extraction.funding.raised_by})|{extraction.funding.modes}|(?:{extraction.funding.funders})[^，。；]{0,4}是指|给予[^，。；]{0,10}?(?:{extraction.funding.support})")
 _SOURCE = L.compile_re(r"(?:{extraction.fact_grammar.fund_verbs})([^，。；]{0,20}?(?:{=extraction.fact_grammar.fund_names}))|给予([^，。；]{0,16}?)(?:经费|资金)支持|{extraction.fact_grammar.source_phrases}"
                        r"|(?:{extraction.fact_grammar.steady_support})(?:经费)?支持|财政(?:科技|科研)?投入")
@@ -1144,13 +1150,17 @@ def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
     for unit in parts:
         text = unit.text
         taken: list[tuple[int, int]] = []
-        for m in _RANGE.finditer(text):
+        # each pattern needs a character the unit may not hold: skip it then
+        money = _YUAN in text
+        percent = any(ch in text for ch in _PERCENT_SIGNS)
+        ratio = any(ch in text for ch in _RATIO_SIGNS)
+        for m in (_RANGE.finditer(text) if money else ()):
             hi_unit = m.group(4)
             lo = amount_cny(m.group(1), m.group(2) or hi_unit)
             hi = amount_cny(m.group(3), hi_unit)
             facts.append(_funding(clause, unit, m.start(), m.end(), ctx, amount_min=lo, amount_max=hi, rule="amount"))
             taken.append(m.span())
-        for m in _AMOUNT.finditer(text):
+        for m in (_AMOUNT.finditer(text) if money else ()):
             if any(a <= m.start() < b for a, b in taken):
                 continue
             v = amount_cny(m.group(1), m.group(2) or "")
@@ -1158,18 +1168,18 @@ def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
                 continue
             facts.append(_funding(clause, unit, m.start(), m.end(), ctx, amount_min=v, amount_max=v, rule="amount"))
             taken.append(m.span())
-        for m in _SHARE.finditer(text):
+        for m in (_SHARE.finditer(text) if percent else ()):
             share = float(m.group(2)) / 100
             soft = next((w for w in _SOFT if text[:m.start(2)].endswith(w)), "")
             s = m.start(2) - (len(soft) if soft else 0)
             facts.append(_funding(clause, unit, m.start() if m.group(1) else s, m.end(), ctx, share=share, share_of=m.group(1).rstrip("内") or "", purpose=m.group(3), rule="share",
                                   soft=any(w in m.group(0) for w in _SOFT)))
-        for m in _RATIO.finditer(text):
+        for m in (_RATIO.finditer(text) if ratio else ()):
             if not any(a <= m.start() < b for a, b in taken):
                 a, b = float(m.group(1)), float(m.group(2))
                 facts.append(_funding(clause, unit, m.start(), m.end(), ctx, share=round(b / a, 3) if a else None, rule="share"))
                 taken.append(m.span())
-        for m in _PERCENT_AID.finditer(text):
+        for m in (_PERCENT_AID.finditer(text) if percent else ()):
             value = next(g for g in m.groups() if g)
             if not any(a <= m.start() < b for a, b in taken) and not any(w in m.group(0) for w in _SHARE_USE):
                 facts.append(_funding(clause, unit, m.start(), m.end(), ctx, share=float(value) / 100, rule="share"))
