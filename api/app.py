@@ -153,7 +153,7 @@ def _add_error_handlers(app: FastAPI) -> None:
                     for e in err.errors()]
         first = problems[0] if problems else {"loc": [], "msg": "invalid request"}
         where = ".".join(first["loc"][1:] or first["loc"])
-        message = f"{where}: {first['msg']}" if where else first["msg"]
+        message = f"{where}: {first['msg']}" if where else str(first["msg"])
         return JSONResponse(error_body("E422", message, "see detail for every problem", detail=problems), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
-from ingest.pipeline import register_steps  # registration lives in ingest/; the CLI only triggers it
+from ingest.pipeline import Build, register_steps  # registration lives in ingest/; the CLI only triggers it
 
 from .cli_options import backend_options, data_dir_option, emit, json_option
 from .progress import IngestProgress
@@ -72,7 +73,7 @@ _edited_corpus_option = click.option(
     help="Corpus to change; default: the one the data directory was built from, else corpus/ (else an empty one).")
 
 
-def _write(data_dir: Path, corpus_dir: Path | None, backend: str, neo4j: dict, change) -> tuple[object, object]:
+def _write(data_dir: Path, corpus_dir: Path | None, backend: str, neo4j: dict, change) -> tuple[Any, Build]:
     """Apply ``change`` to a copy of the live corpus, ingest it and publish it
     (api/corpus_edit.py, the path the API's writes take)."""
     from ingest.pipeline import run_ingest

@@ -207,7 +207,7 @@ class DocumentFields(BaseModel):
     id: str | None = Field(None, pattern=DOC_ID_PATTERN,
                            description="Document id (clause ids start with it); generated from the 文号 or the bytes when absent.")
     title: str | None = Field(None, min_length=1, max_length=200, description="Read from the text when absent.")
-    metadata: DocumentMetadata = Field(default_factory=DocumentMetadata)
+    metadata: DocumentMetadata = Field(default_factory=lambda: DocumentMetadata())
 
 
 class DocumentUpload(DocumentFields):

@@ -100,8 +100,8 @@ def next_due(deadline: dict[str, Any], as_of: dt.date, *, since: dt.date | None 
             mid = start + (_add_years(start, cycle_years) - start) / 2
         return mid, f"middle of the {cycle_years}-year cycle from {start.isoformat()}"
     try:
-        day = dt.date.fromisoformat(normalized)
-        return (day, "the date stated") if day >= as_of else (None, f"passed on {normalized}")
+        stated = dt.date.fromisoformat(normalized)
+        return (stated, "the date stated") if stated >= as_of else (None, f"passed on {normalized}")
     except ValueError:
         pass
     year = _YEAR.match(normalized)

@@ -380,8 +380,8 @@ def approval_statements(doc: Document, table: AliasTable) -> list[Statement]:
                 if actor is not None and actor.kind == "Organization" and verb:
                     found.append((actor.name, verb.group(1), verb.start(), verb.end()))
             applies = tuple(m.name for m in table.rule_targets(clause.text)) or tuple(own_platform_type(doc, table))
-            for name, verb, s, e in found:
-                out.append(Statement("approval", f"{name}（{verb}）", doc.doc_id, clause.clause_id, text[s:e], base + s, base + e, applies))
+            for name, how, s, e in found:
+                out.append(Statement("approval", f"{name}（{how}）", doc.doc_id, clause.clause_id, text[s:e], base + s, base + e, applies))
     return out
 
 

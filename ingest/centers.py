@@ -158,7 +158,9 @@ def split_outside_parens(text: str, separators: str) -> list[str]:
 
     Keeps "北汽新能源 (牵头, 北京经济技术开发区)" in one piece.
     """
-    pieces, depth, current = [], 0, []
+    pieces: list[str] = []
+    depth = 0
+    current: list[str] = []
     for ch in text:
         if ch in _OPEN:
             depth += 1
@@ -240,7 +242,7 @@ def looks_like_english_name(text: str) -> bool:
     if not text or has_han(text) or "[" in text or not text[0].isupper():
         return False
     head = _HEAD_NOUN_RE.search(text)
-    return bool(head) and head.start() > 0 and len(text.split()) >= 4
+    return head is not None and head.start() > 0 and len(text.split()) >= 4
 
 
 def trim_affiliation(text: str) -> tuple[str, str]:

@@ -23,7 +23,7 @@ import re
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from .errors import CorruptDocumentError, EmptyDocumentError, EncodingError, PayloadTooLargeError, UnsupportedFormatError
 
@@ -216,11 +216,12 @@ def html_to_text(data: bytes, filename: str) -> tuple[str, str]:
     else:
         page, encoding = decode_text(data, filename)
     doc = trafilatura.bare_extraction(page, include_tables=True, include_comments=False, with_metadata=True)
-    body = (doc.text or "").strip() if doc is not None else ""
+    found: dict[str, Any] = doc if isinstance(doc, dict) else doc.as_dict() if doc is not None else {}  # a dict in older versions
+    body = str(found.get("text") or "").strip()
     if not any("。" in line or len(line) >= 30 for line in body.splitlines()):  # link lists only
         raise EmptyDocumentError(f"{filename}: the page has no main text (only navigation, links or scripts)",
                                  hint="save the page of the document itself, or copy its text into a .txt file")
-    title = (doc.title or "").strip()
+    title = str(found.get("title") or "").strip()
     head = body[:300].replace("\n", "")
     return (f"{title}\n{body}" if title and title not in head else body), encoding
 

@@ -14,6 +14,7 @@ and a notice's addressee line (各有关单位：) names who its requests bind.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from . import lexicon as L
@@ -101,7 +102,7 @@ def _definitions(doc: Document) -> list[tuple[str, int, int]]:
     return out
 
 
-def short_names(doc: Document, known: list[str] = (), kinds: tuple[str, ...] = _TARGET_KINDS) -> list[tuple[str, str, int, int]]:
+def short_names(doc: Document, known: Sequence[str] = (), kinds: tuple[str, ...] = _TARGET_KINDS) -> list[tuple[str, str, int, int]]:
     """``(term, short name, start, end)`` from …X（以下简称Y）: X is the longest
     name the text before the parenthesis ends with — a name already known
     (the title's subject) first, else a noun phrase ending in a head of one

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 from . import lexicon as L
 from .document import Document
@@ -226,7 +226,7 @@ def _sentence_end(text: str, pos: int) -> int:
     return m.start() if m else len(text)
 
 
-def standing(validity: dict[str, Any], as_of: str, ended_by: list[dict[str, Any]] = ()) -> dict[str, Any]:
+def standing(validity: dict[str, Any], as_of: str, ended_by: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
     """A document's standing on ``as_of`` (YYYY-MM-DD): ``doc_status``, ``in_force``,
     ``valid_from``, ``valid_to`` and ``reason`` (in words, citing what decided it).
 

@@ -125,8 +125,8 @@ class Encoder:
             raise ModelNotBuiltError(f"model at {self.model_dir} lacks the e5 prompts {missing}", hint=_MODEL_HINT)
         dim_of = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         self._model = model
-        self._prompts = dict(model.prompts)
-        self.dim = int(dim_of())
+        self._prompts = {str(k): str(v) for k, v in model.prompts.items() if v is not None}
+        self.dim = int(dim_of() or 0)
         return model
 
     def prompt(self, kind: str) -> str:

@@ -92,7 +92,7 @@ def evaluate_ranking(searcher: Searcher, qa: Sequence[dict[str, Any]], config: R
         r = first_hit_rank(texts, item["gold_spans"])
         ranks[item["id"]] = r
         by_type[item["type"]].append(r)
-    out = ranking_metrics(list(ranks.values()))
+    out: dict[str, Any] = ranking_metrics(list(ranks.values()))
     out["per_type"] = {t: ranking_metrics(rs) for t, rs in sorted(by_type.items())}
     out["mean_returned_chars"] = round(sum(lengths) / len(lengths), 1) if lengths else 0.0
     out["misses@5"] = sorted(q for q, r in ranks.items() if r is None or r > 5)

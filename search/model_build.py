@@ -35,6 +35,7 @@ import struct
 import sys
 import time
 from collections.abc import Iterator, Sequence
+from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -354,7 +355,7 @@ def assemble_sentence_transformer(hf_dir: Path, out: Path) -> None:
     try:  # sentence-transformers >= 6
         from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
     except ImportError:  # older releases
-        from sentence_transformers.models import Normalize, Pooling, Transformer
+        from sentence_transformers.models import Normalize, Pooling, Transformer  # type: ignore[no-redef]
 
     config = json.loads((hf_dir / "config.json").read_text(encoding="utf-8"))
     transformer = Transformer(str(hf_dir), max_seq_length=int(config["max_position_embeddings"]))
@@ -432,7 +433,7 @@ def verify_model(model_dir: Path, references: Sequence[dict] | None = None, *,
 
 def write_references(model_dir: Path, texts: Sequence[tuple[str, str]], path: Path = REFERENCES_PATH) -> None:
     """Record this build's vectors for ``(kind, text)`` pairs as the references."""
-    items = [{"kind": kind, "text": text} for kind, text in texts]
+    items: list[dict[str, Any]] = [{"kind": kind, "text": text} for kind, text in texts]
     vectors = reference_vectors(Encoder(model_dir), items)
     for item, vec in zip(items, vectors):
         item["vector"] = [round(float(x), 5) for x in vec]

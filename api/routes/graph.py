@@ -7,7 +7,7 @@ JSON shows, so the page, the CLI and a spreadsheet never disagree.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
@@ -25,7 +25,7 @@ router = APIRouter(tags=["graph"], responses=ERRORS)
 Name = Annotated[str, Query(min_length=1, max_length=100)]
 Format = Annotated[Literal["json", "csv", "ics"], Query(description="json, or a download: csv, ics (recurring deadlines)")]
 OverlapBy = Literal[BY_CHOICES]  # type: ignore[valid-type]  # graph/overlap.py owns the list
-DOWNLOADS = {200: {"content": {"text/csv": {}, "text/calendar": {}},
+DOWNLOADS: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}, "text/calendar": {}},
                    "description": "JSON, or the CSV / iCalendar download"}}
 
 
