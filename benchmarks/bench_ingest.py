@@ -143,10 +143,14 @@ def main() -> None:
     parser.add_argument("--sizes", type=float, nargs="+", default=[0.1, 1, 5, 10], help="Document sizes in MB.")
     parser.add_argument("--per-document", type=float, default=1.0, help="Largest synthetic document, MB.")
     parser.add_argument("--embed", choices=["real", "stub"], default="real")
-    parser.add_argument("--model", type=Path, default=REPO / ".policykg" / "model")
+    parser.add_argument("--model", type=Path, default=None, help="The built model (default: the shared model folder).")
     parser.add_argument("--timeout", type=float, default=3600, help="Seconds allowed per size.")
     parser.add_argument("--one", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.model is None:
+        from search.model_home import shared_model_dir
+
+        args.model = shared_model_dir()
     if args.one is not None:
         print(json.dumps(run_one(args.one, args.per_document, args.embed, args.model.resolve())))
         return
