@@ -7,6 +7,7 @@ injection. Every error leaves as ``{"error": {"code", "message", "hint", ...}}``
 with a 4xx status (503 when a backend is down); a 500 means a bug and is
 logged with its traceback.
 """
+
 from __future__ import annotations
 
 import logging
@@ -24,9 +25,22 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ingest.errors import (BackendUnavailableError, DuplicateDocumentError, IndexMissingError, NotFoundError, NotIngestedError,
-                           PayloadTooLargeError, PolicyKGError, QueryError, StoreCorruptError, StoreFormatError,
-                           StoreWriteError, UnauthorizedError, UnsupportedMediaError, UriTooLongError)
+from ingest.errors import (
+    BackendUnavailableError,
+    DuplicateDocumentError,
+    IndexMissingError,
+    NotFoundError,
+    NotIngestedError,
+    PayloadTooLargeError,
+    PolicyKGError,
+    QueryError,
+    StoreCorruptError,
+    StoreFormatError,
+    StoreWriteError,
+    UnauthorizedError,
+    UnsupportedMediaError,
+    UriTooLongError,
+)
 
 from .corpus_edit import live_corpus
 from .deps import LiveServices
@@ -96,8 +110,7 @@ def create_app(settings: Settings | None = None, *, encoder: Any = None) -> Fast
     app.router.redirect_slashes = False  # HttpGuards answers /path/ as /path, never a Host-built redirect
     app.add_middleware(HttpGuards, max_body_bytes=body_limit(settings.max_upload_bytes))
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
-                           allow_headers=["*"])
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"], allow_headers=["*"])
     _add_error_handlers(app)
     for module in (search, graph, documents, health):
         app.include_router(module.router)
@@ -110,9 +123,13 @@ def create_app(settings: Settings | None = None, *, encoder: Any = None) -> Fast
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
         ui = "/static/vendor/swagger-ui"
-        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} API",
-                                   swagger_js_url=f"{ui}/swagger-ui-bundle.js", swagger_css_url=f"{ui}/swagger-ui.css",
-                                   swagger_favicon_url=f"{ui}/favicon-32x32.png")
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} API",
+            swagger_js_url=f"{ui}/swagger-ui-bundle.js",
+            swagger_css_url=f"{ui}/swagger-ui.css",
+            swagger_favicon_url=f"{ui}/favicon-32x32.png",
+        )
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -136,8 +153,11 @@ def allowed_methods(app: FastAPI, path: str, fallback: str = "") -> list[str]:
     """
     paths = app.openapi()["paths"]
     methods = {m.upper() for m in paths.get(path, {})} or {
-        m.upper() for template, item in paths.items()
-        if re.fullmatch(re.sub(r"\\{[^/}]+\\}", "[^/]+", re.escape(template)), path) for m in item}
+        m.upper()
+        for template, item in paths.items()
+        if re.fullmatch(re.sub(r"\\{[^/}]+\\}", "[^/]+", re.escape(template)), path)
+        for m in item
+    }
     methods = methods or {m.strip() for m in fallback.split(",") if m.strip()}
     return sorted(methods | ({"HEAD"} if "GET" in methods else set()))
 
@@ -149,8 +169,9 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, err: RequestValidationError) -> JSONResponse:
-        problems = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
-                    for e in err.errors()]
+        problems = [
+            {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))} for e in err.errors()
+        ]
         first = problems[0] if problems else {"loc": [], "msg": "invalid request"}
         where = ".".join(first["loc"][1:] or first["loc"])
         message = f"{where}: {first['msg']}" if where else str(first["msg"])
@@ -161,11 +182,11 @@ def _add_error_handlers(app: FastAPI) -> None:
         headers = dict(getattr(err, "headers", None) or {})
         if err.status_code == 405:
             headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path, headers.get("Allow", "")))
-        return JSONResponse(error_body(f"E{err.status_code}", str(err.detail)), status_code=err.status_code,
-                            headers=headers or None)
+        return JSONResponse(error_body(f"E{err.status_code}", str(err.detail)), status_code=err.status_code, headers=headers or None)
 
     @app.exception_handler(Exception)
     async def bug(request: Request, err: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse(error_body("E500", f"internal error: {type(err).__name__}",
-                                       "this is a bug; the server log has the traceback"), status_code=500)
+        return JSONResponse(
+            error_body("E500", f"internal error: {type(err).__name__}", "this is a bug; the server log has the traceback"), status_code=500
+        )

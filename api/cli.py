@@ -4,6 +4,7 @@ Each area keeps its commands in its own module (``commands_*.py``) and lists
 them in ``COMMANDS``; this file only assembles the group and turns every
 :class:`PolicyKGError` into a clear message and a non-zero exit.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,7 +38,9 @@ class _Group(click.Group):
             ctx.exit(2)
         except click.UsageError as err:
             if wants_json:
-                click.echo(json.dumps({"error": {"code": "E_USAGE", "message": err.format_message(), "hint": "see --help"}}, ensure_ascii=False))
+                click.echo(
+                    json.dumps({"error": {"code": "E_USAGE", "message": err.format_message(), "hint": "see --help"}}, ensure_ascii=False)
+                )
             raise
 
 

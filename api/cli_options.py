@@ -1,4 +1,5 @@
 """Options shared by the read commands, declared once."""
+
 from __future__ import annotations
 
 import json
@@ -40,11 +41,20 @@ def backend_options(fn: Callable) -> Callable:
 
 def as_of_options(fn: Callable) -> Callable:
     """--as-of DATE and --all-versions (graph/as_of.py): rules as they stand on a date."""
-    fn = click.option("--all-versions", "all_versions", is_flag=True,
-                      help="Keep rules whose source is not in force on that date (draft, expired, repealed), marked.")(fn)
-    fn = click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
-                      help="Answer as of this date (default: today): rules from documents not in force then are "
-                           "left out of checklists and marked elsewhere.")(fn)
+    fn = click.option(
+        "--all-versions",
+        "all_versions",
+        is_flag=True,
+        help="Keep rules whose source is not in force on that date (draft, expired, repealed), marked.",
+    )(fn)
+    fn = click.option(
+        "--as-of",
+        "as_of",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="Answer as of this date (default: today): rules from documents not in force then are "
+        "left out of checklists and marked elsewhere.",
+    )(fn)
     return fn
 
 

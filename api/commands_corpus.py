@@ -1,4 +1,5 @@
 """Corpus commands: `ingest`, `add`, `remove`, `documents`, `clauses`."""
+
 from __future__ import annotations
 
 import time
@@ -15,13 +16,22 @@ from .services import dated_documents, open_graph_store
 
 
 @click.command()
-@click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=Path("corpus"), show_default=True, help="Corpus directory: every .txt/.html/.docx/.pdf in it (sources.yaml optional).")
+@click.option(
+    "--corpus",
+    "corpus_dir",
+    type=click.Path(path_type=Path),
+    default=Path("corpus"),
+    show_default=True,
+    help="Corpus directory: every .txt/.html/.docx/.pdf in it (sources.yaml optional).",
+)
 @click.option("--skip-bad-rows", is_flag=True, help="Load usable center records and report the rejected ones instead of failing.")
 @click.option("--force", is_flag=True, help="Rebuild even when the corpus, the code and the model are what the live store was built from.")
 @data_dir_option
 @backend_options
 @json_option
-def ingest(corpus_dir: Path, skip_bad_rows: bool, force: bool, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
+def ingest(
+    corpus_dir: Path, skip_bad_rows: bool, force: bool, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool
+) -> None:
     """Parse the corpus, build the graph and the search indexes (atomic).
 
     An unchanged corpus (same bytes, code, model and options as the live
@@ -56,8 +66,10 @@ def ingest(corpus_dir: Path, skip_bad_rows: bool, force: bool, data_dir: Path, b
 def _human_summary(r: dict) -> str:
     s = r["summary"]
     if s.get("unchanged"):
-        return (f"unchanged: the live store {r['store']} was built from this corpus, code and model "
-                f"({r['seconds']} s to check; --force rebuilds)")
+        return (
+            f"unchanged: the live store {r['store']} was built from this corpus, code and model "
+            f"({r['seconds']} s to check; --force rebuilds)"
+        )
     lines = [f"ingested into {r['store']} ({r['backend']}) in {r['seconds']} s"]
     lines.append(f"  documents: {s.get('documents')}")
     for doc_id, n in (s.get("clauses") or {}).items():
@@ -69,8 +81,12 @@ def _human_summary(r: dict) -> str:
 
 
 _edited_corpus_option = click.option(
-    "--corpus", "corpus_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
-    help="Corpus to change; default: the one the data directory was built from, else corpus/ (else an empty one).")
+    "--corpus",
+    "corpus_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="Corpus to change; default: the one the data directory was built from, else corpus/ (else an empty one).",
+)
 
 
 def _write(data_dir: Path, corpus_dir: Path | None, backend: str, neo4j: dict, change) -> tuple[Any, Build]:
@@ -82,8 +98,9 @@ def _write(data_dir: Path, corpus_dir: Path | None, backend: str, neo4j: dict, c
 
     register_steps()
     base = corpus_dir if corpus_dir is not None else live_corpus(data_dir, Path("corpus"))
-    _, changed, build = write_through(data_dir, base, change,
-                                      lambda corpus: run_ingest(corpus, data_dir, backend=backend, options={"neo4j": neo4j}))
+    _, changed, build = write_through(
+        data_dir, base, change, lambda corpus: run_ingest(corpus, data_dir, backend=backend, options={"neo4j": neo4j})
+    )
     return changed, build
 
 
@@ -95,8 +112,18 @@ def _write(data_dir: Path, corpus_dir: Path | None, backend: str, neo4j: dict, c
 @data_dir_option
 @backend_options
 @json_option
-def add(files: tuple[Path, ...], doc_id: str | None, title: str | None, corpus_dir: Path | None, data_dir: Path,
-        backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
+def add(
+    files: tuple[Path, ...],
+    doc_id: str | None,
+    title: str | None,
+    corpus_dir: Path | None,
+    data_dir: Path,
+    backend: str,
+    neo4j_uri,
+    neo4j_user,
+    neo4j_password,
+    as_json: bool,
+) -> None:
     """Add (or replace) documents of any supported format; metadata read from the text; atomic."""
     from ingest.errors import DuplicateDocumentError
     from ingest.loaders import read_bytes
@@ -110,21 +137,34 @@ def add(files: tuple[Path, ...], doc_id: str | None, title: str | None, corpus_d
     first: dict[str | None, Path] = {}
     for f, u in zip(files, uploads):
         if u.doc_id in first:
-            raise DuplicateDocumentError(f"{first[u.doc_id]} and {f} get the same id {u.doc_id} (the same 文号?)",
-                                         hint="add the one you mean, or give each its own --id")
+            raise DuplicateDocumentError(
+                f"{first[u.doc_id]} and {f} get the same id {u.doc_id} (the same 文号?)",
+                hint="add the one you mean, or give each its own --id",
+            )
         first[u.doc_id] = f
 
     def change(corpus: Path) -> list[dict]:
-        return [{"doc_id": d.doc_id, "title": d.title, "file": str(f), "clauses": len(d.clauses)}
-                for f, d in zip(files, (put_document(corpus, u, replace=None) for u in uploads))]
+        return [
+            {"doc_id": d.doc_id, "title": d.title, "file": str(f), "clauses": len(d.clauses)}
+            for f, d in zip(files, (put_document(corpus, u, replace=None) for u in uploads))
+        ]
 
     neo4j = {"uri": neo4j_uri, "user": neo4j_user, "password": neo4j_password}
     added, build = _write(data_dir, corpus_dir, backend, neo4j, change)
-    result = {"added": added, "documents": build.summary.get("documents"), "store": str(build.out_dir),
-              "seconds": round(time.perf_counter() - t0, 2)}
-    emit(result, as_json, lambda r: "\n".join(
-        [f"{a['doc_id']}  {a['title']}  ({a['clauses']} clauses, from {a['file']})" for a in r["added"]]
-        + [f"{r['documents']} documents in {r['store']} ({r['seconds']} s)"]))
+    result = {
+        "added": added,
+        "documents": build.summary.get("documents"),
+        "store": str(build.out_dir),
+        "seconds": round(time.perf_counter() - t0, 2),
+    }
+    emit(
+        result,
+        as_json,
+        lambda r: "\n".join(
+            [f"{a['doc_id']}  {a['title']}  ({a['clauses']} clauses, from {a['file']})" for a in r["added"]]
+            + [f"{r['documents']} documents in {r['store']} ({r['seconds']} s)"]
+        ),
+    )
 
 
 @click.command()
@@ -133,29 +173,40 @@ def add(files: tuple[Path, ...], doc_id: str | None, title: str | None, corpus_d
 @data_dir_option
 @backend_options
 @json_option
-def remove(doc_id: str, corpus_dir: Path | None, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password,
-           as_json: bool) -> None:
+def remove(
+    doc_id: str, corpus_dir: Path | None, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool
+) -> None:
     """Remove one document; atomic."""
     from .corpus_edit import delete_document
 
     neo4j = {"uri": neo4j_uri, "user": neo4j_user, "password": neo4j_password}
     _, build = _write(data_dir, corpus_dir, backend, neo4j, lambda corpus: delete_document(corpus, doc_id))
-    emit({"removed": doc_id, "documents": build.summary.get("documents"), "store": str(build.out_dir)}, as_json,
-         lambda r: f"removed {r['removed']}; {r['documents']} documents in {r['store']}")
+    emit(
+        {"removed": doc_id, "documents": build.summary.get("documents"), "store": str(build.out_dir)},
+        as_json,
+        lambda r: f"removed {r['removed']}; {r['documents']} documents in {r['store']}",
+    )
 
 
 @click.command()
-@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD", help="The date each document's standing is given for (default: today).")
+@click.option(
+    "--as-of", "as_of", default=None, metavar="YYYY-MM-DD", help="The date each document's standing is given for (default: today)."
+)
 @data_dir_option
 @backend_options
 @json_option
 def documents(as_of: str | None, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
     """The ingested documents with their metadata, term of force and standing on a date."""
     store = open_graph_store(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
-    emit(dated_documents(store, as_of), as_json, lambda o: "\n".join(
-        f"{d['doc_id']}  {d['title']}  [{d['kind']}, {d.get('year') or '?'}, {d['status']}]  {d['clauses']} clauses"
-        f"  {d['doc_status']} on {o['as_of']}" for d in o["documents"]
-    ))
+    emit(
+        dated_documents(store, as_of),
+        as_json,
+        lambda o: "\n".join(
+            f"{d['doc_id']}  {d['title']}  [{d['kind']}, {d.get('year') or '?'}, {d['status']}]  {d['clauses']} clauses"
+            f"  {d['doc_status']} on {o['as_of']}"
+            for d in o["documents"]
+        ),
+    )
 
 
 @click.command()
@@ -166,9 +217,13 @@ def documents(as_of: str | None, data_dir: Path, backend: str, neo4j_uri, neo4j_
 def clauses(doc_id: str | None, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
     """Clauses with their section paths and character offsets."""
     store = open_graph_store(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
-    emit(store.clauses(doc_id), as_json, lambda o: "\n".join(
-        f"{c['clause_id']:<22} [{c['start']},{c['end']})  {' > '.join(c['path'])}\n    {c['text'][:80]}" for c in o["clauses"]
-    ))
+    emit(
+        store.clauses(doc_id),
+        as_json,
+        lambda o: "\n".join(
+            f"{c['clause_id']:<22} [{c['start']},{c['end']})  {' > '.join(c['path'])}\n    {c['text'][:80]}" for c in o["clauses"]
+        ),
+    )
 
 
 COMMANDS: list[click.Command] = [ingest, add, remove, documents, clauses]

@@ -5,6 +5,7 @@ returns (JSON with ``--json``, a readable table otherwise).  ``eval_group`` is
 the ``policykg eval`` click group; other areas add their own subcommands with
 ``from api.commands_graph import eval_group; eval_group.add_command(cmd)``.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,8 +16,13 @@ import click
 from .cli_options import as_of_options, backend_options, data_dir_option, emit, json_option
 from .services import dated, open_graph_store
 
-since_option = click.option("--since", "since", default=None, metavar="YYYY-MM-DD",
-                            help="When the center's cycle began (its approval): cycle-bound duties get next due dates from it.")
+since_option = click.option(
+    "--since",
+    "since",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="When the center's cycle began (its approval): cycle-bound duties get next due dates from it.",
+)
 MODALITY_ZH = {"must": "必须", "should": "应当", "may": "可以", "must-not": "不得"}
 
 
@@ -28,12 +34,17 @@ def _cut(text: str, width: int) -> str:
 def _checklist(result: dict[str, Any]) -> str:
     """The obligations as a numbered checklist a university can act on."""
     rows = result["obligations"]
-    head = (f"Obligations for {result['platform_type']}" + (f" / {result['role']}" if result.get("role") else "")
-            + f" ({len(rows)}, as of {result.get('as_of')})")
+    head = (
+        f"Obligations for {result['platform_type']}"
+        + (f" / {result['role']}" if result.get("role") else "")
+        + f" ({len(rows)}, as of {result.get('as_of')})"
+    )
     lines = [head, "=" * len(head)]
     for i, r in enumerate(rows, 1):
         when = r["deadline"] + (f" before {r['due_before']}" if r.get("due_before") else "") if r["deadline"] else "—"
-        lines.append(f"[ ] {i:>2}. {r['actor']} {r['modality']}（{MODALITY_ZH.get(r['modality'], '')}） {r['action']} {_cut(r['object'], 40)}")
+        lines.append(
+            f"[ ] {i:>2}. {r['actor']} {r['modality']}（{MODALITY_ZH.get(r['modality'], '')}） {r['action']} {_cut(r['object'], 40)}"
+        )
         details = [f"when: {when}" + (f" (next: {r['next_due']})" if r.get("next_due") else "")]
         if r["recipient"]:
             details.append(f"to: {r['recipient']}")
@@ -50,8 +61,10 @@ def _checklist(result: dict[str, Any]) -> str:
 
 def _left_out(result: dict[str, Any]) -> list[str]:
     """What a dated checklist left out, and why (graph/as_of.py)."""
-    return [f"left out: {d['items']} from {d['doc_id']} 《{d['title']}》: {d['reason']} (--all-versions keeps them)"
-            for d in result.get("left_out") or []]
+    return [
+        f"left out: {d['items']} from {d['doc_id']} 《{d['title']}》: {d['reason']} (--all-versions keeps them)"
+        for d in result.get("left_out") or []
+    ]
 
 
 def _deadline_table(result: dict[str, Any]) -> str:
@@ -59,7 +72,9 @@ def _deadline_table(result: dict[str, Any]) -> str:
     lines = [f"Deadlines ({len(rows)})", f"{'doc':<4} {'normalized':<16} {'kind':<11} {'phrase':<20} subject / clause"]
     for r in rows:
         norm = r["normalized"] + (f"<{r['before']}" if r.get("before") else "")
-        lines.append(f"{r['doc_id']:<4} {norm:<16} {r['kind']:<11} {_cut(r['phrase'], 18):<20} {_cut(r['subject'], 24)}  ({r['clause_id']})")
+        lines.append(
+            f"{r['doc_id']:<4} {norm:<16} {r['kind']:<11} {_cut(r['phrase'], 18):<20} {_cut(r['subject'], 24)}  ({r['clause_id']})"
+        )
     return "\n".join(lines + _left_out(result))
 
 
@@ -83,8 +98,12 @@ def _entity_text(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _query(conn: tuple[Path, str, str | None, str | None, str | None], ask: Callable[[Any], dict[str, Any]],
-           as_json: bool, human: Callable[[dict[str, Any]], str]) -> None:
+def _query(
+    conn: tuple[Path, str, str | None, str | None, str | None],
+    ask: Callable[[Any], dict[str, Any]],
+    as_json: bool,
+    human: Callable[[dict[str, Any]], str],
+) -> None:
     """Open the store, ask it one question, print the answer, close the store."""
     store = open_graph_store(*conn)
     try:
@@ -101,9 +120,26 @@ def _query(conn: tuple[Path, str, str | None, str | None, str | None], ask: Call
 @data_dir_option
 @backend_options
 @json_option
-def obligations_cmd(platform_type: str, role: str | None, as_of: str | None, all_versions: bool, since: str | None, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
+def obligations_cmd(
+    platform_type: str,
+    role: str | None,
+    as_of: str | None,
+    all_versions: bool,
+    since: str | None,
+    data_dir: Path,
+    backend: str,
+    neo4j_uri,
+    neo4j_user,
+    neo4j_password,
+    as_json: bool,
+) -> None:
     """The obligation checklist of a platform type (and role), ordered by when each falls due."""
-    _query((data_dir, backend, neo4j_uri, neo4j_user, neo4j_password), lambda s: dated("obligations", s.obligations(platform_type, role), s, as_of, all_versions, since=since, center=platform_type), as_json, _checklist)
+    _query(
+        (data_dir, backend, neo4j_uri, neo4j_user, neo4j_password),
+        lambda s: dated("obligations", s.obligations(platform_type, role), s, as_of, all_versions, since=since, center=platform_type),
+        as_json,
+        _checklist,
+    )
 
 
 @click.command("deadlines")
@@ -113,9 +149,25 @@ def obligations_cmd(platform_type: str, role: str | None, as_of: str | None, all
 @data_dir_option
 @backend_options
 @json_option
-def deadlines_cmd(platform_type: str | None, as_of: str | None, all_versions: bool, since: str | None, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
+def deadlines_cmd(
+    platform_type: str | None,
+    as_of: str | None,
+    all_versions: bool,
+    since: str | None,
+    data_dir: Path,
+    backend: str,
+    neo4j_uri,
+    neo4j_user,
+    neo4j_password,
+    as_json: bool,
+) -> None:
     """Every deadline, period and recurrence, normalized (ISO 8601 where it fits)."""
-    _query((data_dir, backend, neo4j_uri, neo4j_user, neo4j_password), lambda s: dated("deadlines", s.deadlines(platform_type), s, as_of, all_versions, since=since, center=platform_type), as_json, _deadline_table)
+    _query(
+        (data_dir, backend, neo4j_uri, neo4j_user, neo4j_password),
+        lambda s: dated("deadlines", s.deadlines(platform_type), s, as_of, all_versions, since=since, center=platform_type),
+        as_json,
+        _deadline_table,
+    )
 
 
 @click.command("entity")
@@ -124,9 +176,16 @@ def deadlines_cmd(platform_type: str | None, as_of: str | None, all_versions: bo
 @data_dir_option
 @backend_options
 @json_option
-def entity_cmd(name: str, as_of: str | None, all_versions: bool, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
+def entity_cmd(
+    name: str, as_of: str | None, all_versions: bool, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool
+) -> None:
     """Resolve a name or alias (Chinese or English, a center's name too) and show what applies to it."""
-    _query((data_dir, backend, neo4j_uri, neo4j_user, neo4j_password), lambda s: dated("entity", s.entity(name), s, as_of, all_versions), as_json, _entity_text)
+    _query(
+        (data_dir, backend, neo4j_uri, neo4j_user, neo4j_password),
+        lambda s: dated("entity", s.entity(name), s, as_of, all_versions),
+        as_json,
+        _entity_text,
+    )
 
 
 @click.group("eval")
@@ -135,13 +194,27 @@ def eval_group() -> None:
 
 
 @eval_group.command("extraction")
-@click.option("--golden", "golden_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("tests/golden"), show_default=True,
-              help="Folder of golden YAML files.")
+@click.option(
+    "--golden",
+    "golden_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("tests/golden"),
+    show_default=True,
+    help="Folder of golden YAML files.",
+)
 @click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("corpus"), show_default=True)
-@click.option("--gold", "gold_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="A self-contained gold set (DIR/gold.yaml + DIR/corpus/), e.g. tests/extraction_dev2; overrides --golden/--corpus.")
-@click.option("--summary", is_flag=True,
-              help="Figures only, no missed or spurious items: how a frozen held-out set is scored without being looked at.")
+@click.option(
+    "--gold",
+    "gold_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="A self-contained gold set (DIR/gold.yaml + DIR/corpus/), e.g. tests/extraction_dev2; overrides --golden/--corpus.",
+)
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="Figures only, no missed or spurious items: how a frozen held-out set is scored without being looked at.",
+)
 @json_option
 def eval_extraction_cmd(golden_dir: Path, corpus_dir: Path, gold_dir: Path | None, summary: bool, as_json: bool) -> None:
     """Precision and recall per fact kind (obligation, deadline, funding, sanction, condition),

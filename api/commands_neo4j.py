@@ -3,6 +3,7 @@
 Thin wrappers over :mod:`graph.neo4j_dev`; errors are library errors
 (:class:`BackendUnavailableError`) that the CLI group prints without a traceback.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,10 +20,7 @@ def _human_status(s: dict[str, Any]) -> str:
     if not s.get("running"):
         return f"neo4j-dev: not running (home {s['home']})"
     state = "ready" if s.get("reachable") else "running but not answering"
-    return (
-        f"neo4j-dev: {state} on {s['uri']} (pid {s['pid']}, user {s['user']})\n"
-        f"  credentials: {s['connection_file']}\n  log: {s['log']}"
-    )
+    return f"neo4j-dev: {state} on {s['uri']} (pid {s['pid']}, user {s['user']})\n  credentials: {s['connection_file']}\n  log: {s['log']}"
 
 
 @click.group("neo4j-dev")

@@ -3,6 +3,7 @@
 Both read through the graph store (``store.overlap(by)``, the one function
 ``GET /overlap?by=`` also calls), so the CLI has no analysis of its own.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,9 @@ from .services import dated, open_graph_store
 BY_HELP = "platform_type | field | agency | mechanism | program | place | role | all (every kind) | policy_tool (政策工具)"
 
 
-def overlap_result(data_dir: Path, backend: str, by: str, conn: dict[str, Any],
-                   as_of: str | None = None, all_versions: bool = False) -> dict[str, Any]:
+def overlap_result(
+    data_dir: Path, backend: str, by: str, conn: dict[str, Any], as_of: str | None = None, all_versions: bool = False
+) -> dict[str, Any]:
     """``store.overlap(by)`` of the data directory's store, closed afterwards.
 
     ``by`` is checked first (graph.overlap.check_by), so a wrong value is a
@@ -37,17 +39,34 @@ def overlap_result(data_dir: Path, backend: str, by: str, conn: dict[str, Any],
 @click.command()
 @click.option("--by", "by", default="all", show_default=True, help=f"What to group documents by: {BY_HELP}.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default=None, help="Print only the matrix, as CSV or heatmap JSON.")
-@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Write to FILE instead of stdout (the --format output, else the whole result as JSON).")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write to FILE instead of stdout (the --format output, else the whole result as JSON).",
+)
 @as_of_options
 @data_dir_option
 @backend_options
 @json_option
-def overlap(by: str, fmt: str | None, out: Path | None, as_of: str | None, all_versions: bool, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
+def overlap(
+    by: str,
+    fmt: str | None,
+    out: Path | None,
+    as_of: str | None,
+    all_versions: bool,
+    data_dir: Path,
+    backend: str,
+    neo4j_uri,
+    neo4j_user,
+    neo4j_password,
+    as_json: bool,
+) -> None:
     """Which documents deploy which items, and where documents rule differently."""
     from graph.export import matrix_csv, matrix_json
 
-    result = overlap_result(data_dir, backend, by, {"uri": neo4j_uri, "user": neo4j_user, "password": neo4j_password},
-                            as_of, all_versions)
+    result = overlap_result(data_dir, backend, by, {"uri": neo4j_uri, "user": neo4j_user, "password": neo4j_password}, as_of, all_versions)
     if fmt is not None or out is not None:
         if fmt is None:
             text = json.dumps(result, ensure_ascii=False)
@@ -58,7 +77,9 @@ def overlap(by: str, fmt: str | None, out: Path | None, as_of: str | None, all_v
         else:
             _write(out, text)
             if as_json:
-                click.echo(json.dumps({"written": str(out), "format": fmt or "overlap-json", "items": len(result["matrix"])}, ensure_ascii=False))
+                click.echo(
+                    json.dumps({"written": str(out), "format": fmt or "overlap-json", "items": len(result["matrix"])}, ensure_ascii=False)
+                )
         return
     emit(result, as_json, _human)
 
@@ -106,13 +127,20 @@ def export() -> None:
 
 @export.command("graphml")
 @click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="GraphML file to write.")
-@click.option("--what", type=click.Choice(["graph", "overlap"]), default="graph", show_default=True,
-              help="graph: the whole knowledge graph; overlap: the document–item graph of --by.")
+@click.option(
+    "--what",
+    type=click.Choice(["graph", "overlap"]),
+    default="graph",
+    show_default=True,
+    help="graph: the whole knowledge graph; overlap: the document–item graph of --by.",
+)
 @click.option("--by", "by", default="all", show_default=True, help="With --what overlap: what to group by.")
 @data_dir_option
 @backend_options
 @json_option
-def export_graphml(out: Path, what: str, by: str, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
+def export_graphml(
+    out: Path, what: str, by: str, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool
+) -> None:
     """The graph as GraphML for Gephi or yEd (attributes flattened to scalars)."""
     from graph.export import overlap_graph, write_graphml
 
@@ -135,15 +163,29 @@ def export_graphml(out: Path, what: str, by: str, data_dir: Path, backend: str, 
 @data_dir_option
 @backend_options
 @json_option
-def export_matrix(by: str, fmt: str, out: Path, as_of: str | None, all_versions: bool, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
+def export_matrix(
+    by: str,
+    fmt: str,
+    out: Path,
+    as_of: str | None,
+    all_versions: bool,
+    data_dir: Path,
+    backend: str,
+    neo4j_uri,
+    neo4j_user,
+    neo4j_password,
+    as_json: bool,
+) -> None:
     """The overlap matrix of --by as CSV (clause counts per cell) or heatmap JSON."""
     from graph.export import matrix_csv, matrix_json
 
-    result = overlap_result(data_dir, backend, by, {"uri": neo4j_uri, "user": neo4j_user, "password": neo4j_password},
-                            as_of, all_versions)
+    result = overlap_result(data_dir, backend, by, {"uri": neo4j_uri, "user": neo4j_user, "password": neo4j_password}, as_of, all_versions)
     _write(out, matrix_csv(result) if fmt == "csv" else json.dumps(matrix_json(result), ensure_ascii=False))
-    emit({"written": str(out), "format": fmt, "by": result["by"], "items": len(result["matrix"])}, as_json,
-         lambda r: f"wrote {r['written']}: {r['items']} items by {r['by']} ({r['format']})")
+    emit(
+        {"written": str(out), "format": fmt, "by": result["by"], "items": len(result["matrix"])},
+        as_json,
+        lambda r: f"wrote {r['written']}: {r['items']} items by {r['by']} ({r['format']})",
+    )
 
 
 @click.command("policy-tools")

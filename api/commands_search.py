@@ -6,6 +6,7 @@ The commands only parse options, build one :class:`search.service.Searcher`
 input order. A bad query in a batch gives an ``{"error": …}`` line for that
 query instead of stopping the batch.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,8 +37,9 @@ def _read_batch(path: Path) -> list[str]:
     return [line.strip() for line in lines if line.strip()]
 
 
-def _run(query: str | None, batch: Path | None, fn: Callable[[str], dict[str, Any]], as_json: bool,
-         human: Callable[[dict[str, Any]], str]) -> None:
+def _run(
+    query: str | None, batch: Path | None, fn: Callable[[str], dict[str, Any]], as_json: bool, human: Callable[[dict[str, Any]], str]
+) -> None:
     if batch is None:
         if query is None:
             raise QueryError("give a QUERY or --batch FILE")
@@ -66,8 +68,11 @@ def _answer_text(result: dict[str, Any]) -> str:
     for r in result.get("rules", []):
         standing = "" if r.get("in_force", True) else f"  ({r['doc_status']})"
         lines.append(f"  - [{r['kind']}] {r['clause_id']} [{r['start']}:{r['end']}] scope={'、'.join(r['scope'])}{standing}")
-        details = [f"{k}: {r[k]}" for k in ("actor", "modality", "action", "recipient", "deadline", "deadline_normalized",
-                                           "amount", "sanction") if r.get(k)]
+        details = [
+            f"{k}: {r[k]}"
+            for k in ("actor", "modality", "action", "recipient", "deadline", "deadline_normalized", "amount", "sanction")
+            if r.get(k)
+        ]
         if details:
             lines.append("      " + " | ".join(details))
     for r in result.get("related", []):
@@ -75,8 +80,12 @@ def _answer_text(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-batch_option = click.option("--batch", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
-                            help="File with one query per line; prints JSON Lines in input order.")
+batch_option = click.option(
+    "--batch",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="File with one query per line; prints JSON Lines in input order.",
+)
 
 
 @click.command("search")
@@ -87,8 +96,19 @@ batch_option = click.option("--batch", type=click.Path(path_type=Path, dir_okay=
 @data_dir_option
 @backend_options
 @json_option
-def search_cmd(query: str | None, k: int, batch: Path | None, as_of: str | None, all_versions: bool, data_dir: Path,
-               backend: str, neo4j_uri: str | None, neo4j_user: str | None, neo4j_password: str | None, as_json: bool) -> None:
+def search_cmd(
+    query: str | None,
+    k: int,
+    batch: Path | None,
+    as_of: str | None,
+    all_versions: bool,
+    data_dir: Path,
+    backend: str,
+    neo4j_uri: str | None,
+    neo4j_user: str | None,
+    neo4j_password: str | None,
+    as_json: bool,
+) -> None:
     """Ranked clauses for a question or keywords (Chinese or English), each marked with its source's standing."""
     s = _searcher(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
     _run(query, batch, lambda q: dated("search", s.search(q, k), s.store, as_of, all_versions, data_dir=data_dir), as_json, _results_text)
@@ -101,8 +121,18 @@ def search_cmd(query: str | None, k: int, batch: Path | None, as_of: str | None,
 @data_dir_option
 @backend_options
 @json_option
-def ask_cmd(question: str | None, batch: Path | None, as_of: str | None, all_versions: bool, data_dir: Path, backend: str,
-            neo4j_uri: str | None, neo4j_user: str | None, neo4j_password: str | None, as_json: bool) -> None:
+def ask_cmd(
+    question: str | None,
+    batch: Path | None,
+    as_of: str | None,
+    all_versions: bool,
+    data_dir: Path,
+    backend: str,
+    neo4j_uri: str | None,
+    neo4j_user: str | None,
+    neo4j_password: str | None,
+    as_json: bool,
+) -> None:
     """The rules that apply, with an answer built from the cited clauses (its source's standing first
     when not in force), or an explicit abstention."""
     s = _searcher(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
@@ -111,28 +141,39 @@ def ask_cmd(question: str | None, batch: Path | None, as_of: str | None, all_ver
 
 def _qa_report(r: dict[str, Any]) -> str:
     def row(name: str, m: dict[str, Any]) -> str:
-        return (f"{name:<10} R@1 {m['recall@1']:.3f}  R@5 {m['recall@5']:.3f}  MRR@10 {m['mrr@10']:.3f}  "
-                f"mean chars {m['mean_returned_chars']}")
+        return (
+            f"{name:<10} R@1 {m['recall@1']:.3f}  R@5 {m['recall@5']:.3f}  MRR@10 {m['mrr@10']:.3f}  mean chars {m['mean_returned_chars']}"
+        )
 
     sysm, ab = r["system"], r["system"]["abstention"]
-    lines = [f"QA set {r['set']}: {r['questions']} questions over {r['clauses']} clauses",
-             row("system", sysm), row("bm25", r["baselines"]["bm25"]), row("dense", r["baselines"]["dense"]),
-             f"R@5 vs BM25: {r['recall@5_vs_bm25']}x",
-             f"abstained on {ab['abstained_on_unanswerable']}/{ab['unanswerable']} unanswerable, "
-             f"{ab['abstained_on_answerable']}/{ab['answerable']} answerable (accuracy {ab['accuracy']})"]
+    lines = [
+        f"QA set {r['set']}: {r['questions']} questions over {r['clauses']} clauses",
+        row("system", sysm),
+        row("bm25", r["baselines"]["bm25"]),
+        row("dense", r["baselines"]["dense"]),
+        f"R@5 vs BM25: {r['recall@5_vs_bm25']}x",
+        f"abstained on {ab['abstained_on_unanswerable']}/{ab['unanswerable']} unanswerable, "
+        f"{ab['abstained_on_answerable']}/{ab['answerable']} answerable (accuracy {ab['accuracy']})",
+    ]
     for t, m in sysm["per_type"].items():
         lines.append(f"  {t:<14} n={m['n']:<3} R@1 {m['recall@1']:.3f}  R@5 {m['recall@5']:.3f}  MRR@10 {m['mrr@10']:.3f}")
     return "\n".join(lines)
 
 
 @eval_group.command("qa")
-@click.option("--set", "qa_set", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="JSON Lines QA file (id, type, question, gold_spans).")
+@click.option(
+    "--set",
+    "qa_set",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="JSON Lines QA file (id, type, question, gold_spans).",
+)
 @data_dir_option
 @backend_options
 @json_option
-def eval_qa_cmd(qa_set: Path, data_dir: Path, backend: str, neo4j_uri: str | None, neo4j_user: str | None,
-                neo4j_password: str | None, as_json: bool) -> None:
+def eval_qa_cmd(
+    qa_set: Path, data_dir: Path, backend: str, neo4j_uri: str | None, neo4j_user: str | None, neo4j_password: str | None, as_json: bool
+) -> None:
     """Recall@1/5, MRR@10, abstention, per type, with BM25 and dense-only baselines on the same clauses."""
     from search.evaluate import evaluate
 

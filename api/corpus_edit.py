@@ -23,6 +23,7 @@ converted once here: the corpus keeps the original bytes
 format and encoding) beside the UTF-8 text every offset refers to
 (``<id>_<hash>.txt``, the entry's ``file``).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -93,8 +94,7 @@ def text_bytes(text: str) -> bytes:
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError as err:
-        raise EncodingError(f"the text cannot be encoded as UTF-8 (character {err.start})",
-                            hint="send the document as UTF-8 text") from err
+        raise EncodingError(f"the text cannot be encoded as UTF-8 (character {err.start})", hint="send the document as UTF-8 text") from err
 
 
 def _read_manifest(corpus_dir: Path) -> list[dict[str, Any]]:
@@ -130,12 +130,14 @@ def manifest_entry(doc: NewDocument) -> tuple[dict[str, Any], bytes]:
     it was UTF-8 text as it stands."""
     assert doc.doc_id is not None and doc.converted is not None, "prepare() the document first"
     stem = f"{doc.doc_id}_{doc.converted.sha256[:16]}"
-    entry: dict[str, Any] = {"id": doc.doc_id, "file": f"{stem}.txt", **({"title": doc.title} if doc.title else {}),
-                             **doc.metadata}
+    entry: dict[str, Any] = {"id": doc.doc_id, "file": f"{stem}.txt", **({"title": doc.title} if doc.title else {}), **doc.metadata}
     text = doc.converted.text.encode("utf-8")
     if text != doc.data:  # not UTF-8 text as it stands: keep the original beside its conversion
-        entry.update(source_file=f"{stem}.orig.{doc.filename.rsplit('.', 1)[-1].lower()}",
-                     source_format=doc.converted.source_format, encoding=doc.converted.encoding)
+        entry.update(
+            source_file=f"{stem}.orig.{doc.filename.rsplit('.', 1)[-1].lower()}",
+            source_format=doc.converted.source_format,
+            encoding=doc.converted.encoding,
+        )
     return entry, text
 
 
@@ -159,8 +161,9 @@ def put_document(corpus_dir: Path, doc: NewDocument, *, replace: bool | None) ->
     entries = _read_manifest(corpus_dir)
     at = _find(entries, doc.doc_id)
     if at is not None and replace is False:
-        raise DuplicateDocumentError(f"a document with id {doc.doc_id!r} already exists",
-                                     hint=f"choose another id, or PUT /documents/{doc.doc_id} to replace it")
+        raise DuplicateDocumentError(
+            f"a document with id {doc.doc_id!r} already exists", hint=f"choose another id, or PUT /documents/{doc.doc_id} to replace it"
+        )
     if at is None and replace:
         raise _not_found(doc.doc_id, entries)
     entry, text = manifest_entry(doc)
@@ -194,8 +197,7 @@ def delete_document(corpus_dir: Path, doc_id: str) -> None:
     _write_manifest(corpus_dir, entries)
 
 
-def write_through(data_dir: Path, base_corpus: Path, change: Callable[[Path], Any],
-                  ingest: Callable[[Path], Any]) -> tuple[Path, Any, Any]:
+def write_through(data_dir: Path, base_corpus: Path, change: Callable[[Path], Any], ingest: Callable[[Path], Any]) -> tuple[Path, Any, Any]:
     """Copy the live corpus, ``change`` the copy, ``ingest`` it, then publish the copy.
 
     Returns (published corpus, change's result, ingest's result). On any

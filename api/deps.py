@@ -10,6 +10,7 @@ is one assignment under a lock.
 The routes name what they need with the ``Annotated`` aliases at the bottom
 (``StoreDep``, ``SearcherDep``, ...), after the full-stack FastAPI template.
 """
+
 from __future__ import annotations
 
 import logging
@@ -126,19 +127,18 @@ class LiveServices:
             return Snapshot(store_error=err, searcher_error=err, linked=linked)
         store, store_error = _attempt("graph store", lambda: _open_store(s))
         searcher, searcher_error = _attempt("searcher", lambda: self._open_searcher(store_dir, store, corpus_dir))
-        return Snapshot(store, searcher, store_dir, time.time(), store_error=store_error,
-                        searcher_error=searcher_error, linked=linked)
+        return Snapshot(store, searcher, store_dir, time.time(), store_error=store_error, searcher_error=searcher_error, linked=linked)
 
     def _open_searcher(self, store_dir: Path, store: Any, corpus_dir: Path | None) -> Any:
         from ingest.aliases import aliases_for_corpus
         from search.index import SEARCH_DIR
         from search.service import Searcher
 
-        searcher = Searcher(self.settings.data, store, encoder=self._encoder,
-                            table=aliases_for_corpus(corpus_dir), index_dir=store_dir / SEARCH_DIR)
+        searcher = Searcher(
+            self.settings.data, store, encoder=self._encoder, table=aliases_for_corpus(corpus_dir), index_dir=store_dir / SEARCH_DIR
+        )
         self._encoder = searcher.encoder
         return searcher
-
 
     # -- writes ------------------------------------------------------------------
     async def write_document(self, doc: Any, *, replace: bool) -> dict[str, Any]:
@@ -188,14 +188,18 @@ class LiveServices:
             old = self._snapshot
             snap = self.reload(corpus)
         _close_later(old, snap)
-        return {"doc_id": doc_id, "action": action, "store": store_name(snap.store_dir or build.out_dir, self.settings),
-                "seconds": round(time.perf_counter() - t0, 2), "documents": int(build.summary.get("documents", 0)),
-                "clauses": clauses, "warnings": build.summary.get("warnings", {}).get(doc_id, [])}
+        return {
+            "doc_id": doc_id,
+            "action": action,
+            "store": store_name(snap.store_dir or build.out_dir, self.settings),
+            "seconds": round(time.perf_counter() - t0, 2),
+            "documents": int(build.summary.get("documents", 0)),
+            "clauses": clauses,
+            "warnings": build.summary.get("warnings", {}).get(doc_id, []),
+        }
 
     def _ingest(self, corpus: Path) -> Any:
-        from ingest.pipeline import run_ingest
-
-        from ingest.pipeline import register_steps
+        from ingest.pipeline import register_steps, run_ingest
 
         register_steps()
         options = {"neo4j": self.settings.neo4j_connection(), "encoder": self._encoder}
@@ -241,8 +245,9 @@ def _attempt(what: str, build: Any) -> tuple[Any, PolicyKGError | None]:
         return None, err
     except Exception as err:  # a missing module or a broken file: report, keep serving the rest
         log.exception("%s failed to load", what)
-        return None, BackendUnavailableError(f"the {what} could not be loaded: {type(err).__name__}: {err}",
-                                             hint="see the server log; re-run `policykg ingest`")
+        return None, BackendUnavailableError(
+            f"the {what} could not be loaded: {type(err).__name__}: {err}", hint="see the server log; re-run `policykg ingest`"
+        )
 
 
 # -- dependencies -------------------------------------------------------------
@@ -267,21 +272,24 @@ def get_searcher(snapshot: Annotated[Snapshot, Depends(get_snapshot)]) -> Any:
     return snapshot.require_searcher()
 
 
-_api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
-                               description="Write key: $POLICYKG_API_KEY or the file DATA/api_key.")
+_api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="Write key: $POLICYKG_API_KEY or the file DATA/api_key.")
 
 
-def require_write_key(settings: Annotated[Settings, Depends(get_settings)],
-                      given: Annotated[str | None, Security(_api_key_header)] = None) -> None:
+def require_write_key(
+    settings: Annotated[Settings, Depends(get_settings)], given: Annotated[str | None, Security(_api_key_header)] = None
+) -> None:
     """Refuse a write unless it carries the configured key (none configured: writes are off)."""
     expected = settings.write_key()
     if expected is None:
-        raise UnauthorizedError("writes are disabled on this server: no API key is configured",
-                                hint="set POLICYKG_API_KEY or write a key into DATA/api_key, then restart")
+        raise UnauthorizedError(
+            "writes are disabled on this server: no API key is configured",
+            hint="set POLICYKG_API_KEY or write a key into DATA/api_key, then restart",
+        )
     if not key_matches(given, expected):
-        raise UnauthorizedError("a valid API key is required for this endpoint" if given is None
-                                else "the API key is not valid",
-                                hint="send it in the X-API-Key header")
+        raise UnauthorizedError(
+            "a valid API key is required for this endpoint" if given is None else "the API key is not valid",
+            hint="send it in the X-API-Key header",
+        )
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -3,6 +3,7 @@
 Pure functions over the SPEC §4 dicts the graph store returns, so the API
 (``?format=csv|ics``) and anything else render the same file.
 """
+
 from __future__ import annotations
 
 import csv
@@ -12,8 +13,24 @@ from datetime import date, datetime, timezone
 from typing import Any, Iterable
 from urllib.parse import quote
 
-OBLIGATION_COLUMNS = ("actor", "modality", "action", "object", "recipient", "condition", "deadline_phrase",
-                      "deadline", "due_before", "sanction", "doc_id", "clause_id", "path", "start", "end", "text")
+OBLIGATION_COLUMNS = (
+    "actor",
+    "modality",
+    "action",
+    "object",
+    "recipient",
+    "condition",
+    "deadline_phrase",
+    "deadline",
+    "due_before",
+    "sanction",
+    "doc_id",
+    "clause_id",
+    "path",
+    "start",
+    "end",
+    "text",
+)
 DEADLINE_COLUMNS = ("phrase", "kind", "normalized", "subject", "doc_id", "clause_id", "start", "end", "text")
 
 _RECURRENCE = re.compile(r"^R\d*/P(\d+)([YMWD])$")
@@ -94,7 +111,11 @@ def to_ics(items: Iterable[dict[str, Any]], *, calendar_name: str, today: date |
         if uid in seen:
             continue
         seen.add(uid)
-        what = " ".join(cell(item.get(k)) for k in ("actor", "action", "object") if item.get(k)) or cell(item.get("subject")) or dl.get("phrase")
+        what = (
+            " ".join(cell(item.get(k)) for k in ("actor", "action", "object") if item.get(k))
+            or cell(item.get("subject"))
+            or dl.get("phrase")
+        )
         ev = Event()
         ev.add("uid", uid)
         ev.add("summary", f"{what}（{dl.get('phrase')}）")

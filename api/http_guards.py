@@ -14,6 +14,7 @@ or before a body is read, where FastAPI's handlers cannot reach:
   the limit is refused before any byte is read, and a chunked body is cut
   off (413) as soon as it passes the limit, never buffered in full.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,8 +49,7 @@ def undecodable(raw: bytes, *, query: bool) -> str | None:
                 unquote_to_bytes(piece.replace(b"+", b" ") if query else piece).decode("utf-8")
             except UnicodeDecodeError:
                 name = part.split(b"=", 1)[0].decode("ascii", "replace")
-                return ("the name of a query parameter" if i == 0 else f"the query parameter `{name}`") if query \
-                    else "the path"
+                return ("the name of a query parameter" if i == 0 else f"the query parameter `{name}`") if query else "the path"
     return None
 
 
@@ -76,13 +76,16 @@ class HttpGuards:
     def _refusal(self, scope: Scope) -> tuple[int, PolicyKGError] | None:
         raw_path, raw_query = scope.get("raw_path") or scope["path"].encode("utf-8"), scope.get("query_string", b"")
         if len(raw_path) + len(raw_query) > MAX_REQUEST_LINE_BYTES:
-            return 414, UriTooLongError(f"the URL is longer than {MAX_REQUEST_LINE_BYTES} bytes",
-                                        hint="shorten the query (a query is at most 500 characters)")
+            return 414, UriTooLongError(
+                f"the URL is longer than {MAX_REQUEST_LINE_BYTES} bytes", hint="shorten the query (a query is at most 500 characters)"
+            )
         for raw, query in ((raw_path, False), (raw_query, True)):
             where = undecodable(raw, query=query)
             if where:
-                return 400, EncodingError(f"{where} is not valid UTF-8 once its %-escapes are decoded",
-                                          hint="percent-encode the UTF-8 bytes of the text, e.g. q=%E7%BB%8F%E8%B4%B9")
+                return 400, EncodingError(
+                    f"{where} is not valid UTF-8 once its %-escapes are decoded",
+                    hint="percent-encode the UTF-8 bytes of the text, e.g. q=%E7%BB%8F%E8%B4%B9",
+                )
         length = dict(scope.get("headers") or []).get(b"content-length", b"")
         if length.isdigit() and int(length) > self.max_body_bytes:
             return 413, _too_large(int(length), self.max_body_bytes)
@@ -106,8 +109,9 @@ class HttpGuards:
 
 def _too_large(size: int, limit: int, *, partial: bool = False) -> PayloadTooLargeError:
     amount = f"more than {limit}" if partial else str(size)
-    return PayloadTooLargeError(f"the request body is {amount} bytes; the limit is {limit}",
-                                hint="split the document or raise POLICYKG_MAX_UPLOAD_BYTES")
+    return PayloadTooLargeError(
+        f"the request body is {amount} bytes; the limit is {limit}", hint="split the document or raise POLICYKG_MAX_UPLOAD_BYTES"
+    )
 
 
 def _without_trailing_slash(scope: Scope) -> Scope:
@@ -130,7 +134,11 @@ def _headers_only(send: Send) -> Send:
 
 async def _send_error(send: Send, status: int, err: PolicyKGError) -> None:
     body = json.dumps({"error": err.to_dict()}, ensure_ascii=False).encode("utf-8")
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), (b"connection", b"close")],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

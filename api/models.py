@@ -5,6 +5,7 @@ the OpenAPI schema and check them on the way out. Each model allows extra
 keys, because SPEC §4 is a floor ("extend them; do not break them"): a field
 the library adds reaches clients without an API change.
 """
+
 from __future__ import annotations
 
 from typing import Any, Literal
@@ -204,8 +205,11 @@ class DocumentFields(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str | None = Field(None, pattern=DOC_ID_PATTERN,
-                           description="Document id (clause ids start with it); generated from the 文号 or the bytes when absent.")
+    id: str | None = Field(
+        None,
+        pattern=DOC_ID_PATTERN,
+        description="Document id (clause ids start with it); generated from the 文号 or the bytes when absent.",
+    )
     title: str | None = Field(None, min_length=1, max_length=200, description="Read from the text when absent.")
     metadata: DocumentMetadata = Field(default_factory=lambda: DocumentMetadata())
 
@@ -231,8 +235,9 @@ class WriteResult(BaseModel):
     seconds: float
     documents: int
     clauses: int = Field(description="Clauses of the written document (0 when removed).")
-    warnings: list[TextWarning] = Field(default_factory=list,
-                                        description="What the document was accepted with (truncated, numbering gaps, 附件).")
+    warnings: list[TextWarning] = Field(
+        default_factory=list, description="What the document was accepted with (truncated, numbering gaps, 附件)."
+    )
 
 
 # -- the preview of an upload (POST /documents/preview) ------------------------------
@@ -245,7 +250,9 @@ class PreviewFact(Cited):
     extractor: str
     confidence: float
     links: list[list[str]] = Field(default_factory=list, description="(relation, entity id) pairs the graph draws as edges")
-    applies_to: list[str] = Field(default_factory=list, description="Entity ids (PlatformType:…) the fact applies to, as the graph links it")
+    applies_to: list[str] = Field(
+        default_factory=list, description="Entity ids (PlatformType:…) the fact applies to, as the graph links it"
+    )
     actor: str | None = Field(None, description="obligation: who bears it")
     actor_id: str | None = None
     modality: str | None = Field(None, description="obligation: must | should | may | must-not")
@@ -282,5 +289,6 @@ class DocumentPreview(BaseModel):
     clauses: list[Clause]
     facts: list[PreviewFact] = Field(description="In text order, as ingest extracts them")
     counts: PreviewCounts
-    warnings: list[TextWarning] = Field(default_factory=list,
-                                        description="What the document would be accepted with (truncated, numbering gaps, 附件).")
+    warnings: list[TextWarning] = Field(
+        default_factory=list, description="What the document would be accepted with (truncated, numbering gaps, 附件)."
+    )

@@ -10,6 +10,7 @@ table and what each applies to by :func:`graph.build.applies_to`, as the
 graph step derives them — and writes nothing: no corpus copy, no store, no
 index.
 """
+
 from __future__ import annotations
 
 from collections import Counter

@@ -8,6 +8,7 @@ ingest ends::
     {"event": "step", "step": "build_graph", "index": 3, "steps": 5, "elapsed": 2.41}
     {"event": "done", "ok": true, "elapsed": 17.02}
 """
+
 from __future__ import annotations
 
 import json

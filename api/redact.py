@@ -7,6 +7,7 @@ replaced by the name the documentation uses for it: ``DATA`` for the data
 directory, ``CORPUS`` for the corpus the server was started with, ``SERVER``
 for the installation and the interpreter.
 """
+
 from __future__ import annotations
 
 import sys
@@ -22,10 +23,14 @@ INSTALL_DIR = Path(__file__).resolve().parents[1]
 
 def path_roots(settings: Settings) -> list[tuple[str, str]]:
     """(absolute prefix, public name) pairs, longest prefix first so nested roots win."""
-    named = [(settings.data, "DATA"), (settings.corpus, "CORPUS"), (INSTALL_DIR, "SERVER"),
-             (Path(sys.prefix), "SERVER"), (Path.home(), "SERVER")]
-    roots = {str(form): name for path, name in named
-             for form in (path.absolute(), path.resolve()) if str(form) != "/"}
+    named = [
+        (settings.data, "DATA"),
+        (settings.corpus, "CORPUS"),
+        (INSTALL_DIR, "SERVER"),
+        (Path(sys.prefix), "SERVER"),
+        (Path.home(), "SERVER"),
+    ]
+    roots = {str(form): name for path, name in named for form in (path.absolute(), path.resolve()) if str(form) != "/"}
     return sorted(roots.items(), key=lambda item: len(item[0]), reverse=True)
 
 

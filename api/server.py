@@ -9,6 +9,7 @@ over-long headers, with the API's JSON error body) and closes gracefully:
 it half-closes, discards what the client still sends, and closes when the
 client does (or after :data:`LINGER_SECONDS`).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -59,10 +60,10 @@ def head_error(received: bytes) -> tuple[int, PolicyKGError] | None:
         return None
     line_end = received.find(b"\n")
     if line_end < 0 or line_end > MAX_REQUEST_LINE_BYTES:
-        return 414, UriTooLongError(f"the request line is longer than {MAX_REQUEST_LINE_BYTES} bytes",
-                                    hint="shorten the query (a query is at most 500 characters)")
-    return 431, QueryError(f"the request headers are longer than {MAX_REQUEST_HEAD_BYTES} bytes",
-                           hint="send fewer or shorter headers")
+        return 414, UriTooLongError(
+            f"the request line is longer than {MAX_REQUEST_LINE_BYTES} bytes", hint="shorten the query (a query is at most 500 characters)"
+        )
+    return 431, QueryError(f"the request headers are longer than {MAX_REQUEST_HEAD_BYTES} bytes", hint="send fewer or shorter headers")
 
 
 class Protocol(H11Protocol):
@@ -84,9 +85,12 @@ class Protocol(H11Protocol):
         status, err = refusal
         self.logger.warning("refused a request head: %s", err.message)
         body = json.dumps({"error": err.to_dict()}, ensure_ascii=False).encode("utf-8")
-        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                   (b"connection", b"close")]
-        for event in (h11.Response(status_code=status, headers=headers, reason=HTTPStatus(status).phrase), h11.Data(data=body), h11.EndOfMessage()):
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), (b"connection", b"close")]
+        for event in (
+            h11.Response(status_code=status, headers=headers, reason=HTTPStatus(status).phrase),
+            h11.Data(data=body),
+            h11.EndOfMessage(),
+        ):
             self.transport.write(self.conn.send(event))
         self.transport.close()
 
@@ -95,8 +99,15 @@ def config(app: Any, *, host: str, port: int, log_level: str) -> Any:
     """The uvicorn configuration of ``app``: :class:`Protocol` and the request-head limit."""
     import uvicorn
 
-    return uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=log_level == "debug",
-                          http=Protocol, h11_max_incomplete_event_size=MAX_REQUEST_HEAD_BYTES)
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=log_level == "debug",
+        http=Protocol,
+        h11_max_incomplete_event_size=MAX_REQUEST_HEAD_BYTES,
+    )
 
 
 def run(app: Any, *, host: str, port: int, log_level: str) -> None:

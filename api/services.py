@@ -1,4 +1,5 @@
 """How the CLI and the API obtain the library's services, in one place."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,8 +14,17 @@ def open_graph_store(data_dir: Path, backend: str, uri: str | None = None, user:
     return open_store(data_dir, backend, **conn)
 
 
-def dated(command: str, result: dict[str, Any], store: Any, as_of: str | None, all_versions: bool = False,
-          *, data_dir: Path | None = None, since: str | None = None, center: str | None = None) -> dict[str, Any]:
+def dated(
+    command: str,
+    result: dict[str, Any],
+    store: Any,
+    as_of: str | None,
+    all_versions: bool = False,
+    *,
+    data_dir: Path | None = None,
+    since: str | None = None,
+    center: str | None = None,
+) -> dict[str, Any]:
     """``result`` of ``command`` as of a date (graph/as_of.py), from the store's documents;
     checklists also get each row's next due date (graph/calendar.py), cycle-bound
     ones counted from ``since`` (a center's approval date) when given, else from
@@ -48,8 +58,7 @@ SCHEDULED = {"obligations": "obligations", "deadlines": "deadlines"}
 """Checklists whose rows get a next due date, and where their rows are."""
 
 
-def _schedule(command: str, result: dict[str, Any], store: Any, as_of: str, since: str | None,
-              center: str | None) -> None:
+def _schedule(command: str, result: dict[str, Any], store: Any, as_of: str, since: str | None, center: str | None) -> None:
     import datetime as dt
 
     from graph.as_of import parse_as_of

@@ -5,6 +5,7 @@ This is the only module that reads environment variables; everything below
 from its flags (which fall back to these variables) and hands it to
 :func:`api.app.create_app`.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -30,7 +31,9 @@ class Settings(BaseSettings):
     neo4j_user: str | None = Field(None, validation_alias="NEO4J_USER")
     neo4j_password: str | None = Field(None, validation_alias="NEO4J_PASSWORD")
     api_key: str | None = Field(None, description="Key for the write endpoints (else the file DATA/api_key).")
-    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list, description="Origins allowed by CORS (empty: same origin only).")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Origins allowed by CORS (empty: same origin only)."
+    )
     max_upload_bytes: int = Field(2_000_000, ge=1, description="Largest accepted document upload.")
 
     @field_validator("cors_origins", mode="before")

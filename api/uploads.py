@@ -5,6 +5,7 @@ and the file name, converted once by :func:`api.corpus_edit.prepare` (any
 supported format and encoding; an unreadable file is refused here, before
 any write) and given its id (the stable generated one when none is sent).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -22,18 +23,21 @@ from ingest.errors import PayloadTooLargeError, QueryError, UnsupportedMediaErro
 from .corpus_edit import NewDocument, prepare, text_bytes
 from .models import DOC_ID_PATTERN, DocumentFields, DocumentMetadata, DocumentUpload
 
-
 _MULTIPART_FIELDS = {
     "id": {"type": "string", "pattern": DOC_ID_PATTERN, "description": "Optional: generated from the 文号 or the bytes"},
     "title": {"type": "string", "minLength": 1, "maxLength": 200, "description": "Optional: read from the text"},
     "metadata": {"type": "string", "description": "DocumentMetadata as a JSON object (optional)"},
     "file": {"type": "string", "format": "binary", "description": "The document: .txt (any common Chinese encoding), .html, .docx or .pdf"},
 }
-UPLOAD_SCHEMA: dict[str, Any] = {"requestBody": {"required": True, "content": {
-    "application/json": {"schema": {"$ref": "#/components/schemas/DocumentUpload"}},
-    "multipart/form-data": {"schema": {"type": "object", "required": ["file"],
-                                       "properties": _MULTIPART_FIELDS}},
-}}}
+UPLOAD_SCHEMA: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/DocumentUpload"}},
+            "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": _MULTIPART_FIELDS}},
+        },
+    }
+}
 
 
 def add_upload_schemas(openapi: dict[str, Any]) -> dict[str, Any]:
@@ -53,21 +57,22 @@ async def read_upload(request: Request, max_bytes: int, doc_id: str | None = Non
     """The upload in ``request``, validated field by field (422) and by size (413)."""
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > max_bytes:
-        raise PayloadTooLargeError(f"the upload is {int(length)} bytes; the limit is {max_bytes}",
-                                   hint="split the document or raise POLICYKG_MAX_UPLOAD_BYTES")
+        raise PayloadTooLargeError(
+            f"the upload is {int(length)} bytes; the limit is {max_bytes}", hint="split the document or raise POLICYKG_MAX_UPLOAD_BYTES"
+        )
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype == "application/json":
         upload = await _from_json(request, max_bytes)
     elif ctype == "multipart/form-data":
         upload = await _from_form(request, max_bytes)
     else:
-        raise UnsupportedMediaError(f"cannot read a {ctype or 'body without content type'}",
-                                    hint="send application/json or multipart/form-data")
+        raise UnsupportedMediaError(
+            f"cannot read a {ctype or 'body without content type'}", hint="send application/json or multipart/form-data"
+        )
     if len(upload.data) > max_bytes:
         raise PayloadTooLargeError(f"the document is {len(upload.data)} bytes; the limit is {max_bytes}")
     if doc_id is not None and upload.doc_id not in (None, doc_id):
-        raise QueryError(f"the body's id {upload.doc_id!r} differs from the path's {doc_id!r}",
-                         hint="send the same id in both")
+        raise QueryError(f"the body's id {upload.doc_id!r} differs from the path's {doc_id!r}", hint="send the same id in both")
     if doc_id is not None:
         upload = dataclasses.replace(upload, doc_id=doc_id)
     return await run_in_threadpool(prepare, upload)
@@ -109,8 +114,9 @@ async def _from_form(request: Request, max_bytes: int) -> NewDocument:
     except ValueError as err:
         raise QueryError(f"the metadata field is not valid JSON: {err}") from err
     try:
-        fields = DocumentFields.model_validate({"id": form.get("id"), "title": form.get("title"),
-                                                "metadata": DocumentMetadata.model_validate(meta)})
+        fields = DocumentFields.model_validate(
+            {"id": form.get("id"), "title": form.get("title"), "metadata": DocumentMetadata.model_validate(meta)}
+        )
     except ValidationError as err:
         raise _invalid(err, "body") from err
     return NewDocument(fields.id, fields.title, data, fields.metadata.model_dump(exclude_unset=True), filename)

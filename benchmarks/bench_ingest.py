@@ -21,6 +21,7 @@ pipeline alone at large sizes (embedding is then not measured).
     python benchmarks/bench_ingest.py --sizes 0.1 1           # what the README quotes
     python benchmarks/bench_ingest.py --sizes 5 10 --embed stub
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,9 +41,11 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-PLACES = ("上海 天津 重庆 广州 深圳 南京 杭州 武汉 成都 西安 合肥 长沙 郑州 济南 青岛 沈阳 大连 长春 哈尔滨 石家庄 太原 "
-          "呼和浩特 南昌 福州 厦门 南宁 海口 贵阳 昆明 拉萨 兰州 西宁 银川 乌鲁木齐 苏州 无锡 宁波 温州 佛山 东莞 珠海 "
-          "泉州 烟台 潍坊 洛阳 襄阳 宜昌 株洲 柳州 绵阳 宝鸡 唐山 保定 徐州 常州 南通 扬州 嘉兴 绍兴 金华").split()
+PLACES = (
+    "上海 天津 重庆 广州 深圳 南京 杭州 武汉 成都 西安 合肥 长沙 郑州 济南 青岛 沈阳 大连 长春 哈尔滨 石家庄 太原 "
+    "呼和浩特 南昌 福州 厦门 南宁 海口 贵阳 昆明 拉萨 兰州 西宁 银川 乌鲁木齐 苏州 无锡 宁波 温州 佛山 东莞 珠海 "
+    "泉州 烟台 潍坊 洛阳 襄阳 宜昌 株洲 柳州 绵阳 宝鸡 唐山 保定 徐州 常州 南通 扬州 嘉兴 绍兴 金华"
+).split()
 
 
 def synthetic_texts(megabytes: float, per_document: float) -> list[str]:
@@ -130,12 +133,19 @@ def run_one(megabytes: float, per_document: float, embed: str, model_dir: Path) 
         total = time.perf_counter() - t0
     size = sum(len(t.encode("utf-8")) for t in texts)
     text_seconds = total - encoder.seconds
-    return {"mb": round(size / 1e6, 3), "documents": len(texts), "chars": sum(map(len, texts)),
-            "clauses": sum(build.summary["clauses"].values()),
-            "seconds": round(total, 2), "embed_seconds": round(encoder.seconds, 2) if embed == "real" else None,
-            "passages": encoder.passages, "text_seconds": round(text_seconds, 2),
-            "text_mb_per_s": round(size / 1e6 / text_seconds, 3), "timings": build.timings,
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+    return {
+        "mb": round(size / 1e6, 3),
+        "documents": len(texts),
+        "chars": sum(map(len, texts)),
+        "clauses": sum(build.summary["clauses"].values()),
+        "seconds": round(total, 2),
+        "embed_seconds": round(encoder.seconds, 2) if embed == "real" else None,
+        "passages": encoder.passages,
+        "text_seconds": round(text_seconds, 2),
+        "text_mb_per_s": round(size / 1e6 / text_seconds, 3),
+        "timings": build.timings,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
 
 
 def main() -> None:
@@ -154,12 +164,24 @@ def main() -> None:
     if args.one is not None:
         print(json.dumps(run_one(args.one, args.per_document, args.embed, args.model.resolve())))
         return
-    print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"embedding: {args.embed}")
+    print(
+        f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"embedding: {args.embed}"
+    )
     print(f"{'MB':>6} {'docs':>4} {'clauses':>8} {'total s':>8} {'embed s':>8} {'text s':>8} {'text MB/s':>9} {'peak MB':>8}  steps (s)")
     for mb in args.sizes:
-        cmd = [sys.executable, __file__, "--one", str(mb), "--per-document", str(args.per_document),
-               "--embed", args.embed, "--model", str(args.model)]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--one",
+            str(mb),
+            "--per-document",
+            str(args.per_document),
+            "--embed",
+            args.embed,
+            "--model",
+            str(args.model),
+        ]
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout, cwd=REPO)
         except subprocess.TimeoutExpired:
@@ -169,8 +191,11 @@ def main() -> None:
             print(f"{mb:>6} failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}")
             continue
         r = json.loads(done.stdout.strip().splitlines()[-1])
-        print(f"{r['mb']:>6} {r['documents']:>4} {r['clauses']:>8} {r['seconds']:>8} {str(r['embed_seconds']):>8} {r['text_seconds']:>8} "
-              f"{r['text_mb_per_s']:>9} {r['peak_rss_mb']:>8}  {r['timings']}", flush=True)
+        print(
+            f"{r['mb']:>6} {r['documents']:>4} {r['clauses']:>8} {r['seconds']:>8} {str(r['embed_seconds']):>8} {r['text_seconds']:>8} "
+            f"{r['text_mb_per_s']:>9} {r['peak_rss_mb']:>8}  {r['timings']}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

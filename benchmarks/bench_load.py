@@ -14,6 +14,7 @@ request encodes its question: the worst case for the model.
 
     .venv/bin/python benchmarks/bench_load.py --data .policykg --clients 50 --seconds 60
 """
+
 from __future__ import annotations
 
 import argparse
@@ -75,9 +76,26 @@ def start_server(data: Path, corpus: Path, backend: str) -> tuple[subprocess.Pop
     cmd = [str(script)] if script.exists() else [sys.executable, "-c", "from api.cli import main; main()"]
     env = {k: v for k, v in os.environ.items() if k != "POLICYKG_API_KEY"}
     with log.open("wb") as err:
-        proc = subprocess.Popen([*cmd, "serve", "--port", str(port), "--data", str(data), "--corpus", str(corpus),
-                                 "--backend", backend, "--log-level", "warning"],
-                                cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(
+            [
+                *cmd,
+                "serve",
+                "--port",
+                str(port),
+                "--data",
+                str(data),
+                "--corpus",
+                str(corpus),
+                "--backend",
+                backend,
+                "--log-level",
+                "warning",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
     return proc, f"http://127.0.0.1:{port}", log
 
 
@@ -113,8 +131,7 @@ class Requests:
         return endpoint, ({"q": q, "k": "10"} if endpoint == "/search" else {"q": q})
 
 
-async def client(n: int, url: str, until: float, fresh: bool, latencies: dict[str, list[float]],
-                 errors: list[str]) -> None:
+async def client(n: int, url: str, until: float, fresh: bool, latencies: dict[str, list[float]], errors: list[str]) -> None:
     stream = Requests(seed=n, fresh=fresh)
     async with httpx.AsyncClient(base_url=url, timeout=120, limits=httpx.Limits(max_connections=1)) as http:
         i = n  # clients start on different endpoints
@@ -152,14 +169,18 @@ async def run(url: str, clients: int, seconds: float, fresh: bool) -> tuple[dict
 
 def report(latencies: dict[str, list[float]], errors: list[str], wall: float, args: argparse.Namespace) -> None:
     total = sum(len(v) for v in latencies.values())
-    print(f"load: {args.clients} concurrent clients for {args.seconds:.0f} s against {args.target} "
-          f"({'unique queries' if args.fresh else 'repeating queries'}); wall {wall:.1f} s")
+    print(
+        f"load: {args.clients} concurrent clients for {args.seconds:.0f} s against {args.target} "
+        f"({'unique queries' if args.fresh else 'repeating queries'}); wall {wall:.1f} s"
+    )
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"{'endpoint':<14}{'requests':>9}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
     rows = [(e, latencies.get(e, [])) for e in ENDPOINTS] + [("all", [x for v in latencies.values() for x in v])]
     for name, values in rows:
-        print(f"{name:<14}{len(values):>9}{len(values) / wall:>8.1f}{pct(values, 50) * 1000:>9.0f}"
-              f"{pct(values, 95) * 1000:>9.0f}{(max(values) if values else float('nan')) * 1000:>9.0f}")
+        print(
+            f"{name:<14}{len(values):>9}{len(values) / wall:>8.1f}{pct(values, 50) * 1000:>9.0f}"
+            f"{pct(values, 95) * 1000:>9.0f}{(max(values) if values else float('nan')) * 1000:>9.0f}"
+        )
     print(f"errors: {len(errors)} of {total + len(errors)} requests")
     for line in errors[:20]:
         print("  " + line)

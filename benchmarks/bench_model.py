@@ -10,6 +10,7 @@ Texts are clause-like lines of corpus/*.txt (at most 400 characters each, as
 clauses are). The machine is shared, so the load average is printed with the
 numbers.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,10 @@ def clause_like_texts(corpus: Path, limit: int) -> list[str]:
 
 
 def machine() -> str:
-    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
-                if ln.startswith("model name")), platform.processor())
+    cpu = next(
+        (ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines() if ln.startswith("model name")),
+        platform.processor(),
+    )
     load = os.getloadavg()[0]
     return f"{os.cpu_count()} cores ({cpu}), load average {load:.1f}, Python {platform.python_version()}"
 
@@ -54,8 +57,9 @@ def main() -> int:
     print(f"machine: {machine()}")
 
     t0 = time.perf_counter()
-    import torch  # timed separately: imports dominate a cold start
     import sentence_transformers  # noqa: F401
+    import torch  # timed separately: imports dominate a cold start
+
     import_s = time.perf_counter() - t0
 
     if not args.skip_build:
@@ -64,8 +68,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="bench-model-") as tmp:
             t0 = time.perf_counter()
             result = ensure_model(Path(tmp) / "model", log=lambda _m: None)
-            print(f"build: {time.perf_counter() - t0:.1f} s into a fresh directory "
-                  f"({result.verification.describe()})")
+            print(f"build: {time.perf_counter() - t0:.1f} s into a fresh directory ({result.verification.describe()})")
 
     from search.dense import EmbeddingCache, Encoder, encode_passages_cached
     from search.model_home import model_dir_for
@@ -81,8 +84,10 @@ def main() -> int:
     t0 = time.perf_counter()
     encoder.encode_passages(texts)
     dt = time.perf_counter() - t0
-    print(f"encode passages: {len(texts)} texts, mean {mean_chars:.0f} chars, batch {args.batch_size}: "
-          f"{dt:.1f} s = {len(texts) / dt:.1f} sentences/s")
+    print(
+        f"encode passages: {len(texts)} texts, mean {mean_chars:.0f} chars, batch {args.batch_size}: "
+        f"{dt:.1f} s = {len(texts) / dt:.1f} sentences/s"
+    )
     queries = [t[:30] for t in texts[:32]]
     t0 = time.perf_counter()
     encoder.encode_queries(queries)

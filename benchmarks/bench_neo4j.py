@@ -17,6 +17,7 @@ Prints figures (not a test). Two parts:
 
     .venv/bin/python benchmarks/bench_neo4j.py --data test-artifacts/neo4j-data --clauses 100000
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,13 +35,14 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from synth_corpus import _perturb  # noqa: E402
+
 from graph import neo4j_dev  # noqa: E402
 from graph import neo4j_store as N  # noqa: E402
 from graph import schema as S  # noqa: E402
 from graph.nx_store import GRAPH_FILE, NxGraphStore, read_graph  # noqa: E402
 from ingest.pipeline import current_store  # noqa: E402
 from ingest.store_files import read_documents  # noqa: E402
-from synth_corpus import _perturb  # noqa: E402
 
 PER_COPY = {S.DOCUMENT, S.CLAUSE, *S.FACT_LABELS.values()}
 
@@ -75,13 +77,17 @@ def latency_table(nx_store: Any, neo_store: Any, clause_id: str, repeat: int) ->
         a = timed(lambda: q(nx_store), repeat)
         b = timed(lambda: q(neo_store), repeat)
         rows.append({"query": name, "networkx": a, "neo4j": b, "ratio_p50": round(b["p50_ms"] / max(a["p50_ms"], 1e-3), 1)})
-        print(f"  {name:36s} networkx p50 {a['p50_ms']:9.2f} ms p95 {a['p95_ms']:9.2f} | "
-              f"neo4j p50 {b['p50_ms']:9.2f} ms p95 {b['p95_ms']:9.2f}  (x{rows[-1]['ratio_p50']})", flush=True)
+        print(
+            f"  {name:36s} networkx p50 {a['p50_ms']:9.2f} ms p95 {a['p95_ms']:9.2f} | "
+            f"neo4j p50 {b['p50_ms']:9.2f} ms p95 {b['p95_ms']:9.2f}  (x{rows[-1]['ratio_p50']})",
+            flush=True,
+        )
     return rows
 
 
-def synthetic_graph(g: nx.MultiDiGraph, vectors: dict[str, list[float]], texts: dict[str, str], n_clauses: int,
-                    seed: int = 7) -> tuple[nx.MultiDiGraph, dict[str, list[float]], dict[str, str]]:
+def synthetic_graph(
+    g: nx.MultiDiGraph, vectors: dict[str, list[float]], texts: dict[str, str], n_clauses: int, seed: int = 7
+) -> tuple[nx.MultiDiGraph, dict[str, list[float]], dict[str, str]]:
     """Copies of the real documents/clauses/facts (new doc ids ``<doc>_<copy>``) over the shared entities."""
     real_clauses = sum(1 for _, d in g.nodes(data=True) if d.get("label") == S.CLAUSE)
     copies = math.ceil(n_clauses / real_clauses)
@@ -93,6 +99,7 @@ def synthetic_graph(g: nx.MultiDiGraph, vectors: dict[str, list[float]], texts: 
     syn_vectors: dict[str, list[float]] = {}
     syn_texts: dict[str, str] = {}
     for c in range(copies):
+
         def doc(x: str) -> str:
             return f"{x}_{c}"
 
@@ -139,10 +146,18 @@ def synthetic_graph(g: nx.MultiDiGraph, vectors: dict[str, list[float]], texts: 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=Path("test-artifacts/neo4j-data"),
-                    help="data dir ingested with --backend neo4j, its neo4j-dev server running")
-    ap.add_argument("--bench-data", type=Path, default=Path("/tmp/policykg-bench-neo4j"),
-                    help="data dir of the separate server the synthetic corpus is loaded into")
+    ap.add_argument(
+        "--data",
+        type=Path,
+        default=Path("test-artifacts/neo4j-data"),
+        help="data dir ingested with --backend neo4j, its neo4j-dev server running",
+    )
+    ap.add_argument(
+        "--bench-data",
+        type=Path,
+        default=Path("/tmp/policykg-bench-neo4j"),
+        help="data dir of the separate server the synthetic corpus is loaded into",
+    )
     ap.add_argument("--clauses", type=int, default=100_000, help="synthetic corpus size (0: skip it)")
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
@@ -155,8 +170,11 @@ def main(argv: list[str] | None = None) -> None:
     neo_store = N.open_neo4j_store(args.data)
     some_clause = next(d["clause_id"] for _, d in g.nodes(data=True) if d.get("label") == S.CLAUSE)
     print(f"real corpus: {g.number_of_nodes()} nodes, {g.number_of_edges()} relationships; {args.repeat} runs per query")
-    report["real"] = {"nodes": g.number_of_nodes(), "relationships": g.number_of_edges(),
-                      "latency": latency_table(nx_store, neo_store, some_clause, args.repeat)}
+    report["real"] = {
+        "nodes": g.number_of_nodes(),
+        "relationships": g.number_of_edges(),
+        "latency": latency_table(nx_store, neo_store, some_clause, args.repeat),
+    }
     neo_store.close()
     if args.clauses <= 0:  # --clauses 0: the real corpus only
         if args.json:
@@ -167,8 +185,11 @@ def main(argv: list[str] | None = None) -> None:
     t0 = time.perf_counter()
     syn, vectors, syn_texts = synthetic_graph(g, N.embeddings_of(store_dir), texts, args.clauses)
     n_clauses = sum(1 for _, d in syn.nodes(data=True) if d.get("label") == S.CLAUSE)
-    print(f"synthetic corpus: {n_clauses} clauses, {syn.number_of_nodes()} nodes, {syn.number_of_edges()} relationships, "
-          f"{len(vectors)} vectors (built in {time.perf_counter() - t0:.1f} s)", flush=True)
+    print(
+        f"synthetic corpus: {n_clauses} clauses, {syn.number_of_nodes()} nodes, {syn.number_of_edges()} relationships, "
+        f"{len(vectors)} vectors (built in {time.perf_counter() - t0:.1f} s)",
+        flush=True,
+    )
 
     before = neo4j_dev.status(args.bench_data)
     neo4j_dev.start(args.bench_data, heap="2g", pagecache_mb=1024)
@@ -183,16 +204,20 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"    … {what} ({seen['batches']} batches)", flush=True)
 
         load = N.load_graph(driver, syn, texts=syn_texts, embeddings=vectors, progress=progress)
-        print(f"bulk load: {load['nodes']} nodes in {load['node_seconds']} s ({load['nodes_per_second']:.0f} nodes/s), "
-              f"{load['relationships']} relationships in {load['relationship_seconds']} s "
-              f"({load['relationships_per_second']:.0f} rels/s); total with schema, checks, switch, cleanup {load['seconds']} s")
+        print(
+            f"bulk load: {load['nodes']} nodes in {load['node_seconds']} s ({load['nodes_per_second']:.0f} nodes/s), "
+            f"{load['relationships']} relationships in {load['relationship_seconds']} s "
+            f"({load['relationships_per_second']:.0f} rels/s); total with schema, checks, switch, cleanup {load['seconds']} s"
+        )
         by_label = load["seconds_by_label"]
         clause_s = by_label.get(S.CLAUSE, 0.0)
         other_nodes = load["nodes"] - n_clauses
         other_s = sum(v for k, v in by_label.items() if k != S.CLAUSE)
-        print(f"  of which Clause nodes (with {load['vectors']} vectors into the HNSW index and text into the full-text index): "
-              f"{n_clauses} in {clause_s} s ({n_clauses / max(clause_s, 1e-9):.0f}/s); "
-              f"other nodes: {other_nodes} in {other_s:.1f} s ({other_nodes / max(other_s, 1e-9):.0f}/s)")
+        print(
+            f"  of which Clause nodes (with {load['vectors']} vectors into the HNSW index and text into the full-text index): "
+            f"{n_clauses} in {clause_s} s ({n_clauses / max(clause_s, 1e-9):.0f}/s); "
+            f"other nodes: {other_nodes} in {other_s:.1f} s ({other_nodes / max(other_s, 1e-9):.0f}/s)"
+        )
         again = N.load_graph(driver, syn, texts=syn_texts, embeddings=vectors)
         print(f"re-load of the same graph: unchanged={again['unchanged']} in {again['seconds']} s")
         syn_nx = NxGraphStore(store_dir, graph=syn)
@@ -200,14 +225,21 @@ def main(argv: list[str] | None = None) -> None:
         syn_clause = next(d["clause_id"] for _, d in syn.nodes(data=True) if d.get("label") == S.CLAUSE)
         repeat = max(5, args.repeat // 4)
         print(f"synthetic corpus latency ({repeat} runs per query)")
-        report["synthetic"] = {"clauses": n_clauses, "nodes": syn.number_of_nodes(), "relationships": syn.number_of_edges(),
-                               "load": load, "reload_unchanged_seconds": again["seconds"],
-                               "latency": latency_table(syn_nx, syn_neo, syn_clause, repeat)}
+        report["synthetic"] = {
+            "clauses": n_clauses,
+            "nodes": syn.number_of_nodes(),
+            "relationships": syn.number_of_edges(),
+            "load": load,
+            "reload_unchanged_seconds": again["seconds"],
+            "latency": latency_table(syn_nx, syn_neo, syn_clause, repeat),
+        }
         qvec = vectors[next(iter(vectors))]
         report["synthetic"]["vector_search_k10"] = timed(lambda: syn_neo.vector_search(qvec, 10), repeat)
         report["synthetic"]["fulltext_search_k10"] = timed(lambda: syn_neo.fulltext_search("国际同行评估", 10), repeat)
-        print(f"  in-database vector search k=10: {report['synthetic']['vector_search_k10']}, "
-              f"full-text k=10: {report['synthetic']['fulltext_search_k10']}")
+        print(
+            f"  in-database vector search k=10: {report['synthetic']['vector_search_k10']}, "
+            f"full-text k=10: {report['synthetic']['fulltext_search_k10']}"
+        )
         driver.close()
     finally:
         if not before["running"]:

@@ -14,6 +14,7 @@ model. Steps, in order:
 
     python benchmarks/bench_reingest.py [--json]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,15 +35,20 @@ sys.path.insert(0, str(REPO))
 def _ingest(corpus: Path, data: Path, *extra: str) -> dict:
     cli = Path(sys.executable).with_name("policykg")
     t0 = time.perf_counter()
-    out = subprocess.run([str(cli), "ingest", "--corpus", str(corpus), "--data", str(data), "--json", *extra],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [str(cli), "ingest", "--corpus", str(corpus), "--data", str(data), "--json", *extra], capture_output=True, text=True
+    )
     if out.returncode:
         raise SystemExit(f"ingest failed ({out.returncode}): {out.stdout[-2000:]}{out.stderr[-2000:]}")
     wall = time.perf_counter() - t0
     result = json.loads(out.stdout)
-    return {"seconds": round(wall, 2), "unchanged": bool(result["summary"].get("unchanged")),
-            "documents": result["summary"].get("documents"),
-            "encoded": (result["summary"].get("search") or {}).get("encoded"), "timings": result.get("timings")}
+    return {
+        "seconds": round(wall, 2),
+        "unchanged": bool(result["summary"].get("unchanged")),
+        "documents": result["summary"].get("documents"),
+        "encoded": (result["summary"].get("search") or {}).get("encoded"),
+        "timings": result.get("timings"),
+    }
 
 
 def main() -> None:
@@ -66,16 +72,21 @@ def main() -> None:
         runs["one added"] = _ingest(corpus, data)
         runs["forced"] = _ingest(corpus, data, "--force")
     cold = runs["cold"]["seconds"]
-    report = {"machine": f"{platform.machine()}, {os.cpu_count()} cores", "runs": runs,
-              "ratio_to_cold": {k: round(v["seconds"] / cold, 3) for k, v in runs.items()}}
+    report = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "runs": runs,
+        "ratio_to_cold": {k: round(v["seconds"] / cold, 3) for k, v in runs.items()},
+    }
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
         return
     print(f"re-ingest of corpus/ ({report['machine']}), CLI wall time")
     print(f"{'run':<12} {'documents':>9} {'seconds':>8} {'x cold':>7} {'embedded':>9}  unchanged")
     for name, r in runs.items():
-        print(f"{name:<12} {r['documents']:>9} {r['seconds']:>8.2f} {report['ratio_to_cold'][name]:>7.3f} "
-              f"{str(r['encoded']):>9}  {r['unchanged']}")
+        print(
+            f"{name:<12} {r['documents']:>9} {r['seconds']:>8.2f} {report['ratio_to_cold'][name]:>7.3f} "
+            f"{str(r['encoded']):>9}  {r['unchanged']}"
+        )
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ What is measured:
   (``BM25Okapi``), plus the largest score difference between bm25s in its
   rank_bm25-compatible configuration and rank_bm25 (should be ~0).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,13 +36,26 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 QUESTIONS = [
-    "高精尖中心多久要组织一次国际同行评估？", "技术创新中心的年度报告什么时候报送？", "依托高校要履行哪些职责？",
-    "高精尖中心每年的经费有多少？", "技术创新中心考核不合格会怎样？", "申请北京市技术创新中心需要什么条件？",
-    "市属高校青年教师可以申请什么项目？", "预算调整要报哪个部门备案？", "北京实验室 建设 布局", "学术不端 诚信 机制",
+    "高精尖中心多久要组织一次国际同行评估？",
+    "技术创新中心的年度报告什么时候报送？",
+    "依托高校要履行哪些职责？",
+    "高精尖中心每年的经费有多少？",
+    "技术创新中心考核不合格会怎样？",
+    "申请北京市技术创新中心需要什么条件？",
+    "市属高校青年教师可以申请什么项目？",
+    "预算调整要报哪个部门备案？",
+    "北京实验室 建设 布局",
+    "学术不端 诚信 机制",
     "What must the host university of an Advanced Innovation Center report?",
-    "Which facilities will Huairou Science City host?", "国家技术创新中心每年能拿到多少经费？",
-    "卓越青年科学家计划 年龄", "高精尖计划领导小组办公室设在哪里？", "基础研究经费包干制",
-    "科研项目里程碑考核", "技术创新中心依托单位的职责", "哲学社会科学研究基地建设", "绩效目标由谁制定？",
+    "Which facilities will Huairou Science City host?",
+    "国家技术创新中心每年能拿到多少经费？",
+    "卓越青年科学家计划 年龄",
+    "高精尖计划领导小组办公室设在哪里？",
+    "基础研究经费包干制",
+    "科研项目里程碑考核",
+    "技术创新中心依托单位的职责",
+    "哲学社会科学研究基地建设",
+    "绩效目标由谁制定？",
 ]
 
 
@@ -110,6 +124,7 @@ def main(argv: list[str] | None = None) -> None:
     for q in QUESTIONS:  # memoize the query vectors: timings below exclude embedding
         s.query_vector(q)
         s.search(q)
+
     def cold(fn, *a):  # forget the dense scores of the previous call: time the full work
         s._last_dense = None
         return timed(fn, *a)

@@ -21,6 +21,7 @@ How it is made (so the figures can be judged):
 
     python benchmarks/synth_corpus.py --data .policykg --n 100000 --out /tmp/synth100k
 """
+
 from __future__ import annotations
 
 import argparse
@@ -74,7 +75,7 @@ def synthesize(src: SearchIndex, n: int, seed: int = 7) -> tuple[list[Row], np.n
         for m in mentions[j]:
             new = rng.choice(by_kind[m.kind])
             surface = rng.choice([s for s in (new.name, *new.aliases) if s] or [new.name])
-            text = text[: m.start + shift] + surface + text[m.end + shift:]
+            text = text[: m.start + shift] + surface + text[m.end + shift :]
             shift += len(surface) - (m.end - m.start)
             ents.append(new.id)
         if rng.random() < 0.3:
@@ -84,8 +85,20 @@ def synthesize(src: SearchIndex, n: int, seed: int = 7) -> tuple[list[Row], np.n
         text = text[:MAX_CHARS]
         doc = f"S{i // 100:05d}"
         scope = tuple(dict.fromkeys(e for e in ents if e.split(":", 1)[0] in ENTITY_KINDS_FOR_SCOPE)) or base.scope
-        rows.append(Row(f"{doc}:{i % 100}", doc, f"{base.doc_title}（合成{i // 100}）", base.path, text,
-                        0, len(text), base.kind, tuple(dict.fromkeys(ents)), scope))
+        rows.append(
+            Row(
+                f"{doc}:{i % 100}",
+                doc,
+                f"{base.doc_title}（合成{i // 100}）",
+                base.path,
+                text,
+                0,
+                len(text),
+                base.kind,
+                tuple(dict.fromkeys(ents)),
+                scope,
+            )
+        )
         vecs[i] = _perturb(src.vectors[j], nrng)
         srcp = piece_of_row.get(j, [])
         for k, _ in enumerate(pieces_of(text)):
@@ -106,11 +119,21 @@ def main(argv: list[str] | None = None) -> None:
     t0 = time.perf_counter()
     rows, vecs, pieces, owners = synthesize(src, args.n, args.seed)
     t1 = time.perf_counter()
-    manifest = write_index(args.out, rows, Tokenizer(domain_words()), vecs, model_id=src.manifest.get("model_id", ""),
-                           encoded=0, piece_vectors=pieces, piece_rows=owners)
+    manifest = write_index(
+        args.out,
+        rows,
+        Tokenizer(domain_words()),
+        vecs,
+        model_id=src.manifest.get("model_id", ""),
+        encoded=0,
+        piece_vectors=pieces,
+        piece_rows=owners,
+    )
     t2 = time.perf_counter()
-    print(f"synthetic clauses: {manifest['rows']}  sentence vectors: {manifest['pieces']}  "
-          f"generate {t1 - t0:.1f}s  index (jieba + bm25s + save) {t2 - t1:.1f}s  -> {args.out}")
+    print(
+        f"synthetic clauses: {manifest['rows']}  sentence vectors: {manifest['pieces']}  "
+        f"generate {t1 - t0:.1f}s  index (jieba + bm25s + save) {t2 - t1:.1f}s  -> {args.out}"
+    )
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ either backend, with the same answer:
 The CLI's ``--as-of`` / ``--all-versions`` and the API's ``as_of`` /
 ``all_versions`` both call :func:`apply_as_of`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,8 +29,7 @@ from ingest.validity import AMENDS, REPEALS, SUPERSEDES, standing
 
 STANDING_KEYS = ("doc_status", "in_force", "valid_from", "valid_to")
 """What every item citing a document is given (SPEC)."""
-CHECKLISTS = {"obligations": ("obligations",), "deadlines": ("deadlines",),
-              "entity": ("applies",), "rules_for": ("rules",)}
+CHECKLISTS = {"obligations": ("obligations",), "deadlines": ("deadlines",), "entity": ("applies",), "rules_for": ("rules",)}
 """Results whose rules are a checklist (cut to what is in force), by command, and where their items are."""
 MARKED = {"search": ("results",), "ask": ("rules",), "documents": ("documents",)}
 """Results whose items are only marked."""
@@ -46,8 +46,7 @@ def parse_as_of(value: str | None) -> str:
     try:
         return dt.date.fromisoformat(str(value).strip()).isoformat()
     except ValueError:
-        raise QueryError(f"as_of must be a date as YYYY-MM-DD, got {str(value)[:40]!r}",
-                         hint="for example --as-of 2024-06-01") from None
+        raise QueryError(f"as_of must be a date as YYYY-MM-DD, got {str(value)[:40]!r}", hint="for example --as-of 2024-06-01") from None
 
 
 def standings(documents: Iterable[dict[str, Any]], as_of: str) -> dict[str, dict[str, Any]]:
@@ -78,8 +77,9 @@ def _items(result: dict[str, Any], key: str) -> list[list[dict[str, Any]]]:
     return []
 
 
-def apply_as_of(command: str, result: dict[str, Any], documents: Iterable[dict[str, Any]], as_of: str,
-                *, all_versions: bool = False) -> dict[str, Any]:
+def apply_as_of(
+    command: str, result: dict[str, Any], documents: Iterable[dict[str, Any]], as_of: str, *, all_versions: bool = False
+) -> dict[str, Any]:
     """``result`` of ``command`` as of ``as_of`` (see the module docstring); changed in place and returned."""
     documents = list(documents)
     meta = {d["doc_id"]: d for d in documents}
@@ -107,8 +107,16 @@ def apply_as_of(command: str, result: dict[str, Any], documents: Iterable[dict[s
         for conflict in result.get("conflicts") or []:
             conflict["resolution"] = resolve_conflict(conflict, by_doc, meta)
     if command in CHECKLISTS:
-        result["left_out"] = [{"doc_id": doc_id, "title": by_doc[doc_id]["title"], "doc_status": by_doc[doc_id]["doc_status"],
-                               "reason": by_doc[doc_id]["reason"], "items": n} for doc_id, n in sorted(left_out.items())]
+        result["left_out"] = [
+            {
+                "doc_id": doc_id,
+                "title": by_doc[doc_id]["title"],
+                "doc_status": by_doc[doc_id]["doc_status"],
+                "reason": by_doc[doc_id]["reason"],
+                "items": n,
+            }
+            for doc_id, n in sorted(left_out.items())
+        ]
     return result
 
 
@@ -140,8 +148,7 @@ def _mark_overlap(result: dict[str, Any], by_doc: dict[str, dict[str, Any]]) -> 
 _ENDS_OR_CHANGES = (REPEALS, SUPERSEDES, AMENDS)
 
 
-def resolve_conflict(conflict: dict[str, Any], by_doc: dict[str, dict[str, Any]],
-                     meta: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def resolve_conflict(conflict: dict[str, Any], by_doc: dict[str, dict[str, Any]], meta: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Which document's rule prevails where documents in force rule differently for the same subject.
 
     For each subject two or more in-force documents of ``conflict`` apply to
@@ -166,8 +173,9 @@ def resolve_conflict(conflict: dict[str, Any], by_doc: dict[str, dict[str, Any]]
         if len(docs) < 2:
             continue
         winner, principle, reason = _prevailing(docs, subject, meta)
-        out.append({"subject": subject, "winner": winner, "over": [d for d in docs if d != winner],
-                    "principle": principle, "reason": reason})
+        out.append(
+            {"subject": subject, "winner": winner, "over": [d for d in docs if d != winner], "principle": principle, "reason": reason}
+        )
     return out
 
 
@@ -182,8 +190,7 @@ def _prevailing(docs: list[str], subject: str, meta: dict[str, dict[str, Any]]) 
         widths = {d: len(meta.get(d, {}).get("scope") or []) or 10**6 for d in docs}
         best = [d for n, d in scoped if n == narrowest]
         if len(best) == 1 and all(widths[d] > narrowest for d in docs if d != best[0]):
-            return best[0], "lex specialis", (f"{best[0]} governs {narrowest} subject(s) including {subject}; "
-                                              f"the others govern more")
+            return best[0], "lex specialis", (f"{best[0]} governs {narrowest} subject(s) including {subject}; the others govern more")
     start = {d: (meta.get(d, {}).get("validity") or {}).get("valid_from") or "" for d in docs}
     latest = max(docs, key=lambda d: (start[d], d))
     return latest, "lex posterior", f"{latest} took effect last ({start[latest] or 'date unknown'})"

@@ -6,6 +6,7 @@ and writes ``graph.json`` (format documented in graph/nx_store.py).  Building
 twice from the same input gives the same graph: node ids are derived from
 names, clause ids and offsets, never from counters.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,11 +17,11 @@ import networkx as nx
 
 from ingest.aliases import AliasTable, Entity, aliases_for_corpus
 from ingest.cache import ValueCache, cache_root, digest
-from ingest.fingerprint import code_digest
 from ingest.document import Document
 from ingest.extract import Context, Fact, context_for, extract_with_entities
-from ingest.scope import introduce
+from ingest.fingerprint import code_digest
 from ingest.pipeline import Build, step
+from ingest.scope import introduce
 
 from . import schema as S
 from .nx_store import GRAPH_FILE, write_graph
@@ -46,7 +47,9 @@ def center_entities(records: Iterable[Any], aliases: AliasTable) -> list[Entity]
         known = aliases.lookup(name)
         if getattr(rec, "record_kind", "center") == "program" or (known and known.kind != "Platform"):
             if known:
-                out.append(Entity(known.kind, known.name, aliases=tuple(getattr(rec, "aliases", ()) or ()), attrs={"record": _record_source(rec)}))
+                out.append(
+                    Entity(known.kind, known.name, aliases=tuple(getattr(rec, "aliases", ()) or ()), attrs={"record": _record_source(rec)})
+                )
             continue
         english = tuple(getattr(rec, "english_names", ()) or ())
         surfaces = tuple(a for a in (getattr(rec, "aliases", ()) or ()) if a != name and a not in english)
@@ -73,8 +76,9 @@ def _record_source(rec: Any) -> dict[str, Any]:
 
 
 # -- the graph -----------------------------------------------------------------
-def build_graph(documents: list[Document], aliases: AliasTable, center_records: Iterable[Any] = (),
-                cache: ValueCache | None = None) -> tuple[nx.MultiDiGraph, AliasTable, list[Fact]]:
+def build_graph(
+    documents: list[Document], aliases: AliasTable, center_records: Iterable[Any] = (), cache: ValueCache | None = None
+) -> tuple[nx.MultiDiGraph, AliasTable, list[Fact]]:
     """The graph, the alias table extended with the centers, and the facts.
 
     With a ``cache``, a document's facts are looked up by what they depend on
@@ -125,9 +129,19 @@ def _add_document_relations(g: nx.MultiDiGraph, doc: Document) -> None:
             if target not in g:
                 g.add_node(target, label=S.DOCUMENT, title=rel["title"], doc_no=rel.get("doc_no"), in_corpus=False)
         clause = next((c for c in doc.clauses if c.start <= rel["start"] < c.end), None)
-        g.add_edge(source, target, key=f"{rel['relation']}:{target}", rel=rel["relation"], doc_id=doc.doc_id,
-                   clause_id=clause.clause_id if clause else None, start=rel["start"], end=rel["end"],
-                   text=doc.text[rel["start"]:rel["end"]], extractor="validity", confidence=0.9)
+        g.add_edge(
+            source,
+            target,
+            key=f"{rel['relation']}:{target}",
+            rel=rel["relation"],
+            doc_id=doc.doc_id,
+            clause_id=clause.clause_id if clause else None,
+            start=rel["start"],
+            end=rel["end"],
+            text=doc.text[rel["start"] : rel["end"]],
+            extractor="validity",
+            confidence=0.9,
+        )
 
 
 def _extracted(doc: Document, table: AliasTable, cache: ValueCache | None) -> tuple[list[Fact], list[Entity]]:
@@ -140,8 +154,12 @@ def _extracted(doc: Document, table: AliasTable, cache: ValueCache | None) -> tu
     """
     if cache is None:
         return extract_with_entities(doc, table)
-    key = digest(code_digest(["ingest", "graph"]), doc.text,
-                 json.dumps(doc.meta(), ensure_ascii=False, sort_keys=True, default=str), table.fingerprint())
+    key = digest(
+        code_digest(["ingest", "graph"]),
+        doc.text,
+        json.dumps(doc.meta(), ensure_ascii=False, sort_keys=True, default=str),
+        table.fingerprint(),
+    )
     hit = cache.get(key)
     if hit is not None:
         return hit
@@ -214,15 +232,36 @@ def _add_document(g: nx.MultiDiGraph, doc: Document, table: AliasTable) -> None:
             g.add_edge(did, ent.id, key=S.GOVERNS, rel=S.GOVERNS, **manifest)
     for c in doc.clauses:
         cid = S.clause_node_id(c.clause_id)
-        g.add_node(cid, label=S.CLAUSE, clause_id=c.clause_id, doc_id=c.doc_id, path=list(c.path), text=c.text, start=c.start, end=c.end, kind=c.kind)
+        g.add_node(
+            cid,
+            label=S.CLAUSE,
+            clause_id=c.clause_id,
+            doc_id=c.doc_id,
+            path=list(c.path),
+            text=c.text,
+            start=c.start,
+            end=c.end,
+            kind=c.kind,
+        )
         g.add_edge(did, cid, key=S.HAS_CLAUSE, rel=S.HAS_CLAUSE)
         seen: set[str] = set()
         for m in table.find_mentions(c.text):
             if m.entity_id in seen:
                 continue
             seen.add(m.entity_id)
-            g.add_edge(cid, m.entity_id, key=S.MENTIONS, rel=S.MENTIONS, doc_id=c.doc_id, clause_id=c.clause_id,
-                       start=c.start + m.start, end=c.start + m.end, surface=m.surface, extractor="aliases", confidence=1.0)
+            g.add_edge(
+                cid,
+                m.entity_id,
+                key=S.MENTIONS,
+                rel=S.MENTIONS,
+                doc_id=c.doc_id,
+                clause_id=c.clause_id,
+                start=c.start + m.start,
+                end=c.start + m.end,
+                surface=m.surface,
+                extractor="aliases",
+                confidence=1.0,
+            )
 
 
 def applies_to(fact: Fact, doc: Document, table: AliasTable, ctx: Context | None = None, path: tuple[str, ...] | None = None) -> list[str]:
@@ -234,7 +273,7 @@ def applies_to(fact: Fact, doc: Document, table: AliasTable, ctx: Context | None
     if path is None:
         path = next((c.path for c in doc.clauses if c.clause_id == fact.clause_id), ())
     named = [m.entity_id for m in table.rule_targets(clause_text + "\n" + "\n".join(path))]
-    out = list(dict.fromkeys([*(l[1] for l in fact.links if l[0] in (S.APPLIES_TO, S.FUNDS, S.ABOUT)), *named]))
+    out = list(dict.fromkeys([*(target for rel, target in fact.links if rel in (S.APPLIES_TO, S.FUNDS, S.ABOUT)), *named]))
     if ctx.own_platform and ctx.own_platform.id not in out:
         out.insert(0, ctx.own_platform.id)
     if not out:
@@ -254,9 +293,28 @@ def _add_facts(g: nx.MultiDiGraph, doc: Document, facts: list[Fact], table: Alia
         targets = applies_to(f, doc, table, ctx, path_of.get(f.clause_id, ()))
         f.attrs["applies_to"] = targets
         props = {k: v for k, v in f.attrs.items() if v is not None}
-        g.add_node(fid, label=label, kind=f.kind, doc_id=f.doc_id, clause_id=f.clause_id, start=f.start, end=f.end, text=f.text,
-                   extractor=f.extractor, confidence=f.confidence, path=list(path_of.get(f.clause_id, ())), **props)
-        prov = {"doc_id": f.doc_id, "clause_id": f.clause_id, "start": f.start, "end": f.end, "extractor": f.extractor, "confidence": f.confidence}
+        g.add_node(
+            fid,
+            label=label,
+            kind=f.kind,
+            doc_id=f.doc_id,
+            clause_id=f.clause_id,
+            start=f.start,
+            end=f.end,
+            text=f.text,
+            extractor=f.extractor,
+            confidence=f.confidence,
+            path=list(path_of.get(f.clause_id, ())),
+            **props,
+        )
+        prov = {
+            "doc_id": f.doc_id,
+            "clause_id": f.clause_id,
+            "start": f.start,
+            "end": f.end,
+            "extractor": f.extractor,
+            "confidence": f.confidence,
+        }
         g.add_edge(fid, S.clause_node_id(f.clause_id), key=S.STATED_IN, rel=S.STATED_IN, **prov)
         for rel, target in f.links:
             if target and target in g and rel != S.APPLIES_TO:
@@ -269,7 +327,14 @@ def _add_facts(g: nx.MultiDiGraph, doc: Document, facts: list[Fact], table: Alia
     for f in facts:
         if f.kind != "obligation":
             continue
-        prov = {"doc_id": f.doc_id, "clause_id": f.clause_id, "start": f.start, "end": f.end, "extractor": "link", "confidence": f.confidence}
+        prov = {
+            "doc_id": f.doc_id,
+            "clause_id": f.clause_id,
+            "start": f.start,
+            "end": f.end,
+            "extractor": "link",
+            "confidence": f.confidence,
+        }
         for d in deadlines:
             if d.clause_id == f.clause_id and f.start <= d.start and d.end <= f.end:
                 g.add_edge(f.fact_id, d.fact_id, key=f"{S.HAS_DEADLINE}:{d.fact_id}", rel=S.HAS_DEADLINE, **prov)

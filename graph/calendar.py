@@ -9,6 +9,7 @@ got there (``next_due_basis``), so a university gets dates it can put in a
 calendar, not only phrases. A day the text does not state is never invented
 silently: the basis says "day not stated".
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -61,8 +62,9 @@ def _on_day(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def next_due(deadline: dict[str, Any], as_of: dt.date, *, since: dt.date | None = None,
-             cycle_years: int | None = None) -> tuple[dt.date | None, str]:
+def next_due(
+    deadline: dict[str, Any], as_of: dt.date, *, since: dt.date | None = None, cycle_years: int | None = None
+) -> tuple[dt.date | None, str]:
     """The first day on or after ``as_of`` the deadline falls due, and how that was found.
 
     ``since`` starts the cycle (a center's approval date) for every-N-years
@@ -111,8 +113,9 @@ def next_due(deadline: dict[str, Any], as_of: dt.date, *, since: dt.date | None 
     return None, "no fixed date"
 
 
-def schedule(items: Iterable[dict[str, Any]], as_of: dt.date, *, since: dt.date | None = None,
-             cycles: dict[str, int] | None = None) -> None:
+def schedule(
+    items: Iterable[dict[str, Any]], as_of: dt.date, *, since: dt.date | None = None, cycles: dict[str, int] | None = None
+) -> None:
     """Give every checklist row with a deadline its ``next_due`` (YYYY-MM-DD or null) and ``next_due_basis``."""
     for item in items:
         dl = deadline_of(item)

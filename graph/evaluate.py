@@ -17,6 +17,7 @@ two, and every field the gold fact gives agrees (``normalized`` exactly;
 ``actor`` by alias resolution; ``recipient`` by containment; ``modality``
 exactly).
 """
+
 from __future__ import annotations
 
 import functools
@@ -217,11 +218,26 @@ def evaluate_extraction(golden_dir: Path, corpus_dir: Path) -> dict[str, Any]:
         tp_gold = 0
         span_hits = bearer_ok = modality_ok = modality_n = 0
         for g in kg:
-            hit = next((i for i, f in enumerate(kp) if f.doc_id == g.doc and _overlaps(f.start, f.end, g.start, g.end) and fields_agree(g, f, table, readings[g.doc])), None)
+            hit = next(
+                (
+                    i
+                    for i, f in enumerate(kp)
+                    if f.doc_id == g.doc and _overlaps(f.start, f.end, g.start, g.end) and fields_agree(g, f, table, readings[g.doc])
+                ),
+                None,
+            )
             if any(f.doc_id == g.doc and _overlaps(f.start, f.end, g.start, g.end) for f in kp):
                 span_hits += 1
-                if kind == "obligation" and "actor" in g.fields and any(
-                        f.doc_id == g.doc and _overlaps(f.start, f.end, g.start, g.end) and actor_agrees(str(g.fields["actor"]), f, table, readings[g.doc]) for f in kp):
+                if (
+                    kind == "obligation"
+                    and "actor" in g.fields
+                    and any(
+                        f.doc_id == g.doc
+                        and _overlaps(f.start, f.end, g.start, g.end)
+                        and actor_agrees(str(g.fields["actor"]), f, table, readings[g.doc])
+                        for f in kp
+                    )
+                ):
                     bearer_ok += 1
             if hit is None:
                 misses.append({"kind": kind, "doc": g.doc, "span": g.span, **g.fields})
@@ -231,7 +247,11 @@ def evaluate_extraction(golden_dir: Path, corpus_dir: Path) -> dict[str, Any]:
                     modality_ok += int(str(kp[hit].attrs.get("modality")) == str(g.fields["modality"]))
                 tp_gold += 1
                 matched_pred.add(hit)
-                matched_pred.update(i for i, f in enumerate(kp) if f.doc_id == g.doc and _overlaps(f.start, f.end, g.start, g.end) and fields_agree(g, f, table, readings[g.doc]))
+                matched_pred.update(
+                    i
+                    for i, f in enumerate(kp)
+                    if f.doc_id == g.doc and _overlaps(f.start, f.end, g.start, g.end) and fields_agree(g, f, table, readings[g.doc])
+                )
         in_scope = [i for i, f in enumerate(kp) if (kind, f.doc_id) in scope]
         fp = [i for i in in_scope if i not in matched_pred]
         for i in fp:
@@ -261,11 +281,15 @@ def format_report(report: dict[str, Any]) -> str:
     for kind, r in report["kinds"].items():
         p = "-" if r["precision"] is None else f"{r['precision']:.3f}"
         rc = "-" if r["recall"] is None else f"{r['recall']:.3f}"
-        lines.append(f"{kind:<11} {r['gold']:>5} {r['predicted']:>5} {r['true_positive']:>4} {p:>9} {rc:>7}  {','.join(r['exhaustive_docs'])}")
+        lines.append(
+            f"{kind:<11} {r['gold']:>5} {r['predicted']:>5} {r['true_positive']:>4} {p:>9} {rc:>7}  {','.join(r['exhaustive_docs'])}"
+        )
     ob = report["kinds"].get("obligation", {})
     if ob.get("gold"):
-        lines.append(f"obligations: span recall {ob['span_recall']}, bearer accuracy {ob['bearer_accuracy']} (of span hits), "
-                     f"modality agreement {ob['modality_agreement']} (of matches)")
+        lines.append(
+            f"obligations: span recall {ob['span_recall']}, bearer accuracy {ob['bearer_accuracy']} (of span hits), "
+            f"modality agreement {ob['modality_agreement']} (of matches)"
+        )
     counts = report.get("graph") or {}
     if counts:
         lines.append("\nnodes: " + ", ".join(f"{k} {v}" for k, v in counts["nodes"].items()))

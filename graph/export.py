@@ -12,6 +12,7 @@
   flattened: a list of scalars is joined with ``|``, anything nested is
   written as JSON text, ``None`` is dropped.
 """
+
 from __future__ import annotations
 
 import csv
@@ -50,13 +51,15 @@ def matrix_json(result: dict[str, Any]) -> dict[str, Any]:
     items = []
     for item, present in result["matrix"].items():
         by_doc = cells.get(item, {})
-        items.append({
-            "item": item,
-            "id": result.get("ids", {}).get(item, ""),
-            "documents": list(present),
-            "counts": {d["doc_id"]: len(by_doc.get(d["doc_id"], [])) for d in docs},
-            "clauses": {d: list(c) for d, c in by_doc.items()},
-        })
+        items.append(
+            {
+                "item": item,
+                "id": result.get("ids", {}).get(item, ""),
+                "documents": list(present),
+                "counts": {d["doc_id"]: len(by_doc.get(d["doc_id"], [])) for d in docs},
+                "clauses": {d: list(c) for d, c in by_doc.items()},
+            }
+        )
     return {"by": result.get("by"), "documents": docs, "items": items}
 
 

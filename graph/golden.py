@@ -11,6 +11,7 @@ the key, instead of silently making a case pass.
 
 :func:`load` is the one reader; the test suites and graph/evaluate.py use it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -291,8 +292,9 @@ def parse(data: Any, model: type[M], *, where: str) -> M:
         loc = tuple(first["loc"])
         key = ".".join(str(p) for p in loc)
         what = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
-        raise GoldenFormatError(f"{where}: case {_case_name(data, loc)!r}: {what}: {key}",
-                                hint=f"the format is graph/golden.py {model.__name__}") from None
+        raise GoldenFormatError(
+            f"{where}: case {_case_name(data, loc)!r}: {what}: {key}", hint=f"the format is graph/golden.py {model.__name__}"
+        ) from None
 
 
 def load(path: Path | str, model: type[M]) -> M:

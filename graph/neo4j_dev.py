@@ -10,6 +10,7 @@ until a real Bolt login succeeds, so "started" always means "usable".
 Why a JVM we launch ourselves rather than a Neo4j tarball: only Maven Central
 is reachable here, and the same artifacts work on every machine with Java 17.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -108,9 +109,7 @@ def build(project_dir: Path = PROJECT_DIR, *, force: bool = False) -> Path:
                 hint="install Maven and Java 17 (apt-get install maven openjdk-17-jdk-headless)",
             )
         _require_java()
-        proc = subprocess.run(
-            [mvn, "-q", "-B", "package"], cwd=project_dir, capture_output=True, text=True, check=False
-        )
+        proc = subprocess.run([mvn, "-q", "-B", "package"], cwd=project_dir, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-25:])
             raise BackendUnavailableError(
@@ -291,9 +290,7 @@ def start(
         with open(log, "ab") as out:
             out.write(f"\n=== start {time.strftime('%Y-%m-%dT%H:%M:%S%z')} port {port}\n".encode())
             out.flush()
-            proc = subprocess.Popen(
-                cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, start_new_session=True
-            )
+            proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, start_new_session=True)
         _write_state(
             data_dir,
             {
@@ -392,10 +389,16 @@ def _try_login(conn: Connection, timeout: float = 3.0) -> str | None:
     from neo4j import GraphDatabase
 
     try:
-        with GraphDatabase.driver(
-            conn.uri, auth=(conn.user, conn.password), connection_timeout=timeout, max_connection_pool_size=1,
-            notifications_min_severity="OFF",
-        ) as driver, driver.session() as session:
+        with (
+            GraphDatabase.driver(
+                conn.uri,
+                auth=(conn.user, conn.password),
+                connection_timeout=timeout,
+                max_connection_pool_size=1,
+                notifications_min_severity="OFF",
+            ) as driver,
+            driver.session() as session,
+        ):
             # session.run, not execute_query: no built-in retries that would hide the answer.
             session.run("RETURN 1").consume()
     except Exception as err:  # noqa: BLE001 - any failure means "not ready yet"
@@ -403,9 +406,7 @@ def _try_login(conn: Connection, timeout: float = 3.0) -> str | None:
     return None
 
 
-def _wait_ready(
-    conn: Connection, pid: int, data_dir: Path, timeout: float, proc: subprocess.Popen | None = None
-) -> None:
+def _wait_ready(conn: Connection, pid: int, data_dir: Path, timeout: float, proc: subprocess.Popen | None = None) -> None:
     """Poll a real login until it works; fail fast with the log when the JVM exits."""
     deadline = time.monotonic() + timeout
     reason = "not polled"
@@ -429,9 +430,7 @@ def _wait_ready(
     )
 
 
-def resolve_connection(
-    data_dir: Path | None, uri: str | None = None, user: str | None = None, password: str | None = None
-) -> Connection:
+def resolve_connection(data_dir: Path | None, uri: str | None = None, user: str | None = None, password: str | None = None) -> Connection:
     """The server to use: explicit settings first, else the neo4j-dev record of ``data_dir``.
 
     ``uri``/``user``/``password`` come from --neo4j-uri/--neo4j-user/--neo4j-password

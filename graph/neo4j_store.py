@@ -25,6 +25,7 @@ Loading (the ``load_neo4j`` ingest step, order 50)
     the leftovers. The generation id is a content hash: re-ingesting the same
     corpus finds it live and changes nothing (idempotent).
 """
+
 from __future__ import annotations
 
 import copy
@@ -105,7 +106,9 @@ def connect(conn: Connection, *, timeout: float = 5.0) -> Any:
     return driver
 
 
-def open_neo4j_store(data_dir: Path | None, uri: str | None = None, user: str | None = None, password: str | None = None) -> "Neo4jGraphStore":
+def open_neo4j_store(
+    data_dir: Path | None, uri: str | None = None, user: str | None = None, password: str | None = None
+) -> "Neo4jGraphStore":
     """The store on the server given explicitly, else on the data directory's neo4j-dev server."""
     return Neo4jGraphStore(connect(resolve_connection(data_dir, uri, user, password)))
 
@@ -189,8 +192,12 @@ def edge_rows(g: nx.MultiDiGraph) -> dict[str, list[dict[str, Any]]]:
     by_rel: dict[str, list[dict[str, Any]]] = {}
     for source, target, key, data in g.edges(keys=True, data=True):
         rel = _check(data.get("rel", ""), S.RELATIONS)
-        props = {**_native(data), "_json": json.dumps(data, ensure_ascii=False),
-                 "_in": in_pos[(source, target, key)], "_out": out_pos[(source, target, key)]}
+        props = {
+            **_native(data),
+            "_json": json.dumps(data, ensure_ascii=False),
+            "_in": in_pos[(source, target, key)],
+            "_out": out_pos[(source, target, key)],
+        }
         by_rel.setdefault(rel, []).append({"s": source, "t": target, "k": str(key), "props": props})
     return by_rel
 
@@ -215,10 +222,7 @@ def ensure_schema(driver: Any) -> None:
 def _drop_generations(driver: Any, keep: str | None, batch: int = 5000) -> int:
     """Delete every node of a generation other than ``keep``, in bounded transactions."""
     deleted = 0
-    statement = (
-        f"MATCH (n:{BASE_LABEL}) WHERE $keep IS NULL OR n.gen <> $keep "
-        "WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS n"
-    )
+    statement = f"MATCH (n:{BASE_LABEL}) WHERE $keep IS NULL OR n.gen <> $keep WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS n"
     with driver.session() as session:
         while True:
             n = session.execute_write(lambda tx: tx.run(statement, keep=keep, batch=batch).single()["n"])
@@ -251,7 +255,13 @@ def load_graph(
     current = _current_generation(driver)
     if current == gen:
         _drop_generations(driver, current)  # leftovers of a load that died
-        return {"generation": gen, "unchanged": True, "nodes": n_nodes, "relationships": n_edges, "seconds": round(time.perf_counter() - t0, 3)}
+        return {
+            "generation": gen,
+            "unchanged": True,
+            "nodes": n_nodes,
+            "relationships": n_edges,
+            "seconds": round(time.perf_counter() - t0, 3),
+        }
     ensure_schema(driver)
     _drop_generations(driver, current)  # leftovers of a load that died
     done = 0
@@ -270,8 +280,7 @@ def load_graph(
         for label, rows in nodes.items():
             t_label = time.perf_counter()
             statement = (
-                f"UNWIND $rows AS row MERGE (n:{BASE_LABEL} {{id: row.id, gen: $gen}}) "
-                f"SET n:{_check(label, S.LABELS)} SET n += row.props"
+                f"UNWIND $rows AS row MERGE (n:{BASE_LABEL} {{id: row.id, gen: $gen}}) SET n:{_check(label, S.LABELS)} SET n += row.props"
             )
             for chunk in _batches(rows, batch):
                 session.execute_write(lambda tx: tx.run(statement, rows=list(chunk), gen=gen).consume())
@@ -304,7 +313,9 @@ def load_graph(
             lambda tx: tx.run(
                 f"MERGE (m:{META_LABEL} {{key: $meta}}) SET m.previous = m.generation, m.generation = $gen, "
                 "m.summary = $summary, m.loaded_at = datetime()",
-                meta=META_KEY, gen=gen, summary=summary,
+                meta=META_KEY,
+                gen=gen,
+                summary=summary,
             ).consume()
         )
     _drop_generations(driver, gen)
@@ -378,9 +389,16 @@ def alias_table(entities: Iterable[tuple[str, Mapping[str, Any]]]) -> AliasTable
     out = []
     for node_id, d in entities:
         if d.get("label") in S.ENTITY_LABELS and node_id == S.entity_node_id(d["label"], d.get("name", "")):
-            out.append(Entity(d["label"], d["name"], tuple(d.get("aliases") or ()), tuple(d.get("english") or ()),
-                              rule_target=d.get("rule_target", True) is not False,
-                              attrs={"open_vocabulary": True} if d.get("open_vocabulary") else {}))
+            out.append(
+                Entity(
+                    d["label"],
+                    d["name"],
+                    tuple(d.get("aliases") or ()),
+                    tuple(d.get("english") or ()),
+                    rule_target=d.get("rule_target", True) is not False,
+                    attrs={"open_vocabulary": True} if d.get("open_vocabulary") else {},
+                )
+            )
     return AliasTable(out)
 
 
@@ -417,9 +435,7 @@ class Neo4jGraphStore:
         with self.driver.session() as session:
             record = session.run(_GEN, meta=META_KEY).single()
         if record is None or not record["gen"]:
-            raise NotIngestedError(
-                "the Neo4j database holds no policykg graph", hint="run `policykg ingest --backend neo4j` first"
-            )
+            raise NotIngestedError("the Neo4j database holds no policykg graph", hint="run `policykg ingest --backend neo4j` first")
         return record["gen"]
 
     def _props(self, node_id: str) -> dict[str, Any]:
@@ -438,7 +454,8 @@ class Neo4jGraphStore:
         if self._aliases is None or self._aliases[0] != gen:
             rows = self._run(
                 f"MATCH (n:{BASE_LABEL} {{gen: $gen}}) WHERE n.label IN $labels RETURN n.id AS id, n._json AS j ORDER BY n._ord",
-                gen=gen, labels=list(S.ENTITY_LABELS),
+                gen=gen,
+                labels=list(S.ENTITY_LABELS),
             )
             self._aliases = (gen, alias_table((r["id"], json.loads(r["j"])) for r in rows))
         return self._aliases[1]
@@ -461,7 +478,8 @@ class Neo4jGraphStore:
 
     def _with_subtypes(self, node_id: str) -> set[str]:
         rows = self._run(
-            f"MATCH (s:{BASE_LABEL} {{gen: $gen}})-[:{S.SUBTYPE_OF}*0..]->(n:{BASE_LABEL} {{gen: $gen, id: $id}}) RETURN DISTINCT s.id AS id",
+            f"MATCH (s:{BASE_LABEL} {{gen: $gen}})-[:{S.SUBTYPE_OF}*0..]->(n:{BASE_LABEL} {{gen: $gen, id: $id}}) "
+            "RETURN DISTINCT s.id AS id",
             id=node_id,
         )
         return {r["id"] for r in rows} | {node_id}
@@ -518,7 +536,8 @@ class Neo4jGraphStore:
             "WHERE ($target IN coalesce(o.applies_to, []) OR o.actor_id = $target) "
             "AND ($actors IS NULL OR o.actor_id IN $actors) "
             "RETURN o.id AS id, o._json AS j, o._ord AS o",
-            target=target, actors=actors,
+            target=target,
+            actors=actors,
         )
         facts = self._facts(rows)
         facts.sort(key=obligation_sort_key)
@@ -531,7 +550,8 @@ class Neo4jGraphStore:
             f"MATCH (d:{S.DEADLINE} {{gen: $gen}}) WHERE $target IS NULL OR $target IN coalesce(d.applies_to, []) "
             f"OPTIONAL MATCH (c:{BASE_LABEL} {{gen: $gen, id: $clause_prefix + d.clause_id}}) "
             "RETURN d.id AS id, d._json AS j, d._ord AS o, c._json AS c",
-            target=target, clause_prefix=S.clause_node_id(""),
+            target=target,
+            clause_prefix=S.clause_node_id(""),
         )
         clause_of = {r["id"]: json.loads(r["c"]) if r["c"] else {} for r in rows}
         out = [deadline_row(p, clause_of[p["id"]]) for p in self._facts(rows)]
@@ -565,10 +585,14 @@ class Neo4jGraphStore:
             "  OR any(x IN coalesce(f.applies_to, []) WHERE x IN $exact) "
             f"  OR EXISTS {{ MATCH (f)-[:{S.BINDS}|{S.REPORTS_TO}]->(x:{BASE_LABEL}) WHERE x.id IN $with_subtypes }} "
             f"  OR EXISTS {{ MATCH (f)-[:{S.FUNDS}|{S.ABOUT}]->(x:{BASE_LABEL}) WHERE x.id IN $exact }} "
-            f"  OR EXISTS {{ MATCH (c:{BASE_LABEL} {{gen: $gen, id: $clause_prefix + f.clause_id}})-[:{S.MENTIONS}]->(x:{BASE_LABEL}) WHERE x.id IN $exact }}) "
+            f"  OR EXISTS {{ MATCH (c:{BASE_LABEL} {{gen: $gen, id: $clause_prefix + f.clause_id}})"
+            f"-[:{S.MENTIONS}]->(x:{BASE_LABEL}) WHERE x.id IN $exact }}) "
             "AND ($action IS NULL OR f.text CONTAINS $action OR coalesce(f.action, '') CONTAINS $action) "
             "RETURN f.id AS id, f._json AS j, f._ord AS o, f.kind AS kind",
-            labels=[S.FACT_LABELS[k] for k in wanted], exact=exact, with_subtypes=with_subtypes, action=action or None,
+            labels=[S.FACT_LABELS[k] for k in wanted],
+            exact=exact,
+            with_subtypes=with_subtypes,
+            action=action or None,
             clause_prefix=S.clause_node_id(""),
         )
         by_kind = sorted(rows, key=lambda r: (r["kind"], r["o"]))  # the embedded store's order: kind, then graph order
@@ -646,20 +670,31 @@ class Neo4jGraphStore:
     @_unavailable
     def corpus(self) -> list[Document]:
         """The documents with their source text and clauses, as ingested."""
-        docs = self._run(f"MATCH (d:{S.DOCUMENT} {{gen: $gen}}) WHERE d.doc_id IS NOT NULL "
-                         "RETURN d._json AS j, d.source_text AS text ORDER BY d._ord")
+        docs = self._run(
+            f"MATCH (d:{S.DOCUMENT} {{gen: $gen}}) WHERE d.doc_id IS NOT NULL RETURN d._json AS j, d.source_text AS text ORDER BY d._ord"
+        )
         by_doc: dict[str, list[Clause]] = {}
         for c in self.clauses()["clauses"]:
             by_doc.setdefault(c["doc_id"], []).append(Clause.from_dict(c))
         out = []
         for row in docs:
             d = json.loads(row["j"])
-            out.append(Document(
-                doc_id=d["doc_id"], title=d.get("title", ""), file=d.get("file", ""), text=row["text"] or "",
-                issuers=list(d.get("issuers") or []), kind=d.get("kind", ""), year=d.get("year"),
-                status=d.get("status", "final"), scope=list(d.get("scope") or []), inferred=list(d.get("inferred") or []),
-                url=d.get("url", ""), clauses=by_doc.get(d["doc_id"], []),
-            ))
+            out.append(
+                Document(
+                    doc_id=d["doc_id"],
+                    title=d.get("title", ""),
+                    file=d.get("file", ""),
+                    text=row["text"] or "",
+                    issuers=list(d.get("issuers") or []),
+                    kind=d.get("kind", ""),
+                    year=d.get("year"),
+                    status=d.get("status", "final"),
+                    scope=list(d.get("scope") or []),
+                    inferred=list(d.get("inferred") or []),
+                    url=d.get("url", ""),
+                    clauses=by_doc.get(d["doc_id"], []),
+                )
+            )
         return out
 
     # -- search in the database ---------------------------------------------
@@ -671,7 +706,10 @@ class Neo4jGraphStore:
         rows = self._run(
             "CALL db.index.vector.queryNodes($index, $depth, $vector) YIELD node, score "
             "WHERE node.gen = $gen RETURN node.clause_id AS clause_id, score ORDER BY score DESC, clause_id LIMIT $k",
-            index=VECTOR_INDEX, depth=max(4 * k, 50), vector=[float(x) for x in vector], k=int(k),
+            index=VECTOR_INDEX,
+            depth=max(4 * k, 50),
+            vector=[float(x) for x in vector],
+            k=int(k),
         )
         return [{"clause_id": r["clause_id"], "score": float(r["score"])} for r in rows]
 
@@ -687,7 +725,9 @@ class Neo4jGraphStore:
             rows = self._run(
                 "CALL db.index.fulltext.queryNodes($index, $q) YIELD node, score "
                 "WHERE node.gen = $gen RETURN node.clause_id AS clause_id, score ORDER BY score DESC, clause_id LIMIT $k",
-                index=FULLTEXT_INDEX, q=terms, k=int(k),
+                index=FULLTEXT_INDEX,
+                q=terms,
+                k=int(k),
             )
         except ClientError as err:
             raise QueryError(f"full-text query rejected: {err.message}") from None
@@ -707,8 +747,13 @@ def _clause_dict(props: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _neighbour(node_id: str, d: Mapping[str, Any], edge: Mapping[str, Any], direction: str) -> dict[str, Any]:
-    out = {"relation": edge.get("rel"), "direction": direction, "id": node_id, "label": d.get("label"),
-           "name": d.get("name") or d.get("title") or d.get("text", "")[:60]}
+    out = {
+        "relation": edge.get("rel"),
+        "direction": direction,
+        "id": node_id,
+        "label": d.get("label"),
+        "name": d.get("name") or d.get("title") or d.get("text", "")[:60],
+    }
     if edge.get("record"):
         out["source"] = edge["record"]
     return out

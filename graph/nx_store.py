@@ -16,6 +16,7 @@ another format tag is refused with :class:`StoreFormatError` rather than
 misread.  The corpus itself (documents.json, clauses.jsonl) is read through
 ingest/store_files.py.
 """
+
 from __future__ import annotations
 
 import copy
@@ -127,9 +128,16 @@ class NxGraphStore:
             ents = []
             for n, d in self.g.nodes(data=True):
                 if d.get("label") in S.ENTITY_LABELS and n == S.entity_node_id(d["label"], d.get("name", "")):
-                    ents.append(Entity(d["label"], d["name"], tuple(d.get("aliases") or ()), tuple(d.get("english") or ()),
-                                       rule_target=d.get("rule_target", True) is not False,
-                              attrs={"open_vocabulary": True} if d.get("open_vocabulary") else {}))
+                    ents.append(
+                        Entity(
+                            d["label"],
+                            d["name"],
+                            tuple(d.get("aliases") or ()),
+                            tuple(d.get("english") or ()),
+                            rule_target=d.get("rule_target", True) is not False,
+                            attrs={"open_vocabulary": True} if d.get("open_vocabulary") else {},
+                        )
+                    )
             self._aliases = AliasTable(ents)
         return self._aliases
 
@@ -269,7 +277,13 @@ class NxGraphStore:
 
     def _neighbour(self, other: str, edge: dict[str, Any], direction: str) -> dict[str, Any]:
         d = self.g.nodes[other]
-        out = {"relation": edge.get("rel"), "direction": direction, "id": other, "label": d.get("label"), "name": d.get("name") or d.get("title") or d.get("text", "")[:60]}
+        out = {
+            "relation": edge.get("rel"),
+            "direction": direction,
+            "id": other,
+            "label": d.get("label"),
+            "name": d.get("name") or d.get("title") or d.get("text", "")[:60],
+        }
         if edge.get("record"):
             out["source"] = edge["record"]
         return out

@@ -40,6 +40,7 @@ print its result.  Shape (SPEC §4, extended)::
      "shared": [{"about", "topic", "value", "documents", "sides": [...]}],
      "shared_truncated": <restated provisions left out, only when some were>}
 """
+
 from __future__ import annotations
 
 import json
@@ -160,13 +161,13 @@ TOPICS: dict[str, Topic] = {
 }
 """The topics, in the order conflicts are listed (ingest/lexicon/overlap.yaml)."""
 ROUTE_CATEGORIES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
-    (str(c["key"]), str(c["label"]), re.compile(_alternatives(c["cues"])))
-    for c in lexicon.entry("overlap.route.categories")
+    (str(c["key"]), str(c["label"]), re.compile(_alternatives(c["cues"]))) for c in lexicon.entry("overlap.route.categories")
 )
 """What a report or approval is about, first match wins: one topic per category."""
 for _key, _label in [(k, label) for k, label, _ in ROUTE_CATEGORIES] + [("other", str(lexicon.entry("overlap.route.other_label")))]:
-    TOPICS[f"route:{_key}"] = Topic(f"route:{_key}", f"{lexicon.entry('overlap.route.topic_prefix')}{_label}",
-                                    f"who receives / approves: {_key.replace('_', ' ')}")
+    TOPICS[f"route:{_key}"] = Topic(
+        f"route:{_key}", f"{lexicon.entry('overlap.route.topic_prefix')}{_label}", f"who receives / approves: {_key.replace('_', ' ')}"
+    )
 
 
 @dataclass(frozen=True)
@@ -245,7 +246,7 @@ def _deadline_statements(fact: Mapping[str, Any], corpus: Corpus) -> list[Statem
     after = ""
     if clause is not None:
         at = int(fact.get("phrase_end", fact.get("end", 0))) - clause.start
-        after = re.split(r"[。；;]", clause.text[at:at + 8])[0] if 0 <= at <= len(clause.text) else ""
+        after = re.split(r"[。；;]", clause.text[at : at + 8])[0] if 0 <= at <= len(clause.text) else ""
     context = f"{phrase} {after} {fact.get('subject', '')}"
     applies = corpus.applies_to(fact)
     if not applies:
@@ -282,7 +283,13 @@ def _route_statements(fact: Mapping[str, Any], corpus: Corpus) -> list[Statement
         return []
     category = route_category(f"{fact.get('object', '')} {fact.get('text', '')}")
     return [
-        _statement(f"route:{category}", f"{r.get('to', '')}（{r.get('for') or _DEFAULT_ROUTE_VERB}）", fact, str(fact.get("text", "")), corpus.applies_to(fact))
+        _statement(
+            f"route:{category}",
+            f"{r.get('to', '')}（{r.get('for') or _DEFAULT_ROUTE_VERB}）",
+            fact,
+            str(fact.get("text", "")),
+            corpus.applies_to(fact),
+        )
         for r in routes
         if r.get("to")
     ]
@@ -320,7 +327,9 @@ def _funding_statements(fact: Mapping[str, Any], corpus: Corpus) -> list[Stateme
         m = pattern.search(sentence[0])
         if m:
             s = sentence[1] + m.start()
-            out.append(Statement("funding_mode", mode, str(fact["doc_id"]), str(fact["clause_id"]), m.group(0), s, s + len(m.group(0)), applies))
+            out.append(
+                Statement("funding_mode", mode, str(fact["doc_id"]), str(fact["clause_id"]), m.group(0), s, s + len(m.group(0)), applies)
+            )
     return out
 
 
@@ -330,13 +339,17 @@ SANCTION_EFFECTS = {str(k): str(v) for k, v in lexicon.mapping("overlap.sanction
 
 def _sanction_statements(fact: Mapping[str, Any], corpus: Corpus) -> list[Statement]:
     applies = corpus.applies_to(fact)
-    return [_statement("sanction", SANCTION_EFFECTS.get(e, e), fact, str(fact.get("text", "")), applies) for e in as_list(fact.get("effects"))]
+    return [
+        _statement("sanction", SANCTION_EFFECTS.get(e, e), fact, str(fact.get("text", "")), applies) for e in as_list(fact.get("effects"))
+    ]
 
 
 # The words of these patterns: class approval of ingest/lexicon/overlap.yaml.
 _APPROVE = re.compile(f"({_cues('overlap.approval.verbs')})")
-_APPROVER_AFTER = re.compile(rf"^(?:{_cues('overlap.approval.duty_heading')})?[，,]?(?:{_cues('overlap.approval.duty_verbs')})"
-                             rf"[^。；]{{0,40}}?({_cues('overlap.approval.after_duty')})")
+_APPROVER_AFTER = re.compile(
+    rf"^(?:{_cues('overlap.approval.duty_heading')})?[，,]?(?:{_cues('overlap.approval.duty_verbs')})"
+    rf"[^。；]{{0,40}}?({_cues('overlap.approval.after_duty')})"
+)
 _ESTABLISHMENT = re.compile(_cues("overlap.approval.establishment"))
 _APPROVER_ROUTE_VERBS = tuple(lexicon.words("overlap.approval.route_verbs"))
 _DUTY_LEAD = re.compile(rf"^(?:\d+[.．、])?(?:{_cues('overlap.approval.duty_lead')})")
@@ -371,7 +384,7 @@ def approval_statements(doc: Document, table: AliasTable) -> list[Statement]:
             for m in mentions:
                 if m.kind != "Organization":
                     continue
-                after = _APPROVER_AFTER.match(text[m.end:])
+                after = _APPROVER_AFTER.match(text[m.end :])
                 if after:
                     found.append((m.name, after.group(1), m.start, m.end + after.end()))
             if not found and _DUTY_LEAD.match(text):
@@ -439,9 +452,6 @@ def _yuan(v: Any) -> str:
     return str(v)
 
 
-
-
-
 def _sentences(clause: Clause) -> list[tuple[str, int]]:
     """The sentences of a clause with their source offsets."""
     return [(clause.text[a:b], clause.start + a) for a, b in sentences(clause.text, subitems=False)]
@@ -488,26 +498,30 @@ def compare(stmts: Iterable[Statement], clauses: Mapping[str, Clause]) -> tuple[
             for s in group:
                 names = subjects.setdefault(s.doc_id, [])
                 names.extend(a for a in s.applies_to if a not in names)
-            conflicts.append({
-                "about": topic.about,
-                "about_en": topic.english,
-                "topic": key,
-                "scope": "across_documents" if across else "within_document",
-                "values": values,
-                "applies_to": {d: subjects[d] for d in sorted(subjects)},
-                "sides": _sides(group, clauses),
-            })
+            conflicts.append(
+                {
+                    "about": topic.about,
+                    "about_en": topic.english,
+                    "topic": key,
+                    "scope": "across_documents" if across else "within_document",
+                    "values": values,
+                    "applies_to": {d: subjects[d] for d in sorted(subjects)},
+                    "sides": _sides(group, clauses),
+                }
+            )
         holders: dict[str, set[str]] = {}
         for s in group:
             holders.setdefault(s.value, set()).add(s.doc_id)
         for value in sorted(v for v, docs in holders.items() if len(docs) >= 2):
-            shared.append({
-                "about": topic.about,
-                "topic": key,
-                "value": value,
-                "documents": sorted(holders[value]),
-                "sides": _sides([s for s in group if s.value == value], clauses),
-            })
+            shared.append(
+                {
+                    "about": topic.about,
+                    "topic": key,
+                    "value": value,
+                    "documents": sorted(holders[value]),
+                    "sides": _sides([s for s in group if s.value == value], clauses),
+                }
+            )
     conflicts.sort(key=lambda c: c["scope"] != "across_documents")
     return conflicts, shared
 
@@ -517,17 +531,20 @@ def _sides(group: Sequence[Statement], clauses: Mapping[str, Clause]) -> list[di
     sides: dict[str, dict[str, Any]] = {}
     for s in sorted(group, key=lambda s: (s.doc_id, s.start)):
         clause = clauses[s.clause_id]
-        side = sides.setdefault(s.clause_id, {
-            "doc_id": s.doc_id,
-            "clause_id": s.clause_id,
-            "path": list(clause.path),
-            "text": clause.text,
-            "start": clause.start,
-            "end": clause.end,
-            "values": [],
-            "phrases": [],
-            "applies_to": [],
-        })
+        side = sides.setdefault(
+            s.clause_id,
+            {
+                "doc_id": s.doc_id,
+                "clause_id": s.clause_id,
+                "path": list(clause.path),
+                "text": clause.text,
+                "start": clause.start,
+                "end": clause.end,
+                "values": [],
+                "phrases": [],
+                "applies_to": [],
+            },
+        )
         if s.value not in side["values"]:
             side["values"].append(s.value)
         phrase = {"text": s.phrase, "start": s.start, "end": s.end}
@@ -586,7 +603,7 @@ def restated_provisions(documents: Sequence[Document]) -> list[dict[str, Any]]:
         if len({s[0] for s in segs}) < 2 or len(segs) > RESTATED_MAX_COPIES:
             continue
         for i, a in enumerate(segs):
-            for b in segs[i + 1:]:
+            for b in segs[i + 1 :]:
                 if a[0] != b[0]:
                     a2, b2 = sorted((a, b), key=lambda s: (s[0], s[2]))
                     pairs.setdefault((a2[1], b2[1]), []).append((a2, b2))
@@ -615,13 +632,15 @@ def _restated_entries(documents: Sequence[Document], clauses: Mapping[str, Claus
         for sa, sb in pair["segments"]:
             for doc_id, clause_id, start, text in (sa, sb):
                 stmts.append(Statement("restated_provision", value, doc_id, clause_id, text, start, start + len(text)))
-        entries.append({
-            "about": TOPICS["restated_provision"].about,
-            "topic": "restated_provision",
-            "value": value,
-            "documents": sorted({s.doc_id for s in stmts}),
-            "sides": _sides(list(dict.fromkeys(stmts)), clauses),
-        })
+        entries.append(
+            {
+                "about": TOPICS["restated_provision"].about,
+                "topic": "restated_provision",
+                "value": value,
+                "documents": sorted({s.doc_id for s in stmts}),
+                "sides": _sides(list(dict.fromkeys(stmts)), clauses),
+            }
+        )
     return entries, len(found) - len(kept)
 
 
@@ -673,12 +692,22 @@ def documents_from_store(store_dir: Path) -> list[Document]:
         by_doc.setdefault(c.doc_id, []).append(c)
     docs: list[Document] = []
     for d in read_documents(store_dir):
-        docs.append(Document(
-            doc_id=d["doc_id"], title=d.get("title", ""), file=d.get("file", ""), text=d.get("text", ""),
-            issuers=list(d.get("issuers") or []), kind=d.get("kind", ""), year=d.get("year"), status=d.get("status", "final"),
-            scope=list(d.get("scope") or []), inferred=list(d.get("inferred") or []), url=d.get("url", ""),
-            clauses=by_doc.get(d["doc_id"], []),
-        ))
+        docs.append(
+            Document(
+                doc_id=d["doc_id"],
+                title=d.get("title", ""),
+                file=d.get("file", ""),
+                text=d.get("text", ""),
+                issuers=list(d.get("issuers") or []),
+                kind=d.get("kind", ""),
+                year=d.get("year"),
+                status=d.get("status", "final"),
+                scope=list(d.get("scope") or []),
+                inferred=list(d.get("inferred") or []),
+                url=d.get("url", ""),
+                clauses=by_doc.get(d["doc_id"], []),
+            )
+        )
     return docs
 
 

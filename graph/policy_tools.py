@@ -21,6 +21,7 @@ get none.  Names of programs, places, platform types and organizations are
 masked before matching, so 中关村国家自主创新示范区 does not read as 示范应用
 nor 北京国际科技创新中心 as 海外机构.
 """
+
 from __future__ import annotations
 
 import re
@@ -70,24 +71,79 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 RULES: tuple[ToolRule, ...] = (
     # 供给型: inputs the government supplies
-    ToolRule("supply", "人才培养", r"人才培养|培养[^。；，]{0,12}人才|人才[^。；，]{0,4}(?:引进|引育|队伍|梯队|支持)|(?:引进|支持|培养|汇聚|吸引)[^。；，]{0,12}(?:人才|科学家)|聚才|育人|育才|领军人才|青年人才|顶尖人才|人才特区|人才高地", "talent development"),
-    ToolRule("supply", "资金投入", r"专项资金|财政[^。；，]{0,6}(?:投入|资金|经费)|经费支持|资金支持|给予[^。；，]{0,12}(?:资助|经费|支持)|\d+(?:\.\d+)?[万亿]元|(?:经费|资金)(?:保障|投入)|投入机制|加大[^。；，]{0,8}投入", "funding input"),
-    ToolRule("supply", "技术支持", r"技术攻关|关键核心技术|共性技术|核心技术|技术研发|研发攻关|技术突破|技术转移|成果转化|技术供给|技术创新服务", "technology support"),
-    ToolRule("supply", "公共服务", r"公共服务|服务平台|服务体系|科技服务|开放共享|孵化|创新券|便利和服务|配套保障|条件保障|提供[^。；，]{0,10}(?:保障|服务|便利)", "public services"),
-    ToolRule("supply", "平台建设", r"平台建设|建设[^。；，]{0,12}(?:平台|实验室|基地|装置)|(?:创新|科研|研究)平台|基础设施|科学装置|科研设施|布局建设|(?:建设|新建|组建|打造|推进|优化|依托)[^。；，]{0,12}▣|▣[^。；，]{0,4}(?:建设|布局)", "platform and infrastructure building"),
+    ToolRule(
+        "supply",
+        "人才培养",
+        r"人才培养|培养[^。；，]{0,12}人才|人才[^。；，]{0,4}(?:引进|引育|队伍|梯队|支持)|(?:引进|支持|培养|汇聚|吸引)[^。；，]{0,12}(?:人才|科学家)|聚才|育人|育才|领军人才|青年人才|顶尖人才|人才特区|人才高地",
+        "talent development",
+    ),
+    ToolRule(
+        "supply",
+        "资金投入",
+        r"专项资金|财政[^。；，]{0,6}(?:投入|资金|经费)|经费支持|资金支持|给予[^。；，]{0,12}(?:资助|经费|支持)|\d+(?:\.\d+)?[万亿]元|(?:经费|资金)(?:保障|投入)|投入机制|加大[^。；，]{0,8}投入",
+        "funding input",
+    ),
+    ToolRule(
+        "supply",
+        "技术支持",
+        r"技术攻关|关键核心技术|共性技术|核心技术|技术研发|研发攻关|技术突破|技术转移|成果转化|技术供给|技术创新服务",
+        "technology support",
+    ),
+    ToolRule(
+        "supply",
+        "公共服务",
+        r"公共服务|服务平台|服务体系|科技服务|开放共享|孵化|创新券|便利和服务|配套保障|条件保障|提供[^。；，]{0,10}(?:保障|服务|便利)",
+        "public services",
+    ),
+    ToolRule(
+        "supply",
+        "平台建设",
+        r"平台建设|建设[^。；，]{0,12}(?:平台|实验室|基地|装置)|(?:创新|科研|研究)平台|基础设施|科学装置|科研设施|布局建设|(?:建设|新建|组建|打造|推进|优化|依托)[^。；，]{0,12}▣|▣[^。；，]{0,4}(?:建设|布局)",
+        "platform and infrastructure building",
+    ),
     ToolRule("supply", "信息支持", r"信息报送|信息资源|数据平台|信息共享|宣传|传播", "information support"),
     # 环境型: the conditions innovation happens in
-    ToolRule("environment", "目标规划", r"总体目标|发展目标|目标任务|绩效目标|总体规划|发展规划|规划部署|总体布局|布局[^。；，]{0,6}(?:建设|领域)|到\d{4}年|三步走|战略目标|实施目标|顶层设计", "goals and planning"),
-    ToolRule("environment", "金融支持", r"金融|融资|信贷|贷款|债券|股权|创业投资|引导基金|投贷联动|资本市场|新三板|天使投资|资产证券化", "finance"),
+    ToolRule(
+        "environment",
+        "目标规划",
+        r"总体目标|发展目标|目标任务|绩效目标|总体规划|发展规划|规划部署|总体布局|布局[^。；，]{0,6}(?:建设|领域)|到\d{4}年|三步走|战略目标|实施目标|顶层设计",
+        "goals and planning",
+    ),
+    ToolRule(
+        "environment",
+        "金融支持",
+        r"金融|融资|信贷|贷款|债券|股权|创业投资|引导基金|投贷联动|资本市场|新三板|天使投资|资产证券化",
+        "finance",
+    ),
     ToolRule("environment", "税收优惠", r"税收|税制|减税|免税|税前扣除|税收优惠", "tax incentives"),
-    ToolRule("environment", "法规管制", r"管理办法|办法|细则|法规|法律|立法|法治|知识产权保护|审计|学术不端|诚信|惩处|备案|审核|核准|审批|权力清单|责任清单|监督|规范", "regulation and control"),
-    ToolRule("environment", "策略性措施", r"机制|体制|改革|试点|揭榜挂帅|赛马|包干制|项目经理人|负责制|鼓励|引导|激励|协同创新|统筹|营造|优化[^。；，]{0,6}环境", "strategic measures"),
-    ToolRule("environment", "考核评估", r"考核|评估|评价|评议|验收|绩效|检查|摘牌|动态调整|退出机制|优胜劣汰|中期|年度报告", "evaluation and assessment"),
+    ToolRule(
+        "environment",
+        "法规管制",
+        r"管理办法|办法|细则|法规|法律|立法|法治|知识产权保护|审计|学术不端|诚信|惩处|备案|审核|核准|审批|权力清单|责任清单|监督|规范",
+        "regulation and control",
+    ),
+    ToolRule(
+        "environment",
+        "策略性措施",
+        r"机制|体制|改革|试点|揭榜挂帅|赛马|包干制|项目经理人|负责制|鼓励|引导|激励|协同创新|统筹|营造|优化[^。；，]{0,6}环境",
+        "strategic measures",
+    ),
+    ToolRule(
+        "environment",
+        "考核评估",
+        r"考核|评估|评价|评议|验收|绩效|检查|摘牌|动态调整|退出机制|优胜劣汰|中期|年度报告",
+        "evaluation and assessment",
+    ),
     # 需求型: demand the government creates
     ToolRule("demand", "政府采购", r"政府采购|首购首用|政府购买|购买服务", "public procurement"),
     ToolRule("demand", "外包", r"外包|委托|专业机构管理|社会资本合作|PPP", "outsourcing"),
     ToolRule("demand", "贸易管制", r"外贸|进出口|贸易|市场准入|开拓国际市场|审评审批|技术标准|国际标准", "trade measures"),
-    ToolRule("demand", "海外机构", r"海外|国际[^。；，]{0,6}(?:合作|交流|组织|机构|期刊|会议)|走出去|引进来|一带一路|跨国|离岸|全球[^。；，]{0,4}网络", "overseas bodies and cooperation"),
+    ToolRule(
+        "demand",
+        "海外机构",
+        r"海外|国际[^。；，]{0,6}(?:合作|交流|组织|机构|期刊|会议)|走出去|引进来|一带一路|跨国|离岸|全球[^。；，]{0,4}网络",
+        "overseas bodies and cooperation",
+    ),
     ToolRule("demand", "示范应用", r"示范|应用推广|(?<!宣传)推广|应用场景|产业化|集成应用|应用转化|首台", "demonstration and application"),
 )
 """The coding rules, category by category (see docs/policy_tools.md).
@@ -118,8 +174,14 @@ class ToolCode:
         return f"{CATEGORIES[self.category]}:{self.tool}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"category": self.category, "category_label": self.category_label, "tool": self.tool,
-                "keyword": self.keyword, "start": self.start, "end": self.end}
+        return {
+            "category": self.category,
+            "category_label": self.category_label,
+            "tool": self.tool,
+            "keyword": self.keyword,
+            "start": self.start,
+            "end": self.end,
+        }
 
 
 @dataclass(frozen=True)
@@ -135,8 +197,12 @@ class ClauseCoding:
         return list(dict.fromkeys(c.category for c in self.codes))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"doc_id": self.doc_id, "clause_id": self.clause_id, "categories": self.categories,
-                "codes": [c.to_dict() for c in self.codes]}
+        return {
+            "doc_id": self.doc_id,
+            "clause_id": self.clause_id,
+            "categories": self.categories,
+            "codes": [c.to_dict() for c in self.codes],
+        }
 
 
 def mask_names(text: str, table: AliasTable | None) -> str:
@@ -147,7 +213,7 @@ def mask_names(text: str, table: AliasTable | None) -> str:
     for m in table.find_mentions(text):
         if m.kind in MASKED_KINDS:
             mark = PLATFORM_MARK if m.kind in PLATFORM_KINDS else "□"
-            chars[m.start:m.end] = mark * (m.end - m.start)
+            chars[m.start : m.end] = mark * (m.end - m.start)
     return "".join(chars)
 
 
@@ -158,7 +224,7 @@ def code_text(text: str, base: int = 0, table: AliasTable | None = None) -> tupl
     for rule in RULES:
         m = rule.regex.search(masked)
         if m:
-            codes.append(ToolCode(rule.category, rule.tool, text[m.start():m.end()], base + m.start(), base + m.end()))
+            codes.append(ToolCode(rule.category, rule.tool, text[m.start() : m.end()], base + m.start(), base + m.end()))
     return tuple(codes)
 
 

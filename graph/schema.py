@@ -6,6 +6,7 @@ derived from text carries a :class:`Provenance` (document, clause, exact
 offsets, extractor, confidence); nodes and edges from the center records carry
 the record's source (file, row, URL, confidence) instead.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -66,8 +67,22 @@ SUBTYPE_OF = "SUBTYPE_OF"  # entity -> broader entity of the same kind (市属�
 DOCUMENT_RELATIONS = (REPEALS, SUPERSEDES, AMENDS, BASED_ON, CITES)
 
 RELATIONS = (
-    HAS_CLAUSE, ISSUED_BY, GOVERNS, MENTIONS, STATED_IN, BINDS, REPORTS_TO, APPLIES_TO,
-    HAS_DEADLINE, SANCTIONED_BY, FUNDS, ABOUT, INSTANCE_OF, HOSTED_BY, IN_FIELD, SUBTYPE_OF,
+    HAS_CLAUSE,
+    ISSUED_BY,
+    GOVERNS,
+    MENTIONS,
+    STATED_IN,
+    BINDS,
+    REPORTS_TO,
+    APPLIES_TO,
+    HAS_DEADLINE,
+    SANCTIONED_BY,
+    FUNDS,
+    ABOUT,
+    INSTANCE_OF,
+    HOSTED_BY,
+    IN_FIELD,
+    SUBTYPE_OF,
     *DOCUMENT_RELATIONS,
 )
 

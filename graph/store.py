@@ -5,6 +5,7 @@ graph/neo4j_store.py each implement it, and tests/contract runs one suite
 against both.  Every method returns the JSON shape of SPEC §4 as plain dicts,
 so the CLI and the API print them as they are.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -16,6 +16,7 @@ Matching is on a normalized form (traditional → simplified, full-width ASCII �
 half-width, ASCII case-folded) that keeps string length, so offsets found on
 the normalized text are offsets into the original text.
 """
+
 from __future__ import annotations
 
 import functools
@@ -126,6 +127,8 @@ def _t2s_table() -> dict[int, int]:
             if len(first) == 1 and first != parts[0]:
                 table[ord(parts[0])] = ord(first)
     return table
+
+
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
 _KEEP_FULLWIDTH = {ord(c): ord(c) for c in "（），：；！？"}
@@ -293,7 +296,7 @@ class AliasTable:
         candidates = [cleaned]
         for prefix in L.words("extraction.home_place"):
             if cleaned.startswith(prefix):
-                candidates.append(cleaned[len(prefix):])
+                candidates.append(cleaned[len(prefix) :])
             else:
                 candidates.append(prefix + cleaned)
         for cand in candidates:
@@ -330,7 +333,7 @@ class AliasTable:
         return out
 
     def _by_containment(self, name: str, wanted: set[str] | None) -> Entity | None:
-        """"清华大学结构生物学高精尖创新中心": one named thing plus only other
+        """ "清华大学结构生物学高精尖创新中心": one named thing plus only other
         names (its host, a place) or punctuation around it → that thing.
 
         The main mention must cover most of the name, so a long unknown name

@@ -17,6 +17,7 @@ module finds that subject noun phrase and decides what it is:
 Pure functions over strings and a small :class:`BearerScope`; the words come
 from ``ingest/lexicon/extraction.yaml``.
 """
+
 from __future__ import annotations
 
 import functools
@@ -34,9 +35,11 @@ MAX_QUALIFIED = 64
 """A subject with a 的-qualifier may run this long."""
 MAX_GAP = 6
 """Characters of adverbial allowed between a subject and its cue (每年, 原则上)."""
-_STOP = set("，,。；;：:！？!?《》“”\"\n")
-SETTING = L.compile_re(r"(?:在[^，。；]{1,30}?(?:{extraction.obligation_grammar.setting_ends})|[^，。；]{1,20}?(?:{extraction.obligation_grammar.circumstance_ends}))"
-                       r"(?:{extraction.obligation_grammar.clause_adverbs})?，?")
+_STOP = set('，,。；;：:！？!?《》“”"\n')
+SETTING = L.compile_re(
+    r"(?:在[^，。；]{1,30}?(?:{extraction.obligation_grammar.setting_ends})|[^，。；]{1,20}?(?:{extraction.obligation_grammar.circumstance_ends}))"
+    r"(?:{extraction.obligation_grammar.clause_adverbs})?，?"
+)
 """A clause that sets when or where a subject acts, between it and its modal
 (申请单位填写申请书时一般应…, 依托单位在中心组建中，要…)"""
 _PAREN = re.compile(r"[（(][^（()）]{0,12}[)）]")
@@ -69,10 +72,10 @@ def head_of(name: str) -> tuple[str, str] | None:
     for size in lengths:
         if size > n:
             continue
-        hk = heads.get(name[n - size:])
+        hk = heads.get(name[n - size :])
         if hk is None:
             continue
-        if size == 1 and not name[: -1].endswith(_domains()):
+        if size == 1 and not name[:-1].endswith(_domains()):
             continue
         return hk
     return None
@@ -134,7 +137,7 @@ def strip_determiners(phrase: str) -> tuple[str, int]:
         changed = False
         for d in dets:
             if phrase.startswith(d) and len(phrase) > len(d) + 1:
-                phrase, dropped, changed = phrase[len(d):], dropped + len(d), True
+                phrase, dropped, changed = phrase[len(d) :], dropped + len(d), True
                 break
     return phrase, dropped
 
@@ -180,8 +183,9 @@ def _is_setting(gap: str) -> bool:
     return SETTING.fullmatch(gap) is not None
 
 
-def subject_phrase(text: str, table: AliasTable, own_names: tuple[str, ...] = (), *,
-                   cues: str = "extraction.bearer_cues", any_verb: bool = False) -> Subject | None:
+def subject_phrase(
+    text: str, table: AliasTable, own_names: tuple[str, ...] = (), *, cues: str = "extraction.bearer_cues", any_verb: bool = False
+) -> Subject | None:
     """The bearer noun phrase a segment opens with, if it has one.
 
     The phrase runs from the segment start to the last bearer head or known
@@ -196,7 +200,7 @@ def subject_phrase(text: str, table: AliasTable, own_names: tuple[str, ...] = ()
     stop = next((i for i, ch in enumerate(text) if ch in _STOP and not any(a < i < m.end() for a, m in shorts.items())), len(text))
     if stop < 2:
         return None
-    if text[stop:stop + 1] == "，" and _SETTING_END.search(text[:stop]):
+    if text[stop : stop + 1] == "，" and _SETTING_END.search(text[:stop]):
         # "各单位接到通知后，要…": the subject's modal comes after the setting's comma
         stop = next((i for i, ch in enumerate(text) if i > stop and ch in _STOP), len(text))
     window = text[: min(stop, MAX_QUALIFIED + MAX_GAP + 2 + sum(len(m.group(0)) for m in shorts.values()))]
@@ -223,8 +227,11 @@ def subject_phrase(text: str, table: AliasTable, own_names: tuple[str, ...] = ()
     for cue_at in positions:
         if any(a <= cue_at < e for e, a in ends.items()):
             continue  # the cue is part of a name (依托单位, 负责人)
-        cands = [e for e in ends if e <= cue_at and (cue_at - e - (len(shorts[e].group(0)) if e in shorts else 0) <= MAX_GAP
-                                                     or _is_setting(window[e:cue_at]))]
+        cands = [
+            e
+            for e in ends
+            if e <= cue_at and (cue_at - e - (len(shorts[e].group(0)) if e in shorts else 0) <= MAX_GAP or _is_setting(window[e:cue_at]))
+        ]
         if not cands:
             continue
         e = max(cands)
@@ -232,7 +239,7 @@ def subject_phrase(text: str, table: AliasTable, own_names: tuple[str, ...] = ()
         earlier = [e0 for e0 in ends if e0 < e and e0 in verbs_at and not any(a == e0 for e2, a in ends.items() if e2 > e0)]
         if earlier:
             e = min(earlier)  # 科研处代表学校对…: the subject ends where its verb starts
-        gap = window[shorts[e].end() if e in shorts else e:cue_at]
+        gap = window[shorts[e].end() if e in shorts else e : cue_at]
         if head_of(gap) or any(h in gap for h, _k in _heads() if len(h) > 1):
             continue
         short = shorts.get(e)
@@ -253,7 +260,7 @@ def _chain_end(window: str, e: int, ends: dict[int, int]) -> int:
     """Where a coordination of names starting before ``e`` ends
     (主管部门和依托单位: past the second name)."""
     while True:
-        nxt = [e2 for e2 in ends if e2 > e and window[e:e + 1] in ("、", "和", "及", "与") and ends[e2] > e]
+        nxt = [e2 for e2 in ends if e2 > e and window[e : e + 1] in ("、", "和", "及", "与") and ends[e2] > e]
         if not nxt:
             return e
         e = min(nxt)
@@ -285,7 +292,9 @@ def _not_a_bearer(phrase: str) -> bool:
 
     def joins_nouns(i: int) -> bool:
         # 资产与实验室管理处: a conjunction between two nouns inside one name
-        return toks[i].word in conjunctions and toks[i - 1].flag.startswith("n") and (i + 1 == len(toks) or toks[i + 1].flag.startswith("n"))
+        return (
+            toks[i].word in conjunctions and toks[i - 1].flag.startswith("n") and (i + 1 == len(toks) or toks[i + 1].flag.startswith("n"))
+        )
 
     return any((tok.flag in ("p", "c") or tok.word in function_words) and not joins_nouns(i) for i, tok in enumerate(toks) if i)
 
@@ -302,7 +311,7 @@ def coordinated(phrase: str) -> list[str]:
     only where both sides end in a bearer head."""
     parts, depth, cur = [], 0, ""
     for ch in phrase:
-        depth += ch in "（(" 
+        depth += ch in "（("
         depth -= ch in "）)"
         if ch == "、" and depth == 0:
             parts.append(cur)
@@ -328,10 +337,10 @@ def _distribute(parts: list[str]) -> list[str]:
     for i, part in enumerate(parts):
         if head_of(part):
             continue
-        nxt = next((q for q in parts[i + 1:] if head_of(q)), None)
+        nxt = next((q for q in parts[i + 1 :] if head_of(q)), None)
         starts = [m.start() for m in _DOMAIN.finditer(nxt)] if nxt else []
-        if starts and starts[0] > 0:
-            out[i] = part + nxt[starts[0]:]
+        if nxt is not None and starts and starts[0] > 0:
+            out[i] = part + nxt[starts[0] :]
     return out
 
 
@@ -372,7 +381,7 @@ def _inner_determiners(name: str) -> str:
     for d in L.words("extraction.inner_determiners"):
         at = stem.find(d, 2)
         if at > 0:
-            return stem[:at] + stem[at + len(d):] + head[0]
+            return stem[:at] + stem[at + len(d) :] + head[0]
     return name
 
 
@@ -390,8 +399,9 @@ class BearerScope:
     """short names the document defines for a bearer (以下简称“主管部门”): they hold in it only"""
 
 
-def resolve_bearer(name: str, table: AliasTable, scope: BearerScope, source: dict[str, object] | None = None,
-                   default_kind: str | None = None) -> Entity | None:
+def resolve_bearer(
+    name: str, table: AliasTable, scope: BearerScope, source: dict[str, object] | None = None, default_kind: str | None = None
+) -> Entity | None:
     """The entity a bearer name stands for (see the module docstring), or None.
 
     A new entity is recorded in ``scope.found`` with ``source`` (document,

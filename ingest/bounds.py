@@ -9,6 +9,7 @@ seeds are 2,000–8,300 characters; a 200-page compilation is about 300,000)
 and are checked on the converted text, before parsing or extraction starts,
 so a refusal leaves the previous store as it was.
 """
+
 from __future__ import annotations
 
 from typing import Sequence
@@ -26,8 +27,10 @@ def check_document_size(text: str, name: str) -> None:
     """Refuse a document text over :data:`MAX_DOCUMENT_CHARS` characters."""
     limit = MAX_DOCUMENT_CHARS
     if len(text) > limit:
-        raise PayloadTooLargeError(f"{name} has {len(text):,} characters of text; the limit per document is {limit:,}",
-                                   hint="split it into its parts (each 办法, 通知 or 附件 as its own document)")
+        raise PayloadTooLargeError(
+            f"{name} has {len(text):,} characters of text; the limit per document is {limit:,}",
+            hint="split it into its parts (each 办法, 通知 or 附件 as its own document)",
+        )
 
 
 def check_corpus_size(documents: Sequence[Document]) -> None:
@@ -39,4 +42,5 @@ def check_corpus_size(documents: Sequence[Document]) -> None:
         raise PayloadTooLargeError(
             f"the corpus has {total:,} characters of text in {len(documents)} documents; the limit is {limit:,} "
             f"(largest: {', '.join(f'{d.file} {len(d.text):,}' for d in largest)})",
-            hint="ingest fewer documents into this data directory, or split the corpus across data directories")
+            hint="ingest fewer documents into this data directory, or split the corpus across data directories",
+        )

@@ -11,6 +11,7 @@ corpora never collide.
 a private cache of this user's own results (never a file someone sent), and
 an entry that cannot be read back is a miss, not an error.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -18,6 +18,7 @@ thing every file needs). Everything is a pure function of the file's
 bytes, so the ingest step (``load_centers``, order 20) can call
 :func:`load_centers` and write ``centers.json`` from :meth:`CenterLoad.to_dict`.
 """
+
 from __future__ import annotations
 
 import csv
@@ -67,7 +68,7 @@ RECORD_KINDS: frozenset[str] = frozenset({"center", "program"})
 #: Full-width brackets, letters, digits and symbols become ASCII so that
 #: "（ＢＤＢＣ）" and "(BDBC)" are one name.
 _KEEP_FULLWIDTH = frozenset("，；：！？")
-_QUOTES = "“”„‟「」『』﹁﹂﹃﹄\""
+_QUOTES = '“”„‟「」『』﹁﹂﹃﹄"'
 _QUOTES_RE = re.compile("[" + re.escape(_QUOTES) + "]")
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_RE = re.compile(f"[{_HAN}]")
@@ -475,18 +476,14 @@ def row_problems(row: dict[str, str], columns: Iterable[str] = REQUIRED_COLUMNS)
     problems = [f"missing required field(s): {', '.join(missing)}"] if missing else []
     confidence = coded_value("confidence", row.get("confidence", ""))
     if confidence and confidence not in CONFIDENCE_VALUES:
-        problems.append(
-            f"unknown confidence {row['confidence']!r} (expected one of {', '.join(sorted(CONFIDENCE_VALUES))})"
-        )
+        problems.append(f"unknown confidence {row['confidence']!r} (expected one of {', '.join(sorted(CONFIDENCE_VALUES))})")
     kind = coded_value("record_kind", row.get("record_kind", ""))
     if kind and kind not in RECORD_KINDS:
         problems.append(f"unknown record_kind {row['record_kind']!r} (expected one of {', '.join(sorted(RECORD_KINDS))})")
     return problems
 
 
-def build_record(
-    row: dict[str, str], *, file: str, line: int, extra: dict[str, str] | None = None, sheet: str = ""
-) -> CenterRecord:
+def build_record(row: dict[str, str], *, file: str, line: int, extra: dict[str, str] | None = None, sheet: str = "") -> CenterRecord:
     """Turn one validated, completed row (values stripped) into a :class:`CenterRecord`."""
     confidence = coded_value("confidence", row["confidence"])
     names = parse_names(
@@ -535,8 +532,22 @@ def build_record(
 
 #: The columns a record can have, in the order of ``corpus/centers.csv``.
 COLUMNS: tuple[str, ...] = (
-    "record_id", "name", "name_in_source", "platform_type", "record_kind", "host", "field", "category",
-    "year_or_batch", "director", "source_url", "snippet", "source2_url", "snippet2", "confidence", "notes",
+    "record_id",
+    "name",
+    "name_in_source",
+    "platform_type",
+    "record_kind",
+    "host",
+    "field",
+    "category",
+    "year_or_batch",
+    "director",
+    "source_url",
+    "snippet",
+    "source2_url",
+    "snippet2",
+    "confidence",
+    "notes",
 )
 #: What a required column the file does not have stands for. ``record_id``
 #: is generated from the name (:func:`generated_record_id`); ``source_url``
@@ -565,8 +576,9 @@ def _header_table() -> dict[str, tuple[str, int]]:
     table: dict[str, tuple[str, int]] = {}
     for column, names in lexicon.entry("centers.headers").items():
         if column not in COLUMNS:
-            raise CenterRecordError(f"ingest/lexicon/centers.yaml names an unknown column {column!r}",
-                                    hint=f"the columns are {', '.join(COLUMNS)}")
+            raise CenterRecordError(
+                f"ingest/lexicon/centers.yaml names an unknown column {column!r}", hint=f"the columns are {', '.join(COLUMNS)}"
+            )
         for rank, name in enumerate([column, *names]):
             table.setdefault(header_key(str(name)), (column, rank))
     return table
@@ -639,15 +651,13 @@ class HeaderRow:
 
     def describe(self) -> dict[str, str | None]:
         extras = self.extra_names()
-        return {self.headers[p] or extras[p]: self.columns.get(p) for p in range(len(self.headers))
-                if p in self.columns or self.headers[p]}
+        return {self.headers[p] or extras[p]: self.columns.get(p) for p in range(len(self.headers)) if p in self.columns or self.headers[p]}
 
     def read(self, cells: list[str]) -> tuple[dict[str, str], dict[str, str]]:
         """``(row, extra)``: the known columns' values (stripped) and the
         non-empty values of the extra columns."""
         row = {column: (cells[pos].strip() if pos < len(cells) else "") for pos, column in self.columns.items()}
-        extra = {name: cells[pos].strip() for pos, name in self.extra_names().items()
-                 if pos < len(cells) and cells[pos].strip()}
+        extra = {name: cells[pos].strip() for pos, name in self.extra_names().items() if pos < len(cells) and cells[pos].strip()}
         return row, extra
 
 
@@ -721,8 +731,10 @@ def decode_records_file(path: Path, data: bytes | None = None) -> tuple[str, str
     try:
         return decode_text(data, path.name)
     except EncodingError as err:
-        raise CenterRecordError(f"center records file {path} cannot be read as text: {err.message}",
-                                hint="save the center records as a UTF-8 CSV file or an .xlsx workbook") from None
+        raise CenterRecordError(
+            f"center records file {path} cannot be read as text: {err.message}",
+            hint="save the center records as a UTF-8 CSV file or an .xlsx workbook",
+        ) from None
 
 
 def csv_rows(path: Path, text: str) -> list[tuple[int, list[str]]]:
@@ -819,8 +831,10 @@ def load_centers(path: Path) -> CenterLoad:
         sheet, rows = workbook_rows(path)
         load = CenterLoad(file=path.name, sheet=sheet)
     elif path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        raise CenterRecordError(f"center records file {path} is not an .xlsx workbook",
-                                hint="save it as an Excel workbook (.xlsx; not the old .xls) or as a CSV file")
+        raise CenterRecordError(
+            f"center records file {path} is not an .xlsx workbook",
+            hint="save it as an Excel workbook (.xlsx; not the old .xls) or as a CSV file",
+        )
     else:
         text, encoding = decode_records_file(path, data)
         rows = csv_rows(path, text)
@@ -829,14 +843,13 @@ def load_centers(path: Path) -> CenterLoad:
     if at is None:
         found = next((cells for _, cells in rows if any(c.strip() for c in cells)), [])
         raise CenterRecordError(
-            f"center records file {path} has no name column (headers found: "
-            f"{', '.join(c.strip() for c in found if c.strip()) or 'none'})",
+            f"center records file {path} has no name column (headers found: {', '.join(c.strip() for c in found if c.strip()) or 'none'})",
             hint=f"name the column of center names with one of: {', '.join(accepted_headers('name'))} "
-                 "(other columns: ingest/lexicon/centers.yaml)",
+            "(other columns: ingest/lexicon/centers.yaml)",
         )
     header = HeaderRow.match(rows[at][1])
     load.columns = header.describe()
-    load.records, load.rejected = read_rows(load, header, rows[at + 1:], ragged=not load.sheet)
+    load.records, load.rejected = read_rows(load, header, rows[at + 1 :], ragged=not load.sheet)
     return load
 
 
@@ -860,8 +873,7 @@ def read_rows(
             rejected.append(RejectedRow(line, record_id, reason))
             continue
         problems = row_problems(row, present)
-        record = None if problems else build_record(
-            complete_row(row), file=load.file, line=line, extra=extra, sheet=load.sheet)
+        record = None if problems else build_record(complete_row(row), file=load.file, line=line, extra=extra, sheet=load.sheet)
         key = record.record_id if record else record_id
         if key in first_row:
             what = f"record_id {key!r}" if record_id or record is None else f"name {record.name!r}"

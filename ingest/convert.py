@@ -15,6 +15,7 @@ layer. What is written here is only the glue those libraries leave open:
 Word's automatic numbering (which python-docx does not render), and a PDF's
 running heads, page numbers and hard line wraps.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -62,18 +63,21 @@ def convert(data: bytes, filename: str, *, max_bytes: int = MAX_SOURCE_BYTES) ->
     saved it.
     """
     if len(data) > max_bytes:
-        raise PayloadTooLargeError(f"{filename} is {len(data)} bytes; the limit is {max_bytes}",
-                                   hint="split the document, or supply only its text")
+        raise PayloadTooLargeError(
+            f"{filename} is {len(data)} bytes; the limit is {max_bytes}", hint="split the document, or supply only its text"
+        )
     suffix = _suffix(filename)
     found = sniff(data)
     if suffix not in FORMATS:
         raise UnsupportedFormatError(
             f"{filename}: {suffix or 'no suffix'} is not a supported format; the content looks like {_describe(found)}",
-            hint="supply it as " + ", ".join(sorted(set(FORMATS))) + " (save a .doc/.wps as .docx)")
+            hint="supply it as " + ", ".join(sorted(set(FORMATS))) + " (save a .doc/.wps as .docx)",
+        )
     fmt = found if found in ("pdf", "docx") else FORMATS[suffix]
     if fmt in ("pdf", "docx") and found != fmt:
-        raise CorruptDocumentError(f"{filename} is named {suffix} but holds {_describe(found)}",
-                                   hint=f"open it and save it again as {suffix}")
+        raise CorruptDocumentError(
+            f"{filename} is named {suffix} but holds {_describe(found)}", hint=f"open it and save it again as {suffix}"
+        )
     text, encoding = _CONVERTERS[fmt](data, filename)
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
@@ -89,15 +93,33 @@ def _suffix(filename: str) -> str:
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"%PDF", "pdf"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),
-    (b"\x89PNG", "png"), (b"\xff\xd8\xff", "jpeg"), (b"GIF8", "gif"),
-    (b"II*\x00", "tiff"), (b"MM\x00*", "tiff"), (b"{\\rtf", "rtf"),
-    (b"\x1f\x8b", "gzip"), (b"Rar!", "rar"), (b"7z\xbc\xaf", "7z"),
+    (b"\x89PNG", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF8", "gif"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"{\\rtf", "rtf"),
+    (b"\x1f\x8b", "gzip"),
+    (b"Rar!", "rar"),
+    (b"7z\xbc\xaf", "7z"),
 )
 _DESCRIPTIONS = {
-    "pdf": "a PDF document", "docx": "a Word (.docx) document", "ole": "a legacy Office/WPS file (.doc, .wps, .xls)",
-    "xlsx": "an Excel workbook", "pptx": "a PowerPoint deck", "zip": "a ZIP archive", "png": "a PNG image",
-    "jpeg": "a JPEG image", "gif": "a GIF image", "tiff": "a TIFF image", "rtf": "an RTF document",
-    "gzip": "a gzip archive", "rar": "a RAR archive", "7z": "a 7-Zip archive", "text": "text", "binary": "binary data",
+    "pdf": "a PDF document",
+    "docx": "a Word (.docx) document",
+    "ole": "a legacy Office/WPS file (.doc, .wps, .xls)",
+    "xlsx": "an Excel workbook",
+    "pptx": "a PowerPoint deck",
+    "zip": "a ZIP archive",
+    "png": "a PNG image",
+    "jpeg": "a JPEG image",
+    "gif": "a GIF image",
+    "tiff": "a TIFF image",
+    "rtf": "an RTF document",
+    "gzip": "a gzip archive",
+    "rar": "a RAR archive",
+    "7z": "a 7-Zip archive",
+    "text": "text",
+    "binary": "binary data",
 }
 
 
@@ -144,8 +166,10 @@ def decode_text(data: bytes, filename: str) -> tuple[str, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _strict(data, "utf-16", filename), "utf-16"
     if sniff(data) == "binary":
-        raise EncodingError(f"{filename} looks binary (found {_describe('binary')}), not a text document",
-                            hint="supply the document as text, .html, .docx or .pdf")
+        raise EncodingError(
+            f"{filename} looks binary (found {_describe('binary')}), not a text document",
+            hint="supply the document as text, .html, .docx or .pdf",
+        )
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as err:
@@ -153,8 +177,10 @@ def decode_text(data: bytes, filename: str) -> tuple[str, str]:
     _refuse_mixed(data, filename)
     encoding = guess_encoding(data)
     if encoding is None:
-        raise EncodingError(f"{filename} is not UTF-8 (byte {bad_at}) and its encoding cannot be told",
-                            hint=f"convert it first, e.g. `iconv -f GB18030 -t UTF-8 {filename}`")
+        raise EncodingError(
+            f"{filename} is not UTF-8 (byte {bad_at}) and its encoding cannot be told",
+            hint=f"convert it first, e.g. `iconv -f GB18030 -t UTF-8 {filename}`",
+        )
     return _strict(data, encoding, filename), encoding
 
 
@@ -173,8 +199,9 @@ def _strict(data: bytes, encoding: str, filename: str) -> str:
     try:
         return data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as err:
-        raise EncodingError(f"{filename} cannot be decoded as {encoding}: {err}",
-                            hint="re-save the file in one encoding (UTF-8 preferred)") from err
+        raise EncodingError(
+            f"{filename} cannot be decoded as {encoding}: {err}", hint="re-save the file in one encoding (UTF-8 preferred)"
+        ) from err
 
 
 def _refuse_mixed(data: bytes, filename: str) -> None:
@@ -193,7 +220,8 @@ def _refuse_mixed(data: bytes, filename: str) -> None:
     if utf8_line and other_line:
         raise EncodingError(
             f"{filename} mixes encodings: line {utf8_line} is UTF-8, line {other_line} is not",
-            hint="re-save the whole file in one encoding (UTF-8 preferred)")
+            hint="re-save the whole file in one encoding (UTF-8 preferred)",
+        )
 
 
 # -- HTML ----------------------------------------------------------------------
@@ -219,14 +247,17 @@ def html_to_text(data: bytes, filename: str) -> tuple[str, str]:
     found: dict[str, Any] = doc if isinstance(doc, dict) else doc.as_dict() if doc is not None else {}  # a dict in older versions
     body = str(found.get("text") or "").strip()
     if not any("。" in line or len(line) >= 30 for line in body.splitlines()):  # link lists only
-        raise EmptyDocumentError(f"{filename}: the page has no main text (only navigation, links or scripts)",
-                                 hint="save the page of the document itself, or copy its text into a .txt file")
+        raise EmptyDocumentError(
+            f"{filename}: the page has no main text (only navigation, links or scripts)",
+            hint="save the page of the document itself, or copy its text into a .txt file",
+        )
     title = str(found.get("title") or "").strip()
     head = body[:300].replace("\n", "")
     return (f"{title}\n{body}" if title and title not in head else body), encoding
 
 
 # -- DOCX ------------------------------------------------------------------------
+
 
 def docx_to_text(data: bytes, filename: str) -> tuple[str, str]:
     """Paragraphs and tables in document order, Word's automatic numbering written out.
@@ -236,14 +267,15 @@ def docx_to_text(data: bytes, filename: str) -> tuple[str, str]:
     """
     import docx
     from docx.opc.exceptions import PackageNotFoundError
-    from lxml import etree
     from docx.table import Table
+    from lxml import etree
 
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError) as err:
-        raise CorruptDocumentError(f"{filename} is not a readable Word document: {err}",
-                                   hint="open it in Word or WPS and save it again as .docx") from err
+        raise CorruptDocumentError(
+            f"{filename} is not a readable Word document: {err}", hint="open it in Word or WPS and save it again as .docx"
+        ) from err
     numbering = _Numbering(document)
     lines: list[str] = []
     for block in document.iter_inner_content():
@@ -284,8 +316,21 @@ _NUMBER_FORMATS: dict[str, Callable[[int], str]] = {
 
 def _roman(n: int) -> str:
     out = ""
-    for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                       (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for value, sym in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while n >= value:
             out, n = out + sym, n - value
     return out
@@ -362,7 +407,9 @@ class _Numbering:
 
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+)\s*$")
 _SENTENCE_END = ("。", "；", "：", "！", "？", ";", ":", "!", "?", "”", "」")
-_ITEM_START = re.compile(r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[章节条款]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|附件)")
+_ITEM_START = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[章节条款]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|附件)"
+)
 
 
 def pdf_to_text(data: bytes, filename: str) -> tuple[str, None]:
@@ -373,24 +420,28 @@ def pdf_to_text(data: bytes, filename: str) -> tuple[str, None]:
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as err:
-        hint = "remove the password (print to a new PDF) and try again" if "password" in str(err).lower() \
+        hint = (
+            "remove the password (print to a new PDF) and try again"
+            if "password" in str(err).lower()
             else "open it and save it again as PDF"
+        )
         raise CorruptDocumentError(f"{filename} is not a readable PDF: {err}", hint=hint) from err
     try:
-        pages = [pdf[i].get_textpage().get_text_range().replace("\r\n", "\n").replace("\r", "\n").split("\n")
-                 for i in range(len(pdf))]
+        pages = [pdf[i].get_textpage().get_text_range().replace("\r\n", "\n").replace("\r", "\n").split("\n") for i in range(len(pdf))]
     finally:
         pdf.close()
     if not any(line.strip() for page in pages for line in page):
         raise EmptyDocumentError(
             f"{filename} has no text layer ({len(pages)} page(s), a scan?)",
-            hint="run OCR first (e.g. ocrmypdf -l chi_sim) or supply the text")
+            hint="run OCR first (e.g. ocrmypdf -l chi_sim) or supply the text",
+        )
     lines = [line for page in _strip_running_lines(pages) for line in page]
     return "\n".join(_unwrap(lines)), None
 
 
 def _strip_running_lines(pages: list[list[str]]) -> list[list[str]]:
     """Drop page numbers and lines repeated at the top or bottom of most pages."""
+
     def key(line: str) -> str:
         return re.sub(r"\d+", "#", line.strip())
 
@@ -440,5 +491,8 @@ def _unwrap(lines: list[str]) -> list[str]:
 
 
 _CONVERTERS: dict[str, Callable[[bytes, str], tuple[str, str | None]]] = {
-    "txt": decode_text, "html": html_to_text, "docx": docx_to_text, "pdf": pdf_to_text,
+    "txt": decode_text,
+    "html": html_to_text,
+    "docx": docx_to_text,
+    "pdf": pdf_to_text,
 }

@@ -4,6 +4,7 @@ A :class:`Document` carries its exact source text; every :class:`Clause` and
 every :class:`Fact` points back into that text with ``[start, end)`` offsets,
 so any claim the system makes can be shown as the characters it came from.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field

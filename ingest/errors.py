@@ -3,6 +3,7 @@
 Kept in one place (after spaCy's ``errors.py``) so the CLI and the API can
 turn any of them into a clear message and a non-zero exit / 4xx response.
 """
+
 from __future__ import annotations
 
 

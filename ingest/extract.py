@@ -20,6 +20,7 @@ section heading or lead-in list, the subject of an opening condition
 (个人提出异议的，应当…), a directive's known target, a notice's
 addressees, the platform type the document governs, the issuer of a procedure.
 """
+
 from __future__ import annotations
 
 import functools
@@ -29,9 +30,23 @@ from typing import Any, Iterable, Iterator
 
 from . import lexicon as L
 from .aliases import AliasTable, Entity, Mention
-from .matchform import match_form
-from .bearers import ACTOR_KINDS, COORDINATED, COORDINATORS, SETTING, SHORT_NAME, BearerScope, coordinated, head_of, own_names, resolve_bearer, split_phrase, strip_determiners, subject_phrase
+from .bearers import (
+    ACTOR_KINDS,
+    COORDINATED,
+    COORDINATORS,
+    SETTING,
+    SHORT_NAME,
+    BearerScope,
+    coordinated,
+    head_of,
+    own_names,
+    resolve_bearer,
+    split_phrase,
+    strip_determiners,
+    subject_phrase,
+)
 from .document import Clause, Document
+from .matchform import match_form
 from .normalize import Normalized, amount_cny, time_phrases, to_int
 from .parse import LABELS, SUBITEM, find_marker, sentence_cuts
 from .scope import addressees_of, short_names
@@ -120,7 +135,11 @@ class Unit:
     end: int
 
 
-_INLINE_MARKER = re.compile(r"(?<=[，,])(?=第[一二三四五六七八九十百零\d]+条)|(?<=[\s。；;：:])[ \t\u3000]*(?=第[一二三四五六七八九十百零\d]+[章条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、](?!\d))")
+_INLINE_MARKER = re.compile(
+    r"(?<=[，,])(?=第[一二三四五六七八九十百零\d]+条)"
+    r"|(?<=[\s。；;：:])[ \t\u3000]*"
+    r"(?=第[一二三四五六七八九十百零\d]+[章条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、](?!\d))"
+)
 
 
 _RUN_ON_LABEL = re.compile(r"^([^\s，。；：、“”]{2,16})(?<!\d)[ \u3000]+(?=\S)")
@@ -149,15 +168,15 @@ def _units(text: str, base: int) -> tuple[Unit, ...]:
         seg_s = seg.strip()
         marker = find_marker(seg_s)
         while marker is not None and marker.body_start < len(seg_s):
-            lead += marker.body_start + (len(seg_s) - marker.body_start - len(seg_s[marker.body_start:].lstrip()))
-            seg_s = seg_s[marker.body_start:].lstrip()
+            lead += marker.body_start + (len(seg_s) - marker.body_start - len(seg_s[marker.body_start :].lstrip()))
+            seg_s = seg_s[marker.body_start :].lstrip()
             marker = find_marker(seg_s)
         label = _RUN_ON_LABEL.match(seg_s)
         if label:
             # a run-on text's section title glued to its first sentence by a space
             out.append(Unit(label.group(1), base + a + lead, base + a + lead + len(label.group(1))))
             lead += label.end()
-            seg_s = seg_s[label.end():]
+            seg_s = seg_s[label.end() :]
         if seg_s:
             out.append(Unit(seg_s, base + a + lead, base + a + lead + len(seg_s)))
     return tuple(out)
@@ -181,13 +200,19 @@ def _sub(unit: Unit, a: int, b: int) -> Unit:
 # ------------------------------------------------------------- actors
 _MARKER_PREFIX = r"(?:（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.．、]|第[一二三四五六七八九十百零\d]+[条章节]\s*)"
 _HEADING_DUTY = L.compile_re(r"^" + _MARKER_PREFIX + r"?(.+?)(?:的)?(?:主要)?(?:{extraction.obligation_grammar.heading_duty_nouns})$")
-_LEAD_IN_DUTY = L.compile_re(r"^(?:第[一二三四五六七八九十百零\d]+条\s*)?([^，。；：]{1,30}?)(?:{extraction.obligation_grammar.lead_in_modals})?(?:{extraction.obligation_grammar.lead_in_duty_verbs})?"
-                             r"(?:{extraction.obligation_grammar.lead_in_list_words})?(?:主要)?(?:{extraction.obligation_grammar.heading_duty_nouns})(?:{extraction.obligation_grammar.lead_in_tails})?[：:]$")
-_INLINE_DUTY = L.compile_re(r"^(?:[一二三四五六七八九十]+是)?([^，。；]{1,30}?)(?:的)?(?:主要)?(?:{extraction.obligation_grammar.inline_duty_nouns})[，：:]")
+_LEAD_IN_DUTY = L.compile_re(
+    r"^(?:第[一二三四五六七八九十百零\d]+条\s*)?([^，。；：]{1,30}?)(?:{extraction.obligation_grammar.lead_in_modals})?(?:{extraction.obligation_grammar.lead_in_duty_verbs})?"
+    r"(?:{extraction.obligation_grammar.lead_in_list_words})?(?:主要)?(?:{extraction.obligation_grammar.heading_duty_nouns})(?:{extraction.obligation_grammar.lead_in_tails})?[：:]$"
+)
+_INLINE_DUTY = L.compile_re(
+    r"^(?:[一二三四五六七八九十]+是)?([^，。；]{1,30}?)(?:的)?(?:主要)?(?:{extraction.obligation_grammar.inline_duty_nouns})[，：:]"
+)
 _SET_UP_BODY = L.compile_re(r"(?:{extraction.obligation_grammar.set_up_verbs})[“\"]?([^，。；]+?)[”\"]?，其(?:主要)?负责(?:包括)?")
 _ROLE_SYSTEM = L.compile_re(r"实行([^，。；]{2,10}?)制，由([^，。；]+?)担任，")
 _DIRECTIVE = L.compile_re(r"({extraction.directives})")
-_DIRECTIVE_AT = L.compile_re(r"(?:{extraction.obligation_grammar.directive_adverbs})?({extraction.directives})(?:{extraction.obligation_grammar.directive_target_determiners})?")
+_DIRECTIVE_AT = L.compile_re(
+    r"(?:{extraction.obligation_grammar.directive_adverbs})?({extraction.directives})(?:{extraction.obligation_grammar.directive_target_determiners})?"
+)
 _DIRECTIVE_MODALITY: dict[str, str] = {str(k): str(v) for k, v in L.mapping("extraction.directives").items()}
 
 
@@ -199,7 +224,9 @@ def _actors_in(phrase: str, ctx: Context) -> list[Entity]:
         if ms:
             ent = ctx.aliases.get(ms[-1].entity_id)
         else:
-            ent = resolve_bearer(split_phrase(part.strip())[0], ctx.aliases, ctx.bearers, {"doc_id": ctx.doc_id, "extractor": "bearer/heading"})
+            ent = resolve_bearer(
+                split_phrase(part.strip())[0], ctx.aliases, ctx.bearers, {"doc_id": ctx.doc_id, "extractor": "bearer/heading"}
+            )
         if ent and ent not in out:
             out.append(ent)
     return out
@@ -228,27 +255,32 @@ def leading_bearers(text: str, ctx: Context) -> list[Entity]:
     if defined:
         return defined[:1]  # "X、Y是…的行政主管部门（以下简称主管部门），主要职责是：" → 主管部门
     marker = find_marker(text)
-    body = text[marker.body_start:].lstrip() if marker else text
+    body = text[marker.body_start :].lstrip() if marker else text
     cuts = sentence_cuts(body.rstrip("：:"))
     if cuts:
-        body = body[cuts[-1]:].lstrip()  # "…教务处是主管部门。主管部门的主要职责是：": the sentence that leads in
+        body = body[cuts[-1] :].lstrip()  # "…教务处是主管部门。主管部门的主要职责是：": the sentence that leads in
     request = _REQUEST.match(body)
     if request:
         # "请各市科技局通知辖区内火炬基地做好如下工作：": whom the request passes the items on to
-        named = open_bearer(body[request.end():], 0, ctx, any_verb=True)
+        named = open_bearer(body[request.end() :], 0, ctx, any_verb=True)
         if named is not None:
-            rest = body[request.end() + named[2]:]
-            passed = open_bearer(rest[_CAUSATIVE.match(rest).end():], 0, ctx, any_verb=True) if _CAUSATIVE.match(rest) else None
+            rest = body[request.end() + named[2] :]
+            causative = _CAUSATIVE.match(rest)
+            passed = open_bearer(rest[causative.end() :], 0, ctx, any_verb=True) if causative else None
             return (passed or named)[0]
     lead = re.match(r"(?:各|本)?", body).end()  # type: ignore[union-attr]
     names, end = _names_from(ctx.aliases.find_mentions(body), lead, body)
-    sub = subject_phrase(body, ctx.aliases, own_names(ctx.bearers), cues="extraction.lead_in_cues") \
-        or subject_phrase(body, ctx.aliases, own_names(ctx.bearers), cues="extraction.lead_in_cues", any_verb=True)
+    sub = subject_phrase(body, ctx.aliases, own_names(ctx.bearers), cues="extraction.lead_in_cues") or subject_phrase(
+        body, ctx.aliases, own_names(ctx.bearers), cues="extraction.lead_in_cues", any_verb=True
+    )
     if names and (sub is None or sub.end <= end):
         return [e for e in (ctx.aliases.get(m.entity_id) for m in names) if e is not None]
     if sub is None:
         return []
-    out = [resolve_bearer(split_phrase(p)[0], ctx.aliases, ctx.bearers, {"doc_id": ctx.doc_id, "extractor": "bearer/lead-in"}) for p in coordinated(sub.phrase)]
+    out = [
+        resolve_bearer(split_phrase(p)[0], ctx.aliases, ctx.bearers, {"doc_id": ctx.doc_id, "extractor": "bearer/lead-in"})
+        for p in coordinated(sub.phrase)
+    ]
     return [e for e in out if e is not None]
 
 
@@ -291,16 +323,22 @@ _HOPE = L.compile_re(r"^(?:{extraction.modality.hope})")
 _REPORT = L.compile_re(r"{extraction.report_verbs}")
 _NARRATIVE = L.compile_re(r"(?<=[\u4e00-\u9fff])(?<![为除])(?:{extraction.narrative_markers})(?!解|结|如指掌)")
 _DUTY_LIST = L.compile_re(r"[，,](?:{extraction.duty_list_openers})[：:]")
-_ROLE_THEN_DUTY = L.compile_re(r"^[^，。；]{2,30}?(?:{extraction.obligation_grammar.copulas})[^，。；]{2,40}，"
-                                r"(?=(?:主要)?(?:{extraction.obligation_grammar.assigned_verbs})|(?:{extraction.bearer_cues.modal}))")
-_LEAD_IN = r"(?:(?:{extraction.duty_nouns})[^，。；]{0,4}|(?:{extraction.list_openers}))[：:]"
+_ROLE_THEN_DUTY = L.compile_re(
+    r"^[^，。；]{2,30}?(?:{extraction.obligation_grammar.copulas})[^，。；]{2,40}，"
+    r"(?=(?:主要)?(?:{extraction.obligation_grammar.assigned_verbs})|(?:{extraction.bearer_cues.modal}))"
+)
+_LIST_LEAD_IN = r"(?:(?:{extraction.duty_nouns})[^，。；]{0,4}|(?:{extraction.list_openers}))[：:]"
 """…主要职责是：, …做好如下工作：: what announces a list of duties"""
-_LEAD_IN_END = L.compile_re(_LEAD_IN + "$")
+_LEAD_IN_END = L.compile_re(_LIST_LEAD_IN + "$")
 _CAUSATIVE = L.compile_re(r"^(?:{extraction.causatives})")
-_LEAD_IN_INLINE = L.compile_re(_LEAD_IN + r"(?=\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d{1,2}[.．、]))")
+_LEAD_IN_INLINE = L.compile_re(_LIST_LEAD_IN + r"(?=\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d{1,2}[.．、]))")
 _MUST = L.cue("extraction.modality.must")
-_SHOULD = L.Either(L.cue("extraction.modality.should"), L.compile_re(
-    r"(?<=(?:{extraction.modality.should_particles})){extraction.modality.should_hortatory}|^{extraction.modality.should_hortatory}"))
+_SHOULD = L.Either(
+    L.cue("extraction.modality.should"),
+    L.compile_re(
+        r"(?<=(?:{extraction.modality.should_particles})){extraction.modality.should_hortatory}|^{extraction.modality.should_hortatory}"
+    ),
+)
 _MAY = L.cue("extraction.modality.may")
 _DUTY_VERBS = L.compile_re(r"{extraction.duty_verbs}|报(?=(?:{extraction.obligation_grammar.report_to_prefixes}))")
 _DUTY_VERB_START = L.compile_re(r"^(?:{extraction.duty_verbs})")
@@ -333,8 +371,14 @@ def _topic_modal(head: str) -> str | None:
     for w in words:
         starts.append(pos)
         pos += len(w)
-    return next((_TOPIC_MODALS[w] for i, w in enumerate(words[:-1])
-                 if w in _TOPIC_MODALS and starts[i] < 16 and not (i and words[i - 1] in _NOT_SUBJECT_STARTS)), None)
+    return next(
+        (
+            _TOPIC_MODALS[w]
+            for i, w in enumerate(words[:-1])
+            if w in _TOPIC_MODALS and starts[i] < 16 and not (i and words[i - 1] in _NOT_SUBJECT_STARTS)
+        ),
+        None,
+    )
 
 
 _NOT_SUBJECT_STARTS = frozenset(L.words("extraction.not_subject_starts"))
@@ -350,7 +394,9 @@ _CYCLE_WORD = tuple(L.words("extraction.grammar_words.cycle_word"))
 _COUNTED_YEARS = re.compile(r"[\d一二三四五六七八九十]+年")
 _IMPLICIT_BEARERS: dict[str, str] = {str(k): str(v) for k, v in L.mapping("extraction.implicit_bearers").items()}
 _ENTITLED = L.compile_re(r"(?:{extraction.modality.may})(?:{extraction.modality.entitlements})")
-_PURPOSE_ARTICLE = L.compile_re(r"^(?:{extraction.definitions.purpose_openers})[^。]*(?:{extraction.definitions.enacted_by})(?:{extraction.definitions.scope_of})")
+_PURPOSE_ARTICLE = L.compile_re(
+    r"^(?:{extraction.definitions.purpose_openers})[^。]*(?:{extraction.definitions.enacted_by})(?:{extraction.definitions.scope_of})"
+)
 
 
 _ADVERBS = L.compile_re(r"^(?:{extraction.obligation_grammar.adverbs}|负责(?=[具全]))+")
@@ -360,7 +406,9 @@ _LEAD = L.compile_re(r"^(?:\d+[.．、]|[一二三四五六七八九十]+是|{ex
 _PREREQ_LEAD = L.compile_re(r"^(?:(?:{extraction.obligation_grammar.prerequisite_openers})[^，。；]{0,30}后，)+")
 _LEAD_IN = L.compile_re(r"^(?:{=extraction.obligation_grammar.lead_in_openers})([^，。；]{0,24})，")
 _LEAD_IN_VERBS = tuple(L.words("extraction.obligation_grammar.lead_in_verbs"))
-_ROUTED = L.compile_re(r"(?:{extraction.obligation_grammar.route_manner})?(?:向[^，。；]{2,20}?({=extraction.obligation_grammar.routed_to})|({=extraction.obligation_grammar.routed_verbs}|(?<![申汇])报(?!告)))")
+_ROUTED = L.compile_re(
+    r"(?:{extraction.obligation_grammar.route_manner})?(?:向[^，。；]{2,20}?({=extraction.obligation_grammar.routed_to})|({=extraction.obligation_grammar.routed_verbs}|(?<![申汇])报(?!告)))"
+)
 
 
 def action_object(text: str) -> tuple[str, str]:
@@ -376,7 +424,7 @@ def action_object(text: str) -> tuple[str, str]:
     if not routed:
         # "按照X要求，在…中引入…": the duty is after the lead-in
         while (lead := _LEAD_IN.match(rest)) and not _DUTY_VERBS.search(lead.group(1)):
-            rest = rest[lead.end():]
+            rest = rest[lead.end() :]
         rest = _ADVERBS.sub("", rest)
         rest = re.sub(r"^在[^，。；]{1,16}?[中内上](?=[\u4e00-\u9fff])", "", rest)
     m = _VERB.match(rest)
@@ -385,19 +433,19 @@ def action_object(text: str) -> tuple[str, str]:
         if m is None and routed.start() > 0:
             obj = rest[: routed.start()]
         else:
-            obj = re.split(r"[，。；]", rest[routed.end():], maxsplit=1)[0]
+            obj = re.split(r"[，。；]", rest[routed.end() :], maxsplit=1)[0]
             if _BARE_APPROVAL.match(obj):
                 obj = re.split(r"[，。；]", rest, maxsplit=1)[0]
-        return verb, obj.strip("“”\" ")[:60]
+        return verb, obj.strip('“”" ')[:60]
     if m is None:
         later = _VERB_ANYWHERE.search(rest[:10])
         if later:
-            verb, obj = later.group(0), rest[later.end():]
+            verb, obj = later.group(0), rest[later.end() :]
         else:
             verb, obj = "", rest
     else:
-        verb, obj = m.group(0), rest[m.end():]
-    obj = re.split(r"[，。；]", obj, maxsplit=1)[0].strip("“”\" ")
+        verb, obj = m.group(0), rest[m.end() :]
+    obj = re.split(r"[，。；]", obj, maxsplit=1)[0].strip('“”" ')
     return verb, obj[:60]
 
 
@@ -441,13 +489,13 @@ def recipients(text: str, ctx: Context) -> list[dict[str, str]]:
             for m in names:
                 out.append({"to": m.name, "to_id": m.entity_id, "for": purpose.group(1) if purpose else "", "step": str(rm.start())})
             continue
-        raw = _RAW_RECIPIENT.match(text[rm.end():])
+        raw = _RAW_RECIPIENT.match(text[rm.end() :])
         if raw and rm.group(1) in _RAW_ROUTE_VERBS and not _DUTY_VERBS.fullmatch(raw.group(1)):
             out.append({"to": raw.group(1), "to_id": "", "for": raw.group(2), "step": str(rm.start())})
             continue
         named = open_recipients(text[pos:])
         if named:
-            purpose = _ROUTE_FOR.match(text[pos + named[1]:])
+            purpose = _ROUTE_FOR.match(text[pos + named[1] :])
             for name in named[0]:
                 out.append({"to": name, "to_id": "", "for": purpose.group(1) if purpose else "", "step": str(rm.start())})
     return out
@@ -487,7 +535,9 @@ def _names_from(mentions: list[Mention], pos: int, text: str, kinds: tuple[str, 
     return names, (names[-1].end if names else pos)
 
 
-_ROLE_MODIFIERS = L.compile_re(r"(?:\d+岁(?:{extraction.fact_grammar.age_bounds}))?(?:的)?(?:{extraction.obligation_grammar.role_modifiers})?")
+_ROLE_MODIFIERS = L.compile_re(
+    r"(?:\d+岁(?:{extraction.fact_grammar.age_bounds}))?(?:的)?(?:{extraction.obligation_grammar.role_modifiers})?"
+)
 
 
 def _head_role(mentions: list[Mention], end: int, text: str, *, modifiers_only: bool = False) -> Mention | None:
@@ -498,10 +548,16 @@ def _head_role(mentions: list[Mention], end: int, text: str, *, modifiers_only: 
     if not end:
         return None
     for m in mentions:
-        if modifiers_only and not (m.kind == "Role" and m.start >= end and _ROLE_MODIFIERS.fullmatch(text[end:m.start])):
+        if modifiers_only and not (m.kind == "Role" and m.start >= end and _ROLE_MODIFIERS.fullmatch(text[end : m.start])):
             continue
-        if m.kind == "Role" and end <= m.start <= end + 8 and re.fullmatch(r"[\u4e00-\u9fff\d]*", text[end:m.start]) \
-                and not _DUTY_VERBS.search(text[end:m.start]) and not _RELATIONAL.search(text[end:m.start]) and not any(x.start < m.start and x.end > end for x in mentions if x is not m):
+        if (
+            m.kind == "Role"
+            and end <= m.start <= end + 8
+            and re.fullmatch(r"[\u4e00-\u9fff\d]*", text[end : m.start])
+            and not _DUTY_VERBS.search(text[end : m.start])
+            and not _RELATIONAL.search(text[end : m.start])
+            and not any(x.start < m.start and x.end > end for x in mentions if x is not m)
+        ):
             return m
     return None
 
@@ -516,9 +572,14 @@ def open_bearer(text: str, offset: int, ctx: Context, *, any_verb: bool = False)
         sub = subject_phrase(text, ctx.aliases, own_names(ctx.bearers), any_verb=True)
     if sub is None:
         return None
-    rest = text[sub.end: sub.end + 24]
-    if not any_verb and modality_of(rest) is None and not _REQUEST.match(rest) and not _DUTY_VERBS.search(rest[:12]) \
-            and not (_REPORT.search(text) and ctx.in_requirements):
+    rest = text[sub.end : sub.end + 24]
+    if (
+        not any_verb
+        and modality_of(rest) is None
+        and not _REQUEST.match(rest)
+        and not _DUTY_VERBS.search(rest[:12])
+        and not (_REPORT.search(text) and ctx.in_requirements)
+    ):
         return None
     if _SECOND_PERSON.match(sub.phrase) and ctx.bearers.addressees:
         return list(ctx.bearers.addressees), sub.phrase, sub.end  # 请你单位…: whom the notice addresses
@@ -561,8 +622,11 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
         names, end = _names_from(mentions, m.end(), text)
         if names and _ASSIGNED_VERB.match(text[end:]):
             cuts.append((text.rfind("，", 0, m.start()) + 1, ents(names), "assigned"))
-        elif not names and (named := open_bearer(text[m.end():], unit.start + m.end(), ctx, any_verb=True)) \
-                and _ASSIGNED_VERB.match(text[m.end() + named[2]:]):
+        elif (
+            not names
+            and (named := open_bearer(text[m.end() :], unit.start + m.end(), ctx, any_verb=True))
+            and _ASSIGNED_VERB.match(text[m.end() + named[2] :])
+        ):
             cuts.append((text.rfind("，", 0, m.start()) + 1, named[0], "assigned"))  # 由资产与实验室管理处负责…
     for m in _SET_UP_BODY.finditer(text):
         body = _actors_in(m.group(1), ctx)
@@ -575,7 +639,7 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
         rq = _REQUEST.match(head)
         if rq and (i == 0 or text[i - 1] in "，,"):
             # "请各申报单位按…" names its bearer after 请; a bare "请…" binds the addressees
-            named = open_bearer(head[rq.end():], unit.start + i + rq.end(), ctx, any_verb=True)
+            named = open_bearer(head[rq.end() :], unit.start + i + rq.end(), ctx, any_verb=True)
             who = named[0] if named else list(ctx.bearers.addressees)
             if who:
                 if i == 0:
@@ -589,13 +653,19 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
             head_noun = _head_role(mentions, end, text) if names else _head_role(mentions, end, text, modifiers_only=True)
             if head_noun is not None:
                 cuts.append((i, ents([head_noun]), "directive"))  # 市属高校优秀青年人才 → 青年人才
-            elif names and not _NOT_A_TARGET.match(text[end:]) and not any(
-                m.start == end and m.kind in ("Program", "Field") for m in mentions
+            elif (
+                names
+                and not _NOT_A_TARGET.match(text[end:])
+                and not any(m.start == end and m.kind in ("Program", "Field") for m in mentions)
             ):
                 cuts.append((i, ents(names), "directive"))
             elif not names:
                 # 鼓励市技术创新中心注册…: a target the alias table does not know
-                target = None if any(w in dm.group(0) for w in _TARGETLESS) else open_bearer(head[dm.end():], unit.start + i + dm.end(), ctx, any_verb=True)
+                target = (
+                    None
+                    if any(w in dm.group(0) for w in _TARGETLESS)
+                    else open_bearer(head[dm.end() :], unit.start + i + dm.end(), ctx, any_verb=True)
+                )
                 if target is not None and all(e.kind in ("Role", "PlatformType") for e in target[0]):
                     cuts.append((i, target[0], "directive"))
             continue
@@ -616,7 +686,7 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
         rest = _CO_BEARER.sub("", rest)
         comma = rest.find("，")
         if comma > 0 and SETTING.fullmatch(rest[:comma]):
-            rest = rest[comma + 1:]  # "依托单位在中心组建中，要…": the modal after the setting
+            rest = rest[comma + 1 :]  # "依托单位在中心组建中，要…": the modal after the setting
         if actors[0].kind == "Organization" and _ORGANIZATION_LEADS.match(rest):
             if i == 0:
                 cuts[0] = (0, actors, "organization")
@@ -625,8 +695,14 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
             continue
         if _QUALIFIES.match(rest):
             continue  # "高校提交的建设方案…": the actor only qualifies a noun (not "X对报送的材料…")
-        if not (_MUST.search(rest[:10]) or _SHOULD.search(rest[:6]) or _MAY.search(rest[:8]) or _MUST_NOT.search(rest[:8])
-                or _ROUTE.search(rest[:14]) or _TOPIC_REPORT.match(rest)):
+        if not (
+            _MUST.search(rest[:10])
+            or _SHOULD.search(rest[:6])
+            or _MAY.search(rest[:8])
+            or _MUST_NOT.search(rest[:8])
+            or _ROUTE.search(rest[:14])
+            or _TOPIC_REPORT.match(rest)
+        ):
             continue
         if i == 0:
             cuts[0] = (0, actors, "sentence")
@@ -690,12 +766,12 @@ def explicit_subject(w: Where, ctx: Context) -> Bearers:
 
 
 def inline_heading(w: Where, ctx: Context) -> Bearers:
-    """"一是我委职责，…" or "X的主要职责是：(一)…" earlier in the clause."""
+    """ "一是我委职责，…" or "X的主要职责是：(一)…" earlier in the clause."""
     return [(a, "inline heading", 0.85) for a in w.inline_actors]
 
 
 def role_system(w: Where, ctx: Context) -> Bearers:
-    """"实行项目专员制，由…担任，…": the role the system creates."""
+    """ "实行项目专员制，由…担任，…": the role the system creates."""
     found = _actors_in(w.role_system.group(1), ctx) if w.role_system else []
     return [(found[0], "role system", 0.8)] if found else []
 
@@ -706,24 +782,28 @@ def heading(w: Where, ctx: Context) -> Bearers:
 
 
 def condition_subject(w: Where, ctx: Context) -> Bearers:
-    """"个人提出异议的，应当签署本人姓名": the subject of the opening condition
+    """ "个人提出异议的，应当签署本人姓名": the subject of the opening condition
     bears the duty that follows it."""
     if w.unit is None:
         return []
     found = opening_condition(w.unit.text)
     if found is None or w.seg.end <= w.unit.start + found[2]:
         return []
-    opening = open_bearer(w.unit.text[found[0]:found[1]], w.unit.start + found[0], ctx, any_verb=True)
+    opening = open_bearer(w.unit.text[found[0] : found[1]], w.unit.start + found[0], ctx, any_verb=True)
     if opening:
         return [(e, "condition subject", 0.75) for e in opening[0]]
-    implied = implicit_bearer(w.unit.text[found[0]:found[1]], ctx)
+    implied = implicit_bearer(w.unit.text[found[0] : found[1]], ctx)
     return [(implied, "condition subject", 0.7)] if implied else []
 
 
 def implicit_bearer(text: str, ctx: Context) -> Entity | None:
     """The role a condition implies when it names no one (…有异议的 → 异议人)."""
     name = next((role for word, role in _IMPLICIT_BEARERS.items() if word in text), None)
-    return resolve_bearer(name, ctx.aliases, ctx.bearers, {"doc_id": ctx.doc_id, "extractor": "bearer/implied"}, default_kind="Role") if name else None
+    return (
+        resolve_bearer(name, ctx.aliases, ctx.bearers, {"doc_id": ctx.doc_id, "extractor": "bearer/implied"}, default_kind="Role")
+        if name
+        else None
+    )
 
 
 def opening_condition(text: str) -> tuple[int, int, int] | None:
@@ -736,7 +816,7 @@ def opening_condition(text: str) -> tuple[int, int, int] | None:
 
 
 def previous_subject(w: Where, ctx: Context) -> Bearers:
-    """"管委会负责审议…。组织评定重点实验室等工作", "各单位…要及时组织。表格须为打印件":
+    """ "管委会负责审议…。组织评定重点实验室等工作", "各单位…要及时组织。表格须为打印件":
     a sentence that opens with a duty verb, or states a duty about a thing,
     and names no one continues the previous sentence's subject."""
     if not w.previous or w.unit is None or w.seg.start != w.unit.start:
@@ -751,7 +831,7 @@ def directive_target(w: Where, ctx: Context) -> Bearers:
     dm = _DIRECTIVE.search(w.seg.text)
     if not dm:
         return []
-    tail = w.seg.text[dm.end():]
+    tail = w.seg.text[dm.end() :]
     skip = _TARGET_DETERMINER.match(tail).end()  # type: ignore[union-attr]
     ms = [m for m in ctx.aliases.find_mentions(tail[:16]) if m.kind in ("Role", "PlatformType") and m.start == skip]
     ent = ctx.aliases.get(ms[0].entity_id) if ms else None
@@ -762,8 +842,11 @@ def addressees(w: Where, ctx: Context) -> Bearers:
     """A notice's request or duty without a subject (各有关单位：…请于…前报送…):
     a request, a modal, or a report that is dated or under a requirements heading."""
     text = w.seg.text
-    if ctx.own_platform is not None and all(head_of(a.name) and head_of(a.name)[0] == a.name for a in ctx.bearers.addressees) \
-            and not _REQUEST.match(text):
+    if (
+        ctx.own_platform is not None
+        and all((head := head_of(a.name)) is not None and head[0] == a.name for a in ctx.bearers.addressees)
+        and not _REQUEST.match(text)
+    ):
         return []  # "各有关单位" says less than the platform type the notice is about
     dated_report = _FALLBACK_DUTY.search(text) and (ctx.in_requirements or any(m.kind == "date" for _s, _e, m in time_phrases(text)))
     if ctx.bearers.addressees and (_REQUEST.match(text) or modality_of(text) or dated_report):
@@ -784,8 +867,18 @@ def procedure_issuer(w: Where, ctx: Context) -> Bearers:
     return []
 
 
-ACTOR_STRATEGIES = (explicit_subject, inline_heading, role_system, heading, condition_subject, previous_subject, directive_target, addressees,
-                    document_scope, procedure_issuer)
+ACTOR_STRATEGIES = (
+    explicit_subject,
+    inline_heading,
+    role_system,
+    heading,
+    condition_subject,
+    previous_subject,
+    directive_target,
+    addressees,
+    document_scope,
+    procedure_issuer,
+)
 """Who bears a duty, tried in this order; the first strategy that finds someone wins."""
 
 
@@ -851,8 +944,12 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
                 continue  # "市科技局组织专家…进行了考核": a report of what was done, not a duty
             if first_how in ("heading", "inline heading") and seg.start > clause.start + 3 and not _DUTY_VERBS.search(seg.text):
                 continue  # a statement inside a duty item ("领导小组办公室设在市教委"), not a duty
-            default = "must" if first_how in ("heading", "inline heading", "set-up body", "role system", "assigned", "organization", "procedure",
-                                              "previous subject") else None
+            default = (
+                "must"
+                if first_how
+                in ("heading", "inline heading", "set-up body", "role system", "assigned", "organization", "procedure", "previous subject")
+                else None
+            )
             modality = ("should" if _HOPE.match(after) else "must") if _REQUEST.match(after) else modality_of(after, default)
             dm = _DIRECTIVE.match(seg.text) or (_DIRECTIVE.search(seg.text[:4]) if actors[0][1] == "directive" else None)
             if actors[0][1] == "directive" and dm:
@@ -872,14 +969,14 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
 
 
 def _announces(after: str) -> bool:
-    """"教育部将继续开展…": 将 (will) before a verb or adverb announces; 将 (把)
+    """ "教育部将继续开展…": 将 (will) before a verb or adverb announces; 将 (把)
     before an object (将材料报送…) does not."""
     future = next((w for w in _FUTURE if after.startswith(w)), None)
     if future is None:
         return False
     import jieba.posseg as pseg
 
-    nxt = next(iter(pseg.lcut(after[len(future):][:8])), None)
+    nxt = next(iter(pseg.lcut(after[len(future) :][:8])), None)
     return nxt is not None and (nxt.flag.startswith("v") or nxt.flag in ("d", "ad"))
 
 
@@ -890,19 +987,19 @@ def _after_actor(text: str, actor: Entity, how: str, ctx: Context) -> str:
     """The part of a segment that follows its actor's name (where the verb is)."""
     cond = opening_condition(text)
     if cond and how != "set-up body":
-        text = text[cond[2]:]
+        text = text[cond[2] :]
     if how == "assigned":
         m = re.search(r"由", text)
-        text = text[m.end():] if m else text
+        text = text[m.end() :] if m else text
     if how in ("sentence", "assigned", "organization"):
         ms = [m for m in ctx.aliases.find_mentions(text) if m.entity_id == actor.id]
         if ms and ms[0].start <= 2:
-            rest = text[ms[0].end:]
+            rest = text[ms[0].end :]
             return _CO_BEARER.sub("", rest)
         return text
     if how == "open":
         found = open_bearer(text, 0, ctx)
-        return text[found[2]:] if found else text
+        return text[found[2] :] if found else text
     if how == "request":
         return text  # 请 itself carries the force (must)
     if how == "set-up body":
@@ -911,20 +1008,20 @@ def _after_actor(text: str, actor: Entity, how: str, ctx: Context) -> str:
         dm = _DIRECTIVE_AT.search(text)
         if not dm:
             return text
-        tail = text[dm.end():]
+        tail = text[dm.end() :]
         mentions = ctx.aliases.find_mentions(tail)
         first = next((m for m in mentions if m.kind in ("Role", "PlatformType") and m.start <= 2), None)
         if first is None:
             return text
         _names, end = _names_from(mentions, first.start, tail, ("Role", "PlatformType"))
         head = _head_role(mentions, end, tail)
-        rest = tail[head.end if head else end:].lstrip(COORDINATORS)
+        rest = tail[head.end if head else end :].lstrip(COORDINATORS)
         # 发挥X的Y作用: X owns what is brought to bear, so the action is 发挥 itself
         kept = next((w for w in _TARGETLESS if w in dm.group(0)), "")
         return kept + rest
     if how == "role system":
         m = _ROLE_SYSTEM.search(text)
-        return text[m.end():] if m else text
+        return text[m.end() :] if m else text
     return text
 
 
@@ -939,12 +1036,14 @@ _TIME_PREFIX = L.compile_re(r"^(?:{extraction.grammar_words.time_prefixes})")
 _TIME_LEADS = (*L.words("extraction.grammar_words.time_lead_phrases"), "“")
 
 
-def _obligation_facts(clause: Clause, ctx: Context, seg: Unit, actors: list[tuple[Entity, str, float]], modality: str, after: str) -> list[Fact]:
+def _obligation_facts(
+    clause: Clause, ctx: Context, seg: Unit, actors: list[tuple[Entity, str, float]], modality: str, after: str
+) -> list[Fact]:
     text = seg.text
     cond = _CONDITION.match(text)
     condition = _LEAD.sub("", cond.group(1)) if cond and not _DUTY_MARKER.search(cond.group(1)) else ""
     if condition:
-        after = after[after.find("的，") + 2:] if "的，" in after else after
+        after = after[after.find("的，") + 2 :] if "的，" in after else after
     verb, obj = action_object(after)
     route = recipients(text, ctx)
     obj, verb = _strip_recipients(obj, verb, route, ctx, condition)
@@ -972,12 +1071,25 @@ def _obligation_facts(clause: Clause, ctx: Context, seg: Unit, actors: list[tupl
             "route": route,
             "condition": condition,
             "deadline": _with_year(deadline[2].normalized, ctx) if deadline else "",
-            "deadline_phrase": text[deadline[0]:deadline[1]] if deadline else "",
+            "deadline_phrase": text[deadline[0] : deadline[1]] if deadline else "",
             "due_before": (deadline[2].before or "") if deadline else "",
             "due_order": _due_order(clause, deadline, after),
         }
         links = [("BINDS", actor.id)] + [("REPORTS_TO", r["to_id"]) for r in route if r["to_id"]]
-        out.append(Fact("obligation", clause.doc_id, clause.clause_id, seg.start, seg.end, text, f"obligation/{how.replace(' ', '-')}", conf, attrs, links))
+        out.append(
+            Fact(
+                "obligation",
+                clause.doc_id,
+                clause.clause_id,
+                seg.start,
+                seg.end,
+                text,
+                f"obligation/{how.replace(' ', '-')}",
+                conf,
+                attrs,
+                links,
+            )
+        )
     return out
 
 
@@ -993,18 +1105,18 @@ def _due_order(clause: Clause, deadline: tuple[int, int, Normalized] | None, aft
 
 
 def _strip_recipients(obj: str, verb: str, route: list[dict[str, str]], ctx: Context, condition: str) -> tuple[str, str]:
-    """"报市科委、中关村管委会批准": the names are the recipient, 批准 joins the action;
+    """ "报市科委、中关村管委会批准": the names are the recipient, 批准 joins the action;
     the object is then what the condition is about (or left empty)."""
     rest = obj
     names = {r["to"] for r in route}
     while True:
         ms = ctx.aliases.find_mentions(rest)
         if ms and ms[0].start == 0 and ms[0].name in names:
-            rest = rest[ms[0].end:].lstrip(COORDINATORS)
+            rest = rest[ms[0].end :].lstrip(COORDINATORS)
             continue
         raw = next((n for n in names if n and rest.startswith(n)), None)
         if raw:
-            rest = rest[len(raw):].lstrip(COORDINATORS)
+            rest = rest[len(raw) :].lstrip(COORDINATORS)
             continue
         break
     if rest == obj:
@@ -1012,7 +1124,7 @@ def _strip_recipients(obj: str, verb: str, route: list[dict[str, str]], ctx: Con
     purpose = _ROUTE_FOR.match(rest)
     if purpose:
         verb = f"{verb}…{purpose.group(1)}"
-        rest = rest[purpose.end():]
+        rest = rest[purpose.end() :]
     return (rest.strip() or condition), verb
 
 
@@ -1062,7 +1174,20 @@ def extract_deadlines(clause: Clause, ctx: Context) -> list[Fact]:
                 "due_order": meaning.order,
             }
             links = target_links("ABOUT", unit.text, ctx, fallback=False)
-            facts.append(Fact("deadline", clause.doc_id, clause.clause_id, unit.start + s, unit.start + e, phrase, "deadline/pattern", 0.9, attrs, links))
+            facts.append(
+                Fact(
+                    "deadline",
+                    clause.doc_id,
+                    clause.clause_id,
+                    unit.start + s,
+                    unit.start + e,
+                    phrase,
+                    "deadline/pattern",
+                    0.9,
+                    attrs,
+                    links,
+                )
+            )
     return facts
 
 
@@ -1074,8 +1199,14 @@ def _with_year(value: str, ctx: Context) -> str:
 def _is_signature_date(text: str, s: int, e: int, meaning: Normalized) -> bool:
     """A full date closing a short unit with no duty in it ("武进区科学技术局
     2021年8月6日"): the issue date of the document."""
-    return (meaning.kind == "date" and "日" in text[s:e] and e >= len(text.rstrip("。 )）")) - 1
-            and len(text) - (e - s) <= 24 and not _DUTY_VERBS.search(text[:s]) and not _REQUEST.search(text[:s]))
+    return (
+        meaning.kind == "date"
+        and "日" in text[s:e]
+        and e >= len(text.rstrip("。 )）")) - 1
+        and len(text) - (e - s) <= 24
+        and not _DUTY_VERBS.search(text[:s])
+        and not _REQUEST.search(text[:s])
+    )
 
 
 def _deadline_subject(clause: Clause, ctx: Context, unit: Unit, s: int, e: int, h_actor: Entity | None) -> str:
@@ -1108,7 +1239,10 @@ def _deadline_subject(clause: Clause, ctx: Context, unit: Unit, s: int, e: int, 
         # the platform type or program a sentence is about names the subject best,
         # then a role, then an organization
         rank = {"PlatformType": 0, "Program": 1, "Role": 2, "Organization": 3}
-        ms = sorted((m for m in ctx.aliases.find_mentions(text[:s] + text[e:]) if m.kind in rank and _can_be_subject(m, ctx)), key=lambda m: (rank[m.kind], m.start))
+        ms = sorted(
+            (m for m in ctx.aliases.find_mentions(text[:s] + text[e:]) if m.kind in rank and _can_be_subject(m, ctx)),
+            key=lambda m: (rank[m.kind], m.start),
+        )
         who = ms[0].name if ms else (ctx.own_platform.name if ctx.own_platform else "")
     return f"{who} {activity}".strip()
 
@@ -1120,18 +1254,26 @@ _RANGE = re.compile(rf"({_NUMBER})\s*(万|亿)?元?\s*(?:至|到|—|-|~)\s*({_N
 _AMOUNT = re.compile(rf"(?<![\d,.])({_NUMBER})\s*(?:(万|亿)元|(?<=\d)(元))")
 _LEAST_PLAIN_YUAN = 100
 """a sum in plain 元 below this is a fee or a unit price, not funding"""
-_SHARE = L.compile_re(r"([^，。；]{0,14}?)(?:内)?(?:{extraction.fact_grammar.share_hedges})?(\d+(?:\.\d+)?)\s*[%％](?:{extraction.fact_grammar.share_purpose})([^，。；]+)")
+_SHARE = L.compile_re(
+    r"([^，。；]{0,14}?)(?:内)?(?:{extraction.fact_grammar.share_hedges})?(\d+(?:\.\d+)?)\s*[%％](?:{extraction.fact_grammar.share_purpose})([^，。；]+)"
+)
 _RATIO = L.compile_re(r"(\d+(?:\.\d+)?)\s*[:：比]\s*(\d+(?:\.\d+)?)(?=(?:的?比例)?[^，。；]{0,4}(?:{extraction.fact_grammar.ratio_uses}))")
-_PERCENT_AID = L.compile_re(r"(\d+(?:\.\d+)?)\s*[%％][^，。；]{0,8}?(?:{extraction.funding.support})|(?:{extraction.funding.support})[^，。；]{0,12}?(\d+(?:\.\d+)?)\s*[%％]|不超过[^，。；]{0,10}?(\d+(?:\.\d+)?)\s*[%％]")
+_PERCENT_AID = L.compile_re(
+    r"(\d+(?:\.\d+)?)\s*[%％][^，。；]{0,8}?(?:{extraction.funding.support})|(?:{extraction.funding.support})[^，。；]{0,12}?(\d+(?:\.\d+)?)\s*[%％]|不超过[^，。；]{0,10}?(\d+(?:\.\d+)?)\s*[%％]"
+)
 _YUAN = "元"
 """_RANGE and _AMOUNT end in it"""
 _PERCENT_SIGNS = "%％"
 """_SHARE and _PERCENT_AID need one"""
 _RATIO_SIGNS = ":：比"
 """_RATIO needs one"""
-_GIVEN = L.compile_re(r"(?:{extraction.funding.funders})[^。；]{0,30}?(?:给予|按|由)[^，。；]{0,16}?(?:{extraction.funding.support})|(?:{extraction.funding.funders})[^，。；]{0,12}?由[^，。；]{2,12}?(?:{extraction.funding.raised_by})|{extraction.funding.modes}|(?:{extraction.funding.funders})[^，。；]{0,4}是指|给予[^，。；]{0,10}?(?:{extraction.funding.support})")
-_SOURCE = L.compile_re(r"(?:{extraction.fact_grammar.fund_verbs})([^，。；]{0,20}?(?:{=extraction.fact_grammar.fund_names}))|给予([^，。；]{0,16}?)(?:经费|资金)支持|{extraction.fact_grammar.source_phrases}"
-                       r"|(?:{extraction.fact_grammar.steady_support})(?:经费)?支持|财政(?:科技|科研)?投入")
+_GIVEN = L.compile_re(
+    r"(?:{extraction.funding.funders})[^。；]{0,30}?(?:给予|按|由)[^，。；]{0,16}?(?:{extraction.funding.support})|(?:{extraction.funding.funders})[^，。；]{0,12}?由[^，。；]{2,12}?(?:{extraction.funding.raised_by})|{extraction.funding.modes}|(?:{extraction.funding.funders})[^，。；]{0,4}是指|给予[^，。；]{0,10}?(?:{extraction.funding.support})"
+)
+_SOURCE = L.compile_re(
+    r"(?:{extraction.fact_grammar.fund_verbs})([^，。；]{0,20}?(?:{=extraction.fact_grammar.fund_names}))|给予([^，。；]{0,16}?)(?:经费|资金)支持|{extraction.fact_grammar.source_phrases}"
+    r"|(?:{extraction.fact_grammar.steady_support})(?:经费)?支持|财政(?:科技|科研)?投入"
+)
 
 
 _MONEY_WORD = L.compile_re(r"{extraction.grammar_words.money_words}")
@@ -1154,13 +1296,13 @@ def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
         money = _YUAN in text
         percent = any(ch in text for ch in _PERCENT_SIGNS)
         ratio = any(ch in text for ch in _RATIO_SIGNS)
-        for m in (_RANGE.finditer(text) if money else ()):
+        for m in _RANGE.finditer(text) if money else ():
             hi_unit = m.group(4)
             lo = amount_cny(m.group(1), m.group(2) or hi_unit)
             hi = amount_cny(m.group(3), hi_unit)
             facts.append(_funding(clause, unit, m.start(), m.end(), ctx, amount_min=lo, amount_max=hi, rule="amount"))
             taken.append(m.span())
-        for m in (_AMOUNT.finditer(text) if money else ()):
+        for m in _AMOUNT.finditer(text) if money else ():
             if any(a <= m.start() < b for a, b in taken):
                 continue
             v = amount_cny(m.group(1), m.group(2) or "")
@@ -1168,25 +1310,41 @@ def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
                 continue
             facts.append(_funding(clause, unit, m.start(), m.end(), ctx, amount_min=v, amount_max=v, rule="amount"))
             taken.append(m.span())
-        for m in (_SHARE.finditer(text) if percent else ()):
+        for m in _SHARE.finditer(text) if percent else ():
             share = float(m.group(2)) / 100
-            soft = next((w for w in _SOFT if text[:m.start(2)].endswith(w)), "")
+            soft = next((w for w in _SOFT if text[: m.start(2)].endswith(w)), "")
             s = m.start(2) - (len(soft) if soft else 0)
-            facts.append(_funding(clause, unit, m.start() if m.group(1) else s, m.end(), ctx, share=share, share_of=m.group(1).rstrip("内") or "", purpose=m.group(3), rule="share",
-                                  soft=any(w in m.group(0) for w in _SOFT)))
-        for m in (_RATIO.finditer(text) if ratio else ()):
+            facts.append(
+                _funding(
+                    clause,
+                    unit,
+                    m.start() if m.group(1) else s,
+                    m.end(),
+                    ctx,
+                    share=share,
+                    share_of=m.group(1).rstrip("内") or "",
+                    purpose=m.group(3),
+                    rule="share",
+                    soft=any(w in m.group(0) for w in _SOFT),
+                )
+            )
+        for m in _RATIO.finditer(text) if ratio else ():
             if not any(a <= m.start() < b for a, b in taken):
                 a, b = float(m.group(1)), float(m.group(2))
                 facts.append(_funding(clause, unit, m.start(), m.end(), ctx, share=round(b / a, 3) if a else None, rule="share"))
                 taken.append(m.span())
-        for m in (_PERCENT_AID.finditer(text) if percent else ()):
+        for m in _PERCENT_AID.finditer(text) if percent else ():
             value = next(g for g in m.groups() if g)
             if not any(a <= m.start() < b for a, b in taken) and not any(w in m.group(0) for w in _SHARE_USE):
                 facts.append(_funding(clause, unit, m.start(), m.end(), ctx, share=float(value) / 100, rule="share"))
                 taken.append(m.span())
         sm = _SOURCE.search(text) or _GIVEN.search(text)
-        if sm and _MONEY_WORD.search(text) and not (clause.kind == "heading" and len(text) <= _SECTION_NAME_MAX) \
-                and not (_is_label(text) and clause.start < unit.start and unit is not parts[-1]):
+        if (
+            sm
+            and _MONEY_WORD.search(text)
+            and not (clause.kind == "heading" and len(text) <= _SECTION_NAME_MAX)
+            and not (_is_label(text) and clause.start < unit.start and unit is not parts[-1])
+        ):
             # the comma-segment that names the source, not the whole sentence
             a = max(text.rfind("，", 0, sm.start()) + 1, 0)
             b = text.find("，", sm.end())
@@ -1203,7 +1361,7 @@ _PER_UNIT = L.compile_re(r"每个({extraction.grammar_words.per_units})")
 
 def _funding(clause: Clause, unit: Unit, a: int, b: int, ctx: Context, *, rule: str, confidence: float = 0.9, **values: Any) -> Fact:
     text = unit.text
-    window = text[max(0, a - 20):a]
+    window = text[max(0, a - 20) : a]
     per = []
     if _PER_YEAR.search(window):
         per.append("per year")
@@ -1211,7 +1369,13 @@ def _funding(clause: Clause, unit: Unit, a: int, b: int, ctx: Context, *, rule: 
     if each:
         per.insert(0, "per " + _PER_UNITS[each.group(1)])
     funder = [m for m in ctx.aliases.find_mentions(text) if m.kind == "Organization"]
-    attrs = {"rule": rule, "currency": "CNY" if rule == "amount" else "", "unit": " ".join(per), "funder": funder[0].name if funder else "", **values}
+    attrs = {
+        "rule": rule,
+        "currency": "CNY" if rule == "amount" else "",
+        "unit": " ".join(per),
+        "funder": funder[0].name if funder else "",
+        **values,
+    }
     links = target_links("FUNDS", text, ctx)
     span = _sub(unit, a, b)
     return Fact("funding", clause.doc_id, clause.clause_id, span.start, span.end, span.text, f"funding/{rule}", confidence, attrs, links)
@@ -1220,12 +1384,20 @@ def _funding(clause: Clause, unit: Unit, a: int, b: int, ctx: Context, *, rule: 
 # ------------------------------------------------------------- sanctions
 _EFFECT_CLASSES = ("revoke", "stop_funding", "reduce_funding", "recover_funding", "accountability", "rectify", "reject", "delist", "adjust")
 _EFFECTS = [(name, L.compile_re("{extraction.sanctions.%s}" % name)) for name in _EFFECT_CLASSES]
-_EFFECTS[0] = ("revoke", L.compile_re(
-    r"(?:{extraction.sanctions.revoke_verbs})[^，。；]{0,60}?(?:{extraction.sanctions.revoke_objects})(?:并摘牌)?|{extraction.sanctions.revoke}|资格[^，。；]{0,16}?失效"))
+_EFFECTS[0] = (
+    "revoke",
+    L.compile_re(
+        r"(?:{extraction.sanctions.revoke_verbs})[^，。；]{0,60}?(?:{extraction.sanctions.revoke_objects})(?:并摘牌)?|{extraction.sanctions.revoke}|资格[^，。；]{0,16}?失效"
+    ),
+)
 _TRIGGER_WORD = L.compile_re(r"{extraction.sanctions.triggers}")
 _CONDITION_OPENER = L.compile_re(r"^(?:{extraction.obligation_grammar.condition_openers})(?=[\u4e00-\u9fff“])")
-_TRIGGER_IF = L.compile_re(r"^(?:{extraction.obligation_grammar.condition_openers})?([^。]{2,60}?)的，(?:{extraction.fact_grammar.consequence_leads})?")
-_CASES = re.compile(r"((?:撤销|取消)[^，。；]{0,6}?资格(?:并摘牌)?|摘牌|退出|淘汰|终止支持)(?:的)?(?:情形|情况)，包括([^。]+?)(?:等[^，。；]{0,6}(?:情况|情形)|。|$)")
+_TRIGGER_IF = L.compile_re(
+    r"^(?:{extraction.obligation_grammar.condition_openers})?([^。]{2,60}?)的，(?:{extraction.fact_grammar.consequence_leads})?"
+)
+_CASES = re.compile(
+    r"((?:撤销|取消)[^，。；]{0,6}?资格(?:并摘牌)?|摘牌|退出|淘汰|终止支持)(?:的)?(?:情形|情况)，包括([^。]+?)(?:等[^，。；]{0,6}(?:情况|情形)|。|$)"
+)
 
 
 _CASE_SPLIT = re.compile(r"、|或")
@@ -1252,8 +1424,20 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
         cm = _CASES.search(text)
         if cm:
             triggers = [t for t in _CASE_SPLIT.split(cm.group(2)) if t]
-            facts.append(_sanction(clause, unit, cm.start(), cm.end(), ctx, trigger="、".join(triggers), triggers=triggers,
-                                   effect=cm.group(1), effects=["revoke"], confidence=0.9))
+            facts.append(
+                _sanction(
+                    clause,
+                    unit,
+                    cm.start(),
+                    cm.end(),
+                    ctx,
+                    trigger="、".join(triggers),
+                    triggers=triggers,
+                    effect=cm.group(1),
+                    effects=["revoke"],
+                    confidence=0.9,
+                )
+            )
             continue
         effects = [(name, m) for name, pat in _EFFECTS for m in pat.finditer(text)]
         if not effects:
@@ -1262,8 +1446,20 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
         strong = [e for e in effects if e[0] != "adjust"]
         first = min((m.start() for _, m in strong), default=len(text))
         if tm and strong:
-            facts.append(_sanction(clause, unit, 0, len(text), ctx, trigger=tm.group(1), triggers=[t for t in _TRIGGER_SPLIT.split(tm.group(1)) if t],
-                                   effect=text[tm.end():].rstrip("。") if first >= tm.end() else text[first:], effects=sorted({n for n, _ in strong}), confidence=0.9))
+            facts.append(
+                _sanction(
+                    clause,
+                    unit,
+                    0,
+                    len(text),
+                    ctx,
+                    trigger=tm.group(1),
+                    triggers=[t for t in _TRIGGER_SPLIT.split(tm.group(1)) if t],
+                    effect=text[tm.end() :].rstrip("。") if first >= tm.end() else text[first:],
+                    effects=sorted({n for n, _ in strong}),
+                    confidence=0.9,
+                )
+            )
             continue
         tw = _TRIGGER_WORD.search(text)
         if strong and tw:
@@ -1272,9 +1468,21 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
             if tw.start() < first:
                 trigger = text[:first].rstrip(_TRIGGER_TRAIL)
             else:
-                trigger = re.split(r"[，。；“”]", text[tw.start():], maxsplit=1)[0]
-            facts.append(_sanction(clause, unit, 0, len(text), ctx, trigger=trigger, triggers=[trigger],
-                                   effect=text[first:].rstrip("。"), effects=sorted({n for n, _ in strong}), confidence=0.75))
+                trigger = re.split(r"[，。；“”]", text[tw.start() :], maxsplit=1)[0]
+            facts.append(
+                _sanction(
+                    clause,
+                    unit,
+                    0,
+                    len(text),
+                    ctx,
+                    trigger=trigger,
+                    triggers=[trigger],
+                    effect=text[first:].rstrip("。"),
+                    effects=sorted({n for n, _ in strong}),
+                    confidence=0.75,
+                )
+            )
             continue
         if strong:
             # "项目申报单位单独报送的，不予受理", "市科委对匿名…的异议，不予受理": the 的-clause right before the effect
@@ -1282,36 +1490,78 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
             lead = _TRIGGER_BEFORE.search(text[:first]) or (_REJECTED_IF.search(text[:first]) if rejected else None)
             if lead:
                 trigger = lead.group(1)
-                facts.append(_sanction(clause, unit, lead.start(1), len(text), ctx, trigger=trigger, triggers=[trigger],
-                                       effect=text[first:].rstrip("。"), effects=sorted({n for n, _ in strong}), confidence=0.75))
+                facts.append(
+                    _sanction(
+                        clause,
+                        unit,
+                        lead.start(1),
+                        len(text),
+                        ctx,
+                        trigger=trigger,
+                        triggers=[trigger],
+                        effect=text[first:].rstrip("。"),
+                        effects=sorted({n for n, _ in strong}),
+                        confidence=0.75,
+                    )
+                )
                 continue
         opener = _CONDITION_OPENER.match(text)
         if strong and opener:
             # "对…的中心，督促限期整改，直至撤销资格", "对…的X给予警告": the 对-phrase is the trigger
-            trigger = text[opener.end():first].rstrip(_TRIGGER_TRAIL)
+            trigger = text[opener.end() : first].rstrip(_TRIGGER_TRAIL)
             if trigger:
-                facts.append(_sanction(clause, unit, 0, len(text), ctx, trigger=trigger, triggers=[trigger],
-                                       effect=text[first:].rstrip("。"), effects=sorted({n for n, _ in strong}), confidence=0.75))
+                facts.append(
+                    _sanction(
+                        clause,
+                        unit,
+                        0,
+                        len(text),
+                        ctx,
+                        trigger=trigger,
+                        triggers=[trigger],
+                        effect=text[first:].rstrip("。"),
+                        effects=sorted({n for n, _ in strong}),
+                        confidence=0.75,
+                    )
+                )
                 continue
         basis = _RESULT_BASIS.search(text)
         if basis and effects:
             name, m = effects[0]
-            facts.append(_sanction(clause, unit, basis.start(), max(m.end(), basis.end()), ctx, trigger=basis.group(1), triggers=[basis.group(1)],
-                                   effect=text[basis.end():m.end()].lstrip(_EFFECT_LEAD) or m.group(0), effects=[name], confidence=0.6))
+            facts.append(
+                _sanction(
+                    clause,
+                    unit,
+                    basis.start(),
+                    max(m.end(), basis.end()),
+                    ctx,
+                    trigger=basis.group(1),
+                    triggers=[basis.group(1)],
+                    effect=text[basis.end() : m.end()].lstrip(_EFFECT_LEAD) or m.group(0),
+                    effects=[name],
+                    confidence=0.6,
+                )
+            )
     return facts
 
 
 def _sanction(clause: Clause, unit: Unit, a: int, b: int, ctx: Context, *, confidence: float, **attrs: Any) -> Fact:
     span = _sub(unit, a, b)
     links = target_links("APPLIES_TO", unit.text, ctx)
-    return Fact("sanction", clause.doc_id, clause.clause_id, span.start, span.end, span.text, "sanction/pattern", confidence, dict(attrs), links)
+    return Fact(
+        "sanction", clause.doc_id, clause.clause_id, span.start, span.end, span.text, "sanction/pattern", confidence, dict(attrs), links
+    )
 
 
 # ------------------------------------------------------------ conditions
 _COND_HEADING = L.compile_re(r"({=extraction.fact_grammar.condition_headings})")
-_COND_INLINE = L.compile_re(r"(?:[一二三四五六七八九十]+是)?({extraction.fact_grammar.inline_conditions})，(?:{extraction.fact_grammar.inline_condition_leads})?")
+_COND_INLINE = L.compile_re(
+    r"(?:[一二三四五六七八九十]+是)?({extraction.fact_grammar.inline_conditions})，(?:{extraction.fact_grammar.inline_condition_leads})?"
+)
 _AGE = re.compile(r"(\d+|[一二三四五六七八九十]+)岁以下")
-_PREREQ = L.compile_re(r"{extraction.fact_grammar.approved_marker}|经(?:[^，。；]{0,40}?)(?:{extraction.fact_grammar.prerequisite_acts})(?:{extraction.fact_grammar.prerequisite_results})?(?:后)?|通过[^，。；]{0,12}论证(?:后)?")
+_PREREQ = L.compile_re(
+    r"{extraction.fact_grammar.approved_marker}|经(?:[^，。；]{0,40}?)(?:{extraction.fact_grammar.prerequisite_acts})(?:{extraction.fact_grammar.prerequisite_results})?(?:后)?|通过[^，。；]{0,12}论证(?:后)?"
+)
 
 
 _CONSEQUENCE = L.compile_re(r"的，(?:{extraction.grammar_words.condition_consequences})")
@@ -1338,13 +1588,24 @@ def extract_conditions(clause: Clause, ctx: Context) -> list[Fact]:
             facts.append(_condition(clause, ctx, _sub(unit, im.start(), len(text)), condition_type=im.group(1), confidence=0.85))
             continue
         for m in _AGE.finditer(text):
-            end = re.search(r"[，。；]", text[m.end():])
+            end = re.search(r"[，。；]", text[m.end() :])
             stop = m.end() + (end.start() if end else len(text) - m.end())
-            facts.append(_condition(clause, ctx, _sub(unit, m.start(), stop), condition_type=_CONDITION_TYPES["age"], max_age=to_int(m.group(1)), confidence=0.85))
+            facts.append(
+                _condition(
+                    clause,
+                    ctx,
+                    _sub(unit, m.start(), stop),
+                    condition_type=_CONDITION_TYPES["age"],
+                    max_age=to_int(m.group(1)),
+                    confidence=0.85,
+                )
+            )
         for m in _PREREQ.finditer(text):
             if not _PREREQ_DONE.search(m.group(0)):
                 continue
-            facts.append(_condition(clause, ctx, _sub(unit, m.start(), m.end()), condition_type=_CONDITION_TYPES["prerequisite"], confidence=0.7))
+            facts.append(
+                _condition(clause, ctx, _sub(unit, m.start(), m.end()), condition_type=_CONDITION_TYPES["prerequisite"], confidence=0.7)
+            )
         cm = _CONDITION.match(text)
         if cm and _CONSEQUENCE.search(text) and not _EFFECTS[1][1].search(text) and not _PENALTY.search(text):
             facts.append(_condition(clause, ctx, _sub(unit, 0, cm.end() - 1), condition_type=_CONDITION_TYPES["scope"], confidence=0.7))
@@ -1354,7 +1615,18 @@ def extract_conditions(clause: Clause, ctx: Context) -> list[Fact]:
 def _condition(clause: Clause, ctx: Context, unit: Unit, *, condition_type: str, confidence: float, **attrs: Any) -> Fact:
     links = target_links("APPLIES_TO", clause.text, ctx)
     attrs = {"condition_type": condition_type, **attrs}
-    return Fact("condition", clause.doc_id, clause.clause_id, unit.start, unit.end, unit.text, f"condition/{condition_type}", confidence, attrs, links)
+    return Fact(
+        "condition",
+        clause.doc_id,
+        clause.clause_id,
+        unit.start,
+        unit.end,
+        unit.text,
+        f"condition/{condition_type}",
+        confidence,
+        attrs,
+        links,
+    )
 
 
 # --------------------------------------------------------------- driver
@@ -1379,7 +1651,9 @@ def context_for(doc: Document, aliases: AliasTable) -> Context:
         if ent is not None and ent not in scope:
             scope.append(ent)
     issuers = [e for e in (aliases.lookup(name) for name in doc.issuers) if e is not None and e.kind == "Organization"]
-    ctx = Context(aliases=aliases, doc_id=doc.doc_id, doc_kind=doc.kind, doc_title=doc.title, doc_year=doc.year, scope=scope, issuers=issuers)
+    ctx = Context(
+        aliases=aliases, doc_id=doc.doc_id, doc_kind=doc.kind, doc_title=doc.title, doc_year=doc.year, scope=scope, issuers=issuers
+    )
     ctx.bearers = BearerScope(own_platform=ctx.own_platform, issuer=issuers[0] if issuers else None)
     for term, short, s, e in short_names(doc, kinds=ACTOR_KINDS):
         # "…的行政主管部门（以下简称主管部门）": the short name means the term, in this document only
@@ -1412,8 +1686,18 @@ def extract_with_entities(doc: Document, aliases: AliasTable) -> tuple[list[Fact
     ctx.lead_actors = lead_in_actors(clauses, ctx)
     facts = [f for c in clauses for f in extract_clause(c, ctx)]
     for f in facts:
-        f.text = doc.text[f.start:f.end]  # cite the characters as stored
-    cycle = next((f.attrs["normalized"] for f in facts if f.kind == "deadline" and f.attrs["deadline_kind"] == "period" and f.attrs["normalized"].startswith("P") and any(w in match_form(f.text) for w in _CYCLE_WORD)), None)
+        f.text = doc.text[f.start : f.end]  # cite the characters as stored
+    cycle = next(
+        (
+            f.attrs["normalized"]
+            for f in facts
+            if f.kind == "deadline"
+            and f.attrs["deadline_kind"] == "period"
+            and f.attrs["normalized"].startswith("P")
+            and any(w in match_form(f.text) for w in _CYCLE_WORD)
+        ),
+        None,
+    )
     for f in facts:
         for key in ("normalized", "deadline"):
             if f.attrs.get(key) == "R/cycle":
@@ -1430,18 +1714,16 @@ def extract_with_entities(doc: Document, aliases: AliasTable) -> tuple[list[Fact
     return facts, list(ctx.bearers.found.values())
 
 
-
-
 def _sanction_covers(sanction: Fact, obligation: Fact, tests: list[tuple[str, str, re.Pattern[str] | None]] | None = None) -> bool:
     """Whether missing this duty is what the sanction's trigger describes
     (``tests``: :func:`_trigger_tests` of the sanction, when already made)."""
     if obligation.attrs.get("modality") == "may":
         return False
     text = obligation.text
-    for core, annual, near in (_trigger_tests(sanction) if tests is None else tests):
+    for core, annual, near in _trigger_tests(sanction) if tests is None else tests:
         if len(core) >= 4 and core in text:
             return True
-        if annual and (annual in text and core[len(annual):len(annual) + 2] in text):
+        if annual and (annual in text and core[len(annual) : len(annual) + 2] in text):
             return True
         if near is not None and near.search(text):
             return True  # 年度工作目标 ~ 年度绩效目标: same head and tail

@@ -12,6 +12,7 @@ registered a step: ``.py`` sources and the vocabulary files beside them), so
 an edited cue word or rule rebuilds, without anyone keeping a version
 number in step.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,8 +34,7 @@ def _update_with_file(digest: "hashlib._Hash", path: Path) -> None:
 
 
 def _files_under(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*")
-                  if p.is_file() and p.suffix not in _SKIP_SUFFIXES and not _SKIP_DIRS.intersection(p.parts))
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix not in _SKIP_SUFFIXES and not _SKIP_DIRS.intersection(p.parts))
 
 
 def tree_digest(root: Path) -> str:

@@ -6,6 +6,7 @@ afterwards (a truncated copy, a bad disk, a hand edit). Readers find out at
 load, with the file named, instead of serving a graph that lost half its
 nodes or failing later inside a JSON parser.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,8 +29,11 @@ def _sha256(path: Path) -> str:
 
 def file_digests(store: Path) -> dict[str, dict[str, Any]]:
     """``{relative path: {"bytes", "sha256"}}`` of every file of ``store`` but its manifest."""
-    return {p.relative_to(store).as_posix(): {"bytes": p.stat().st_size, "sha256": _sha256(p)}
-            for p in sorted(store.rglob("*")) if p.is_file() and p != store / MANIFEST}
+    return {
+        p.relative_to(store).as_posix(): {"bytes": p.stat().st_size, "sha256": _sha256(p)}
+        for p in sorted(store.rglob("*"))
+        if p.is_file() and p != store / MANIFEST
+    }
 
 
 def verify(store: Path, recorded: dict[str, dict[str, Any]] | None) -> None:
@@ -43,11 +47,9 @@ def verify(store: Path, recorded: dict[str, dict[str, Any]] | None) -> None:
             raise StoreCorruptError(f"store {store.name}: {rel} is missing", hint=_HINT)
         size = path.stat().st_size
         if size != want["bytes"]:
-            raise StoreCorruptError(f"store {store.name}: {rel} is {size} bytes, the ingest wrote {want['bytes']} "
-                                    "(truncated?)", hint=_HINT)
+            raise StoreCorruptError(f"store {store.name}: {rel} is {size} bytes, the ingest wrote {want['bytes']} (truncated?)", hint=_HINT)
         if _sha256(path) != want["sha256"]:
-            raise StoreCorruptError(f"store {store.name}: {rel} does not match the checksum the ingest recorded "
-                                    "(garbled?)", hint=_HINT)
+            raise StoreCorruptError(f"store {store.name}: {rel} does not match the checksum the ingest recorded (garbled?)", hint=_HINT)
 
 
 _HINT = "re-run `policykg ingest`; until then the previous store, if one is whole, is used"

@@ -21,6 +21,7 @@ An entry may also be a mapping ``{word: 应, not_in: [相应, 适应]}``: the wo
 is a cue except inside the listed longer words.  :func:`cue` builds a
 :class:`Cue` matcher that honours those exclusions.
 """
+
 from __future__ import annotations
 
 import functools
@@ -142,7 +143,7 @@ class Cue:
             k = longer.find(m.group(0))
             while k >= 0:
                 a = m.start() - k
-                if a >= 0 and text[a:a + len(longer)] == longer:
+                if a >= 0 and text[a : a + len(longer)] == longer:
                     return True
                 k = longer.find(m.group(0), k + 1)
         return False

@@ -8,6 +8,7 @@ each read value listed in ``inferred``. A file that cannot be read is refused
 with a message naming it and what was found, never guessed at: a silently
 mis-decoded policy text would poison every fact derived from it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from .convert import MAX_SOURCE_BYTES, FORMATS, Converted, convert, is_supported
+from .convert import FORMATS, MAX_SOURCE_BYTES, Converted, convert, is_supported
 from .document import Document
 from .errors import CorpusError, DuplicateDocumentError, PayloadTooLargeError
 from .metadata import resolve
@@ -34,8 +35,9 @@ def read_bytes(path: Path, max_bytes: int = MAX_SOURCE_BYTES) -> bytes:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise PayloadTooLargeError(f"{path} is {size} bytes; the limit is {max_bytes}",
-                                       hint="split the document, or supply only its text")
+            raise PayloadTooLargeError(
+                f"{path} is {size} bytes; the limit is {max_bytes}", hint="split the document, or supply only its text"
+            )
         return path.read_bytes()
     except OSError as err:
         raise CorpusError(f"cannot read {path}: {err.strerror or err}", hint="check the path and its permissions") from err
@@ -60,7 +62,9 @@ def read_manifest(corpus_dir: Path) -> list[dict[str, Any]]:
         raise CorpusError(f"{path} is not valid UTF-8 YAML: {err}") from err
     entries = (data or {}).get("documents") if isinstance(data, dict) else None
     if not isinstance(entries, list):
-        raise CorpusError(f"{path} has no `documents:` list", hint="add one, or delete the file to read every document's metadata from its text")
+        raise CorpusError(
+            f"{path} has no `documents:` list", hint="add one, or delete the file to read every document's metadata from its text"
+        )
     seen: dict[str, str] = {}
     for i, entry in enumerate(entries):
         missing = [k for k in REQUIRED_KEYS if not (isinstance(entry, dict) and entry.get(k))]
@@ -81,8 +85,11 @@ def corpus_entries(corpus_dir: Path) -> list[dict[str, Any]]:
     """The manifest's entries, then one bare entry for every supported file it does not name."""
     entries = read_manifest(corpus_dir)
     named = {e["file"] for e in entries} | {e["source_file"] for e in entries if e.get("source_file")}
-    extra = sorted(p.name for p in Path(corpus_dir).iterdir()
-                   if p.is_file() and not p.name.startswith(".") and is_supported(p.name) and p.name not in named)
+    extra = sorted(
+        p.name
+        for p in Path(corpus_dir).iterdir()
+        if p.is_file() and not p.name.startswith(".") and is_supported(p.name) and p.name not in named
+    )
     return [*entries, *({"file": name} for name in extra)]
 
 
@@ -102,11 +109,18 @@ def _source_of(entry: dict[str, Any], converted: Converted, original: bytes | No
     """Where the text came from: the original beside a stored conversion
     (``source_file``, as `policykg add` keeps it), else the file itself."""
     if original is None:
-        return {"source_format": converted.source_format, "encoding": converted.encoding,
-                "source_sha256": converted.sha256, "source_file": entry["file"]}
-    return {"source_format": entry.get("source_format") or FORMATS.get(Path(entry["source_file"]).suffix.lower(), ""),
-            "encoding": entry.get("encoding"), "source_sha256": hashlib.sha256(original).hexdigest(),
-            "source_file": entry["source_file"]}
+        return {
+            "source_format": converted.source_format,
+            "encoding": converted.encoding,
+            "source_sha256": converted.sha256,
+            "source_file": entry["file"],
+        }
+    return {
+        "source_format": entry.get("source_format") or FORMATS.get(Path(entry["source_file"]).suffix.lower(), ""),
+        "encoding": entry.get("encoding"),
+        "source_sha256": hashlib.sha256(original).hexdigest(),
+        "source_file": entry["source_file"],
+    }
 
 
 def load_document(corpus_dir: Path, entry: dict[str, Any]) -> Document:
@@ -126,9 +140,16 @@ def document_from(entry: dict[str, Any], data: bytes, original: bytes | None = N
     source = _source_of(entry, converted, original)
     meta = resolve(entry, converted.text, default_title=Path(entry["file"]).stem)
     doc_id = str(entry.get("id") or generated_id(entry["file"], meta.get("doc_no"), source["source_sha256"]))
-    doc = Document(doc_id=doc_id, file=str(entry["file"]), text=converted.text, url=str(entry.get("url") or ""),
-                   kind=str(entry.get("kind") or ""), scope=[str(x) for x in entry.get("scope") or []],
-                   **meta, **source)
+    doc = Document(
+        doc_id=doc_id,
+        file=str(entry["file"]),
+        text=converted.text,
+        url=str(entry.get("url") or ""),
+        kind=str(entry.get("kind") or ""),
+        scope=[str(x) for x in entry.get("scope") or []],
+        **meta,
+        **source,
+    )
     doc.clauses = parse_document(doc_id, converted.text)
     doc.warnings = [w.to_dict() for w in warnings]
     return doc
@@ -138,13 +159,16 @@ def load_corpus(corpus_dir: Path) -> list[Document]:
     """Every document of the corpus, parsed into clauses: manifest order, then file name order."""
     entries = corpus_entries(corpus_dir)
     if not entries:
-        raise CorpusError(f"{corpus_dir} holds no documents",
-                          hint="add files of a supported format (" + ", ".join(sorted(set(FORMATS))) + ")")
+        raise CorpusError(
+            f"{corpus_dir} holds no documents", hint="add files of a supported format (" + ", ".join(sorted(set(FORMATS))) + ")"
+        )
     docs = [load_document(corpus_dir, e) for e in entries]
     seen: dict[str, str] = {}
     for doc in docs:
         if doc.doc_id in seen:
-            raise DuplicateDocumentError(f"{seen[doc.doc_id]} and {doc.file} get the same id {doc.doc_id}",
-                                         hint="the same document twice? remove one, or give ids in sources.yaml")
+            raise DuplicateDocumentError(
+                f"{seen[doc.doc_id]} and {doc.file} get the same id {doc.doc_id}",
+                hint="the same document twice? remove one, or give ids in sources.yaml",
+            )
         seen[doc.doc_id] = doc.file
     return docs

@@ -1,4 +1,5 @@
 """One exclusive lock file per critical section shared by processes (ingests, model builds)."""
+
 from __future__ import annotations
 
 import fcntl

@@ -5,6 +5,7 @@ sources are in traditional characters.  Matching on a translated copy keeps
 every offset valid for the text as stored, so facts still cite the exact
 characters the user supplied.
 """
+
 from __future__ import annotations
 
 import functools

@@ -10,6 +10,7 @@ came from; a field the text does not state is absent, never guessed, so the
 caller can list it as unknown. Kind and scope are read from the title by
 :mod:`ingest.scope`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -97,15 +98,23 @@ def _title(head: list[Line]) -> Found | None:
     for line in head:
         if _BODY_START.match(line.text) or _SENTENCE_PUNCT.search(line.text) or line.text.endswith(("：", ":")):
             break
-        if _FIELD_LINE.search(line.text) or _DOC_NO_LINE.match(line.text) or _DATE_LINE.match(line.text) \
-                or len(line.text) < 4 or len(line.text) > 80 or _ATTACHMENT_LINE.fullmatch(line.text):
+        if (
+            _FIELD_LINE.search(line.text)
+            or _DOC_NO_LINE.match(line.text)
+            or _DATE_LINE.match(line.text)
+            or len(line.text) < 4
+            or len(line.text) > 80
+            or _ATTACHMENT_LINE.fullmatch(line.text)
+        ):
             continue
         candidates.append(line)
     for i, line in enumerate(candidates):
         nxt = candidates[i + 1] if i + 1 < len(candidates) else None
-        wraps = nxt is not None and (_PARENTHETICAL.match(nxt.text) or _unbalanced(line.text)
-                                     or (not document_kind(line.text) and _fragment(line.text, nxt.text)
-                                         and document_kind(line.text + nxt.text)))
+        wraps = nxt is not None and (
+            _PARENTHETICAL.match(nxt.text)
+            or _unbalanced(line.text)
+            or (not document_kind(line.text) and _fragment(line.text, nxt.text) and document_kind(line.text + nxt.text))
+        )
         if wraps and nxt is not None:
             return Found(line.text + nxt.text, line.start, nxt.end)
         if document_kind(line.text):
@@ -160,9 +169,8 @@ def _signature(tail: list[Line]) -> tuple[Found | None, Found | None]:
         issued = Found(date, tail[i].start, tail[i].end)
         names: list[str] = []
         first = last = None
-        for line in reversed(tail[max(0, i - 4):i]):
-            if _NAME_PUNCT.search(line.text) or len(line.text) > 60 or _DATE_LINE.match(line.text) \
-                    or _NOT_A_NAME.match(line.text):
+        for line in reversed(tail[max(0, i - 4) : i]):
+            if _NAME_PUNCT.search(line.text) or len(line.text) > 60 or _DATE_LINE.match(line.text) or _NOT_A_NAME.match(line.text):
                 break
             names = _names(line.text) + names
             first, last = line, last or line

@@ -4,6 +4,7 @@ Pure functions over strings, kept apart from the extractors so each rule can
 be tested on its own and reused (the extractors find a phrase; these say what
 it means).  Chinese numerals go through cn2an rather than a hand-written table.
 """
+
 from __future__ import annotations
 
 import re
@@ -74,6 +75,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Normalized | No
 
 def _rule(pattern: str) -> Callable[[Callable[[re.Match[str]], Normalized | None]], Callable[[re.Match[str]], Normalized | None]]:
     """Register a phrase whose meaning is computed from its words."""
+
     def register(fn: Callable[[re.Match[str]], Normalized | None]) -> Callable[[re.Match[str]], Normalized | None]:
         _PATTERNS.append((L.compile_re(pattern), fn))
         return fn
@@ -90,6 +92,7 @@ def _fixed(pattern: str, kind: str, value: str, order: float, before: str | None
 def _counted(pattern: str, kind: str, template: str, order: Callable[[int], float]) -> None:
     """Register a phrase that counts years in its first group (五年为一个建设周期 → P5Y);
     a count that is not a number means no match."""
+
     def meaning(m: re.Match[str]) -> Normalized | None:
         n = to_int(m.group(1))
         if not n or (template.endswith("Y") and n >= 100):
@@ -99,7 +102,12 @@ def _counted(pattern: str, kind: str, template: str, order: Callable[[int], floa
     _PATTERNS.append((L.compile_re(pattern), meaning))
 
 
-_fixed(r"(?:自|从)(?:{extraction.time.publication})之日起(?:{extraction.time.taking_effect})?|截至本通知(?:{extraction.time.publication})之日", "relative", "on publication", 0)
+_fixed(
+    r"(?:自|从)(?:{extraction.time.publication})之日起(?:{extraction.time.taking_effect})?|截至本通知(?:{extraction.time.publication})之日",
+    "relative",
+    "on publication",
+    0,
+)
 
 
 def _md(month: str, day: str) -> str:
@@ -129,7 +137,14 @@ def _two_years(m: re.Match[str]) -> Normalized:
     return Normalized("period", f"{m.group(1)}/{m.group(2)}", order=55)
 
 
-_counted(f"(?:{{extraction.time.period_names}})[^，。；]{{0,6}}?(?:{{extraction.time.period_bounds}})?({_CN_OR_DIGIT})年", "period", "P{n}Y", lambda n: 90)
+_counted(
+    f"(?:{{extraction.time.period_names}})[^，。；]{{0,6}}?(?:{{extraction.time.period_bounds}})?({_CN_OR_DIGIT})年",
+    "period",
+    "P{n}Y",
+    lambda n: 90,
+)
+
+
 @_rule(r"(?<![年\d])(\d{1,2})月(\d{1,2})日(?:[（(][^）)]{1,4}[）)])?(?:[上下]午[^，。；]{0,4}?)?(?:之?前|以前)")
 def _day_of_year(m: re.Match[str]) -> Normalized:
     """A due day without a year (6月20日前): ``--MM-DD``; the extractor adds the document's year."""
@@ -181,8 +196,12 @@ _fixed(r"每年(?:{extraction.time.yearly_acts})?一次|每年度", "recurrence"
 _fixed(r"(?:一|每)个(?:建设|实施)?周期内(?:至少)?(?:{extraction.time.cycle_acts})?(?:一次)?", "recurrence", "R/cycle", 80)
 _fixed(r"中期(?:{extraction.time.mid_reviews})", "relative", "mid-cycle", 70)
 _fixed(r"期末(?:综合)?(?:{extraction.time.final_reviews})|周期验收", "relative", "end of cycle", 85)
-_fixed(r"(?<!下一)(?<!上一)(?<![下上前当\d])(?:年度|每年)[\u4e00-\u9fff]{0,8}?(?:{=extraction.time.annual_outputs})|年报",
-       "recurrence", "R/P1Y", 25)
+_fixed(
+    r"(?<!下一)(?<!上一)(?<![下上前当\d])(?:年度|每年)[\u4e00-\u9fff]{0,8}?(?:{=extraction.time.annual_outputs})|年报",
+    "recurrence",
+    "R/P1Y",
+    25,
+)
 _fixed(r"当年(?=产生|结余|内)", "recurrence", "R/P1Y", 25)
 _fixed(r"定期(?:{=extraction.time.regular_acts})?", "recurrence", "R/unspecified", 40)
 _fixed(r"(?:下一|下个)年度", "relative", "next year", 30)
@@ -192,7 +211,8 @@ _counted(r"连续(" + _CN_OR_DIGIT + r")年", "period", "P{n}Y", lambda n: 95)
 _rule(r"(?<!\d)(\d{4})年度?(?![\d月底末])")(lambda m: Normalized("date", m.group(1), order=60))
 # A named stage of a procedure (公示期间, 整改期满后, 申报截止前): when, relative to it.
 _rule(r"(?:{extraction.time.named_periods})(?:期间|期内|期满后?|期(?![为限]))|(?:{extraction.time.named_deadlines})(?:之?前|以前)")(
-    lambda m: Normalized("relative", m.group(0), order=70))
+    lambda m: Normalized("relative", m.group(0), order=70)
+)
 _fixed(r"本年度|今年|当年度", "relative", "this year", 60)
 _fixed(r"上一?年度|去年|上年", "relative", "last year", 5)
 

@@ -12,6 +12,7 @@ search returns passages, not sections.
 Pure functions only: ``parse_document(doc_id, text) -> list[Clause]`` and the
 helpers it uses, so the parser is easy to test on generated outlines.
 """
+
 from __future__ import annotations
 
 import re
@@ -257,9 +258,7 @@ def parse_document(doc_id: str, text: str) -> list[Clause]:
         parent = stack[-1] if stack else top
         if marker:
             is_heading = (
-                _is_short_title(line.text)
-                and nxt is not None
-                and not (nxt_marker and nxt_marker.style == marker.style)
+                _is_short_title(line.text) and nxt is not None and not (nxt_marker and nxt_marker.style == marker.style)
             ) or marker.style == "task"
             # A heading closes every section at its level or deeper. An item
             # does so only when such a sibling section is open; otherwise it
@@ -274,7 +273,9 @@ def parse_document(doc_id: str, text: str) -> list[Clause]:
             if is_heading:
                 frame = _Frame(marker.level, label, seg)
                 stack.append(frame)
-                clauses.append(Clause(ids.make(base_segs + [seg]), doc_id, tuple(base_path + [label]), line.text, line.start, line.end, "heading"))
+                clauses.append(
+                    Clause(ids.make(base_segs + [seg]), doc_id, tuple(base_path + [label]), line.text, line.start, line.end, "heading")
+                )
             else:
                 add(line, base_path + [label], base_segs + [seg], "item")
                 if marker.style == "article":

@@ -9,6 +9,7 @@ a failed ingest leaves the previous one untouched. The manifest records every
 file's size and checksum; :func:`current_store` checks them, so a store damaged
 later is reported and the previous one served (ingest/integrity.py).
 """
+
 from __future__ import annotations
 
 import errno
@@ -24,8 +25,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .document import Document
-from .fingerprint import code_digest, input_fingerprint
 from .errors import NotIngestedError, PipelineError, StoreCorruptError, StoreFormatError, StoreWriteError
+from .fingerprint import code_digest, input_fingerprint
 from .integrity import file_digests, verify
 from .locks import exclusive_lock
 
@@ -69,8 +70,9 @@ class Step:
 _REGISTRY: dict[str, Step] = {}
 
 
-def step(name: str, *, order: int, requires: Iterable[str] = (), assigns: Iterable[str] = (),
-         identity: Callable[[Build], Any] | None = None) -> Callable[[StepFn], StepFn]:
+def step(
+    name: str, *, order: int, requires: Iterable[str] = (), assigns: Iterable[str] = (), identity: Callable[[Build], Any] | None = None
+) -> Callable[[StepFn], StepFn]:
     """Register an ingest step; ``order`` fixes the run order across packages;
     ``identity`` names an input outside the corpus and the code (see ingest/fingerprint.py)."""
 
@@ -109,14 +111,18 @@ def plan(steps: Iterable[Step]) -> list[Step]:
     for s in steps:
         for artifact in s.assigns:
             if artifact in assigned_by:
-                raise PipelineError(f"ingest steps {assigned_by[artifact]!r} and {s.name!r} both assign {artifact!r}",
-                                    hint="each artifact has one step that assigns it")
+                raise PipelineError(
+                    f"ingest steps {assigned_by[artifact]!r} and {s.name!r} both assign {artifact!r}",
+                    hint="each artifact has one step that assigns it",
+                )
             assigned_by[artifact] = s.name
     missing = [(s.name, r) for s in steps for r in s.requires if r not in assigned_by]
     if missing:
-        raise PipelineError("ingest step(s) require artifacts no step assigns: "
-                            + ", ".join(f"{name!r} requires {artifact!r}" for name, artifact in missing),
-                            hint=f"registered steps assign {sorted(assigned_by)}")
+        raise PipelineError(
+            "ingest step(s) require artifacts no step assigns: "
+            + ", ".join(f"{name!r} requires {artifact!r}" for name, artifact in missing),
+            hint=f"registered steps assign {sorted(assigned_by)}",
+        )
     by_name = {s.name: s for s in steps}
     sorter = graphlib.TopologicalSorter({s.name: {assigned_by[r] for r in s.requires} for s in steps})
     try:
@@ -168,8 +174,7 @@ def _check(store: Path) -> None:
     try:
         meta = json.loads(manifest.read_text("utf-8")) if manifest.exists() else {}
     except ValueError as err:
-        raise StoreCorruptError(f"store {store.name}: manifest.json cannot be read ({err})",
-                                hint="re-run `policykg ingest`") from err
+        raise StoreCorruptError(f"store {store.name}: manifest.json cannot be read ({err})", hint="re-run `policykg ingest`") from err
     if meta.get("format") != STORE_FORMAT:
         raise StoreFormatError(
             f"store {store.name} has format {meta.get('format')!r}, this version reads {STORE_FORMAT!r}",
@@ -244,8 +249,10 @@ def run_ingest(
     except OSError as err:
         shutil.rmtree(staging, ignore_errors=True)
         if err.errno in WRITE_FAILURES:
-            raise StoreWriteError(f"the new store cannot be written in {data_dir}: {err.strerror}",
-                                  hint="free disk space and ingest again; the previous store is still live") from err
+            raise StoreWriteError(
+                f"the new store cannot be written in {data_dir}: {err.strerror}",
+                hint="free disk space and ingest again; the previous store is still live",
+            ) from err
         raise
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -263,8 +270,7 @@ def _fingerprint(build: Build) -> str:
         "options": {k: v for k, v in build.options.items() if k != "force"},
         "steps": {s.name: s.identity(build) if s.identity else None for s in steps},
     }
-    return input_fingerprint(build.corpus_dir, code=code_digest([__name__, *(s.fn.__module__ for s in steps)]),
-                             settings=settings)
+    return input_fingerprint(build.corpus_dir, code=code_digest([__name__, *(s.fn.__module__ for s in steps)]), settings=settings)
 
 
 def _unchanged_store(data_dir: Path, backend: str, fingerprint: str) -> Path | None:

@@ -11,6 +11,7 @@ or alias-table change.  The manifest's ``scope`` still overrides.
 Also: issuers the alias table does not know become Organization entities,
 and a notice's addressee line (各有关单位：) names who its requests bind.
 """
+
 from __future__ import annotations
 
 import re
@@ -68,7 +69,7 @@ def title_subjects(title: str) -> list[str]:
         changed = False
         for w in leads:
             if t.startswith(w):
-                t, changed = t[len(w):], True
+                t, changed = t[len(w) :], True
                 break
     after = L.alternation("extraction.title.after")
     kinds = L.alternation("extraction.title.kinds")
@@ -82,8 +83,10 @@ def title_subjects(title: str) -> list[str]:
     return best
 
 
-_DEFINED_TERM = L.compile_re(r"(?:{extraction.definitions.scope_of})(?:{extraction.definitions.so_called})(?:的)?[“\"]?([^，。；：“”\"]{2,30}?)[”\"]?[，,]?"
-                              r"(?:{extraction.definitions.defined_as})")
+_DEFINED_TERM = L.compile_re(
+    r"(?:{extraction.definitions.scope_of})(?:{extraction.definitions.so_called})(?:的)?[“\"]?([^，。；：“”\"]{2,30}?)[”\"]?[，,]?"
+    r"(?:{extraction.definitions.defined_as})"
+)
 _APPLIES_TO = L.compile_re(r"(?:{extraction.definitions.scope_of})(?:{extraction.definitions.applies})([^，。；]{2,40})")
 
 
@@ -112,7 +115,9 @@ def short_names(doc: Document, known: Sequence[str] = (), kinds: tuple[str, ...]
     text = match_form(doc.text)
     copula = L.alternation("extraction.obligation_grammar.copulas")
     for m in SHORT_NAME.finditer(text):
-        run = re.split(rf"[，。；：、“”\"《》\s]|(?<=[\u4e00-\u9fff])(?:{copula})(?=[\u4e00-\u9fff]{{4}})", text[max(0, m.start() - 30): m.start()])[-1]
+        run = re.split(
+            rf"[，。；：、“”\"《》\s]|(?<=[\u4e00-\u9fff])(?:{copula})(?=[\u4e00-\u9fff]{{4}})", text[max(0, m.start() - 30) : m.start()]
+        )[-1]
         # the name after a 的-qualifier (…年度前建设的省工程技术研究中心 → 省工程技术研究中心)
         term = next((k for k in known if run.endswith(k)), "") or split_phrase(_longest_head_suffix(run, kinds))[0]
         if term:
@@ -174,8 +179,12 @@ def infer_scope(doc: Document, table: AliasTable) -> DocumentScope:
             short_head = head_of(short) if short and len(short) >= 3 else None
             aliases = (short,) if short_head and short_head[0] != short else ()
             prev = known.get(name)
-            ent = Entity(head[1], name, aliases=tuple(dict.fromkeys((prev.aliases if prev else ()) + aliases)),
-                         attrs={"source": _source(doc, start, end, extractor), "open_vocabulary": True, "introduced_by": doc.doc_id})
+            ent = Entity(
+                head[1],
+                name,
+                aliases=tuple(dict.fromkeys((prev.aliases if prev else ()) + aliases)),
+                attrs={"source": _source(doc, start, end, extractor), "open_vocabulary": True, "introduced_by": doc.doc_id},
+            )
             known[name] = ent
         if ent.kind in _TARGET_KINDS and ent.name not in out.scope:
             out.scope.append(ent.name)
@@ -191,7 +200,9 @@ def infer_scope(doc: Document, table: AliasTable) -> DocumentScope:
         add(term, "", s, e, "scope/definition")
     for name in doc.issuers:
         if table.lookup(name) is None and name not in known:
-            known[name] = Entity("Organization", name, attrs={"source": {"doc_id": doc.doc_id, "extractor": "manifest"}, "open_vocabulary": True})
+            known[name] = Entity(
+                "Organization", name, attrs={"source": {"doc_id": doc.doc_id, "extractor": "manifest"}, "open_vocabulary": True}
+            )
     out.addressees = addressees_of(doc)
     out.entities = list(known.values())
     return out

@@ -1,4 +1,5 @@
 """The corpus steps of the ingest pipeline: documents, clauses, centers."""
+
 from __future__ import annotations
 
 import json

@@ -3,6 +3,7 @@
 One reader and one writer for these files, so the ingest step, the
 networkx store and any tool agree on their format.
 """
+
 from __future__ import annotations
 
 import json

@@ -11,6 +11,7 @@ the last line stops mid-sentence (a truncated download), numbered articles or
 sections skip (第五条 after 第三条; 一、二、四、), or a 附件 is announced and
 never follows.
 """
+
 from __future__ import annotations
 
 import re
@@ -74,13 +75,15 @@ def refuse_junk(text: str, name: str) -> None:
         more = f" and {len(controls) - 1} more" if len(controls) > 1 else ""
         raise ControlCharacterError(
             f"{name}: control character U+{ord(text[first]):04X} at offset {first} (line {line}){more}",
-            hint="a document is text: remove the control characters (NUL bytes mean a binary or broken file)")
+            hint="a document is text: remove the control characters (NUL bytes mean a binary or broken file)",
+        )
     if not text.strip():
         raise EmptyDocumentError(f"{name} has only whitespace", hint="supply the document's text")
     cjk = len(_CJK.findall(text))
     if cjk < MIN_CJK_CHARS:
-        raise EmptyDocumentError(f"{name} has {cjk} Chinese characters; a policy document has at least {MIN_CJK_CHARS}",
-                                 hint="supply the document's full text")
+        raise EmptyDocumentError(
+            f"{name} has {cjk} Chinese characters; a policy document has at least {MIN_CJK_CHARS}", hint="supply the document's full text"
+        )
 
 
 def truncation(lines: list[Line]) -> list[TextWarning]:
@@ -111,9 +114,14 @@ def numbering_gaps(lines: list[Line]) -> list[TextWarning]:
         before = last.get(marker.style)
         if before is not None and number > before + 1:
             form = NUMBERED_STYLES[marker.style]
-            warnings.append(TextWarning("numbering_gap", f"{line.text[:marker.body_start].strip()} follows "
-                                        f"{form.format(_cn(before))}: {form.format(_gap(before, number))} missing",
-                                        line.start))
+            warnings.append(
+                TextWarning(
+                    "numbering_gap",
+                    f"{line.text[: marker.body_start].strip()} follows "
+                    f"{form.format(_cn(before))}: {form.format(_gap(before, number))} missing",
+                    line.start,
+                )
+            )
         last[marker.style] = number
     return warnings
 
@@ -129,11 +137,16 @@ def missing_attachments(lines: list[Line]) -> list[TextWarning]:
         found = _ANNOUNCE.search(line.text)
         if found is None:
             continue
-        if any(_ATTACHMENT_HEADING.match(later.text) for later in lines[i + 1:]):
+        if any(_ATTACHMENT_HEADING.match(later.text) for later in lines[i + 1 :]):
             return []
         at = line.text.index(_ATTACHMENT, found.start())
-        return [TextWarning("missing_attachment", f"a 附件 is announced ({line.text[at:at + 30]}) "
-                            "but the text has no attachment after it", line.start + at)]
+        return [
+            TextWarning(
+                "missing_attachment",
+                f"a 附件 is announced ({line.text[at : at + 30]}) but the text has no attachment after it",
+                line.start + at,
+            )
+        ]
     return []
 
 

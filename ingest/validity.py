@@ -19,6 +19,7 @@ a validity record and the repeals other documents state, which the graph
 resolves across the corpus (graph/build.py). The cue words are data
 (``ingest/lexicon/validity.yaml``).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,11 +35,16 @@ from .normalize import to_int
 REPEALS, SUPERSEDES, AMENDS, BASED_ON, CITES = "REPEALS", "SUPERSEDES", "AMENDS", "BASED_ON", "CITES"
 ENDING = (REPEALS, SUPERSEDES)
 """Relations that end the cited document's force from the citing one's start."""
-DRAFT, IN_FORCE, NOT_YET, EXPIRED, SUPERSEDED, REPEALED = (
-    "draft", "in_force", "not_yet_in_force", "expired", "superseded", "repealed")
+DRAFT, IN_FORCE, NOT_YET, EXPIRED, SUPERSEDED, REPEALED = ("draft", "in_force", "not_yet_in_force", "expired", "superseded", "repealed")
 
-STATUS_LABELS = {DRAFT: "征求意见稿，未生效", IN_FORCE: "现行", NOT_YET: "尚未施行", EXPIRED: "已失效",
-                 SUPERSEDED: "已被替代", REPEALED: "已废止"}
+STATUS_LABELS = {
+    DRAFT: "征求意见稿，未生效",
+    IN_FORCE: "现行",
+    NOT_YET: "尚未施行",
+    EXPIRED: "已失效",
+    SUPERSEDED: "已被替代",
+    REPEALED: "已废止",
+}
 """How an answer names a source's standing, in the words staff use."""
 
 _PERIOD = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*[—–\-－~～至到]+\s*((?:19|20)\d{2})\s*年")
@@ -91,8 +97,16 @@ def read_validity(doc: Document) -> Validity:
     """The term of force and relations ``doc`` states (see the module docstring)."""
     valid_from, from_how, from_span = _start(doc)
     valid_to, to_how, to_span = _end(doc, valid_from)
-    return Validity(valid_from, from_how, from_span, valid_to, to_how, to_span,
-                    draft=doc.status == DRAFT, relations=relations(doc.text, own_title=doc.title))
+    return Validity(
+        valid_from,
+        from_how,
+        from_span,
+        valid_to,
+        to_how,
+        to_span,
+        draft=doc.status == DRAFT,
+        relations=relations(doc.text, own_title=doc.title),
+    )
 
 
 def _span(doc: Document, key: str) -> tuple[int, int] | None:
@@ -108,7 +122,7 @@ def _plan_period(doc: Document) -> tuple[int, int, tuple[int, int] | None] | Non
     first, last = int(m.group(1)), int(m.group(2))
     if last < first:
         return None
-    head = doc.text[:max(400, len(doc.title) * 3)]
+    head = doc.text[: max(400, len(doc.title) * 3)]
     in_text = _PERIOD.search(head)
     return first, last, (in_text.start(), in_text.end()) if in_text else None
 
@@ -170,7 +184,7 @@ def relations(text: str, *, own_title: str = "") -> list[Relation]:
         title = m.group(1)
         sent_start = _sentence_start(text, m.start())
         sent_end = _sentence_end(text, m.end())
-        before, after = text[sent_start:m.start()], text[m.end():sent_end + 1]
+        before, after = text[sent_start : m.start()], text[m.end() : sent_end + 1]
         if _SHORT_NAME_BEFORE.search(before) and previous is not None:
             short[title] = previous[2]
             continue
@@ -180,8 +194,7 @@ def relations(text: str, *, own_title: str = "") -> list[Relation]:
             previous = None
             continue
         relation = _classify(before, after)
-        if relation == CITES and previous is not None and previous[0] >= sent_start \
-                and _LIST_JOINER.match(text[previous[0]:m.start()]):
+        if relation == CITES and previous is not None and previous[0] >= sent_start and _LIST_JOINER.match(text[previous[0] : m.start()]):
             relation = previous[1]
         doc_no = compact_doc_no(m.group(2)) if m.group(2) else None
         out.append(Relation(relation, title, doc_no, sent_start, sent_end))
@@ -238,8 +251,14 @@ def standing(validity: dict[str, Any], as_of: str, ended_by: Sequence[dict[str, 
     valid_from, valid_to = validity.get("valid_from"), validity.get("valid_to")
 
     def told(status: str, reason: str) -> dict[str, Any]:
-        return {"valid_from": valid_from, "valid_to": valid_to, "doc_status": status,
-                "in_force": status == IN_FORCE, "label": STATUS_LABELS[status], "reason": reason}
+        return {
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+            "doc_status": status,
+            "in_force": status == IN_FORCE,
+            "label": STATUS_LABELS[status],
+            "reason": reason,
+        }
 
     if validity.get("draft"):
         return told(DRAFT, "a draft for comment, not in force")
@@ -276,8 +295,16 @@ def resolve_corpus(documents: list[Document]) -> None:
                 continue
             rows[doc.doc_id].append({**asdict(rel), "doc_id": target})
             if target and rel.relation in ENDING:
-                ended_by[target].append({"doc_id": doc.doc_id, "title": doc.title, "relation": rel.relation,
-                                         "from": read[doc.doc_id].valid_from, "start": rel.start, "end": rel.end})
+                ended_by[target].append(
+                    {
+                        "doc_id": doc.doc_id,
+                        "title": doc.title,
+                        "relation": rel.relation,
+                        "from": read[doc.doc_id].valid_from,
+                        "start": rel.start,
+                        "end": rel.end,
+                    }
+                )
     for doc in documents:
         record = read[doc.doc_id].to_dict()
         record["relations"] = rows[doc.doc_id]

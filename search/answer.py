@@ -20,6 +20,7 @@ Nothing applies → ``"abstained": true``, a plain statement that no rule was
 found (naming the scope and the missing value), and the nearest clauses in
 ``related`` so the user sees what the corpus does say.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,8 +32,17 @@ import numpy as np
 from ingest import lexicon
 
 from .index import pieces_of
-from .intent import (QueryAnalysis, alternatives, asked_measure, asked_predicate, asked_role, cue_alternation, english_terms,
-                     formal_words, satisfies_answer_type)
+from .intent import (
+    QueryAnalysis,
+    alternatives,
+    asked_measure,
+    asked_predicate,
+    asked_role,
+    cue_alternation,
+    english_terms,
+    formal_words,
+    satisfies_answer_type,
+)
 
 if TYPE_CHECKING:
     from .service import Searcher
@@ -208,8 +218,7 @@ def best_sentence(searcher: "Searcher", i: int, qvec: np.ndarray, analysis: Quer
     return (start, start + len(best)) if start >= 0 else (0, len(row.text))
 
 
-def structured_fields(searcher: "Searcher", i: int, analysis: QueryAnalysis,
-                      span: tuple[int, int] | None = None) -> dict[str, Any]:
+def structured_fields(searcher: "Searcher", i: int, analysis: QueryAnalysis, span: tuple[int, int] | None = None) -> dict[str, Any]:
     """kind, scope, modality, actor, action, object, recipient, deadline, amount, sanction.
 
     The graph's facts for the clause (graph/store.py ``rules_for``) come first:
@@ -219,8 +228,11 @@ def structured_fields(searcher: "Searcher", i: int, analysis: QueryAnalysis,
     row = searcher.index.rows[i]
     facts = searcher.graph_facts(row.clause_id)
     kinds = searcher.fact_kinds(i) | {f["kind"] for f in facts}
-    kind = analysis.intent if analysis.intent in kinds else next(
-        (k for k in ("obligation", "deadline", "funding", "sanction", "condition") if k in kinds), "fact")
+    kind = (
+        analysis.intent
+        if analysis.intent in kinds
+        else next((k for k in ("obligation", "deadline", "funding", "sanction", "condition") if k in kinds), "fact")
+    )
     actors = [e.split(":", 1)[1] for e in row.entities if e.split(":", 1)[0] in ("Organization", "Role")]
     fields: dict[str, Any] = {
         "kind": kind,
@@ -272,8 +284,7 @@ def _cite(hit: dict[str, Any]) -> str:
     return f"《{hit['doc_title']}》{path}" if path else f"《{hit['doc_title']}》"
 
 
-def answer(searcher: "Searcher", question: str, analysis: QueryAnalysis,
-           ranked: list[tuple[int, float]]) -> dict[str, Any]:
+def answer(searcher: "Searcher", question: str, analysis: QueryAnalysis, ranked: list[tuple[int, float]]) -> dict[str, Any]:
     """The ``ask`` document of SPEC §4 for an analysed, ranked question."""
     qvec = searcher.query_vector(question)
     judged = judge(searcher, ranked, analysis)
@@ -297,13 +308,15 @@ def answer(searcher: "Searcher", question: str, analysis: QueryAnalysis,
         named = any(e in row.entities for e in row.scope) or "facts" in fields
         label = _TEXT["scope_label"] if named else _TEXT["inherited_scope_label"]  # inherited from the document
         hit["scope_source"] = "clause" if named else "document"
-        parts.append(_TEXT["rule"].format(label=label, scope="、".join(fields["scope"]) or _TEXT["unrestricted"], cite=_cite(hit), text=hit["text"][s:e]))
-    return {"question": question, "abstained": False, "intent": analysis.intent,
-            "answer": "\n".join(parts), "rules": rules}
+        parts.append(
+            _TEXT["rule"].format(
+                label=label, scope="、".join(fields["scope"]) or _TEXT["unrestricted"], cite=_cite(hit), text=hit["text"][s:e]
+            )
+        )
+    return {"question": question, "abstained": False, "intent": analysis.intent, "answer": "\n".join(parts), "rules": rules}
 
 
-def _abstain(searcher: "Searcher", question: str, analysis: QueryAnalysis,
-             judged: list[Judgement], best_dense: float) -> dict[str, Any]:
+def _abstain(searcher: "Searcher", question: str, analysis: QueryAnalysis, judged: list[Judgement], best_dense: float) -> dict[str, Any]:
     scope = [e.split(":", 1)[1] for e in analysis.scope_ids()]
     what = _TEXT["applies_to"].format(scope="、".join(scope)) if scope else ""
     why = []
@@ -317,5 +330,4 @@ def _abstain(searcher: "Searcher", question: str, analysis: QueryAnalysis,
     text = _TEXT["abstain"].format(what=what) + (f"（{'；'.join(why)}）" if why else "") + "。"
     if related:
         text += _TEXT["related"] + "；".join(_cite(h) for h in related) + "。"
-    return {"question": question, "abstained": True, "intent": analysis.intent,
-            "answer": text, "rules": [], "related": related}
+    return {"question": question, "abstained": True, "intent": analysis.intent, "answer": text, "rules": [], "related": related}

@@ -16,6 +16,7 @@ real clauses and on the synthetic 100k-clause corpus; figures in the report):
 The production configuration is bm25s's default Lucene variant (its idf is
 never negative, so a term found in most clauses cannot push a clause down).
 """
+
 from __future__ import annotations
 
 import json

@@ -9,6 +9,7 @@ Vectors are float32 and L2-normalised, so a dot product is the cosine.
 sha256(model id, prompt, text), so a re-ingest encodes only clauses whose text
 changed; ``encode_passages_cached`` is the one call ingest needs.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -27,8 +28,10 @@ from ingest.errors import ModelNotBuiltError
 MAX_THREADS = 2
 METADATA_FILE = "policykg_model.json"  # written by search.model_build
 PROMPTS = {"query": "query: ", "passage": "passage: "}
-_MODEL_HINT = ("run scripts/install.sh, or `python -m search.model_build` (it rebuilds the model offline "
-               "into the shared folder; POLICYKG_MODEL_DIR names another)")
+_MODEL_HINT = (
+    "run scripts/install.sh, or `python -m search.model_build` (it rebuilds the model offline "
+    "into the shared folder; POLICYKG_MODEL_DIR names another)"
+)
 
 
 def _configure_offline() -> None:
@@ -84,8 +87,7 @@ class Encoder:
     for it. Any file it cannot read makes it load at once, as without ``lazy``.
     """
 
-    def __init__(self, model_dir: Path | str, *, batch_size: int = 32, threads: int = MAX_THREADS,
-                 lazy: bool = False) -> None:
+    def __init__(self, model_dir: Path | str, *, batch_size: int = 32, threads: int = MAX_THREADS, lazy: bool = False) -> None:
         model_dir = Path(model_dir)
         meta_path = model_dir / METADATA_FILE
         if not meta_path.is_file():
@@ -141,8 +143,12 @@ class Encoder:
         if not texts:
             return np.zeros((0, self.dim), np.float32)
         vecs = self._load().encode(
-            texts, prompt_name=kind, batch_size=self.batch_size, convert_to_numpy=True,
-            normalize_embeddings=True, show_progress_bar=False,
+            texts,
+            prompt_name=kind,
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
         )
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
@@ -204,7 +210,7 @@ class EmbeddingCache:
         found: dict[str, np.ndarray] = {}
         unique = list(dict.fromkeys(keys))
         for start in range(0, len(unique), 500):  # stay under SQLite's variable limit
-            chunk = unique[start:start + 500]
+            chunk = unique[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for key, blob in self._db.execute(f"SELECT key, vec FROM vectors WHERE key IN ({marks})", chunk):
                 vec = np.frombuffer(blob, dtype="<f4")
@@ -231,8 +237,7 @@ class EmbeddingCache:
         self.close()
 
 
-def encode_passages_cached(encoder: Encoder, cache: EmbeddingCache,
-                           texts: Sequence[str]) -> tuple[np.ndarray, int]:
+def encode_passages_cached(encoder: Encoder, cache: EmbeddingCache, texts: Sequence[str]) -> tuple[np.ndarray, int]:
     """Passage vectors for ``texts`` in order, encoding only cache misses.
 
     Returns ``(matrix [n, dim] float32, number of distinct texts encoded)``.

@@ -11,6 +11,7 @@ per question type, abstention (how many unanswerable questions abstained,
 how many answerable ones wrongly did), and the mean length of the returned
 clause texts (top 5), because long "clauses" would make recall cheap.
 """
+
 from __future__ import annotations
 
 import json

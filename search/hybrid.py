@@ -11,6 +11,7 @@ clause) so that boosts from the graph can be added before the final top-k.
 Only the ``depth`` best of each list take part, which keeps the cost at
 O(n) for argpartition plus O(depth) work, whatever the corpus size.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -30,8 +31,14 @@ def top_indices(scores: np.ndarray, k: int) -> np.ndarray:
     return part[order]
 
 
-def rrf(score_lists: Sequence[np.ndarray], *, k: float = 60.0, depth: int = 100,
-        weights: Sequence[float] | None = None, valid: Sequence[np.ndarray] | None = None) -> dict[int, float]:
+def rrf(
+    score_lists: Sequence[np.ndarray],
+    *,
+    k: float = 60.0,
+    depth: int = 100,
+    weights: Sequence[float] | None = None,
+    valid: Sequence[np.ndarray] | None = None,
+) -> dict[int, float]:
     """Reciprocal-rank fusion of several score vectors over the same documents.
 
     ``valid`` masks, one per list, exclude documents a list has no opinion on

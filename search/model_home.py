@@ -12,6 +12,7 @@ When the folder holds no model, :func:`open_encoder` builds it on the spot
 from the installed PyPI packages (offline, ``search.model_build``), so any
 command that needs the model works after ``pip install`` alone.
 """
+
 from __future__ import annotations
 
 import json

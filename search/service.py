@@ -22,13 +22,14 @@ the same way:
 :class:`RankConfig` switches parts off, which is how the evaluation runs the
 plain-BM25 and dense-only baselines over the same clauses in the same run.
 """
+
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -91,7 +92,8 @@ _KIND_CUES = {str(kind): cue_alternation(f"search.rule_kinds.{kind}") for kind i
 # (Words in ingest/lexicon/search.yaml, class background.)
 _BACKGROUND_HEADINGS = tuple(lexicon.words("search.background.headings"))
 _PURPOSE = re.compile(
-    rf"^.{{0,20}}为({cue_alternation('search.background.purpose_adverbs')})?({cue_alternation('search.background.purpose_verbs')})")
+    rf"^.{{0,20}}为({cue_alternation('search.background.purpose_adverbs')})?({cue_alternation('search.background.purpose_verbs')})"
+)
 
 
 def is_background(row: Row) -> bool:
@@ -133,8 +135,15 @@ def one_blas_thread() -> Iterator[None]:
 class SearchIndex:
     """The rows, BM25 index and embedding matrix of one store."""
 
-    def __init__(self, rows: list[Row], bm25: BM25Index, vectors: np.ndarray, manifest: dict[str, Any],
-                 pieces: np.ndarray | None = None, piece_rows: np.ndarray | None = None) -> None:
+    def __init__(
+        self,
+        rows: list[Row],
+        bm25: BM25Index,
+        vectors: np.ndarray,
+        manifest: dict[str, Any],
+        pieces: np.ndarray | None = None,
+        piece_rows: np.ndarray | None = None,
+    ) -> None:
         self.rows = rows
         self.bm25 = bm25
         self.vectors = vectors
@@ -229,8 +238,7 @@ def check_query(query: Any) -> str:
         raise QueryError("the query is empty", hint="ask a question or give keywords, e.g. 高精尖中心 经费")
     q = query.strip()
     if len(q) > MAX_QUERY_CHARS:
-        raise QueryError(f"the query is {len(q)} characters long; the limit is {MAX_QUERY_CHARS}",
-                         hint="shorten it to the question itself")
+        raise QueryError(f"the query is {len(q)} characters long; the limit is {MAX_QUERY_CHARS}", hint="shorten it to the question itself")
     return q
 
 
@@ -253,8 +261,15 @@ class Searcher:
     the structured fields of ``ask``.
     """
 
-    def __init__(self, data_dir: Path | str, store: Any = None, *, encoder: Any = None,
-                 table: AliasTable | None = None, index_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path | str,
+        store: Any = None,
+        *,
+        encoder: Any = None,
+        table: AliasTable | None = None,
+        index_dir: Path | None = None,
+    ) -> None:
         self.data_dir = Path(data_dir)
         self.index = SearchIndex.load(index_dir or current_store(self.data_dir) / SEARCH_DIR)
         if encoder is None:
@@ -316,8 +331,7 @@ class Searcher:
         return scores
 
     # -- ranking ---------------------------------------------------------
-    def rank(self, query: str, config: RankConfig = HYBRID, *,
-             analysis: QueryAnalysis | None = None) -> list[tuple[int, float]]:
+    def rank(self, query: str, config: RankConfig = HYBRID, *, analysis: QueryAnalysis | None = None) -> list[tuple[int, float]]:
         """(row index, score) best first, over the fused candidates."""
         q = check_query(query)
         analysis = analysis or self.analyze(q)
@@ -404,8 +418,16 @@ class Searcher:
     # -- contracts (SPEC §4) ---------------------------------------------
     def hit(self, i: int, score: float) -> dict[str, Any]:
         r = self.index.rows[i]
-        return {"clause_id": r.clause_id, "doc_id": r.doc_id, "doc_title": r.doc_title, "path": list(r.path),
-                "text": r.text, "start": r.start, "end": r.end, "score": round(float(score), 6)}
+        return {
+            "clause_id": r.clause_id,
+            "doc_id": r.doc_id,
+            "doc_title": r.doc_title,
+            "path": list(r.path),
+            "text": r.text,
+            "start": r.start,
+            "end": r.end,
+            "score": round(float(score), 6),
+        }
 
     def search(self, query: str, k: int = 10, config: RankConfig = HYBRID) -> dict[str, Any]:
         """``{"query", "results": [...]}`` with the ``k`` best clauses."""

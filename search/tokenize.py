@@ -15,6 +15,7 @@ Choices, measured on the dev set (see search/evaluate.py):
 * punctuation, whitespace, one-character function words and question words
   are dropped: they carry no topic and only add noise to BM25.
 """
+
 from __future__ import annotations
 
 import logging

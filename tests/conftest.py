@@ -5,6 +5,7 @@ folder of search/model_home.py, or the repository's data directory's own
 model/); test data directories link to it (and to the content-hash embedding
 cache) instead of rebuilding it.
 """
+
 from __future__ import annotations
 
 import os
@@ -87,9 +88,12 @@ def serving(data: Path, corpus: Path, log: Path, env: dict[str, str]) -> Iterato
     port = free_port()
     with log.open("wb") as err:
         proc = subprocess.Popen(
-            [*policykg_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--data", str(data), "--corpus", str(corpus)],
-            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=err)
+            [*policykg_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--data", str(data), "--corpus", str(corpus)],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + STARTUP_SECONDS

@@ -1,4 +1,5 @@
 """The docs are tested too: every CLI command is in the README's CLI table."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """Every golden YAML file follows its typed format (graph/golden.py), and a
 misspelled key anywhere fails with the file, the case and the key named."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,8 +9,18 @@ import pytest
 import yaml
 
 from graph.evaluate import load_golden
-from graph.golden import (ConflictsFile, DatedFile, ExtractionFile, GoldenFormatError, MatrixFile, ProfileFile,
-                          SearchCase, ToolsFile, load, load_list)
+from graph.golden import (
+    ConflictsFile,
+    DatedFile,
+    ExtractionFile,
+    GoldenFormatError,
+    MatrixFile,
+    ProfileFile,
+    SearchCase,
+    ToolsFile,
+    load,
+    load_list,
+)
 
 TESTS = Path(__file__).resolve().parent
 FILES = [
@@ -42,13 +53,16 @@ def _misspell(case: dict, key: str) -> None:
             _misspell(v, key)
 
 
-@pytest.mark.parametrize("rel, model, key", [
-    ("golden/profiles.yaml", ProfileFile, "obligations"),
-    ("golden/profiles.yaml", ProfileFile, "platform_type"),
-    ("overlap/golden/matrix.yaml", MatrixFile, "exhaustive"),
-    ("overlap/golden/policy_tools.yaml", ToolsFile, "tools"),
-    ("golden/dated/as_of.yaml", DatedFile, "left_out"),
-])
+@pytest.mark.parametrize(
+    "rel, model, key",
+    [
+        ("golden/profiles.yaml", ProfileFile, "obligations"),
+        ("golden/profiles.yaml", ProfileFile, "platform_type"),
+        ("overlap/golden/matrix.yaml", MatrixFile, "exhaustive"),
+        ("overlap/golden/policy_tools.yaml", ToolsFile, "tools"),
+        ("golden/dated/as_of.yaml", DatedFile, "left_out"),
+    ],
+)
 def test_a_misspelled_key_names_file_case_and_key(tmp_path: Path, rel: str, model, key: str) -> None:
     data = yaml.safe_load((TESTS / rel).read_text("utf-8"))
     case = next(c for c in data["cases"] if key in str(c))
@@ -63,6 +77,7 @@ def test_a_misspelled_key_names_file_case_and_key(tmp_path: Path, rel: str, mode
 
 def test_a_misspelled_annotation_key_is_reported_not_ignored(tmp_path: Path) -> None:
     (tmp_path / "gold.yaml").write_text(
-        'annotations:\n  obligation:\n    - {doc: "000", span: 向市教委提交建设方案, actr: 高校}\n', "utf-8")
+        'annotations:\n  obligation:\n    - {doc: "000", span: 向市教委提交建设方案, actr: 高校}\n', "utf-8"
+    )
     annotations, errors, _ = load_golden(tmp_path)
     assert not annotations and len(errors) == 1 and "actr" in errors[0] and "gold.yaml" in errors[0]

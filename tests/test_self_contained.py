@@ -3,6 +3,7 @@ every test and runs a sample of them; no tracked file points outside it.
 
 The clone holds what is committed (uncommitted edits are not in it).
 """
+
 from __future__ import annotations
 
 import os
@@ -39,10 +40,32 @@ def test_a_clone_without_siblings_collects_every_test_and_runs_a_sample(tmp_path
     subprocess.run(["git", "clone", "--quiet", "--no-local", str(ROOT), str(clone)], check=True, timeout=300)
     env = {**os.environ, "PYTHONPATH": str(clone)}
     env.pop("POLICYKG_DATA", None)
-    collect = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "tests"],
-                             cwd=clone, env=env, capture_output=True, text=True, timeout=600)
+    collect = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert collect.returncode == 0, collect.stdout[-3000:] + collect.stderr[-2000:]
-    sample = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/ingest/test_parse.py",
-                             "tests/test_golden_formats.py", "tests/ingest/test_validity.py", "tests/graph/test_calendar.py"],
-                            cwd=clone, env=env, capture_output=True, text=True, timeout=600)
+    sample = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/ingest/test_parse.py",
+            "tests/test_golden_formats.py",
+            "tests/ingest/test_validity.py",
+            "tests/graph/test_calendar.py",
+        ],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert sample.returncode == 0, sample.stdout[-3000:] + sample.stderr[-2000:]

@@ -4,6 +4,7 @@ are read through ingest.lexicon; code holds grammar (single function
 characters such as 的 or 由, numerals, punctuation).  A message for people
 (an error hint with an example name) may quote Chinese: it is English text.
 """
+
 from __future__ import annotations
 
 import ast
@@ -23,13 +24,21 @@ def _words_in_function_bodies(path: Path) -> list[str]:
         body = fn.body[1:] if ast.get_docstring(fn, clean=False) is not None else fn.body
         for stmt in body:
             for node in ast.walk(stmt):
-                if isinstance(node, ast.Constant) and isinstance(node.value, str) and WORD.search(node.value) \
-                        and not MESSAGE.search(node.value):
+                if (
+                    isinstance(node, ast.Constant)
+                    and isinstance(node.value, str)
+                    and WORD.search(node.value)
+                    and not MESSAGE.search(node.value)
+                ):
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno} in {fn.name}(): {node.value[:30]!r}")
     return found
 
 
 def test_no_chinese_word_lists_inside_functions() -> None:
-    found = [hit for pkg in ("ingest", "search", "graph") for path in sorted((ROOT / pkg).rglob("*.py"))
-             for hit in _words_in_function_bodies(path)]
+    found = [
+        hit
+        for pkg in ("ingest", "search", "graph")
+        for path in sorted((ROOT / pkg).rglob("*.py"))
+        for hit in _words_in_function_bodies(path)
+    ]
     assert not found, "move these words into ingest/lexicon/*.yaml:\n" + "\n".join(found)

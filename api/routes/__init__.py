@@ -3,6 +3,7 @@
 ``ERRORS`` documents the structured error body of every failure status, so
 the OpenAPI schema (and schemathesis) know what a 4xx/5xx looks like.
 """
+
 from __future__ import annotations
 
 from typing import Annotated, Any
@@ -17,14 +18,24 @@ MAX_K = 50
 """Largest accepted ``k`` for /search."""
 
 DATE_PATTERN = r"^(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$"
-Since = Annotated[str | None, Query(pattern=DATE_PATTERN, json_schema_extra={"format": "date"},
-                                    description="When the center's cycle began (its approval, YYYY-MM-DD): "
-                                                "cycle-bound duties get next due dates counted from it")]
-AsOf = Annotated[str | None, Query(pattern=DATE_PATTERN,
-                                   json_schema_extra={"format": "date"},
-                                   description="Answer as of this date (YYYY-MM-DD; default: today): rules whose "
-                                               "document is not in force then are left out of checklists and marked "
-                                               "(in_force: false) elsewhere; a non-existent date is a 400")]
+Since = Annotated[
+    str | None,
+    Query(
+        pattern=DATE_PATTERN,
+        json_schema_extra={"format": "date"},
+        description="When the center's cycle began (its approval, YYYY-MM-DD): cycle-bound duties get next due dates counted from it",
+    ),
+]
+AsOf = Annotated[
+    str | None,
+    Query(
+        pattern=DATE_PATTERN,
+        json_schema_extra={"format": "date"},
+        description="Answer as of this date (YYYY-MM-DD; default: today): rules whose "
+        "document is not in force then are left out of checklists and marked "
+        "(in_force: false) elsewhere; a non-existent date is a 400",
+    ),
+]
 AllVersions = Annotated[bool, Query(description="Keep rules whose document is not in force on as_of, marked with its status")]
 
 

@@ -1,4 +1,5 @@
 """The corpus as ingested (documents, clauses) and the key-protected writes."""
+
 from __future__ import annotations
 
 from typing import Annotated, Any
@@ -7,8 +8,8 @@ from fastapi import APIRouter, Path, Query, Request
 
 from ..deps import ServicesDep, SettingsDep, StoreDep, WriteKey
 from ..models import DOC_ID_PATTERN, Clause, ClauseList, DocumentInfo, DocumentList, DocumentPreview, WriteResult
-from ..uploads import UPLOAD_SCHEMA, read_upload
 from ..services import dated_documents
+from ..uploads import UPLOAD_SCHEMA, read_upload
 from . import ERRORS, PREVIEW_ERRORS, WRITE_ERRORS, AsOf
 
 router = APIRouter(tags=["documents"], responses=ERRORS)
@@ -41,16 +42,16 @@ def clause(store: StoreDep, clause_id: Annotated[str, Path(min_length=1, max_len
     return store.clause(clause_id)
 
 
-@router.post("/documents", response_model=WriteResult, dependencies=[WriteKey], responses=WRITE_ERRORS,
-             openapi_extra=UPLOAD_SCHEMA)
+@router.post("/documents", response_model=WriteResult, dependencies=[WriteKey], responses=WRITE_ERRORS, openapi_extra=UPLOAD_SCHEMA)
 async def add_document(request: Request, services: ServicesDep, settings: SettingsDep) -> dict[str, Any]:
     """Add a document (JSON, or multipart with a UTF-8 ``file``); re-ingests and swaps the store atomically."""
     upload = await read_upload(request, settings.max_upload_bytes)
     return await services.write_document(upload, replace=False)
 
 
-@router.post("/documents/preview", response_model=DocumentPreview, dependencies=[WriteKey], responses=PREVIEW_ERRORS,
-             openapi_extra=UPLOAD_SCHEMA)
+@router.post(
+    "/documents/preview", response_model=DocumentPreview, dependencies=[WriteKey], responses=PREVIEW_ERRORS, openapi_extra=UPLOAD_SCHEMA
+)
 async def preview_document(request: Request, services: ServicesDep, settings: SettingsDep) -> dict[str, Any]:
     """What POST /documents would ingest from this upload — metadata, clauses, extracted facts,
     warnings — and whether committing adds it or replaces a document (PUT); nothing is written.
@@ -63,10 +64,10 @@ async def preview_document(request: Request, services: ServicesDep, settings: Se
     return await services.preview_document(upload)
 
 
-@router.put("/documents/{doc_id}", response_model=WriteResult, dependencies=[WriteKey], responses=WRITE_ERRORS,
-            openapi_extra=UPLOAD_SCHEMA)
-async def replace_document(request: Request, services: ServicesDep, settings: SettingsDep,
-                           doc_id: Annotated[str, Path(pattern=DOC_ID_PATTERN)]) -> dict[str, Any]:
+@router.put("/documents/{doc_id}", response_model=WriteResult, dependencies=[WriteKey], responses=WRITE_ERRORS, openapi_extra=UPLOAD_SCHEMA)
+async def replace_document(
+    request: Request, services: ServicesDep, settings: SettingsDep, doc_id: Annotated[str, Path(pattern=DOC_ID_PATTERN)]
+) -> dict[str, Any]:
     """Replace a document's text and metadata (the body's id must match the path)."""
     upload = await read_upload(request, settings.max_upload_bytes, doc_id=doc_id)
     return await services.write_document(upload, replace=True)

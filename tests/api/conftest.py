@@ -4,6 +4,7 @@ One app (and one loaded embedding model) serves the read tests; the write
 tests get their own copy of the data directory, so the shared ingest that
 other suites read is never changed, and reuse the loaded model.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -42,8 +43,7 @@ def write_key() -> str:
 def write_client(ingested_data: Path, tmp_path: Path, client, api_app):
     """An app with writes enabled over a private copy of the ingested data."""
     data = copy_data_dir(ingested_data, tmp_path / "data")
-    app = create_app(Settings(data=data, corpus=CORPUS, api_key=WRITE_KEY),
-                     encoder=api_app.state.services.encoder)
+    app = create_app(Settings(data=data, corpus=CORPUS, api_key=WRITE_KEY), encoder=api_app.state.services.encoder)
     with TestClient(app) as c:
         yield c
 
@@ -66,8 +66,9 @@ def live_server(ingested_data: Path, tmp_path_factory, api_app):
     from tests.conftest import free_port
 
     data = copy_data_dir(ingested_data, tmp_path_factory.mktemp("live") / "data")
-    app = create_app(Settings(data=data, corpus=CORPUS, api_key=WRITE_KEY, max_upload_bytes=100_000),
-                     encoder=api_app.state.services.encoder)
+    app = create_app(
+        Settings(data=data, corpus=CORPUS, api_key=WRITE_KEY, max_upload_bytes=100_000), encoder=api_app.state.services.encoder
+    )
     port = free_port()
     server = uvicorn.Server(config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, name="live-server", daemon=True)

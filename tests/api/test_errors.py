@@ -1,4 +1,5 @@
 """Bad input gets a structured 4xx (never a traceback); an unloaded backend a 503."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,8 +16,9 @@ def error_of(r, status: int | tuple[int, ...]) -> dict:
     return err
 
 
-@pytest.mark.parametrize("params", [{"q": ""}, {"q": "   "}, {"q": "经费" * 251}, {"q": "经费", "k": 0},
-                                    {"q": "经费", "k": 51}, {"q": "经费", "k": "ten"}, {}])
+@pytest.mark.parametrize(
+    "params", [{"q": ""}, {"q": "   "}, {"q": "经费" * 251}, {"q": "经费", "k": 0}, {"q": "经费", "k": 51}, {"q": "经费", "k": "ten"}, {}]
+)
 def test_bad_search_parameters_are_422_with_a_message(client, params):
     err = error_of(client.get("/search", params=params), 422)
     assert err["message"]
@@ -51,8 +53,9 @@ def test_not_ingested_data_dir_is_503_with_a_hint(tmp_path):
 
 
 def test_cors_is_configurable(ingested_data, corpus_dir, api_app):
-    app = create_app(Settings(data=ingested_data, corpus=corpus_dir, cors_origins="https://example.edu.cn"),
-                     encoder=api_app.state.services.encoder)
+    app = create_app(
+        Settings(data=ingested_data, corpus=corpus_dir, cors_origins="https://example.edu.cn"), encoder=api_app.state.services.encoder
+    )
     with TestClient(app) as c:
         r = c.get("/health", headers={"Origin": "https://example.edu.cn"})
         assert r.headers["access-control-allow-origin"] == "https://example.edu.cn"
@@ -67,8 +70,14 @@ def test_dead_neo4j_is_503_for_graph_reads_while_search_keeps_working(ingested_d
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    settings = Settings(data=ingested_data, corpus=corpus_dir, backend="neo4j",
-                        neo4j_uri=f"bolt://127.0.0.1:{port}", neo4j_user="neo4j", neo4j_password="unused")
+    settings = Settings(
+        data=ingested_data,
+        corpus=corpus_dir,
+        backend="neo4j",
+        neo4j_uri=f"bolt://127.0.0.1:{port}",
+        neo4j_user="neo4j",
+        neo4j_password="unused",
+    )
     with TestClient(create_app(settings, encoder=api_app.state.services.encoder)) as c:
         err = error_of(c.get("/obligations", params={"platform_type": "高精尖中心"}), 503)
         assert "Neo4j" in err["message"] and "neo4j-dev" in err["hint"]

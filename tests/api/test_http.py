@@ -1,5 +1,6 @@
 """The HTTP probes of issue 12, each as it was found: HEAD, Host-built redirects,
 invalid UTF-8, absolute paths, unbounded bodies and request lines, ``Allow``."""
+
 from __future__ import annotations
 
 import re
@@ -15,11 +16,17 @@ from api.settings import Settings
 from tests.conftest import REPO
 
 GET_URLS = {
-    "/health": "/health", "/documents": "/documents", "/documents/{doc_id}": "/documents/000",
-    "/clauses": "/clauses?doc=003", "/clauses/{clause_id}": "/clauses/000:1",
-    "/search": "/search?q=国际同行评估&k=3", "/ask": "/ask?q=高精尖中心多久评估一次",
-    "/obligations": "/obligations?platform_type=高精尖中心", "/deadlines": "/deadlines",
-    "/overlap": "/overlap", "/entities/{name}": "/entities/市教委",
+    "/health": "/health",
+    "/documents": "/documents",
+    "/documents/{doc_id}": "/documents/000",
+    "/clauses": "/clauses?doc=003",
+    "/clauses/{clause_id}": "/clauses/000:1",
+    "/search": "/search?q=国际同行评估&k=3",
+    "/ask": "/ask?q=高精尖中心多久评估一次",
+    "/obligations": "/obligations?platform_type=高精尖中心",
+    "/deadlines": "/deadlines",
+    "/overlap": "/overlap",
+    "/entities/{name}": "/entities/市教委",
 }
 
 
@@ -71,20 +78,27 @@ def test_no_absolute_server_path_in_health_or_errors(ingested_data, tmp_path, co
 
 
 def test_an_upload_error_names_the_file_relative_to_the_data_dir(write_client, write_key):
-    r = write_client.post("/documents", headers={"X-API-Key": write_key}, data={"id": "t02", "title": "二进制"},
-                          files={"file": ("t02.txt", bytes(range(256)) * 8, "text/plain")})
+    r = write_client.post(
+        "/documents",
+        headers={"X-API-Key": write_key},
+        data={"id": "t02", "title": "二进制"},
+        files={"file": ("t02.txt", bytes(range(256)) * 8, "text/plain")},
+    )
     assert r.status_code == 400, r.text
     data = Path(write_client.app.state.settings.data).resolve()
     assert str(data) not in r.text and str(REPO) not in r.text, r.text
 
 
-@pytest.mark.parametrize(("method", "path", "allowed"), [
-    ("OPTIONS", "/documents", {"GET", "HEAD", "POST"}),
-    ("DELETE", "/documents", {"GET", "HEAD", "POST"}),
-    ("OPTIONS", "/documents/000", {"GET", "HEAD", "PUT", "DELETE"}),
-    ("POST", "/search", {"GET", "HEAD"}),
-    ("PUT", "/", {"GET", "HEAD"}),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("OPTIONS", "/documents", {"GET", "HEAD", "POST"}),
+        ("DELETE", "/documents", {"GET", "HEAD", "POST"}),
+        ("OPTIONS", "/documents/000", {"GET", "HEAD", "PUT", "DELETE"}),
+        ("POST", "/search", {"GET", "HEAD"}),
+        ("PUT", "/", {"GET", "HEAD"}),
+    ],
+)
 def test_405_lists_every_method_of_the_path(client, method, path, allowed):
     r = client.request(method, path)
     assert r.status_code == 405
@@ -126,14 +140,18 @@ def test_over_long_request_line_is_414_not_a_reset(live_server):
 
 def test_chunked_upload_is_refused_before_it_ends(live_server, write_key):
     """The body limit is about 264 kB here: 400 kB sent, the body never finished, and the 413 is already there."""
-    head = (b"POST /documents HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            b"Transfer-Encoding: chunked\r\nX-API-Key: " + write_key.encode() + b"\r\n\r\n")
+    head = (
+        b"POST /documents HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\nX-API-Key: " + write_key.encode() + b"\r\n\r\n"
+    )
     answer = _raw_exchange(live_server, head, [b" " * 40_000] * 10)
     assert answer.startswith(b"HTTP/1.1 413") and b'"E413"' in answer, answer[:300]
 
 
 def test_declared_content_length_over_the_limit_is_refused_unread(live_server, write_key):
-    head = (b"POST /documents HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            b"Content-Length: 50000000\r\nX-API-Key: " + write_key.encode() + b"\r\n\r\n")
+    head = (
+        b"POST /documents HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 50000000\r\nX-API-Key: " + write_key.encode() + b"\r\n\r\n"
+    )
     answer = _raw_exchange(live_server, head)
     assert answer.startswith(b"HTTP/1.1 413") and b'"E413"' in answer, answer[:300]

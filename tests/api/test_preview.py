@@ -1,4 +1,5 @@
 """POST /documents/preview: what a write would ingest, shown before anything is written."""
+
 from __future__ import annotations
 
 import copy
@@ -18,14 +19,18 @@ def written(client) -> tuple[object, list[tuple[str, int, int]], list[str]]:
     """Everything a write could touch: the documents, live store and corpus copies, every file of the
     data directory (name, size, mtime) and the server's base corpus."""
     settings = client.app.state.settings
-    files = sorted((str(p.relative_to(settings.data)), p.stat().st_size, p.stat().st_mtime_ns)
-                   for p in Path(settings.data).rglob("*") if p.is_file() and not p.is_symlink())
+    files = sorted(
+        (str(p.relative_to(settings.data)), p.stat().st_size, p.stat().st_mtime_ns)
+        for p in Path(settings.data).rglob("*")
+        if p.is_file() and not p.is_symlink()
+    )
     return state(client), files, sorted(p.name for p in Path(settings.corpus).iterdir())
 
 
 def preview_txt(client, key, **fields):
-    return client.post("/documents/preview", headers=key, data={"id": "t01", **fields},
-                       files={"file": ("t01.txt", NEW_TEXT.encode("gbk"), "text/plain")})
+    return client.post(
+        "/documents/preview", headers=key, data={"id": "t01", **fields}, files={"file": ("t01.txt", NEW_TEXT.encode("gbk"), "text/plain")}
+    )
 
 
 def test_a_text_file_is_previewed_with_clauses_and_facts_and_nothing_is_written(write_client, KEY):
@@ -34,15 +39,20 @@ def test_a_text_file_is_previewed_with_clauses_and_facts_and_nothing_is_written(
     assert r.status_code == 200, r.text
     body = r.json()
     doc = body["document"]
-    assert (doc["doc_id"], doc["title"], doc["source_format"], doc["encoding"]) == ("t01", "北京市量子测绘试验平台管理办法", "txt", "gb18030")
+    assert (doc["doc_id"], doc["title"], doc["source_format"], doc["encoding"]) == (
+        "t01",
+        "北京市量子测绘试验平台管理办法",
+        "txt",
+        "gb18030",
+    )
     assert "title" in doc["inferred"] and body["exists"] is False and body["action"] == "add"
     clauses = body["clauses"]
     assert [c["clause_id"] for c in clauses][:3] == ["t01:title", "t01:1", "t01:1.1"]
-    assert all(NEW_TEXT[c["start"]:c["end"]] == c["text"] for c in clauses)
+    assert all(NEW_TEXT[c["start"] : c["end"]] == c["text"] for c in clauses)
     assert clauses[4]["path"] == ["二、职责分工", "（一）"]
     duty = next(f for f in body["facts"] if f["kind"] == "obligation" and f["clause_id"] == "t01:2.1")
     assert duty["actor"].endswith("量子测绘试验平台") and duty["modality"] == "must" and duty["recipient"] == "市科委"
-    assert duty["deadline"] == "R/P1Y" and NEW_TEXT[duty["start"]:duty["end"]] == duty["text"]
+    assert duty["deadline"] == "R/P1Y" and NEW_TEXT[duty["start"] : duty["end"]] == duty["text"]
     assert any(f["kind"] == "deadline" and f["phrase"] == "每年12月31日前" for f in body["facts"])
     counts = body["counts"]
     assert counts["clauses"] == len(clauses) == doc["clauses"] and counts["facts"] == len(body["facts"])

@@ -1,4 +1,5 @@
 """The read endpoints answer the SPEC §4 shapes over the real ingest, with provenance."""
+
 from __future__ import annotations
 
 import csv
@@ -27,7 +28,7 @@ def test_search_returns_cited_clauses_whose_offsets_round_trip(client):
     assert body["query"] == QUESTION.strip() and 1 <= len(body["results"]) <= 5
     texts = source_texts(client)
     for hit in body["results"]:
-        assert texts[hit["doc_id"]][hit["start"]:hit["end"]] == hit["text"]
+        assert texts[hit["doc_id"]][hit["start"] : hit["end"]] == hit["text"]
         assert hit["path"] and hit["doc_title"]
     assert any("国际同行评估" in h["text"] for h in body["results"])
 
@@ -45,7 +46,7 @@ def test_obligations_checklist_and_its_downloads(client):
     assert body["platform_type"] == "高精尖创新中心" and body["obligations"]
     texts = source_texts(client)
     for o in body["obligations"]:
-        assert texts[o["doc_id"]][o["start"]:o["end"]] == o["text"]
+        assert texts[o["doc_id"]][o["start"] : o["end"]] == o["text"]
 
     r = client.get("/obligations", params={**params, "format": "csv"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
@@ -111,5 +112,15 @@ def test_openapi_docs_are_served_without_a_cdn(client):
     assert "swagger-ui-bundle.js" in html and "http" not in html.replace("http-equiv", "")
     assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
-    assert {"/search", "/ask", "/obligations", "/deadlines", "/overlap", "/entities/{name}", "/documents",
-            "/documents/{doc_id}", "/clauses/{clause_id}", "/health"} <= set(paths)
+    assert {
+        "/search",
+        "/ask",
+        "/obligations",
+        "/deadlines",
+        "/overlap",
+        "/entities/{name}",
+        "/documents",
+        "/documents/{doc_id}",
+        "/clauses/{clause_id}",
+        "/health",
+    } <= set(paths)

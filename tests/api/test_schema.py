@@ -6,6 +6,7 @@ the real ingest, checked by schemathesis (no 5xx, documented status codes and
 content types, responses matching their schemas). The write endpoints are
 exercised without a key: they must answer 401, not crash.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -16,8 +17,7 @@ from api.app import create_app
 from api.settings import Settings
 
 EXAMPLES = 12
-OPERATIONS = [(method.upper(), path) for path, item in create_app(Settings()).openapi()["paths"].items()
-              for method in item]
+OPERATIONS = [(method.upper(), path) for path, item in create_app(Settings()).openapi()["paths"].items() for method in item]
 
 
 @pytest.fixture(scope="session")
@@ -30,8 +30,7 @@ def api_schema(api_app, client):
 def test_generated_requests_get_no_server_error(api_schema, method, path):
     operation = api_schema[path][method]
 
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
     @given(case=operation.as_strategy())
     def check(case) -> None:
         case.call_and_validate()
@@ -51,7 +50,25 @@ def test_schemathesis_run_with_every_check_finds_nothing(live_server, tmp_path):
     from pathlib import Path
 
     cli = Path(sys.executable).with_name("schemathesis")
-    run = subprocess.run([str(cli), "run", f"{live_server}/openapi.json", "--checks", "all", "--max-examples", "15",
-                          "--seed", "12", "--generation-deterministic", "--workers", "1", "--no-color"],
-                         cwd=tmp_path, capture_output=True, text=True, timeout=900)
+    run = subprocess.run(
+        [
+            str(cli),
+            "run",
+            f"{live_server}/openapi.json",
+            "--checks",
+            "all",
+            "--max-examples",
+            "15",
+            "--seed",
+            "12",
+            "--generation-deterministic",
+            "--workers",
+            "1",
+            "--no-color",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert run.returncode == 0, f"schemathesis found failures:\n{run.stdout[-8000:]}\n{run.stderr[-2000:]}"

@@ -1,11 +1,12 @@
 """A write answers with what its document was accepted with, and refuses junk with the offset."""
+
 from __future__ import annotations
 
 from tests.api.test_writes import NEW_DOC, NEW_TEXT, state
 
 
 def test_a_truncated_upload_is_written_with_its_warning(write_client, write_key):
-    cut = NEW_TEXT[:NEW_TEXT.index("提供场地")]  # the download stopped inside （二）
+    cut = NEW_TEXT[: NEW_TEXT.index("提供场地")]  # the download stopped inside （二）
     r = write_client.post("/documents", headers={"X-API-Key": write_key}, json={**NEW_DOC, "text": cut})
     assert r.status_code == 200, r.text
     [warning] = r.json()["warnings"]

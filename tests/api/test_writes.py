@@ -1,4 +1,5 @@
 """Writes: key-protected, validated, atomic; readers keep working during the swap."""
+
 from __future__ import annotations
 
 import threading
@@ -6,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 NEW_TEXT = """北京市量子测绘试验平台管理办法
 一、总则
 （一）本办法适用于北京市量子测绘试验平台的建设与管理。
@@ -15,8 +17,12 @@ NEW_TEXT = """北京市量子测绘试验平台管理办法
 三、附则
 本办法自发布之日起施行。
 """
-NEW_DOC = {"id": "t01", "title": "北京市量子测绘试验平台管理办法", "text": NEW_TEXT,
-           "metadata": {"issuers": ["北京市科学技术委员会"], "kind": "管理办法", "year": 2024, "status": "final"}}
+NEW_DOC = {
+    "id": "t01",
+    "title": "北京市量子测绘试验平台管理办法",
+    "text": NEW_TEXT,
+    "metadata": {"issuers": ["北京市科学技术委员会"], "kind": "管理办法", "year": 2024, "status": "final"},
+}
 
 
 def state(client) -> tuple[list[str], str, list[str]]:
@@ -44,8 +50,9 @@ def test_writes_need_the_key(write_client):
 def test_failed_uploads_change_nothing(write_client, KEY):
     before = state(write_client)
     mixed = NEW_TEXT.encode("utf-8") + NEW_TEXT.encode("gbk")
-    r = write_client.post("/documents", headers=KEY, data={"id": "t02", "title": "混合编码"},
-                          files={"file": ("t02.txt", mixed, "text/plain")})
+    r = write_client.post(
+        "/documents", headers=KEY, data={"id": "t02", "title": "混合编码"}, files={"file": ("t02.txt", mixed, "text/plain")}
+    )
     assert r.status_code == 400, r.text
     err = r.json()["error"]
     assert err["code"] == "E002" and "t02.txt" in err["message"] and "mixes encodings" in err["message"]
@@ -60,8 +67,12 @@ def test_failed_uploads_change_nothing(write_client, KEY):
     r = write_client.post("/documents", headers=KEY, json={**NEW_DOC, "id": "bad id!"})
     assert r.status_code == 422
     big = write_client.app.state.settings.max_upload_bytes
-    r = write_client.post("/documents", headers=KEY, data={"id": "t03", "title": "太大"},
-                          files={"file": ("t03.txt", "经费。".encode() * (big // 9 + 1), "text/plain")})
+    r = write_client.post(
+        "/documents",
+        headers=KEY,
+        data={"id": "t03", "title": "太大"},
+        files={"file": ("t03.txt", "经费。".encode() * (big // 9 + 1), "text/plain")},
+    )
     assert r.status_code == 413, r.text
     r = write_client.post("/documents", headers={**KEY, "Content-Type": "text/plain"}, content=b"hello")
     assert r.status_code == 415
@@ -87,7 +98,7 @@ def test_add_search_and_delete_while_readers_keep_reading(write_client, KEY):
 
         hits = write_client.get("/search", params={"q": "量子测绘试验平台报送年度运行报告", "k": 3}).json()["results"]
         assert hits[0]["doc_id"] == "t01"
-        assert NEW_TEXT[hits[0]["start"]:hits[0]["end"]] == hits[0]["text"]
+        assert NEW_TEXT[hits[0]["start"] : hits[0]["end"]] == hits[0]["text"]
         assert write_client.get("/documents/t01").json()["title"] == NEW_DOC["title"]
 
         replaced = NEW_TEXT.replace("年度运行报告", "年度绩效报告")

@@ -1,4 +1,5 @@
 """Helpers for the center-record tests: small CSV files written to tmp_path."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """The name normalizer: decided behaviour on punctuation, and idempotence."""
+
 from __future__ import annotations
 
 import pytest
@@ -44,8 +45,41 @@ def test_trailing_note_only_at_end() -> None:
 
 
 _PIECES = st.sampled_from(
-    ["薴", "苧", "創", "新", "聯", "合", "(chuàng)", "(lián)", "（qū）", "(BDBC)", "“", "”", "「", "」", '"', " ", "\u3000",
-     "Ａ", "１", "，", "、", "（", "）", "(", ")", "a\u0300", "ü", "中心", "Beijing", "實驗室", "號", "〔", "〕"]
+    [
+        "薴",
+        "苧",
+        "創",
+        "新",
+        "聯",
+        "合",
+        "(chuàng)",
+        "(lián)",
+        "（qū）",
+        "(BDBC)",
+        "“",
+        "”",
+        "「",
+        "」",
+        '"',
+        " ",
+        "\u3000",
+        "Ａ",
+        "１",
+        "，",
+        "、",
+        "（",
+        "）",
+        "(",
+        ")",
+        "a\u0300",
+        "ü",
+        "中心",
+        "Beijing",
+        "實驗室",
+        "號",
+        "〔",
+        "〕",
+    ]
 )
 
 

@@ -1,4 +1,5 @@
 """The real corpus/centers.csv: every row loads or is rejected with a reason."""
+
 from __future__ import annotations
 
 import csv
@@ -92,9 +93,7 @@ def test_english_names(by_id: dict) -> None:
     # a snippet fragment ("Innovation Center for Genomics") does not add a name
     assert by_id["C012"].english_names == ["Beijing Advanced Innovation Center for Genomics (ICG)"]
     # a comma inside the name stays; the source's missing space does not make a second name
-    assert by_id["C010"].english_names == [
-        "Beijing Materials and Gene Engineering high-grade, precision and advanced Innovation Center"
-    ]
+    assert by_id["C010"].english_names == ["Beijing Materials and Gene Engineering high-grade, precision and advanced Innovation Center"]
 
 
 def test_english_only_record_keeps_chinese_short_name(by_id: dict) -> None:
@@ -139,9 +138,7 @@ def test_fields_directors_and_years(by_id: dict) -> None:
 
 
 def test_platform_types_and_sources(by_id: dict, load: CenterLoad) -> None:
-    assert {r.platform_type for r in load.records} == {
-        "高精尖创新中心", "北京实验室", "国家技术创新中心", "北京市技术创新中心", "other"
-    }
+    assert {r.platform_type for r in load.records} == {"高精尖创新中心", "北京实验室", "国家技术创新中心", "北京市技术创新中心", "other"}
     assert by_id["C012"].source_is_url is False
     assert by_id["C001"].source_is_url is True
     assert [s.source_url for s in by_id["C001"].snippets] == [by_id["C001"].source_url, by_id["C001"].source2_url]

@@ -1,4 +1,5 @@
 """Bad center-record files and rows: clear errors for files, reasons for rows."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,6 @@
 """Center records as users keep them: CSV or XLSX, columns found by their
 header names (English or Chinese, any order), extra columns kept."""
+
 from __future__ import annotations
 
 import csv
@@ -56,8 +57,15 @@ def write_xlsx(path: Path, rows: list[list], *, title_merge: bool = True, before
 def test_xlsx_with_chinese_headers_a_title_row_and_an_extra_column(tmp_path: Path) -> None:
     load = load_centers(write_xlsx(tmp_path / "centers.xlsx", OWN_LIST))
     assert load.sheet == "平台" and load.file == "centers.xlsx"
-    assert load.columns == {"依托单位": "host", "研究领域": "field", "序号": "record_id", "平台名称": "name",
-                            "认定年份": "year_or_batch", "平台类型": "platform_type", "联系电话": None}
+    assert load.columns == {
+        "依托单位": "host",
+        "研究领域": "field",
+        "序号": "record_id",
+        "平台名称": "name",
+        "认定年份": "year_or_batch",
+        "平台类型": "platform_type",
+        "联系电话": None,
+    }
     first, second = load.records
     assert (first.record_id, first.name, first.platform_type) == ("1", "量子信息前沿高精尖创新中心", "高精尖创新中心")
     assert [h.name for h in first.hosts] == ["物理学院"] and [f.name for f in first.fields] == ["量子计算", "量子通信"]
@@ -88,14 +96,30 @@ def test_xlsx_merged_cells_headings_and_the_sheet_with_the_records(tmp_path: Pat
     load = load_centers(path)
     assert load.sheet == "平台" and load.rejected == []
     assert [(r.name, [h.name for h in r.hosts], r.source["row"]) for r in load.records] == [
-        ("甲高精尖创新中心", ["北京大学"], 3), ("乙高精尖创新中心", ["北京大学"], 4)]
+        ("甲高精尖创新中心", ["北京大学"], 3),
+        ("乙高精尖创新中心", ["北京大学"], 4),
+    ]
 
 
 def test_csv_with_english_headers_in_another_order_loads_the_same_records(tmp_path: Path) -> None:
-    renamed = {"record_id": "Record ID", "name": "Name", "name_in_source": "Original name", "platform_type": "Type",
-               "record_kind": "Kind", "host": "Host institution", "field": "Research field", "year_or_batch": "Year",
-               "director": "Director", "source_url": "Source", "snippet": "Quote", "source2_url": "Second source",
-               "snippet2": "snippet2", "confidence": "CONFIDENCE", "notes": "Notes", "category": "Category"}
+    renamed = {
+        "record_id": "Record ID",
+        "name": "Name",
+        "name_in_source": "Original name",
+        "platform_type": "Type",
+        "record_kind": "Kind",
+        "host": "Host institution",
+        "field": "Research field",
+        "year_or_batch": "Year",
+        "director": "Director",
+        "source_url": "Source",
+        "snippet": "Quote",
+        "source2_url": "Second source",
+        "snippet2": "snippet2",
+        "confidence": "CONFIDENCE",
+        "notes": "Notes",
+        "category": "Category",
+    }
     with REAL_CENTERS.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     order = list(reversed(COLUMNS))
@@ -119,7 +143,8 @@ def test_gbk_csv_with_chinese_headers_and_defaults(write_csv) -> None:
     load = load_centers(write_csv(*rows, header=header, encoding="gbk"))
     assert load.encoding == "gb18030"
     assert [(r.name, r.platform_type, r.confidence) for r in load.records] == [
-        ("测试高精尖创新中心", "高精尖创新中心", "high")]  # 高 → high
+        ("测试高精尖创新中心", "高精尖创新中心", "high")
+    ]  # 高 → high
     (rejected,) = load.rejected  # a column the file has must be filled
     assert rejected.row == 3 and "missing required field(s): confidence" in rejected.reason
 
@@ -143,13 +168,23 @@ def test_a_repeated_name_without_record_ids_is_rejected(write_csv) -> None:
 def test_a_list_of_names_alone(write_csv) -> None:
     load = load_centers(write_csv("甲北京实验室", "乙高精尖创新中心", header="中心名称"))
     assert [(r.name, r.platform_type, r.record_kind) for r in load.records] == [
-        ("甲北京实验室", "", "center"), ("乙高精尖创新中心", "", "center")]
+        ("甲北京实验室", "", "center"),
+        ("乙高精尖创新中心", "", "center"),
+    ]
 
 
 @pytest.mark.parametrize(
     ("header", "column"),
-    [("Record_ID", "record_id"), ("ＮＡＭＥ", "name"), ("＊名稱：", "name"), ("依托单位（牵头）", "host"),
-     (" source url ", "source_url"), ("置信度", "confidence"), ("负责人", "director"), ("批次", "year_or_batch")],
+    [
+        ("Record_ID", "record_id"),
+        ("ＮＡＭＥ", "name"),
+        ("＊名稱：", "name"),
+        ("依托单位（牵头）", "host"),
+        (" source url ", "source_url"),
+        ("置信度", "confidence"),
+        ("负责人", "director"),
+        ("批次", "year_or_batch"),
+    ],
 )
 def test_header_forms(header: str, column: str) -> None:
     assert column_of(header) is not None and column_of(header)[0] == column

@@ -4,6 +4,7 @@
 The browser is /usr/bin/chromium driven by Playwright: a missing browser is
 a failure that says how to install it, never a skip.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,15 @@ from tests.conftest import copy_data_dir, serving
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 WRITE_KEY = "e2e-write-key"
 
 
@@ -90,5 +98,3 @@ def write_page(browser, write_server, request):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
-
-

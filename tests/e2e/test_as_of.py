@@ -1,6 +1,7 @@
 """Which rule applies now, in a real browser: the header's 截至日期 date picker and 显示全部版本 box
 reach every view through the page's own controls; a rule whose source is not in force carries a
 badge (草案, 已失效, …), a checklist names what it left out, the documents view shows each term of force."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,8 +17,7 @@ DATED = ("/search", "/ask", "/obligations", "/deadlines", "/entities/", "/overla
 def dated_requests(page) -> list[dict[str, list[str]]]:
     """The query of every request the page makes to a dated read route, as it makes them."""
     seen: list[dict[str, list[str]]] = []
-    page.on("request", lambda r: seen.append(parse_qs(urlparse(r.url).query))
-            if urlparse(r.url).path.startswith(DATED) else None)
+    page.on("request", lambda r: seen.append(parse_qs(urlparse(r.url).query)) if urlparse(r.url).path.startswith(DATED) else None)
     return seen
 
 
@@ -85,13 +85,17 @@ def test_documents_view_shows_each_term_of_force_and_relations(page):
     page.goto(page.base + "/#docs?as_of=2016-06-01")
     page.wait_for_selector("#docs-list li .validity", timeout=TIMEOUT)
     assert page.get_by_label("截至日期").input_value() == "2016-06-01"
-    status = lambda doc: page.locator(f"#docs-list li[data-doc='{doc}'] .validity .badge.standing").inner_text()
+
+    def status(doc: str) -> str:
+        return page.locator(f"#docs-list li[data-doc='{doc}'] .validity .badge.standing").inner_text()
+
     assert [status(d) for d in ("000", "001", "003")] == ["现行有效", "尚未施行", "草案"]
     assert "2022-01-01 至 2024-12-31" in page.inner_text("#docs-list li[data-doc='001'] .validity")
     page.get_by_label("截至日期").fill("")
     page.wait_for_function("() => !location.hash.includes('as_of')")
-    page.wait_for_function("() => document.querySelector(\"#docs-list li[data-doc='001'] .badge.standing\").textContent === '已失效'",
-                           timeout=TIMEOUT)
+    page.wait_for_function(
+        "() => document.querySelector(\"#docs-list li[data-doc='001'] .badge.standing\").textContent === '已失效'", timeout=TIMEOUT
+    )
     relations = page.locator("#docs-list li[data-doc='001'] .validity details")
     relations.locator("summary").click()
     assert "依据 《“十四五”北京国际科技创新中心建设战略行动计划》" in relations.inner_text()

@@ -1,5 +1,6 @@
 """The page in a real browser: ask and see the cited clause highlighted, open a
 checklist and download its CSV, draw an entity's neighbourhood, click the overlap matrix."""
+
 from __future__ import annotations
 
 import csv
@@ -74,7 +75,9 @@ def test_entity_neighbourhood_is_drawn(page):
     assert page.locator("#entity-graph g.node").count() > 2
     assert "高精尖创新中心" in page.inner_text("#entity-info h2")
     page.locator("#entity-graph g.node[data-name] circle").first.click()
-    page.wait_for_function("() => location.hash.startsWith('#entity?name=') && !location.hash.includes('%E9%AB%98%E7%B2%BE%E5%B0%96%E4%B8%AD%E5%BF%83')")
+    page.wait_for_function(
+        "() => location.hash.startsWith('#entity?name=') && !location.hash.includes('%E9%AB%98%E7%B2%BE%E5%B0%96%E4%B8%AD%E5%BF%83')"
+    )
 
 
 def test_overlap_heatmap_cell_lists_clauses(page):

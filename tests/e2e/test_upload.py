@@ -4,6 +4,7 @@ facts grouped by kind, obligations first) for review, then committed or cancelle
 Against ``write_server`` (writes on over a private copy of the data); one commit in all,
 since a commit re-ingests the corpus with the real model.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -45,8 +46,7 @@ def test_a_dropped_file_is_previewed_for_review_and_cancelling_writes_nothing(wr
 
     page.fill("#upload-key", write_key)
     drop(page, "scan.png", b"\x89PNG\r\n\x1a\n" + bytes(64), "image/png")
-    page.wait_for_function("() => document.querySelector('#upload-status').textContent.includes('不支持的文件格式')",
-                           timeout=TIMEOUT)
+    page.wait_for_function("() => document.querySelector('#upload-status').textContent.includes('不支持的文件格式')", timeout=TIMEOUT)
     assert "PNG image" in page.inner_text("#upload-status")
 
     drop(page, HTML.name, html_page(), "text/html")

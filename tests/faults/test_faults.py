@@ -5,6 +5,7 @@ Each test asserts what a reader sees: a complete old or new store, never a
 half-written one, and nothing lost. (The Neo4j variants are still to be
 written: issue 12, item 5.)
 """
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,7 @@ SECOND_FILE = "000_ba93140f981b18fd.txt"
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
     files = {GOOD_FILE: (CORPUS / GOOD_FILE).read_bytes(), SECOND_FILE: (CORPUS / SECOND_FILE).read_bytes()}
-    return make_corpus(tmp_path_factory.mktemp("faults") / "corpus", [entry("003", GOOD_FILE), entry("000", SECOND_FILE)],
-                       files)
+    return make_corpus(tmp_path_factory.mktemp("faults") / "corpus", [entry("003", GOOD_FILE), entry("000", SECOND_FILE)], files)
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +62,12 @@ def read_documents(data: Path) -> tuple[int, list[str], str]:
 
 def start_ingest(corpus: Path, data: Path) -> subprocess.Popen:
     """A real ingest (``--force``: the corpus is unchanged, which would otherwise be a no-op)."""
-    return subprocess.Popen([*policykg_command(), "ingest", "--corpus", str(corpus), "--data", str(data), "--json", "--force"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [*policykg_command(), "ingest", "--corpus", str(corpus), "--data", str(data), "--json", "--force"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 @pytest.mark.parametrize("step", STEPS)
@@ -193,8 +197,12 @@ def test_kill_9_during_an_api_write_keeps_the_old_state_and_the_next_write_clean
     live = (data / "current").resolve()
     port = free_port()
     env = {**os.environ, "POLICYKG_API_KEY": "fault-key"}
-    server = subprocess.Popen([*policykg_command(), "serve", "--port", str(port), "--data", str(data),
-                               "--corpus", str(CORPUS)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [*policykg_command(), "serve", "--port", str(port), "--data", str(data), "--corpus", str(CORPUS)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 240
@@ -247,8 +255,13 @@ def test_a_full_disk_while_writing_the_store_is_a_clear_error_and_changes_nothin
 
     data = copy_data(two_stores, tmp_path / "data")
     live = (data / "current").resolve()
-    done = subprocess.run([*policykg_command(), "ingest", "--corpus", str(corpus), "--data", str(data), "--json", "--force"],
-                          capture_output=True, text=True, preexec_fn=small_files, timeout=600)
+    done = subprocess.run(
+        [*policykg_command(), "ingest", "--corpus", str(corpus), "--data", str(data), "--json", "--force"],
+        capture_output=True,
+        text=True,
+        preexec_fn=small_files,
+        timeout=600,
+    )
     assert done.returncode == 2, done.stderr
     err = json.loads(done.stdout)["error"]
     assert err["code"] == "E023" and "File too large" in err["message"] and "previous store" in err["hint"]

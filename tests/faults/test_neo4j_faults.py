@@ -10,6 +10,7 @@ with its output: they are never skipped.
 Each asserts what a reader sees: the complete old or the complete new graph,
 never part of one, and nothing lost.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,12 +43,21 @@ PLATFORM_TYPE = "高精尖创新中心"
 
 def start_server(data: Path) -> dict[str, Any]:
     """``policykg neo4j-dev start`` as a user runs it; a clear failure (with its output) if it cannot."""
-    proc = subprocess.run([*policykg_command(), "neo4j-dev", "start", "--data", str(data), "--heap", "512m", "--json"],
-                          capture_output=True, text=True, cwd=REPO, timeout=400, check=False)
+    proc = subprocess.run(
+        [*policykg_command(), "neo4j-dev", "start", "--data", str(data), "--heap", "512m", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=400,
+        check=False,
+    )
     if proc.returncode != 0:
-        pytest.fail(f"could not start a neo4j-dev server for {data} (exit {proc.returncode}):\n"
-                    f"{proc.stdout}\n{proc.stderr}\n(start it by hand with `policykg neo4j-dev start --data {data}` "
-                    "to see why)", pytrace=False)
+        pytest.fail(
+            f"could not start a neo4j-dev server for {data} (exit {proc.returncode}):\n"
+            f"{proc.stdout}\n{proc.stderr}\n(start it by hand with `policykg neo4j-dev start --data {data}` "
+            "to see why)",
+            pytrace=False,
+        )
     info = json.loads(proc.stdout)
     assert info["reachable"], info
     return info
@@ -66,14 +76,14 @@ def server(tmp_path_factory) -> Iterator[Path]:
 @pytest.fixture(scope="module")
 def corpora(tmp_path_factory) -> tuple[Path, Path]:
     """(A, B): a one-document corpus and the real one; their graphs differ, so B is a new generation."""
-    small = make_corpus(tmp_path_factory.mktemp("neo4j-faults") / "corpus-a", [entry("003", GOOD_FILE)],
-                        {GOOD_FILE: (CORPUS / GOOD_FILE).read_bytes()})
+    small = make_corpus(
+        tmp_path_factory.mktemp("neo4j-faults") / "corpus-a", [entry("003", GOOD_FILE)], {GOOD_FILE: (CORPUS / GOOD_FILE).read_bytes()}
+    )
     return small, CORPUS
 
 
 def ingest(corpus: Path, data: Path) -> dict[str, Any]:
-    result = CliRunner().invoke(main, ["ingest", "--corpus", str(corpus), "--data", str(data), "--backend", "neo4j",
-                                       "--json"])
+    result = CliRunner().invoke(main, ["ingest", "--corpus", str(corpus), "--data", str(data), "--backend", "neo4j", "--json"])
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -120,8 +130,9 @@ def generation_b(server, corpora) -> dict[str, Any]:
     try:
         nodes = count(drv, f"MATCH (n:{N.BASE_LABEL} {{gen: $g}}) RETURN count(n)", g=state["generation"])
         with drv.session() as session:
-            node = session.run(f"MATCH (n:{S.OBLIGATION} {{gen: $g}}) RETURN n.id AS id ORDER BY n._ord LIMIT 1",
-                               g=state["generation"]).single()["id"]
+            node = session.run(
+                f"MATCH (n:{S.OBLIGATION} {{gen: $g}}) RETURN n.id AS id ORDER BY n._ord LIMIT 1", g=state["generation"]
+            ).single()["id"]
     finally:
         drv.close()
     return {"state": state, "nodes": nodes, "node": node}
@@ -190,9 +201,13 @@ def test_kill_9_during_load_neo4j_leaves_the_previous_generation_live(server, co
     proc = None
     try:
         tx.run(lock, node=generation_b["node"], gen=gen_b, meta=N.META_KEY).consume()
-        proc = subprocess.Popen([*policykg_command(), "ingest", "--corpus", str(corpora[1]), "--data", str(data),
-                                 "--backend", "neo4j", "--json"], cwd=REPO, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [*policykg_command(), "ingest", "--corpus", str(corpora[1]), "--data", str(data), "--backend", "neo4j", "--json"],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         wait_for_step(proc, "load_neo4j")
         wait_blocked(drv, proc, waits_on)
         written = count(drv, f"MATCH (n:{N.BASE_LABEL} {{gen: $g}}) RETURN count(n)", g=gen_b)
@@ -251,8 +266,12 @@ def test_neo4j_killed_mid_query_is_503_then_the_same_app_answers_after_restart(s
     ingest(corpora[1], data)  # B live (a no-op load if it already is)
     info = neo4j_dev.status(data)
     assert info["running"] and info["pid"], info
-    graph_reads = [("/obligations", {"platform_type": PLATFORM_TYPE}), ("/documents", {}),
-                   (f"/entities/{PLATFORM_TYPE}", {}), ("/deadlines", {})]
+    graph_reads = [
+        ("/obligations", {"platform_type": PLATFORM_TYPE}),
+        ("/documents", {}),
+        (f"/entities/{PLATFORM_TYPE}", {}),
+        ("/deadlines", {}),
+    ]
     with TestClient(create_app(Settings(data=data, corpus=corpora[1], backend="neo4j"))) as client:
         assert client.get("/health").json()["status"] == "ok"
         before = {}

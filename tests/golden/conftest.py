@@ -15,6 +15,7 @@ Profiles:
   {rules_for: {entity, action, kinds}} → store.rules_for(...)
   {unknown: NAME}              → store.entity(NAME) must raise NotFoundError
 """
+
 from __future__ import annotations
 
 import atexit

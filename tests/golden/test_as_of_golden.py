@@ -3,6 +3,7 @@
 Each case is parsed into graph/golden.py's typed :class:`DatedCase`; an unknown
 or misspelled key fails the run naming the file, the case and the key.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,10 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graph.golden import DatedCase, DatedFile, GoldenFormatError, load
-
 from api.cli import main
 from api.commands_corpus import register_steps
+from graph.golden import DatedCase, DatedFile, GoldenFormatError, load
 from ingest.pipeline import run_ingest
 from tests.conftest import CORPUS, link_model
 

@@ -1,16 +1,42 @@
 """Each bearer strategy of ingest/extract.py on its own (made-up clauses)."""
+
 from __future__ import annotations
 
 from ingest.aliases import Entity, load_aliases
 from ingest.document import Clause, Document
-from ingest.extract import (ACTOR_STRATEGIES, Unit, Where, addressees, condition_subject, context_for, directive_target, document_scope,
-                            explicit_subject, heading, inline_heading, previous_subject, procedure_issuer, role_system)
-from ingest.extract import _ROLE_SYSTEM
+from ingest.extract import (
+    _ROLE_SYSTEM,
+    ACTOR_STRATEGIES,
+    Unit,
+    Where,
+    addressees,
+    condition_subject,
+    context_for,
+    directive_target,
+    document_scope,
+    explicit_subject,
+    heading,
+    inline_heading,
+    previous_subject,
+    procedure_issuer,
+    role_system,
+)
 
 
 def _ctx(text: str = "", scope: tuple[str, ...] = (), issuers: tuple[str, ...] = ("北京市教育委员会",)):
-    doc = Document(doc_id="x", title="某办法", file="x.txt", text=text, issuers=list(issuers), kind="", year=None, status="final",
-                   scope=list(scope), inferred=[], url="")
+    doc = Document(
+        doc_id="x",
+        title="某办法",
+        file="x.txt",
+        text=text,
+        issuers=list(issuers),
+        kind="",
+        year=None,
+        status="final",
+        scope=list(scope),
+        inferred=[],
+        url="",
+    )
     return context_for(doc, load_aliases())
 
 
@@ -25,8 +51,18 @@ UNIVERSITY = load_aliases().lookup("依托高校")
 
 
 def test_strategies_are_tried_in_the_documented_order() -> None:
-    assert [f.__name__ for f in ACTOR_STRATEGIES] == ["explicit_subject", "inline_heading", "role_system", "heading", "condition_subject",
-                                                     "previous_subject", "directive_target", "addressees", "document_scope", "procedure_issuer"]
+    assert [f.__name__ for f in ACTOR_STRATEGIES] == [
+        "explicit_subject",
+        "inline_heading",
+        "role_system",
+        "heading",
+        "condition_subject",
+        "previous_subject",
+        "directive_target",
+        "addressees",
+        "document_scope",
+        "procedure_issuer",
+    ]
 
 
 def test_explicit_subject_and_headings() -> None:

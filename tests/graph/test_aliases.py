@@ -1,4 +1,5 @@
 """The alias table: longest-match mentions with exact offsets, resolution, jieba lines."""
+
 from __future__ import annotations
 
 import pytest
@@ -47,7 +48,7 @@ def test_longest_match_first_and_exact_offsets(table: AliasTable) -> None:
     text = "经北京高等学校高精尖创新中心建设计划领导小组同意，高精尖中心向市教委报送材料。"
     ms = table.find_mentions(text)
     assert [m.entity_id for m in ms] == ["Organization:高精尖计划领导小组", "PlatformType:高精尖创新中心", "Organization:市教委"]
-    assert all(text[m.start:m.end] == m.surface for m in ms)
+    assert all(text[m.start : m.end] == m.surface for m in ms)
 
 
 def test_english_needs_word_boundaries(table: AliasTable) -> None:
@@ -94,15 +95,26 @@ def test_cited_strategy_is_not_a_rule_target(table: AliasTable) -> None:
     a platform type named beside it still is a target."""
     text = "北京高校基本建立适应创新驱动发展战略的体系，引导校企共建创新联合体"
     assert {m.entity_id for m in table.find_mentions(text, ["Program", "PlatformType"])} == {
-        "Program:国家创新驱动发展战略", "PlatformType:创新联合体"}
+        "Program:国家创新驱动发展战略",
+        "PlatformType:创新联合体",
+    }
     assert [m.entity_id for m in table.rule_targets(text)] == ["PlatformType:创新联合体"]
     assert table.get("Program:国家创新驱动发展战略").to_dict()["rule_target"] is False
 
 
-@pytest.mark.parametrize("surface, eid", [
-    ("十大高精尖产业", "Field:高精尖产业"), ("六大未来产业", "Field:未来产业"), ("重点基础材料", "Field:基础材料"),
-    ("科研创新分类评价机制", "Mechanism:分类评价"), ("持续稳定支持", "Mechanism:稳定支持"), ("“一带一路”", "Place:一带一路"),
-    ("竞争性支持", "Mechanism:竞争性支持"), ("新型研发机构", "Role:新型研发机构"), ("朱雀人才", "Program:朱雀人才"),
-])
+@pytest.mark.parametrize(
+    "surface, eid",
+    [
+        ("十大高精尖产业", "Field:高精尖产业"),
+        ("六大未来产业", "Field:未来产业"),
+        ("重点基础材料", "Field:基础材料"),
+        ("科研创新分类评价机制", "Mechanism:分类评价"),
+        ("持续稳定支持", "Mechanism:稳定支持"),
+        ("“一带一路”", "Place:一带一路"),
+        ("竞争性支持", "Mechanism:竞争性支持"),
+        ("新型研发机构", "Role:新型研发机构"),
+        ("朱雀人才", "Program:朱雀人才"),
+    ],
+)
 def test_overlap_requested_entries(table: AliasTable, surface: str, eid: str) -> None:
     assert [m.entity_id for m in table.find_mentions(surface)] == [eid]

@@ -1,4 +1,5 @@
 """graph/as_of.py on hand-made results: marking, cutting checklists, and which rule prevails."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,8 +9,12 @@ from ingest.errors import QueryError
 
 DOCS = [
     {"doc_id": "old", "title": "旧办法", "scope": ["甲中心"], "validity": {"valid_from": "2015-01-01"}},
-    {"doc_id": "plan", "title": "行动计划", "scope": ["甲中心", "乙中心", "丙中心"],
-     "validity": {"valid_from": "2021-01-01", "valid_to": "2023-12-31", "from_how": "plan period", "to_how": "plan period"}},
+    {
+        "doc_id": "plan",
+        "title": "行动计划",
+        "scope": ["甲中心", "乙中心", "丙中心"],
+        "validity": {"valid_from": "2021-01-01", "valid_to": "2023-12-31", "from_how": "plan period", "to_how": "plan period"},
+    },
     {"doc_id": "draft", "title": "征求意见稿", "scope": ["甲中心"], "validity": {"draft": True}},
     {"doc_id": "new", "title": "新办法", "scope": ["甲中心", "乙中心"], "validity": {"valid_from": "2024-01-01"}},
 ]
@@ -28,7 +33,9 @@ def test_a_checklist_keeps_what_is_in_force_and_says_what_it_left_out():
     assert later["left_out"][0]["reason"].startswith("expired after 2023-12-31")
     every = apply_as_of("obligations", {"obligations": rows("old", "plan")}, DOCS, "2024-06-01", all_versions=True)
     assert [(r["doc_id"], r["in_force"], r["doc_status"]) for r in every["obligations"]] == [
-        ("old", True, "in_force"), ("plan", False, "expired")]
+        ("old", True, "in_force"),
+        ("plan", False, "expired"),
+    ]
 
 
 def test_search_is_marked_not_cut_and_an_answer_names_its_standing():
@@ -41,8 +48,7 @@ def test_search_is_marked_not_cut_and_an_answer_names_its_standing():
 
 
 def test_entity_rules_are_cut_by_kind():
-    result = apply_as_of("entity", {"applies": {"obligations": rows("old", "draft"), "deadlines": rows("draft")}},
-                         DOCS, "2022-06-01")
+    result = apply_as_of("entity", {"applies": {"obligations": rows("old", "draft"), "deadlines": rows("draft")}}, DOCS, "2022-06-01")
     assert {k: [r["doc_id"] for r in v] for k, v in result["applies"].items()} == {"obligations": ["old"], "deadlines": []}
 
 
@@ -55,8 +61,13 @@ def test_the_narrower_document_prevails_then_the_later_one_and_a_draft_never():
     wide = {**meta, "old": {**meta["old"], "scope": ["甲中心", "乙中心"]}}
     [res] = resolve_conflict(conflict, by_doc, wide)
     assert (res["winner"], res["principle"]) == ("new", "lex posterior")
-    amending = {**wide, "new": {**wide["new"], "validity": {**wide["new"]["validity"], "relations": [
-        {"relation": "AMENDS", "title": "旧办法", "doc_id": "old"}]}}}
+    amending = {
+        **wide,
+        "new": {
+            **wide["new"],
+            "validity": {**wide["new"]["validity"], "relations": [{"relation": "AMENDS", "title": "旧办法", "doc_id": "old"}]},
+        },
+    }
     [res] = resolve_conflict(conflict, by_doc, amending)
     assert (res["winner"], res["principle"]) == ("new", "relation") and "旧办法" in res["reason"]
 

@@ -1,5 +1,6 @@
 """Extractors on inline clauses written for these tests (not copied from the corpus),
 so the patterns are checked as general mechanisms, not as lookups of known items."""
+
 from __future__ import annotations
 
 from ingest.aliases import load_aliases
@@ -19,7 +20,7 @@ def _doc(items: list[tuple[tuple[str, ...], str]], scope: list[str], doc_id: str
 def _facts(doc: Document, kind: str):
     facts = [f for f in extract_document(doc, load_aliases()) if f.kind == kind]
     for f in facts:
-        assert doc.text[f.start:f.end] == f.text, f
+        assert doc.text[f.start : f.end] == f.text, f
     return facts
 
 
@@ -140,7 +141,9 @@ def test_lead_in_paragraph_binds_the_listed_items() -> None:
     ]
     doc = _doc(text_items, ["北京实验室"])
     # the parser marks the listed entries as items; the lead-in is a paragraph
-    doc.clauses[0] = Clause(doc.clauses[0].clause_id, "900", doc.clauses[0].path, doc.clauses[0].text, doc.clauses[0].start, doc.clauses[0].end, "paragraph")
+    doc.clauses[0] = Clause(
+        doc.clauses[0].clause_id, "900", doc.clauses[0].path, doc.clauses[0].text, doc.clauses[0].start, doc.clauses[0].end, "paragraph"
+    )
     obs = _facts(doc, "obligation")
     assert {f.clause_id for f in obs} == {"900:1", "900:2"}
     assert all(f.attrs["actor"] == "依托单位" for f in obs)

@@ -1,4 +1,5 @@
 """Time phrases and amounts normalize by rule, on phrases not taken from the corpus."""
+
 from __future__ import annotations
 
 import pytest
@@ -67,6 +68,16 @@ def test_numerals(token: str, value: int | None) -> None:
     assert to_int(token) == value
 
 
-@pytest.mark.parametrize("number, unit, cny", [("5000", "万", 50_000_000), ("1", "亿", 100_000_000), ("2.5", "亿", 250_000_000), ("三", "万", 30_000), ("800", "元", 800), ("1,000", "万", 10_000_000)])
+@pytest.mark.parametrize(
+    "number, unit, cny",
+    [
+        ("5000", "万", 50_000_000),
+        ("1", "亿", 100_000_000),
+        ("2.5", "亿", 250_000_000),
+        ("三", "万", 30_000),
+        ("800", "元", 800),
+        ("1,000", "万", 10_000_000),
+    ],
+)
 def test_amounts(number: str, unit: str, cny: int) -> None:
     assert amount_cny(number, unit) == cny

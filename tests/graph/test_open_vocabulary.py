@@ -5,6 +5,7 @@ bearers outside the alias table, a coordinated subject, a notice's request,
 a new platform type introduced by a title); the document in data/new_lab is
 written for these tests.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,8 +18,8 @@ from ingest.aliases import load_aliases
 from ingest.bearers import BearerScope, coordinated, head_of, resolve_bearer, split_phrase, subject_phrase
 from ingest.document import Document
 from ingest.extract import extract_document, units
-from ingest.matchform import match_form
 from ingest.loaders import load_corpus
+from ingest.matchform import match_form
 from ingest.normalize import normalize_phrase
 from ingest.parse import parse_document
 from ingest.scope import addressees_of, document_kind, title_subjects
@@ -30,7 +31,19 @@ def _doc(text: str, title: str = "某某管理办法", issuers: tuple[str, ...] 
     """A document: its title line, an opening article, then ``text``."""
     if not text.startswith(title):
         text = f"{title}\n第一条 为规范管理，制定本办法。\n{text}"
-    doc = Document(doc_id="x", title=title, file="x.txt", text=text, issuers=list(issuers), kind="", year=None, status="final", scope=[], inferred=[], url="")
+    doc = Document(
+        doc_id="x",
+        title=title,
+        file="x.txt",
+        text=text,
+        issuers=list(issuers),
+        kind="",
+        year=None,
+        status="final",
+        scope=[],
+        inferred=[],
+        url="",
+    )
     doc.clauses = parse_document("x", text)
     return doc
 
@@ -45,11 +58,14 @@ def test_article_prefix_does_not_stop_extraction() -> None:
     assert ("市科委", "must") in _obligations("第三条市科委负责本计划的总体规划。\n")
 
 
-@pytest.mark.parametrize("sentence, bearer", [
-    ("承担单位应当按季度报送经费使用情况。", "承担单位"),
-    ("有关省级教育行政部门应督促中心于每年11月30日前报送年度报告。", "省级教育行政部门"),
-    ("项目负责人不得擅自变更研究内容。", "项目负责人"),
-])
+@pytest.mark.parametrize(
+    "sentence, bearer",
+    [
+        ("承担单位应当按季度报送经费使用情况。", "承担单位"),
+        ("有关省级教育行政部门应督促中心于每年11月30日前报送年度报告。", "省级教育行政部门"),
+        ("项目负责人不得擅自变更研究内容。", "项目负责人"),
+    ],
+)
 def test_bearers_outside_the_alias_table(sentence: str, bearer: str) -> None:
     assert bearer in [a for a, _m in _obligations(sentence)]
 
@@ -74,7 +90,7 @@ def test_unit_starts_after_its_marker() -> None:
     assert "承担单位应当报送。" in texts and "各单位要落实。" in texts
     for c in doc.clauses:
         for u in units(c):
-            assert doc.text[u.start:u.end] == u.text
+            assert doc.text[u.start : u.end] == u.text
 
 
 def test_head_nouns_type_new_bearers() -> None:
@@ -105,14 +121,23 @@ def test_coreference_to_the_document_platform_type() -> None:
 def test_title_and_kind_of_a_new_document() -> None:
     assert title_subjects("某省重点实验室建设与运行管理办法") == ["某省重点实验室"]
     assert title_subjects("关于开展2024年度工程技术研究中心认定工作的通知") == ["工程技术研究中心"]
-    assert title_subjects("某省科学技术厅关于做好2012年度全省省级重点实验室、工程技术研究中心工作总结的通知") == ["省级重点实验室", "工程技术研究中心"]
+    assert title_subjects("某省科学技术厅关于做好2012年度全省省级重点实验室、工程技术研究中心工作总结的通知") == [
+        "省级重点实验室",
+        "工程技术研究中心",
+    ]
     assert document_kind("某省重点实验室建设与运行管理办法") == "管理办法"
 
 
-@pytest.mark.parametrize("phrase, value", [
-    ("按季度", "R/P3M"), ("为期半年", "P6M"), ("5个工作日内", "P5D"),
-    ("2020年9月27日之前", "2020-09-27"), ("2021年8月20日至8月26日", "2021-08-20/2021-08-26"),
-])
+@pytest.mark.parametrize(
+    "phrase, value",
+    [
+        ("按季度", "R/P3M"),
+        ("为期半年", "P6M"),
+        ("5个工作日内", "P5D"),
+        ("2020年9月27日之前", "2020-09-27"),
+        ("2021年8月20日至8月26日", "2021-08-20/2021-08-26"),
+    ],
+)
 def test_new_time_phrases(phrase: str, value: str) -> None:
     assert normalize_phrase(phrase).normalized == value  # type: ignore[union-attr]
 
@@ -137,10 +162,10 @@ def test_a_new_platform_type_gets_its_duties() -> None:
     duties = [f for f in facts if f.kind == "obligation" and lab.id in f.attrs["applies_to"]]
     assert {"依托单位", "承担单位", "实验室主任"} <= {f.attrs["actor"] for f in duties}
     for f in facts:  # provenance round-trips
-        assert docs[0].text[f.start:f.end] == f.text
+        assert docs[0].text[f.start : f.end] == f.text
     node = graph.nodes["Role:承担单位"]
     src = node["source"]
-    assert docs[0].text[src["start"]:src["end"]].endswith("承担单位")
+    assert docs[0].text[src["start"] : src["end"]].endswith("承担单位")
 
 
 def test_vocabulary_lives_in_the_lexicon() -> None:
@@ -193,10 +218,16 @@ def test_reports_of_past_acts_are_not_duties() -> None:
     assert _obligations("市科技局组织专家对本市平台进行了考核评价。\n") == []
 
 
-@pytest.mark.parametrize("phrase, value", [
-    ("2014年3月10日至14日", "2014-03-10/2014-03-14"), ("从发文之日起", "on publication"), ("近3年", "P3Y"),
-    ("2014年至2016年", "2014/2016"), ("6月20日前", "--06-20"),
-])
+@pytest.mark.parametrize(
+    "phrase, value",
+    [
+        ("2014年3月10日至14日", "2014-03-10/2014-03-14"),
+        ("从发文之日起", "on publication"),
+        ("近3年", "P3Y"),
+        ("2014年至2016年", "2014/2016"),
+        ("6月20日前", "--06-20"),
+    ],
+)
 def test_more_time_phrases(phrase: str, value: str) -> None:
     assert normalize_phrase(phrase).normalized == value  # type: ignore[union-attr]
 
@@ -207,11 +238,14 @@ def test_a_due_day_takes_its_documents_year() -> None:
     assert [f.attrs["normalized"] for f in extract_document(doc, load_aliases()) if f.kind == "deadline"] == ["2021-06-20"]
 
 
-@pytest.mark.parametrize("sentence, effect", [
-    ("对评价得分60分以下的企业技术中心给予警告，并予以3个月时间整改。", "accountability"),
-    ("对已无法正常运行的12家中心予以撤销资格。", "revoke"),
-    ("注销“某某工程技术研究中心”等68家未参加考评单位“市工程技术研究中心”称号。", "revoke"),
-])
+@pytest.mark.parametrize(
+    "sentence, effect",
+    [
+        ("对评价得分60分以下的企业技术中心给予警告，并予以3个月时间整改。", "accountability"),
+        ("对已无法正常运行的12家中心予以撤销资格。", "revoke"),
+        ("注销“某某工程技术研究中心”等68家未参加考评单位“市工程技术研究中心”称号。", "revoke"),
+    ],
+)
 def test_sanctions_in_results_notices(sentence: str, effect: str) -> None:
     facts = extract_document(_doc(sentence + "\n"), load_aliases())
     assert any(f.kind == "sanction" and effect in f.attrs["effects"] for f in facts)
@@ -224,17 +258,22 @@ def test_hopes_and_second_person_requests() -> None:
 
 
 def test_references_in_brackets_are_not_names() -> None:
-    text = "关于开展年度总结的通知\n各有关单位：\n现将有关事项通知如下。\n一、工作要求\n请2019年以前认定的各工程中心（附件4）登录网站填报。\n"
+    text = (
+        "关于开展年度总结的通知\n各有关单位：\n现将有关事项通知如下。\n一、工作要求\n请2019年以前认定的各工程中心（附件4）登录网站填报。\n"
+    )
     assert "工程中心" in [a for a, _m in _obligations(text, title="关于开展年度总结的通知")]
 
 
-@pytest.mark.parametrize("item, low, high", [
-    ("每家最高资助五十万元。", 500_000, 500_000),          # Chinese numerals
-    ("给予不超过1,000万元的经费支持。", 10_000_000, 10_000_000),  # grouped digits in a web copy
-    ("资助额度为500 万元/项。", 5_000_000, 5_000_000),      # a space before the unit
-    ("奖励金额为人民币20000元。", 20_000, 20_000),          # plain 元
-    ("给予20万-50万元奖励。", 200_000, 500_000),
-])
+@pytest.mark.parametrize(
+    "item, low, high",
+    [
+        ("每家最高资助五十万元。", 500_000, 500_000),  # Chinese numerals
+        ("给予不超过1,000万元的经费支持。", 10_000_000, 10_000_000),  # grouped digits in a web copy
+        ("资助额度为500 万元/项。", 5_000_000, 5_000_000),  # a space before the unit
+        ("奖励金额为人民币20000元。", 20_000, 20_000),  # plain 元
+        ("给予20万-50万元奖励。", 200_000, 500_000),
+    ],
+)
 def test_amounts_in_the_forms_documents_write_them(item: str, low: int, high: int) -> None:
     facts = extract_document(_doc(f"三、支持标准\n1.{item}\n"), load_aliases())
     amounts = [(f.attrs["amount_min"], f.attrs["amount_max"]) for f in facts if f.kind == "funding" and f.attrs.get("rule") == "amount"]
@@ -246,8 +285,16 @@ def test_small_fees_are_no_funding() -> None:
     assert not [f for f in facts if f.kind == "funding"]
 
 
-@pytest.mark.parametrize("item", ["建设经费由依托单位自筹解决。", "项目经费实行包干制。", "所需经费从市科技计划专项经费中列支。",
-                                  "对认定的中心给予一次性奖励。", "依托单位按1:1的比例提供配套经费。"])
+@pytest.mark.parametrize(
+    "item",
+    [
+        "建设经费由依托单位自筹解决。",
+        "项目经费实行包干制。",
+        "所需经费从市科技计划专项经费中列支。",
+        "对认定的中心给予一次性奖励。",
+        "依托单位按1:1的比例提供配套经费。",
+    ],
+)
 def test_short_last_item_states_a_funding_source(item: str) -> None:
     """A short item is a label only when a body follows it; alone, it is the rule."""
     facts = extract_document(_doc(f"三、支持方式\n1.{item}\n"), load_aliases())
@@ -255,9 +302,11 @@ def test_short_last_item_states_a_funding_source(item: str) -> None:
 
 
 def test_a_short_name_defined_for_a_role_binds_its_list() -> None:
-    text = ("第六条 国务院有关部门、地方科技管理部门是示范站的行政主管部门（以下简称主管部门），主要职责是：\n"
-            "（一）贯彻示范站发展政策；\n（二）聘任示范站站长。\n"
-            "第七条 主管部门应当每年报送示范站运行情况。\n")
+    text = (
+        "第六条 国务院有关部门、地方科技管理部门是示范站的行政主管部门（以下简称主管部门），主要职责是：\n"
+        "（一）贯彻示范站发展政策；\n（二）聘任示范站站长。\n"
+        "第七条 主管部门应当每年报送示范站运行情况。\n"
+    )
     assert _obligations(text) == [("行政主管部门", "must")] * 3  # not 国务院有关部门, and 主管部门 in 第七条 is the same bearer
 
 
@@ -265,13 +314,16 @@ def test_the_authority_announcing_what_it_will_do_is_no_duty() -> None:
     assert _obligations("四、工作安排\n市科技局将对部分中心认定情况进行抽查。\n") == []
 
 
-@pytest.mark.parametrize("sentence, effect", [
-    ("逾期未报送的，视为自动放弃。", "视为自动放弃"),
-    ("凡未通过年度考核的，暂停拨付下一年度经费。", "暂停拨付下一年度经费"),
-    ("两次评估不合格的撤消组建。", "撤消组建"),
-    ("达不到标准的中心，将给予降级、警告或取消资格。", "降级、警告或取消资格"),
-    ("超出公示期的异议不予受理。", "不予受理"),
-])
+@pytest.mark.parametrize(
+    "sentence, effect",
+    [
+        ("逾期未报送的，视为自动放弃。", "视为自动放弃"),
+        ("凡未通过年度考核的，暂停拨付下一年度经费。", "暂停拨付下一年度经费"),
+        ("两次评估不合格的撤消组建。", "撤消组建"),
+        ("达不到标准的中心，将给予降级、警告或取消资格。", "降级、警告或取消资格"),
+        ("超出公示期的异议不予受理。", "不予受理"),
+    ],
+)
 def test_sanctions_in_their_common_wordings(sentence: str, effect: str) -> None:
     facts = extract_document(_doc(f"第五章 监督管理\n第二十条 {sentence}\n"), load_aliases())
     assert [f.attrs["effect"] for f in facts if f.kind == "sanction"] == [effect]
@@ -320,11 +372,14 @@ def test_a_modal_after_a_topic_binds_the_notice_addressees() -> None:
     assert all(m != "must" for _a, m in got)
 
 
-@pytest.mark.parametrize("phrase, parts", [
-    ("各县(市、区)、开发区(管理区)科技管理部门、有关单位", ["各县(市、区)科技管理部门", "开发区(管理区)科技管理部门", "有关单位"]),
-    ("各市、县科技局", ["各市科技局", "县科技局"]),
-    ("镇（街）、区直各有关单位", ["镇（街）", "区直各有关单位"]),
-])
+@pytest.mark.parametrize(
+    "phrase, parts",
+    [
+        ("各县(市、区)、开发区(管理区)科技管理部门、有关单位", ["各县(市、区)科技管理部门", "开发区(管理区)科技管理部门", "有关单位"]),
+        ("各市、县科技局", ["各市科技局", "县科技局"]),
+        ("镇（街）、区直各有关单位", ["镇（街）", "区直各有关单位"]),
+    ],
+)
 def test_places_listed_before_a_shared_bearer_take_it(phrase: str, parts: list[str]) -> None:
     assert coordinated(phrase) == parts
 
@@ -337,10 +392,13 @@ def test_a_request_that_passes_the_items_on() -> None:
     assert got[1:] and {a for a, _m in got[1:]} == {"火炬基地"}, got
 
 
-@pytest.mark.parametrize("sentence, bearer", [
-    ("申请单位填写申请书时一般应按法人单位填写。", "申请单位"),
-    ("各相关依托单位在中心组建中，要按照任务书要求保证条件落实。", "依托单位"),
-])
+@pytest.mark.parametrize(
+    "sentence, bearer",
+    [
+        ("申请单位填写申请书时一般应按法人单位填写。", "申请单位"),
+        ("各相关依托单位在中心组建中，要按照任务书要求保证条件落实。", "依托单位"),
+    ],
+)
 def test_a_setting_between_the_subject_and_its_modal(sentence: str, bearer: str) -> None:
     assert bearer in [a for a, _m in _obligations(sentence)]
 
@@ -351,12 +409,15 @@ def test_an_article_lead_in_binds_its_items_and_paragraphs() -> None:
     assert len(got) >= 2 and {a for a, _m in got} == {"临床研究中心"}, got
 
 
-@pytest.mark.parametrize("sentence, bearer", [
-    ("第三条 安全检查由资产与实验室管理处负责组织实施。", "资产与实验室管理处"),   # 由 + a name the table does not know
-    ("第五条 要求国家相关工程技术研究中心进一步加强管理。", "国家工程技术研究中心"),  # 相关 inside the name
-    ("第六条 学院实验中心和综治小组负责对实验室进行安全检查。", "综治小组"),
-    ("第七条 实验室第一申请使用人全面负责实验室的安全。", "实验室第一申请使用人"),
-])
+@pytest.mark.parametrize(
+    "sentence, bearer",
+    [
+        ("第三条 安全检查由资产与实验室管理处负责组织实施。", "资产与实验室管理处"),  # 由 + a name the table does not know
+        ("第五条 要求国家相关工程技术研究中心进一步加强管理。", "国家工程技术研究中心"),  # 相关 inside the name
+        ("第六条 学院实验中心和综治小组负责对实验室进行安全检查。", "综治小组"),
+        ("第七条 实验室第一申请使用人全面负责实验室的安全。", "实验室第一申请使用人"),
+    ],
+)
 def test_more_open_vocabulary_bearers(sentence: str, bearer: str) -> None:
     assert bearer in [a for a, _m in _obligations(sentence)]
 
@@ -377,11 +438,14 @@ def test_purpose_articles_and_entitlements_are_no_duties() -> None:
     assert _obligations("第九条 考核优秀的实验室最高可获100万元经费补助。\n") == []
 
 
-@pytest.mark.parametrize("text, bearer", [
-    ("第五条 依托（牵头）二级单位负责科技创新平台的建设和运行管理。\n", "依托（牵头）二级单位"),   # a verb-first head with words inside
-    ("二、公示期间，对公示内容持有异议的，请于公示期内以书面形式向市科委反映。\n", "异议人"),   # the role a condition implies
-    ("三、重大项目必须有比较高的创新程度和技术水平。\n", "重大项目"),
-])
+@pytest.mark.parametrize(
+    "text, bearer",
+    [
+        ("第五条 依托（牵头）二级单位负责科技创新平台的建设和运行管理。\n", "依托（牵头）二级单位"),  # a verb-first head with words inside
+        ("二、公示期间，对公示内容持有异议的，请于公示期内以书面形式向市科委反映。\n", "异议人"),  # the role a condition implies
+        ("三、重大项目必须有比较高的创新程度和技术水平。\n", "重大项目"),
+    ],
+)
 def test_bearers_named_by_convention(text: str, bearer: str) -> None:
     assert bearer in [a for a, _m in _obligations(text)]
 
@@ -391,7 +455,10 @@ def test_a_modal_sentence_about_a_thing_continues_the_subject() -> None:
     assert [a for a, _m in _obligations(text, title="关于填报统计报表的通知")] == ["单位", "单位"]
 
 
-@pytest.mark.parametrize("sentence", ["项目申报单位单独报送的，不予受理。", "市科委对匿名或未注明联系电话的异议，不予受理。", "凡匿名异议或超出期限异议的不予受理。"])
+@pytest.mark.parametrize(
+    "sentence",
+    ["项目申报单位单独报送的，不予受理。", "市科委对匿名或未注明联系电话的异议，不予受理。", "凡匿名异议或超出期限异议的不予受理。"],
+)
 def test_a_refusal_after_its_condition_anywhere_in_the_sentence(sentence: str) -> None:
     facts = extract_document(_doc(f"三、其他\n所有材料须经推荐单位统一报送，{sentence}\n"), load_aliases())
     assert [f.attrs["effects"] for f in facts if f.kind == "sanction"] == [["reject"]]

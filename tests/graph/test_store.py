@@ -1,4 +1,5 @@
 """The networkx store over the real corpus: provenance round-trips, format, speed, errors, CLI."""
+
 from __future__ import annotations
 
 import json
@@ -36,7 +37,7 @@ def test_every_text_derived_node_and_edge_round_trips(built) -> None:
     checked = 0
     for _, d in g.nodes(data=True):
         if d.get("label") in (S.CLAUSE, *S.FACT_LABELS.values()):
-            assert text[d["doc_id"]][d["start"]:d["end"]] == d["text"]
+            assert text[d["doc_id"]][d["start"] : d["end"]] == d["text"]
             checked += 1
         if d.get("label") in S.FACT_LABELS.values():
             assert d["extractor"] and 0 < d["confidence"] <= 1
@@ -44,7 +45,7 @@ def test_every_text_derived_node_and_edge_round_trips(built) -> None:
         if e.get("rel") in (S.MENTIONS, S.STATED_IN, S.BINDS, S.REPORTS_TO, S.APPLIES_TO):
             assert e["doc_id"] in text and e["start"] < e["end"] and e["extractor"]
         if e.get("rel") == S.MENTIONS:
-            assert text[e["doc_id"]][e["start"]:e["end"]] == e["surface"]
+            assert text[e["doc_id"]][e["start"] : e["end"]] == e["surface"]
     assert checked > 300
 
 
@@ -156,16 +157,20 @@ def _json_cli(*args: str) -> tuple[int, str, str]:
     import subprocess
     import sys
 
-    p = subprocess.run([sys.executable, "-c", "from api.cli import main; main()", *args, "--json"], cwd=ROOT,
-                       capture_output=True, text=True, timeout=120)
+    p = subprocess.run(
+        [sys.executable, "-c", "from api.cli import main; main()", *args, "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     return p.returncode, p.stdout, p.stderr
 
 
-@pytest.mark.parametrize("args, message, suggested", [
-    (("obligations", "--platform-type", "不存在的类型"), "unknown platform type", "高精尖创新中心"),
-    (("deadlines", "--platform-type", "人工智能"), "is a Field", "高精尖创新中心"),
-    (("entity", "不存在"), "unknown name", None),
-])
+@pytest.mark.parametrize(
+    "args, message, suggested",
+    [
+        (("obligations", "--platform-type", "不存在的类型"), "unknown platform type", "高精尖创新中心"),
+        (("deadlines", "--platform-type", "人工智能"), "is a Field", "高精尖创新中心"),
+        (("entity", "不存在"), "unknown name", None),
+    ],
+)
 def test_unknown_names_are_one_json_error_with_nearest_names(built, tmp_path: Path, args, message, suggested) -> None:
     *_, out = built
     data = _symlinked_data(out, tmp_path)

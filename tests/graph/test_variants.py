@@ -3,6 +3,7 @@ traditional characters, CRLF line ends — yields the same facts (issue 12,
 item 3).  Extraction reads every text in its match form (ingest/matchform.py:
 simplified characters, Chinese punctuation, one character for one), so the
 offsets still point into the text as stored, whatever variant that is."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -28,8 +29,10 @@ VARIANTS = {
 
 def _facts(documents: list[Document]) -> tuple[Counter, list]:
     _g, _t, facts = build_graph(documents, aliases_for_corpus(CORPUS))
-    key = Counter((f.kind, f.clause_id, f.attrs.get("actor", ""), f.attrs.get("normalized", f.attrs.get("deadline", "")),
-                   f.attrs.get("modality", "")) for f in facts)
+    key = Counter(
+        (f.kind, f.clause_id, f.attrs.get("actor", ""), f.attrs.get("normalized", f.attrs.get("deadline", "")), f.attrs.get("modality", ""))
+        for f in facts
+    )
     return key, facts
 
 
@@ -50,5 +53,5 @@ def test_every_seed_gives_the_same_facts_in_every_variant(seeds, variant: str) -
     got, facts = _facts(changed)
     assert got == expected, (variant, expected - got, got - expected)
     texts = {d.doc_id: d.text for d in changed}
-    assert all(texts[f.doc_id][f.start:f.end] == f.text for f in facts)  # offsets into the variant as stored
+    assert all(texts[f.doc_id][f.start : f.end] == f.text for f in facts)  # offsets into the variant as stored
     assert [c.clause_id for d in changed for c in d.clauses] == [c.clause_id for d in documents for c in d.clauses]

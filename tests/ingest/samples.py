@@ -13,11 +13,11 @@ and extraction are all exercised on one file:
   page numbers on every page;
 * GB18030 plain text with CRLF line ends.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
 
 
 @dataclass(frozen=True)
@@ -36,18 +36,50 @@ class Sample:
     """Text of a clause that carries an obligation."""
 
 
-HTML = Sample("notice.html", "北京市教育委员会关于印发《北京高等学校卓越实验室建设管理办法》的通知",
-              "京教研〔2022〕13号", ["北京市教育委员会"], "2022-05-10", "2022-05-10", "final",
-              "卓越实验室", "依托高校应当每年12月31日前向市教委报送卓越实验室年度工作报告。")
-DOCX = Sample("measures.docx", "北京市重点实验室建设与运行管理办法", "京科发〔2021〕8号",
-              ["北京市科学技术委员会"], "2021-03-01", "2021-04-01", "final",
-              "重点实验室", "每年1月31日前向市科委报送上一年度运行报告；")
-PDF = Sample("draft.pdf", "北京高校协同创新中心管理办法（征求意见稿）", None,
-             ["北京市教育委员会", "北京市财政局"], "2023-09-15", "2023-09-15", "draft",
-             "协同创新中心", "协同创新中心应当每年11月30日前向市教委报送年度绩效自评报告")
-GB18030 = Sample("guide.txt", "北京市新型研发机构绩效评价工作指引", "京科发〔2023〕5号",
-                 ["北京市科学技术委员会"], "2023-02-20", "2023-03-01", "final",
-                 "新型研发机构", "新型研发机构应当每年3月31日前向市科委报送上一年度绩效自评报告。")
+HTML = Sample(
+    "notice.html",
+    "北京市教育委员会关于印发《北京高等学校卓越实验室建设管理办法》的通知",
+    "京教研〔2022〕13号",
+    ["北京市教育委员会"],
+    "2022-05-10",
+    "2022-05-10",
+    "final",
+    "卓越实验室",
+    "依托高校应当每年12月31日前向市教委报送卓越实验室年度工作报告。",
+)
+DOCX = Sample(
+    "measures.docx",
+    "北京市重点实验室建设与运行管理办法",
+    "京科发〔2021〕8号",
+    ["北京市科学技术委员会"],
+    "2021-03-01",
+    "2021-04-01",
+    "final",
+    "重点实验室",
+    "每年1月31日前向市科委报送上一年度运行报告；",
+)
+PDF = Sample(
+    "draft.pdf",
+    "北京高校协同创新中心管理办法（征求意见稿）",
+    None,
+    ["北京市教育委员会", "北京市财政局"],
+    "2023-09-15",
+    "2023-09-15",
+    "draft",
+    "协同创新中心",
+    "协同创新中心应当每年11月30日前向市教委报送年度绩效自评报告",
+)
+GB18030 = Sample(
+    "guide.txt",
+    "北京市新型研发机构绩效评价工作指引",
+    "京科发〔2023〕5号",
+    ["北京市科学技术委员会"],
+    "2023-02-20",
+    "2023-03-01",
+    "final",
+    "新型研发机构",
+    "新型研发机构应当每年3月31日前向市科委报送上一年度绩效自评报告。",
+)
 
 
 def font_path() -> Path:
@@ -105,17 +137,20 @@ def word_file(path: Path) -> Path:
 
     document = docx.Document()
     numbering = document.part.numbering_part.element
-    numbering.insert(0, parse_xml(
-        f'<w:abstractNum {_W} w:abstractNumId="90">'
-        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="第%1条"/></w:lvl>'
-        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
-        '</w:abstractNum>'))
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {_W} w:abstractNumId="90">'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="第%1条"/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+            "</w:abstractNum>"
+        ),
+    )
     numbering.append(parse_xml(f'<w:num {_W} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
 
     def numbered(text: str, level: int = 0) -> None:
         p = document.add_paragraph(text)
-        p._p.get_or_add_pPr().append(parse_xml(
-            f'<w:numPr {_W}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+        p._p.get_or_add_pPr().append(parse_xml(f'<w:numPr {_W}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
 
     document.add_paragraph(DOCX.title)
     document.add_paragraph(DOCX.doc_no)
@@ -156,12 +191,21 @@ def pdf_file(path: Path) -> Path:
     pdf.add_font("wqy", fname=str(font))
     pdf.add_page()
     pdf.set_font("wqy", size=12)
-    lines = ["北京高校协同创新中心管理办法", "（征求意见稿）",
-             "第一条 为规范北京高校协同创新中心（以下简称协同创新中心）的建设与管理，提升高校服务首都经济社会发展的能力，制定本办法。"]
-    lines += [f"第{an2cn(n)}条 协同创新中心应当围绕首都重大需求开展第{n}项协同攻关，建立健全内部管理制度，规范经费使用，定期开展自我评估，并接受市教委和市财政局的监督检查。"
-              for n in range(2, 30)]
-    lines += [f"第三十条 {PDF.duty}，报告内容包括协同攻关进展、人才培养、经费使用等情况。",
-              "第三十一条 本办法自印发之日起施行。", "北京市教育委员会  北京市财政局", "2023年9月15日"]
+    lines = [
+        "北京高校协同创新中心管理办法",
+        "（征求意见稿）",
+        "第一条 为规范北京高校协同创新中心（以下简称协同创新中心）的建设与管理，提升高校服务首都经济社会发展的能力，制定本办法。",
+    ]
+    lines += [
+        f"第{an2cn(n)}条 协同创新中心应当围绕首都重大需求开展第{n}项协同攻关，建立健全内部管理制度，规范经费使用，定期开展自我评估，并接受市教委和市财政局的监督检查。"
+        for n in range(2, 30)
+    ]
+    lines += [
+        f"第三十条 {PDF.duty}，报告内容包括协同攻关进展、人才培养、经费使用等情况。",
+        "第三十一条 本办法自印发之日起施行。",
+        "北京市教育委员会  北京市财政局",
+        "2023年9月15日",
+    ]
     for line in lines:
         pdf.multi_cell(0, 8, line, new_x="LMARGIN", new_y="NEXT", wrapmode="CHAR")
     pdf.output(str(path))
@@ -169,11 +213,18 @@ def pdf_file(path: Path) -> Path:
 
 
 def gb18030_text() -> bytes:
-    lines = [GB18030.title, GB18030.doc_no, "各新型研发机构：",
-             "第一条 为规范新型研发机构绩效评价工作，制定本指引。",
-             f"第二条 {GB18030.duty}",
-             "第三条 市科委每三年组织一次绩效评价，评价结果作为后续支持的重要依据。",
-             "第四条 本指引自2023年3月1日起施行。", "北京市科学技术委员会", "2023年2月20日", ""]
+    lines = [
+        GB18030.title,
+        GB18030.doc_no,
+        "各新型研发机构：",
+        "第一条 为规范新型研发机构绩效评价工作，制定本指引。",
+        f"第二条 {GB18030.duty}",
+        "第三条 市科委每三年组织一次绩效评价，评价结果作为后续支持的重要依据。",
+        "第四条 本指引自2023年3月1日起施行。",
+        "北京市科学技术委员会",
+        "2023年2月20日",
+        "",
+    ]
     return "\r\n".join(lines).encode("gb18030")
 
 

@@ -1,9 +1,8 @@
 """Bad input: a clear message, a non-zero exit, and the previous store intact."""
+
 from __future__ import annotations
 
 import hashlib
-
-import shutil
 from pathlib import Path
 
 import pytest
@@ -52,10 +51,16 @@ def snapshot(data: Path) -> dict[str, bytes]:
 GBK_TEXT = "关于加强科研管理的意见\n一、总体要求\n各单位应当每年年底前报送年度报告。\n"
 
 BAD_CASES = {
-    "mixed encodings": ([entry("100", "100_mixed.txt")], {"100_mixed.txt": GBK_TEXT.encode("utf-8") + GBK_TEXT.encode("gbk")},
-                        ["100_mixed.txt", "mixes encodings"]),
-    "unsupported format": ([entry("107", "107_scan.png")], {"107_scan.png": b"\x89PNG\r\n\x1a\n" + bytes(64)},
-                           ["107_scan.png", "not a supported format", "PNG image"]),
+    "mixed encodings": (
+        [entry("100", "100_mixed.txt")],
+        {"100_mixed.txt": GBK_TEXT.encode("utf-8") + GBK_TEXT.encode("gbk")},
+        ["100_mixed.txt", "mixes encodings"],
+    ),
+    "unsupported format": (
+        [entry("107", "107_scan.png")],
+        {"107_scan.png": b"\x89PNG\r\n\x1a\n" + bytes(64)},
+        ["107_scan.png", "not a supported format", "PNG image"],
+    ),
     "corrupt docx": ([entry("108", "108.docx")], {"108.docx": b"PK\x03\x04" + bytes(64)}, ["108.docx", "ZIP archive"]),
     "empty": ([entry("101", "101_empty.txt")], {"101_empty.txt": b""}, ["101_empty.txt", "empty"]),
     "binary": ([entry("102", "102_bin.txt")], {"102_bin.txt": bytes(range(256)) * 8}, ["102_bin.txt", "binary"]),

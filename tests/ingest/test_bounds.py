@@ -1,4 +1,5 @@
 """Ingest is bounded (document and corpus size), cleans up after killed runs, and reports progress."""
+
 from __future__ import annotations
 
 import json
@@ -83,8 +84,9 @@ def test_a_corpus_over_the_limit_is_refused_and_nothing_is_half_written(ingested
     before = snapshot(data)
     stores = sorted(p.name for p in (data / "stores").iterdir())
     monkeypatch.setattr(bounds, "MAX_CORPUS_CHARS", len(SEED.decode("utf-8")) + 10)
-    corpus = make_corpus(root / "big_corpus", [entry("003", GOOD_FILE), entry("013", "013_copy.txt")],
-                         {GOOD_FILE: SEED, "013_copy.txt": SEED})
+    corpus = make_corpus(
+        root / "big_corpus", [entry("003", GOOD_FILE), entry("013", "013_copy.txt")], {GOOD_FILE: SEED, "013_copy.txt": SEED}
+    )
     register_steps()
     with pytest.raises(PayloadTooLargeError, match="the corpus has .* in 2 documents"):
         run_ingest(corpus, data)

@@ -1,4 +1,5 @@
 """`documents --json` and `clauses --json` on a real ingest, through the CLI."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """ingest.convert on inline bytes: encodings, formats, and what it refuses."""
+
 from __future__ import annotations
 
 import io
@@ -7,18 +8,26 @@ import zipfile
 import pytest
 
 from ingest.convert import MAX_SOURCE_BYTES, convert, sniff
-from ingest.errors import (CorruptDocumentError, EmptyDocumentError, EncodingError, PayloadTooLargeError,
-                           UnsupportedFormatError)
+from ingest.errors import CorruptDocumentError, EmptyDocumentError, EncodingError, PayloadTooLargeError, UnsupportedFormatError
 from tests.ingest import samples
 
 TEXT = "北京市新型研发机构绩效评价工作指引\n第一条 为规范新型研发机构绩效评价工作，制定本指引。\n第二条 新型研发机构应当每年报送报告。\n"
-TRADITIONAL = "北京市新型研發機構績效評價工作指引\n第一條 為規範新型研發機構績效評價工作，制定本指引。\n第二條 新型研發機構應當每年報送報告。\n"
+TRADITIONAL = (
+    "北京市新型研發機構績效評價工作指引\n第一條 為規範新型研發機構績效評價工作，制定本指引。\n第二條 新型研發機構應當每年報送報告。\n"
+)
 
 
-@pytest.mark.parametrize("codec, expected", [
-    ("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("utf-16", "utf-16"),
-    ("gbk", "gb18030"), ("gb2312", "gb18030"), ("gb18030", "gb18030"),
-])
+@pytest.mark.parametrize(
+    "codec, expected",
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("utf-16", "utf-16"),
+        ("gbk", "gb18030"),
+        ("gb2312", "gb18030"),
+        ("gb18030", "gb18030"),
+    ],
+)
 def test_text_in_any_common_encoding_decodes_to_the_same_text(codec, expected):
     converted = convert(TEXT.encode(codec), "guide.txt")
     assert (converted.text, converted.encoding, converted.source_format) == (TEXT, expected, "txt")
@@ -95,8 +104,10 @@ def test_scanned_pdf_without_text_layer():
 
 
 def test_page_without_main_text():
-    page = "<html><head><title>通知公告</title></head><body><div class=nav><a>首页</a> <a>政务公开</a></div>" \
-           "<script>var a = 1;</script><div class=footer>京ICP备05083327号</div></body></html>"
+    page = (
+        "<html><head><title>通知公告</title></head><body><div class=nav><a>首页</a> <a>政务公开</a></div>"
+        "<script>var a = 1;</script><div class=footer>京ICP备05083327号</div></body></html>"
+    )
     with pytest.raises(EmptyDocumentError, match="no main text"):
         convert(page.encode("utf-8"), "index.html")
 
@@ -124,10 +135,16 @@ def test_pdf_drops_running_heads_and_page_numbers_and_joins_wrapped_lines(tmp_pa
     assert f"第三十条 {samples.PDF.duty}，报告内容" in text  # one line, though it wrapped on the page
 
 
-@pytest.mark.parametrize("data, kind", [
-    (b"%PDF-1.7", "pdf"), (b"\x89PNG", "png"), (b"\xff\xd8\xff\xe0", "jpeg"), ("文本".encode(), "text"),
-    (bytes(range(32)) * 4, "binary"),
-])
+@pytest.mark.parametrize(
+    "data, kind",
+    [
+        (b"%PDF-1.7", "pdf"),
+        (b"\x89PNG", "png"),
+        (b"\xff\xd8\xff\xe0", "jpeg"),
+        ("文本".encode(), "text"),
+        (bytes(range(32)) * 4, "binary"),
+    ],
+)
 def test_sniff(data, kind):
     assert sniff(data) == kind
 

@@ -1,5 +1,6 @@
 """Re-ingest does only the work its inputs call for: nothing for an unchanged
 corpus, extraction of changed documents only, the model only for new texts."""
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,11 @@ def corpus_copy(tmp_path: Path) -> Path:
 
 
 def _facts(graph) -> set[tuple]:
-    return {(n, d.get("text"), d.get("start"), d.get("end"), d.get("modality"), d.get("actor_id"), tuple(d.get("applies_to") or ()))
-            for n, d in graph.nodes(data=True) if d.get("clause_id") and d.get("label") != "Clause"}
+    return {
+        (n, d.get("text"), d.get("start"), d.get("end"), d.get("modality"), d.get("actor_id"), tuple(d.get("applies_to") or ()))
+        for n, d in graph.nodes(data=True)
+        if d.get("clause_id") and d.get("label") != "Clause"
+    }
 
 
 def test_cached_extraction_builds_the_same_graph(tmp_path: Path):

@@ -7,6 +7,7 @@ what every clause offset points into, the original bytes are kept beside it
 under their SHA-256, the metadata is read from the text, and extraction finds
 the document's duty.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -62,7 +63,12 @@ def test_added_file_reads_right(added, sample):
 
     # metadata read from the text, each such field listed as inferred
     assert (doc["doc_no"], doc["issuers"], doc["issued"], doc["effective"], doc["status"]) == (
-        sample.doc_no, sample.issuers, sample.issued, sample.effective, sample.status)
+        sample.doc_no,
+        sample.issuers,
+        sample.issued,
+        sample.effective,
+        sample.status,
+    )
     assert doc["year"] == int(sample.issued[:4])
     assert {"title", "issuers", "issued", "effective"} <= set(doc["inferred"])
     assert ("doc_no" in doc["unknown"]) == (sample.doc_no is None)
@@ -79,7 +85,7 @@ def test_added_file_reads_right(added, sample):
     text = _stored_text(data, doc)
     assert "\r" not in text and "字体" not in text and "京ICP备" not in text and "- 2 -" not in text
     clauses = run("clauses", "--doc", doc["doc_id"], "--data", str(data))["clauses"]
-    assert clauses and all(text[c["start"]:c["end"]] == c["text"] for c in clauses)
+    assert clauses and all(text[c["start"] : c["end"]] == c["text"] for c in clauses)
     assert any(sample.duty in c["text"] for c in clauses), [c["text"] for c in clauses]
 
     # and extraction finds the duty, with its bearer's platform type in scope

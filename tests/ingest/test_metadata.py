@@ -1,4 +1,5 @@
 """ingest.metadata: what a document's text states about itself, and nothing more."""
+
 from __future__ import annotations
 
 import json
@@ -38,7 +39,7 @@ def test_a_notice_in_official_layout():
         "effective": "2022-06-01",
     }
     for key in ("doc_no", "issued"):
-        assert NOTICE[found[key].start:found[key].end].startswith(("京教研", "二〇二二"))
+        assert NOTICE[found[key].start : found[key].end].startswith(("京教研", "二〇二二"))
 
 
 def test_a_cited_doc_no_is_not_the_documents_own():
@@ -46,19 +47,30 @@ def test_a_cited_doc_no_is_not_the_documents_own():
     assert "doc_no" not in values(text)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("北京高校科研创新发展行动计划\n（2022—2024年）\n为深入贯彻……。", "北京高校科研创新发展行动计划（2022—2024年）"),
-    ("附件2\n关于《北京市技术创新中心建设工作指引\n（征求意见稿）》的起草说明\n一、背景", "关于《北京市技术创新中心建设工作指引（征求意见稿）》的起草说明"),
-    ("发布时间:2023-07-18\n政策级别:市级\n关于开展绩效评估的通知\n各单位：", "关于开展绩效评估的通知"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("北京高校科研创新发展行动计划\n（2022—2024年）\n为深入贯彻……。", "北京高校科研创新发展行动计划（2022—2024年）"),
+        (
+            "附件2\n关于《北京市技术创新中心建设工作指引\n（征求意见稿）》的起草说明\n一、背景",
+            "关于《北京市技术创新中心建设工作指引（征求意见稿）》的起草说明",
+        ),
+        ("发布时间:2023-07-18\n政策级别:市级\n关于开展绩效评估的通知\n各单位：", "关于开展绩效评估的通知"),
+    ],
+)
 def test_titles_that_wrap_or_follow_page_fields(text, expected):
     assert values(text)["title"] == expected
 
 
 def test_web_copy_fields_and_drafts():
     text = "发文机关：北京市科学技术委员会\n成文日期：2023-02-20\n北京市技术创新中心建设工作指引（征求意见稿）\n第一条 本指引自印发之日起施行。"
-    assert values(text) == {"title": "北京市技术创新中心建设工作指引（征求意见稿）", "status": "draft",
-                            "issuers": ["北京市科学技术委员会"], "issued": "2023-02-20", "effective": "2023-02-20"}
+    assert values(text) == {
+        "title": "北京市技术创新中心建设工作指引（征求意见稿）",
+        "status": "draft",
+        "issuers": ["北京市科学技术委员会"],
+        "issued": "2023-02-20",
+        "effective": "2023-02-20",
+    }
 
 
 def test_nothing_stated_nothing_invented():
@@ -108,5 +120,5 @@ def test_cited_documents_with_their_doc_no():
         ("北京市人民政府关于加强科技创新的意见", "京政发〔2016〕12号"),
     ]
     first = meta["cites"][1]
-    assert NOTICE[first["start"]:first["end"]] == "《北京市人民政府关于加强科技创新的意见》（京政发〔2016〕12号）"
+    assert NOTICE[first["start"] : first["end"]] == "《北京市人民政府关于加强科技创新的意见》（京政发〔2016〕12号）"
     assert "cites" in meta["inferred"] and resolve({"cites": []}, NOTICE, default_title="x")["cites"] == []

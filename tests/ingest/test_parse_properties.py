@@ -1,4 +1,5 @@
 """Property-based tests: generated numbered outlines parse back faithfully."""
+
 from __future__ import annotations
 
 import cn2an

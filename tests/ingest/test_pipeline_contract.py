@@ -1,6 +1,7 @@
 """The ingest pipeline's contract: steps declare what they require and assign,
 the run order follows from that, and a declaration that cannot hold is refused
 before anything runs."""
+
 from __future__ import annotations
 
 import pytest

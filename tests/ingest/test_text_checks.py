@@ -1,4 +1,5 @@
 """Text that is no document is refused; damaged text is accepted with a warning naming the place."""
+
 from __future__ import annotations
 
 import json
@@ -13,10 +14,14 @@ from tests.conftest import CORPUS, link_model
 from tests.ingest.test_bad_input import GOOD_FILE, entry, make_corpus, snapshot
 
 SEED = (CORPUS / GOOD_FILE).read_text("utf-8")
-ARTICLES = "北京市科研平台管理办法\n第一条 为加强科研平台管理，制定本办法。\n第二条 平台应当每年报送年度报告。\n" \
-           "第三条 依托单位负责平台的日常管理。\n第五条 市科委负责组织评估。\n"
-SECTIONS = "北京市科研平台管理办法\n一、总体要求\n平台应当每年报送年度报告。\n二、职责分工\n依托单位负责日常管理。\n" \
-           "四、保障措施\n市科委负责组织评估和经费保障。\n"
+ARTICLES = (
+    "北京市科研平台管理办法\n第一条 为加强科研平台管理，制定本办法。\n第二条 平台应当每年报送年度报告。\n"
+    "第三条 依托单位负责平台的日常管理。\n第五条 市科委负责组织评估。\n"
+)
+SECTIONS = (
+    "北京市科研平台管理办法\n一、总体要求\n平台应当每年报送年度报告。\n二、职责分工\n依托单位负责日常管理。\n"
+    "四、保障措施\n市科委负责组织评估和经费保障。\n"
+)
 
 
 def kinds(text: str) -> list[str]:
@@ -28,8 +33,9 @@ def test_the_seed_documents_pass_without_warnings():
         assert check_text(path.read_text("utf-8"), path.name) == [], path.name
 
 
-@pytest.mark.parametrize("text", ["\u3000" * 500, " \n\t\u3000\xa0\u2003\n" * 20, "Annual report due by 31 December.",
-                                  "关于印发通知" + "\u3000" * 100])
+@pytest.mark.parametrize(
+    "text", ["\u3000" * 500, " \n\t\u3000\xa0\u2003\n" * 20, "Annual report due by 31 December.", "关于印发通知" + "\u3000" * 100]
+)
 def test_effectively_empty_text_is_refused(text):
     with pytest.raises(EmptyDocumentError):
         check_text(text, "t.txt")
@@ -53,8 +59,16 @@ def test_a_text_cut_mid_sentence_is_accepted_with_a_warning_at_the_cut():
     assert warning.kind == "truncated" and warning.offset == len(cut.rstrip()) and cut.rstrip()[-5:] in warning.message
 
 
-@pytest.mark.parametrize("ending", ["\n北京市科学技术委员会\n2024年3月1日", "\n联系电话：010-12345678、010-87654321",
-                                    "\n北京市科研平台申报书.docx", "本办法自发布之日起施行。\n", "\n详见《北京市科研平台管理办法》"])
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "\n北京市科学技术委员会\n2024年3月1日",
+        "\n联系电话：010-12345678、010-87654321",
+        "\n北京市科研平台申报书.docx",
+        "本办法自发布之日起施行。\n",
+        "\n详见《北京市科研平台管理办法》",
+    ],
+)
 def test_signatures_dates_and_contacts_end_a_document(ending):
     assert kinds(SEED + ending) == []
 
@@ -62,9 +76,9 @@ def test_signatures_dates_and_contacts_end_a_document(ending):
 def test_skipped_article_and_section_numbers_are_named():
     [gap] = check_text(ARTICLES, "t.txt")
     assert gap.kind == "numbering_gap" and "第五条 follows 第三条" in gap.message and "第四条" in gap.message
-    assert ARTICLES[gap.offset:].startswith("第五条")
+    assert ARTICLES[gap.offset :].startswith("第五条")
     [gap] = check_text(SECTIONS, "t.txt")
-    assert "四、 follows 二、" in gap.message and SECTIONS[gap.offset:].startswith("四、")
+    assert "四、 follows 二、" in gap.message and SECTIONS[gap.offset :].startswith("四、")
     assert kinds(ARTICLES.replace("第五条", "第四条")) == []
     assert kinds(SECTIONS + "附件\n一、名单\n市科委负责组织评估和经费保障。\n") == ["numbering_gap"]  # a restart at 一 is a new list
 
@@ -72,7 +86,7 @@ def test_skipped_article_and_section_numbers_are_named():
 def test_an_announced_attachment_that_never_follows_is_named():
     text = SEED + "\n请按要求填写申报书（见附件1）。\n"
     [warning] = check_text(text, "t.txt")
-    assert warning.kind == "missing_attachment" and text[warning.offset:].startswith("附件1")
+    assert warning.kind == "missing_attachment" and text[warning.offset :].startswith("附件1")
     assert kinds(text + "附件1\n北京市科研平台申报书\n") == []
 
 
@@ -88,11 +102,14 @@ def baseline(tmp_path_factory):
     return root, data
 
 
-@pytest.mark.parametrize(("name", "data", "needle"), [
-    ("ideographic_spaces", "\u3000".encode("utf-8") * 3000, "E003"),
-    ("late_nul", SEED.encode("utf-8")[:6000] + b"\x00" + SEED.encode("utf-8")[6000:], "U+0000"),
-    ("escape_codes", ("\x1b[1m" + SEED).encode("utf-8"), "offset 0"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "needle"),
+    [
+        ("ideographic_spaces", "\u3000".encode("utf-8") * 3000, "E003"),
+        ("late_nul", SEED.encode("utf-8")[:6000] + b"\x00" + SEED.encode("utf-8")[6000:], "U+0000"),
+        ("escape_codes", ("\x1b[1m" + SEED).encode("utf-8"), "offset 0"),
+    ],
+)
 def test_junk_is_refused_by_ingest_and_the_previous_store_kept(baseline, name, data, needle):
     root, data_dir = baseline
     before = snapshot(data_dir)

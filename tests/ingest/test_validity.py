@@ -4,6 +4,7 @@ The texts below are made up in the shapes real 公文 use; the seed table at
 the end is what the corpus documents state (or, for years, what their
 manifest infers).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -19,32 +20,35 @@ def doc(text: str, **meta) -> Document:
 
 
 def test_effective_date_and_repeal_with_its_sentence():
-    text = ("第九条 本办法自2024年3月1日起施行。\n"
-            "第十条 原《某市重点实验室管理暂行办法》（京科发〔2019〕3号）同时废止。\n")
+    text = "第九条 本办法自2024年3月1日起施行。\n第十条 原《某市重点实验室管理暂行办法》（京科发〔2019〕3号）同时废止。\n"
     v = read_validity(doc(text, effective="2024-03-01", spans={"effective": [7, 21]}))
     assert (v.valid_from, v.from_how) == ("2024-03-01", "effective")
     [rel] = v.relations
     assert (rel.relation, rel.title, rel.doc_no) == ("REPEALS", "某市重点实验室管理暂行办法", "京科发〔2019〕3号")
-    assert "同时废止" in text[rel.start:rel.end] and "《" in text[rel.start:rel.end]
+    assert "同时废止" in text[rel.start : rel.end] and "《" in text[rel.start : rel.end]
 
 
-@pytest.mark.parametrize("text, relation", [
-    ("根据《某某条例》，制定本办法。", "BASED_ON"),
-    ("为深入贯彻《某某纲要》，制定本方案。", "BASED_ON"),
-    ("本办法代替《某某办法（试行）》。", "SUPERSEDES"),
-    ("《某某办法》与本办法不一致的，以本办法为准。", "SUPERSEDES"),
-    ("现对《某某办法》作如下修改：", "AMENDS"),
-    ("《某某通知》不再执行。", "REPEALS"),
-    ("参照《某某指南》开展工作。", "CITES"),
-])
+@pytest.mark.parametrize(
+    "text, relation",
+    [
+        ("根据《某某条例》，制定本办法。", "BASED_ON"),
+        ("为深入贯彻《某某纲要》，制定本方案。", "BASED_ON"),
+        ("本办法代替《某某办法（试行）》。", "SUPERSEDES"),
+        ("《某某办法》与本办法不一致的，以本办法为准。", "SUPERSEDES"),
+        ("现对《某某办法》作如下修改：", "AMENDS"),
+        ("《某某通知》不再执行。", "REPEALS"),
+        ("参照《某某指南》开展工作。", "CITES"),
+    ],
+)
 def test_relation_cues(text, relation):
     [rel] = relations(text)
     assert rel.relation == relation
 
 
 def test_a_list_shares_its_basis_and_a_short_name_is_not_a_citation():
-    rels = relations("根据《甲法》和《乙条例》，制定《某某工作指引》（以下简称《指引》）。《指引》自发布之日起施行。",
-                     own_title="某某工作指引")
+    rels = relations(
+        "根据《甲法》和《乙条例》，制定《某某工作指引》（以下简称《指引》）。《指引》自发布之日起施行。", own_title="某某工作指引"
+    )
     assert [(r.relation, r.title) for r in rels] == [("BASED_ON", "甲法"), ("BASED_ON", "乙条例")]
 
 
@@ -69,8 +73,7 @@ def test_standing_on_a_date():
 
 def test_repeals_resolve_across_the_corpus():
     old = doc("第一条 某某事项。", doc_id="old", title="某市重点实验室管理暂行办法", year=2019)
-    new = doc("第十条 本办法自2024年3月1日起施行，原《某市重点实验室管理暂行办法》同时废止。",
-              doc_id="new", effective="2024-03-01")
+    new = doc("第十条 本办法自2024年3月1日起施行，原《某市重点实验室管理暂行办法》同时废止。", doc_id="new", effective="2024-03-01")
     resolve_corpus([old, new])
     assert new.validity["relations"][0]["doc_id"] == "old"
     assert old.validity["ended_by"][0]["doc_id"] == "new"
@@ -80,8 +83,7 @@ def test_repeals_resolve_across_the_corpus():
 def test_seed_validity_table():
     docs = load_corpus(CORPUS)
     resolve_corpus(docs)
-    table = {d.doc_id: (d.validity["valid_from"], d.validity["from_how"], d.validity["valid_to"], d.validity["draft"])
-             for d in docs}
+    table = {d.doc_id: (d.validity["valid_from"], d.validity["from_how"], d.validity["valid_to"], d.validity["draft"]) for d in docs}
     assert table == {
         "000": ("2015-01-01", "year", None, False),
         "001": ("2022-01-01", "plan period", "2024-12-31", False),

@@ -5,6 +5,7 @@ weights file: the rebuilt sentence-transformers model must agree with it.
 The package's own Python extension is never imported (it targets Python 3.12);
 the C source is compiled with gcc into a temporary directory instead.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -46,8 +47,13 @@ class CEngine:
         self._lib.e5_load.restype = ctypes.c_void_p
         self._lib.e5_load.argtypes = [ctypes.c_char_p]
         self._lib.e5_dim.argtypes = [ctypes.c_void_p]
-        self._lib.e5_embed_batch.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_char_p), ctypes.c_int,
-                                             ctypes.c_int, ctypes.POINTER(ctypes.c_float)]
+        self._lib.e5_embed_batch.argtypes = [
+            ctypes.c_void_p,
+            ctypes.POINTER(ctypes.c_char_p),
+            ctypes.c_int,
+            ctypes.c_int,
+            ctypes.POINTER(ctypes.c_float),
+        ]
         self._lib.e5_token_count.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
         self._lib.e5_free.argtypes = [ctypes.c_void_p]
         self._model = self._lib.e5_load(str(weights).encode())
@@ -59,8 +65,7 @@ class CEngine:
         """Unit vectors for ``texts`` with the engine's own prompt handling."""
         arr = (ctypes.c_char_p * len(texts))(*[t.encode("utf-8") for t in texts])
         out = np.zeros((len(texts), self.dim), np.float32)
-        rc = self._lib.e5_embed_batch(self._model, arr, len(texts), int(query),
-                                      out.ctypes.data_as(ctypes.POINTER(ctypes.c_float)))
+        rc = self._lib.e5_embed_batch(self._model, arr, len(texts), int(query), out.ctypes.data_as(ctypes.POINTER(ctypes.c_float)))
         if rc != 0:
             raise RuntimeError(f"e5_embed_batch returned {rc}")
         return out
@@ -83,8 +88,7 @@ def embed_isolated(library: Path, weights: Path, texts: Sequence[str], *, query:
     """
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     payload = json.dumps({"library": str(library), "weights": str(weights), "texts": list(texts), "query": query})
-    done = subprocess.run([sys.executable, __file__], input=payload, capture_output=True, text=True,
-                          env=env, timeout=600)
+    done = subprocess.run([sys.executable, __file__], input=payload, capture_output=True, text=True, env=env, timeout=600)
     if done.returncode != 0:
         raise CEngineUnavailable(f"C engine child failed: {done.stderr[-2000:]}")
     out = json.loads(done.stdout)

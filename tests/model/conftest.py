@@ -5,6 +5,7 @@ repository's data directory, ``$POLICYKG_DATA`` or ``.policykg``, uses: see
 search/model_home.py) instead of rebuilding it each time; only ``test_model_build.py::test_rebuild_end_to_end`` builds anew.
 A missing model is a failure with the fix, never a skip.
 """
+
 from __future__ import annotations
 
 import os

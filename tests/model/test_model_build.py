@@ -4,6 +4,7 @@ Fast tests check the file-format pieces on hand-made bytes; the ``slow`` ones
 check the real built model against the committed references, against the C
 engine shipped in the same wheel, and rebuild it end to end once.
 """
+
 from __future__ import annotations
 
 import struct

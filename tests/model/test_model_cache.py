@@ -1,4 +1,5 @@
 """The content-hash embedding cache (search/dense.py)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,9 +13,11 @@ from search.dense import EmbeddingCache, Encoder, encode_passages_cached
 def test_key_depends_on_model_prompt_and_text() -> None:
     base = EmbeddingCache.key("m1", "passage: ", "第一条")
     assert base == EmbeddingCache.key("m1", "passage: ", "第一条")
-    others = {EmbeddingCache.key("m2", "passage: ", "第一条"),
-              EmbeddingCache.key("m1", "query: ", "第一条"),
-              EmbeddingCache.key("m1", "passage: ", "第二条")}
+    others = {
+        EmbeddingCache.key("m2", "passage: ", "第一条"),
+        EmbeddingCache.key("m1", "query: ", "第一条"),
+        EmbeddingCache.key("m1", "passage: ", "第二条"),
+    }
     assert base not in others and len(others) == 3
 
 

@@ -1,4 +1,5 @@
 """The Encoder (search/dense.py) on the real built model."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,11 +38,13 @@ def test_query_and_passage_prompts_differ(encoder: Encoder) -> None:
 def test_question_finds_its_clause(encoder: Encoder) -> None:
     """The sanity pair of models.md: the answering clause outranks wrong ones."""
     q = encoder.encode_queries(["高精尖中心多久要组织一次国际同行评估？"])[0]
-    passages = encoder.encode_passages([
-        "在一个建设周期内至少组织一次国际同行评估",
-        "新型研发机构应当建立健全内部管理制度，规范财务管理",
-        "北京市科学技术委员会负责本办法的解释",
-    ])
+    passages = encoder.encode_passages(
+        [
+            "在一个建设周期内至少组织一次国际同行评估",
+            "新型研发机构应当建立健全内部管理制度，规范财务管理",
+            "北京市科学技术委员会负责本办法的解释",
+        ]
+    )
     sims = passages @ q
     assert int(np.argmax(sims)) == 0, sims
 

@@ -1,4 +1,5 @@
 """One model location (search/model_home.py): any new data directory finds the model."""
+
 from __future__ import annotations
 
 import json
@@ -30,7 +31,9 @@ def test_ingest_into_a_fresh_data_directory(model_dir: Path, tmp_path, monkeypat
     corpus.mkdir()
     (corpus / "guide.txt").write_text(
         "北京市新型研发机构绩效评价工作指引\n第一条 为规范新型研发机构绩效评价工作，制定本指引。\n"
-        "第二条 新型研发机构应当每年3月31日前向市科委报送上一年度绩效自评报告。\n", "utf-8")
+        "第二条 新型研发机构应当每年3月31日前向市科委报送上一年度绩效自评报告。\n",
+        "utf-8",
+    )
     data = tmp_path / "fresh-data"
     result = CliRunner().invoke(main, ["ingest", "--corpus", str(corpus), "--data", str(data), "--json"])
     assert result.exit_code == 0, result.output

@@ -8,6 +8,7 @@ start, the tests fail with the server's log: they are never skipped.
 
 Test data directory: ``$POLICYKG_NEO4J_TEST_DATA``, else ``test-artifacts/neo4j-data``.
 """
+
 from __future__ import annotations
 
 import os

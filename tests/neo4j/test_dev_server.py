@@ -1,4 +1,5 @@
 """`policykg neo4j-dev`: a real server on 127.0.0.1, its status, credentials and failures."""
+
 from __future__ import annotations
 
 import json
@@ -66,8 +67,14 @@ def test_stop_without_a_server_says_so(tmp_path: Path) -> None:
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     """The installed console script, as a user runs it (errors must not be tracebacks)."""
-    return subprocess.run([sys.executable, "-c", "from api.cli import main; main()", *args],
-                          capture_output=True, text=True, cwd=REPO, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", "from api.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_start_on_a_busy_port_is_a_clear_error(tmp_path: Path, neo4j_conn: neo4j_dev.Connection) -> None:

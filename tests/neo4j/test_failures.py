@@ -1,4 +1,5 @@
 """Failures of the Neo4j backend: a dead or refusing server, a load killed midway, re-ingest."""
+
 from __future__ import annotations
 
 import json
@@ -46,9 +47,24 @@ def test_no_server_configured_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_cli_on_a_dead_server_exits_2_with_a_message(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-c", "from api.cli import main; main()", "clauses", "--backend", "neo4j",
-         "--neo4j-uri", dead_uri(), "--data", str(tmp_path), "--json"],
-        capture_output=True, text=True, cwd=REPO, timeout=120, check=False,
+        [
+            sys.executable,
+            "-c",
+            "from api.cli import main; main()",
+            "clauses",
+            "--backend",
+            "neo4j",
+            "--neo4j-uri",
+            dead_uri(),
+            "--data",
+            str(tmp_path),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        check=False,
     )
     assert proc.returncode == 2, proc.stderr
     assert json.loads(proc.stdout)["error"]["code"] == BackendUnavailableError.code
@@ -133,8 +149,9 @@ def test_load_process_killed_midway_leaves_the_previous_graph(neo4j_ingested: Pa
     nx_store, neo_store = stores
     live = neo_store.generation()
     before = json.dumps(neo_store.clauses(), ensure_ascii=False)
-    proc = subprocess.Popen([sys.executable, "-c", KILLED_LOADER, str(neo4j_ingested)], cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED_LOADER, str(neo4j_ingested)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         for _ in range(5):  # five batches committed, then the kill
             line = proc.stdout.readline()

@@ -4,6 +4,7 @@ Every golden profile case and every dev QA question is asked of both stores
 (one ingest, ``--backend neo4j``); answers must match row for row, and the
 golden expectations must hold on Neo4j too.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -240,14 +241,16 @@ def test_fulltext_query_syntax_is_escaped(stores, text: str) -> None:
     assert isinstance(neo_store.fulltext_search(text, k=3), list)
 
 
-@pytest.mark.parametrize("command, call", [
-    ("obligations", lambda s: s.obligations("高精尖创新中心")),
-    ("deadlines", lambda s: s.deadlines()),
-    ("entity", lambda s: s.entity("高精尖创新中心")),
-    ("overlap", lambda s: s.overlap("platform_type")),
-])
-@pytest.mark.parametrize("as_of, all_versions", [("2016-06-01", False), ("2023-06-01", False), ("2026-12-01", False),
-                                                 ("2026-12-01", True)])
+@pytest.mark.parametrize(
+    "command, call",
+    [
+        ("obligations", lambda s: s.obligations("高精尖创新中心")),
+        ("deadlines", lambda s: s.deadlines()),
+        ("entity", lambda s: s.entity("高精尖创新中心")),
+        ("overlap", lambda s: s.overlap("platform_type")),
+    ],
+)
+@pytest.mark.parametrize("as_of, all_versions", [("2016-06-01", False), ("2023-06-01", False), ("2026-12-01", False), ("2026-12-01", True)])
 def test_as_of_answers_same(stores, command: str, call: Any, as_of: str, all_versions: bool) -> None:
     """The same dated answer on both backends: standings come from each store's own documents."""
     from api.services import dated
@@ -259,12 +262,15 @@ def test_as_of_answers_same(stores, command: str, call: Any, as_of: str, all_ver
     assert want["as_of"] == as_of
 
 
-@pytest.mark.parametrize("path, params", [
-    ("/obligations", {"platform_type": "高精尖中心", "role": "依托高校"}),
-    ("/obligations", {"platform_type": "高精尖中心", "as_of": "2016-06-01"}),
-    ("/search", {"q": "北京高校科研创新发展行动计划", "as_of": "2023-06-01"}),
-    ("/overlap", {"by": "platform_type"}),
-])
+@pytest.mark.parametrize(
+    "path, params",
+    [
+        ("/obligations", {"platform_type": "高精尖中心", "role": "依托高校"}),
+        ("/obligations", {"platform_type": "高精尖中心", "as_of": "2016-06-01"}),
+        ("/search", {"q": "北京高校科研创新发展行动计划", "as_of": "2023-06-01"}),
+        ("/overlap", {"by": "platform_type"}),
+    ],
+)
 def test_api_answers_the_same_on_both_backends(neo4j_ingested: Path, searchers, path: str, params: dict[str, str]) -> None:
     """`policykg serve --backend neo4j`: the HTTP answers equal the embedded store's."""
     from fastapi.testclient import TestClient

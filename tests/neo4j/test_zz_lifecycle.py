@@ -3,6 +3,7 @@
 A stop must end the JVM (port free again), keep the credentials and the
 data; the next start must come back on them, with the graph still answering.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Fixtures of the overlap tests: the real corpus analysed once per session, and a real store."""
+
 from __future__ import annotations
 
 import functools
@@ -6,7 +7,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-
 from overlap_helpers import CORPUS
 
 

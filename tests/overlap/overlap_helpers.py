@@ -1,4 +1,5 @@
 """Helpers shared by the overlap tests: golden files and the source texts."""
+
 from __future__ import annotations
 
 import functools

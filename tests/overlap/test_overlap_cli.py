@@ -1,4 +1,5 @@
 """The analyst CLI on a real ingested store: overlap, exports, policy-tools, bad input."""
+
 from __future__ import annotations
 
 import csv
@@ -85,8 +86,9 @@ def test_overlap_csv_and_human(overlap_store: Path) -> None:
 def _process(*args: str) -> subprocess.CompletedProcess[str]:
     """The real console entry point in a child process (errors are reported from sys.argv)."""
     repo = Path(__file__).resolve().parents[2]
-    return subprocess.run([sys.executable, "-c", "from api.cli import main; main()", *args], cwd=repo,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", "from api.cli import main; main()", *args], cwd=repo, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_bad_dimension_and_missing_store_are_clear_errors(overlap_store: Path, tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
 """Exports: CSV and heatmap JSON of the matrix; GraphML that Gephi/yEd (and networkx) read back."""
+
 from __future__ import annotations
 
 import csv

@@ -1,13 +1,13 @@
 """Golden cases (tests/overlap/golden/*.yaml): matrices, divergences, shared rules, 政策工具 codes."""
+
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-
 from overlap_helpers import load_golden, sources
 
-from graph.golden import ConflictCase, ConflictSide, ConflictsFile, MatrixCase, MatrixFile, SharedCase, SharedSide, ToolCase, ToolsFile
+from graph.golden import ConflictCase, ConflictsFile, ConflictSide, MatrixCase, MatrixFile, SharedCase, SharedSide, ToolCase, ToolsFile
 
 MATRIX = load_golden("matrix.yaml", MatrixFile).cases
 CONFLICTS = load_golden("conflicts.yaml", ConflictsFile)
@@ -17,11 +17,20 @@ TOOLS = load_golden("policy_tools.yaml", ToolsFile).cases
 def _gap_params() -> list[Any]:
     out = []
     for case in MATRIX:
-        for key, why in (("known_gaps", "an alias-table entry keeps this item's documents wrong"),
-                         ("pending", "the alias table does not hold this item yet")):
+        for key, why in (
+            ("known_gaps", "an alias-table entry keeps this item's documents wrong"),
+            ("pending", "the alias table does not hold this item yet"),
+        ):
             for item, docs in getattr(case, key).items():
-                out.append(pytest.param(case.by, item, docs, id=f"{case.by}:{item}",
-                                        marks=pytest.mark.xfail(strict=True, reason=f"{why} (requested from the alias-table owner)")))
+                out.append(
+                    pytest.param(
+                        case.by,
+                        item,
+                        docs,
+                        id=f"{case.by}:{item}",
+                        marks=pytest.mark.xfail(strict=True, reason=f"{why} (requested from the alias-table owner)"),
+                    )
+                )
     return out
 
 
@@ -72,7 +81,9 @@ def test_conflict(case: ConflictCase, overlap_of) -> None:
         assert sorted({s["doc_id"] for s in conflict["sides"]}) == case.only_docs
     for want in case.sides:
         _check_span(want)
-        assert any(_matches(s, want) for s in conflict["sides"]), f"{case.name}: no side {want} in {[(s['clause_id'], s['values']) for s in conflict['sides']]}"
+        assert any(_matches(s, want) for s in conflict["sides"]), (
+            f"{case.name}: no side {want} in {[(s['clause_id'], s['values']) for s in conflict['sides']]}"
+        )
 
 
 @pytest.mark.parametrize("case", CONFLICTS.shared, ids=[c.name for c in CONFLICTS.shared])

@@ -1,4 +1,5 @@
 """The overlap analysis as a general mechanism: dimensions, synthetic documents, provenance."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -6,17 +7,18 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from overlap_helpers import sources
 
 from graph.overlap import BY_CHOICES, OverlapError, Statement, check_by, compare, compute_overlap
 from ingest.aliases import load_aliases
 from ingest.document import Document
 from ingest.parse import parse_document
-from overlap_helpers import sources
 
 
 def _doc(doc_id: str, text: str, scope: list[str] | None = None) -> Document:
-    return Document(doc_id=doc_id, title=f"doc {doc_id}", file=f"{doc_id}.txt", text=text, scope=scope or [],
-                    clauses=parse_document(doc_id, text))
+    return Document(
+        doc_id=doc_id, title=f"doc {doc_id}", file=f"{doc_id}.txt", text=text, scope=scope or [], clauses=parse_document(doc_id, text)
+    )
 
 
 def test_check_by_defaults_normalizes_and_refuses() -> None:
@@ -83,7 +85,9 @@ def test_compare_rules() -> None:
     conflicts, _ = compare([_stmt("age_limit", "≤35岁", "a", "a:1"), _stmt("age_limit", "≤45岁", "a", "a:2")], clauses)
     assert [c["scope"] for c in conflicts] == ["within_document"]
     # a non-exclusive topic with several values in one document does not
-    conflicts, _ = compare([_stmt("evaluation_cycle", "mid-cycle", "a", "a:1"), _stmt("evaluation_cycle", "P5Y cycle", "a", "a:2")], clauses)
+    conflicts, _ = compare(
+        [_stmt("evaluation_cycle", "mid-cycle", "a", "a:1"), _stmt("evaluation_cycle", "P5Y cycle", "a", "a:2")], clauses
+    )
     assert conflicts == []
     # the same value in two documents: one shared entry with both sources, no conflict
     conflicts, shared = compare([_stmt("sanction", "摘牌", "a", "a:1"), _stmt("sanction", "摘牌", "b", "b:1")], clauses)
@@ -95,9 +99,9 @@ def test_every_cited_side_and_phrase_round_trips_to_the_source(overlap_of) -> No
     src = sources()
     for entry in [*r["conflicts"], *r["shared"]]:
         for side in entry["sides"]:
-            assert src[side["doc_id"]][side["start"]:side["end"]] == side["text"], side["clause_id"]
+            assert src[side["doc_id"]][side["start"] : side["end"]] == side["text"], side["clause_id"]
             for p in side["phrases"]:
-                assert p["text"] and src[side["doc_id"]][p["start"]:p["end"]] == p["text"], (side["clause_id"], p)
+                assert p["text"] and src[side["doc_id"]][p["start"] : p["end"]] == p["text"], (side["clause_id"], p)
                 assert side["start"] <= p["start"] and p["end"] <= side["end"], (side["clause_id"], p)
 
 
@@ -131,7 +135,7 @@ def test_a_provision_restated_in_two_new_documents_is_shown_once() -> None:
     assert [s["doc_id"] for s in restated[0]["sides"]] == ["901", "902"]
     for side, doc in zip(restated[0]["sides"], (a, b)):
         for p in side["phrases"]:
-            assert doc.text[p["start"]:p["end"]] == p["text"]
+            assert doc.text[p["start"] : p["end"]] == p["text"]
 
 
 def test_fact_rows_of_a_store_give_the_same_divergences(overlap_store, overlap_of) -> None:
@@ -160,8 +164,10 @@ def test_no_documents_is_an_empty_answer_not_an_error() -> None:
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(keep=st.sets(st.sampled_from(["000", "001", "002", "003", "004"]), min_size=1),
-       by=st.sampled_from(["platform_type", "field", "mechanism", "program"]))
+@given(
+    keep=st.sets(st.sampled_from(["000", "001", "002", "003", "004"]), min_size=1),
+    by=st.sampled_from(["platform_type", "field", "mechanism", "program"]),
+)
 def test_a_subset_of_documents_gives_the_restricted_matrix(keep: set[str], by: str, documents, overlap_of) -> None:
     """Items are found per document: analysing fewer documents only drops those documents."""
     full = overlap_of(by)["matrix"]

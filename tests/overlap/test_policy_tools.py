@@ -1,12 +1,14 @@
 """政策工具 coding: the documented rules are the coded rules; offsets and masking hold."""
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+from overlap_helpers import sources
+
 from graph.policy_tools import CATEGORIES, RULES, code_clause, code_text, mask_names, tool_counts
 from ingest.aliases import load_aliases
-from overlap_helpers import sources
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "policy_tools.md"
 
@@ -45,7 +47,7 @@ def test_headings_are_not_coded_and_offsets_round_trip(documents) -> None:
             if clause.kind not in ("paragraph", "item"):
                 assert coding.codes == ()
             for code in coding.codes:
-                assert src[doc.doc_id][code.start:code.end] == code.keyword
+                assert src[doc.doc_id][code.start : code.end] == code.keyword
 
 
 def test_names_are_masked_without_moving_offsets() -> None:

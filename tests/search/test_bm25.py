@@ -1,20 +1,28 @@
 """bm25s against the reference rank_bm25, on the real clauses (after bm25s's
 own tests/comparison/test_rank_bm25.py), plus the index's own behaviour."""
+
 from __future__ import annotations
 
+import bm25s
 import numpy as np
 import pytest
 import rank_bm25
 
-import bm25s
+from ingest.aliases import load_aliases
 from search.bm25 import BM25Index
 from search.index import index_tokens, rows_of
 from search.intent import domain_words
 from search.tokenize import Tokenizer
-from ingest.aliases import load_aliases
 
-QUERIES = ["高精尖中心多久要组织一次国际同行评估", "技术创新中心 年度报告 报送", "市属高校 科研计划 一般项目",
-           "经费 预算 调整 备案", "北京实验室 建设", "学术不端 诚信 机制", "怀柔科学城 大科学装置"]
+QUERIES = [
+    "高精尖中心多久要组织一次国际同行评估",
+    "技术创新中心 年度报告 报送",
+    "市属高校 科研计划 一般项目",
+    "经费 预算 调整 备案",
+    "北京实验室 建设",
+    "学术不端 诚信 机制",
+    "怀柔科学城 大科学装置",
+]
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
 """Fusion functions on small inline score vectors."""
+
 from __future__ import annotations
 
 import numpy as np

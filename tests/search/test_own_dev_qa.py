@@ -10,6 +10,7 @@ hide. The floors sit slightly below what the system reached when the set was
 added (R@1 0.818, R@5 0.977, MRR@10 0.894, 5/5 abstentions, 0 false ones,
 R@5 1.344x BM25; see the report of that change).
 """
+
 from __future__ import annotations
 
 import json

@@ -3,6 +3,7 @@
 Marked slow (loads the embedding model). Fails, never skips, when the model
 is not built (tests/conftest.py:link_model says how to build it).
 """
+
 from __future__ import annotations
 
 import json
@@ -41,7 +42,7 @@ def test_search_contract_and_offsets(searcher, sources) -> None:
     assert out["query"] == "高精尖中心 年度报告" and len(out["results"]) == 5
     for r in out["results"]:
         assert set(r) == RESULT_KEYS
-        assert sources[r["doc_id"]][r["start"]:r["end"]] == r["text"]
+        assert sources[r["doc_id"]][r["start"] : r["end"]] == r["text"]
         assert len(r["text"]) <= 400
     scores = [r["score"] for r in out["results"]]
     assert scores == sorted(scores, reverse=True)
@@ -77,7 +78,7 @@ def test_ask_rule_fields_and_answer_span(searcher, sources) -> None:
     assert rule["kind"] in {"obligation", "deadline", "funding", "sanction", "condition", "fact"}
     assert rule["scope"] == ["北京市技术创新中心"]
     span = rule["answer_span"]
-    assert sources[rule["doc_id"]][span["start"]:span["end"]] == span["text"]
+    assert sources[rule["doc_id"]][span["start"] : span["end"]] == span["text"]
     assert span["text"] in out["answer"]
 
 

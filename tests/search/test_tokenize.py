@@ -1,4 +1,5 @@
 """jieba tokenization with the alias dictionary (real jieba, real alias table)."""
+
 from __future__ import annotations
 
 import pytest
