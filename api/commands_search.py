@@ -16,6 +16,7 @@ from typing import Any, Callable
 import click
 
 from ingest.errors import PolicyKGError, QueryError
+from search.limits import MAX_K
 
 from .cli_options import as_of_options, backend_options, data_dir_option, emit, json_option
 from .commands_graph import eval_group
@@ -90,7 +91,7 @@ batch_option = click.option(
 
 @click.command("search")
 @click.argument("query", required=False)
-@click.option("--k", "k", type=click.IntRange(1, 100), default=10, show_default=True, help="Number of clauses.")
+@click.option("--k", "k", type=click.IntRange(1, MAX_K), default=10, show_default=True, help="Number of clauses.")
 @batch_option
 @as_of_options
 @data_dir_option

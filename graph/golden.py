@@ -21,12 +21,8 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from ingest.errors import CorpusError
+from ingest.errors import GoldenFormatError
 from ingest.extract import FACT_KINDS
-
-
-class GoldenFormatError(CorpusError):
-    """A golden file that does not follow its format (an unknown key, a wrong type)."""
 
 
 class _Strict(BaseModel):

@@ -176,7 +176,38 @@ class CorruptDocumentError(PolicyKGError):
     code = "E014"
 
 
+class GoldenFormatError(CorpusError):
+    """A golden YAML file that does not follow its format in graph/golden.py (an unknown key, a wrong type)."""
+
+    code = "E025"
+
+
 class PipelineError(PolicyKGError):
     """The registered ingest steps do not fit together (a bug in a step's declaration, not in the corpus)."""
 
     code = "E024"
+
+
+def errors_page() -> str:
+    """docs/errors.md: every error code with its class and what it means (tests/test_docs.py keeps the file current)."""
+    seen: dict[type[PolicyKGError], None] = {}
+    todo: list[type[PolicyKGError]] = [PolicyKGError]
+    while todo:
+        cls = todo.pop(0)
+        seen.setdefault(cls)
+        todo.extend(sorted(cls.__subclasses__(), key=lambda c: c.__name__))
+    rows = sorted(seen, key=lambda c: (c.code, c.__name__))
+    lines = [
+        "# Error codes",
+        "",
+        "Every error the CLI prints (`error: [CODE] message` and a `hint`) and the API returns",
+        '(`{"error": {"code", "message", "hint"}}`). Generated from `ingest/errors.py` by',
+        "`python -c 'from ingest.errors import errors_page; print(errors_page(), end=\"\")' > docs/errors.md`.",
+        "",
+        "| code | error | meaning |",
+        "|---|---|---|",
+    ]
+    for cls in rows:
+        doc = " ".join((cls.__doc__ or "").split())
+        lines.append(f"| {cls.code} | `{cls.__module__}.{cls.__name__}` | {doc} |")
+    return "\n".join(lines) + "\n"

@@ -45,10 +45,9 @@ from .bm25 import BM25Index
 from .hybrid import blend, rrf, top_indices
 from .index import SEARCH_DIR, Row
 from .intent import ENTITY_KINDS_FOR_SCOPE, QueryAnalysis, analyze, cue_alternation, domain_words, text_features
+from .limits import MAX_K, MAX_QUERY_CHARS
 from .tokenize import Tokenizer
 
-MAX_QUERY_CHARS = 500
-MAX_K = 100
 PIECE_ALL_ROWS = 20_000
 """Up to this many clauses, dense scoring is exact over every clause and sentence."""
 DENSE_CANDIDATES = 1_000

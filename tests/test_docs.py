@@ -20,3 +20,10 @@ def test_readme_gives_the_two_setup_commands():
     assert "bash scripts/run.sh" in readme and "bash scripts/test.sh" in readme
     ci = (REPO / ".ci" / "run").read_text("utf-8")
     assert "scripts/test.sh" in ci
+
+
+def test_the_errors_page_lists_every_error_code() -> None:
+    from ingest.errors import errors_page
+
+    page = (REPO / "docs" / "errors.md").read_text("utf-8")
+    assert page == errors_page(), "docs/errors.md is out of date: regenerate it with the command at its top"

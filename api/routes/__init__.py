@@ -10,12 +10,9 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
-from ..models import ErrorBody
+from search.limits import MAX_K, MAX_QUERY_CHARS  # noqa: F401  (the routes' limits are the searcher's)
 
-MAX_QUERY_CHARS = 500
-"""Longest accepted query or question (the searcher enforces the same limit)."""
-MAX_K = 50
-"""Largest accepted ``k`` for /search."""
+from ..models import ErrorBody
 
 DATE_PATTERN = r"^(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$"
 Since = Annotated[

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
+from search.limits import MAX_K
 
 
 def error_of(r, status: int | tuple[int, ...]) -> dict:
@@ -17,7 +18,8 @@ def error_of(r, status: int | tuple[int, ...]) -> dict:
 
 
 @pytest.mark.parametrize(
-    "params", [{"q": ""}, {"q": "   "}, {"q": "经费" * 251}, {"q": "经费", "k": 0}, {"q": "经费", "k": 51}, {"q": "经费", "k": "ten"}, {}]
+    "params",
+    [{"q": ""}, {"q": "   "}, {"q": "经费" * 251}, {"q": "经费", "k": 0}, {"q": "经费", "k": MAX_K + 1}, {"q": "经费", "k": "ten"}, {}],
 )
 def test_bad_search_parameters_are_422_with_a_message(client, params):
     err = error_of(client.get("/search", params=params), 422)
