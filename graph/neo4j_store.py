@@ -38,14 +38,14 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import networkx as nx
 
-from ingest.aliases import AliasTable, Entity
+from ingest.aliases import AliasTable
 from ingest.document import Clause, Document
 from ingest.errors import BackendUnavailableError, NotFoundError, NotIngestedError, PolicyKGError, QueryError
 from ingest.pipeline import Build, step
 
 from . import schema as S
 from .neo4j_dev import Connection, resolve_connection
-from .store import deadline_row, fact_row, obligation_row, obligation_sort_key, resolve_platform_type, rules_result
+from .store import alias_table, deadline_row, fact_row, obligation_row, obligation_sort_key, resolve_platform_type, rules_result
 
 BASE_LABEL = "PolicyNode"
 """Every graph node also has this label: one uniqueness constraint and one id lookup for all."""
@@ -384,24 +384,6 @@ def load_neo4j(build: Build) -> None:
 # ---------------------------------------------------------------- reading
 
 
-def alias_table(entities: Iterable[tuple[str, Mapping[str, Any]]]) -> AliasTable:
-    """The alias table of a graph's entity nodes (those whose id is their canonical name)."""
-    out = []
-    for node_id, d in entities:
-        if d.get("label") in S.ENTITY_LABELS and node_id == S.entity_node_id(d["label"], d.get("name", "")):
-            out.append(
-                Entity(
-                    d["label"],
-                    d["name"],
-                    tuple(d.get("aliases") or ()),
-                    tuple(d.get("english") or ()),
-                    rule_target=d.get("rule_target", True) is not False,
-                    attrs={"open_vocabulary": True} if d.get("open_vocabulary") else {},
-                )
-            )
-    return AliasTable(out)
-
-
 class Neo4jGraphStore:
     """GraphStore over a Neo4j database (see graph/store.py for the contract)."""
 
@@ -679,22 +661,7 @@ class Neo4jGraphStore:
         out = []
         for row in docs:
             d = json.loads(row["j"])
-            out.append(
-                Document(
-                    doc_id=d["doc_id"],
-                    title=d.get("title", ""),
-                    file=d.get("file", ""),
-                    text=row["text"] or "",
-                    issuers=list(d.get("issuers") or []),
-                    kind=d.get("kind", ""),
-                    year=d.get("year"),
-                    status=d.get("status", "final"),
-                    scope=list(d.get("scope") or []),
-                    inferred=list(d.get("inferred") or []),
-                    url=d.get("url", ""),
-                    clauses=by_doc.get(d["doc_id"], []),
-                )
-            )
+            out.append(Document.from_meta(d, row["text"] or "", by_doc.get(d["doc_id"], [])))
         return out
 
     # -- search in the database ---------------------------------------------

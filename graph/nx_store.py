@@ -27,12 +27,12 @@ from typing import Any
 
 import networkx as nx
 
-from ingest.aliases import AliasTable, Entity
+from ingest.aliases import AliasTable
 from ingest.errors import NotFoundError, QueryError, StoreFormatError
 from ingest.store_files import read_clauses, read_documents
 
 from . import schema as S
-from .store import deadline_row, fact_row, obligation_row, obligation_sort_key, resolve_platform_type, rules_result
+from .store import alias_table, deadline_row, fact_row, obligation_row, obligation_sort_key, resolve_platform_type, rules_result
 
 GRAPH_FILE = "graph.json"
 _PLURAL = {"obligation": "obligations", "deadline": "deadlines", "funding": "funding", "sanction": "sanctions", "condition": "conditions"}
@@ -125,20 +125,7 @@ class NxGraphStore:
     def aliases(self) -> AliasTable:
         """The alias table as ingested (curated table + center records)."""
         if self._aliases is None:
-            ents = []
-            for n, d in self.g.nodes(data=True):
-                if d.get("label") in S.ENTITY_LABELS and n == S.entity_node_id(d["label"], d.get("name", "")):
-                    ents.append(
-                        Entity(
-                            d["label"],
-                            d["name"],
-                            tuple(d.get("aliases") or ()),
-                            tuple(d.get("english") or ()),
-                            rule_target=d.get("rule_target", True) is not False,
-                            attrs={"open_vocabulary": True} if d.get("open_vocabulary") else {},
-                        )
-                    )
-            self._aliases = AliasTable(ents)
+            self._aliases = alias_table(self.g.nodes(data=True))
         return self._aliases
 
     def resolve(self, name: str, kinds: list[str] | None = None) -> dict[str, Any]:

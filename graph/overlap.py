@@ -692,22 +692,7 @@ def documents_from_store(store_dir: Path) -> list[Document]:
         by_doc.setdefault(c.doc_id, []).append(c)
     docs: list[Document] = []
     for d in read_documents(store_dir):
-        docs.append(
-            Document(
-                doc_id=d["doc_id"],
-                title=d.get("title", ""),
-                file=d.get("file", ""),
-                text=d.get("text", ""),
-                issuers=list(d.get("issuers") or []),
-                kind=d.get("kind", ""),
-                year=d.get("year"),
-                status=d.get("status", "final"),
-                scope=list(d.get("scope") or []),
-                inferred=list(d.get("inferred") or []),
-                url=d.get("url", ""),
-                clauses=by_doc.get(d["doc_id"], []),
-            )
-        )
+        docs.append(Document.from_meta(d, d.get("text", ""), by_doc.get(d["doc_id"], [])))
     return docs
 
 

@@ -8,9 +8,11 @@ so the CLI and the API print them as they are.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from ingest.aliases import AliasTable, Entity
 from ingest.errors import NotFoundError
 
 from . import schema as S
@@ -166,3 +168,21 @@ def rules_result(entity: str | None, action: str | None, rules: list[dict[str, A
         "clause_ids": list(dict.fromkeys(r["clause_id"] for r in rules)),
         "rules": rules,
     }
+
+
+def alias_table(entities: Iterable[tuple[str, Mapping[str, Any]]]) -> AliasTable:
+    """The alias table of a graph's entity nodes (those whose id is their canonical name)."""
+    out = []
+    for node_id, d in entities:
+        if d.get("label") in S.ENTITY_LABELS and node_id == S.entity_node_id(d["label"], d.get("name", "")):
+            out.append(
+                Entity(
+                    d["label"],
+                    d["name"],
+                    tuple(d.get("aliases") or ()),
+                    tuple(d.get("english") or ()),
+                    rule_target=d.get("rule_target", True) is not False,
+                    attrs={"open_vocabulary": True} if d.get("open_vocabulary") else {},
+                )
+            )
+    return AliasTable(out)

@@ -102,6 +102,25 @@ class Document:
     warnings: list[dict[str, Any]] = field(default_factory=list)
     """What ingest accepted but a reader should check (ingest/text_checks.py: truncated, numbering gaps, 附件)."""
 
+    @classmethod
+    def from_meta(cls, meta: dict[str, Any], text: str, clauses: list[Clause]) -> "Document":
+        """A document back from the metadata a store keeps (:meth:`meta`), its text and clauses:
+        the fields readers of a store need (id, title, file, issuers, kind, year, status, scope, inferred, url)."""
+        return cls(
+            doc_id=meta["doc_id"],
+            title=meta.get("title", ""),
+            file=meta.get("file", ""),
+            text=text,
+            issuers=list(meta.get("issuers") or []),
+            kind=meta.get("kind", ""),
+            year=meta.get("year"),
+            status=meta.get("status", "final"),
+            scope=list(meta.get("scope") or []),
+            inferred=list(meta.get("inferred") or []),
+            url=meta.get("url", ""),
+            clauses=clauses,
+        )
+
     def meta(self) -> dict[str, Any]:
         """Metadata without the text and clauses, as `documents --json` shows it."""
         return {

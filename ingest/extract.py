@@ -1410,6 +1410,24 @@ _MISSED_DUTY = L.compile_re(r"^(?:连续[^，]{1,3}年)?(?:{extraction.grammar_w
 _SHORTFALL = L.compile_re(r"(?:{extraction.grammar_words.shortfalls})$")
 
 
+def _effect_sanction(
+    clause: Clause, unit: Unit, start: int, ctx: Context, trigger: str, text: str, first: int, strong: list[tuple[str, re.Match[str]]]
+) -> Fact:
+    """A sanction whose ``trigger`` was found before its first strong effect at ``first`` (one trigger, confidence 0.75)."""
+    return _sanction(
+        clause,
+        unit,
+        start,
+        len(text),
+        ctx,
+        trigger=trigger,
+        triggers=[trigger],
+        effect=text[first:].rstrip("。"),
+        effects=sorted({n for n, _ in strong}),
+        confidence=0.75,
+    )
+
+
 def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
     """Trigger → effect: 未完成…的，减少/停止经费; 撤销资格并摘牌情形，包括….
 
@@ -1469,20 +1487,7 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
                 trigger = text[:first].rstrip(_TRIGGER_TRAIL)
             else:
                 trigger = re.split(r"[，。；“”]", text[tw.start() :], maxsplit=1)[0]
-            facts.append(
-                _sanction(
-                    clause,
-                    unit,
-                    0,
-                    len(text),
-                    ctx,
-                    trigger=trigger,
-                    triggers=[trigger],
-                    effect=text[first:].rstrip("。"),
-                    effects=sorted({n for n, _ in strong}),
-                    confidence=0.75,
-                )
-            )
+            facts.append(_effect_sanction(clause, unit, 0, ctx, trigger, text, first, strong))
             continue
         if strong:
             # "项目申报单位单独报送的，不予受理", "市科委对匿名…的异议，不予受理": the 的-clause right before the effect
@@ -1490,40 +1495,14 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
             lead = _TRIGGER_BEFORE.search(text[:first]) or (_REJECTED_IF.search(text[:first]) if rejected else None)
             if lead:
                 trigger = lead.group(1)
-                facts.append(
-                    _sanction(
-                        clause,
-                        unit,
-                        lead.start(1),
-                        len(text),
-                        ctx,
-                        trigger=trigger,
-                        triggers=[trigger],
-                        effect=text[first:].rstrip("。"),
-                        effects=sorted({n for n, _ in strong}),
-                        confidence=0.75,
-                    )
-                )
+                facts.append(_effect_sanction(clause, unit, lead.start(1), ctx, trigger, text, first, strong))
                 continue
         opener = _CONDITION_OPENER.match(text)
         if strong and opener:
             # "对…的中心，督促限期整改，直至撤销资格", "对…的X给予警告": the 对-phrase is the trigger
             trigger = text[opener.end() : first].rstrip(_TRIGGER_TRAIL)
             if trigger:
-                facts.append(
-                    _sanction(
-                        clause,
-                        unit,
-                        0,
-                        len(text),
-                        ctx,
-                        trigger=trigger,
-                        triggers=[trigger],
-                        effect=text[first:].rstrip("。"),
-                        effects=sorted({n for n, _ in strong}),
-                        confidence=0.75,
-                    )
-                )
+                facts.append(_effect_sanction(clause, unit, 0, ctx, trigger, text, first, strong))
                 continue
         basis = _RESULT_BASIS.search(text)
         if basis and effects:

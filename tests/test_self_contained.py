@@ -14,7 +14,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-OUTSIDE = ("../shared", "..\\shared", "/work/")
+SIBLING = "shared"
+"""The folder beside the repository that holds the specification and the source material."""
+OUTSIDE = tuple(sep.join((os.pardir, SIBLING)) for sep in ("/", "\\"))
+"""A sibling folder named relatively; tests must read copies inside the repository instead."""
 
 
 def _tracked() -> list[str]:
