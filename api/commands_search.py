@@ -147,8 +147,9 @@ def _qa_report(r: dict[str, Any]) -> str:
         )
 
     sysm, ab = r["system"], r["system"]["abstention"]
+    split = f" (split {r['split']})" if r.get("split") else ""
     lines = [
-        f"QA set {r['set']}: {r['questions']} questions over {r['clauses']} clauses",
+        f"QA set {r['set']}{split}: {r['questions']} questions over {r['clauses']} clauses",
         row("system", sysm),
         row("bm25", r["baselines"]["bm25"]),
         row("dense", r["baselines"]["dense"]),
@@ -169,17 +170,25 @@ def _qa_report(r: dict[str, Any]) -> str:
     required=True,
     help="JSON Lines QA file (id, type, question, gold_spans).",
 )
+@click.option("--split", default=None, help="Only the questions of this split (train, dev or test) of a split set.")
 @data_dir_option
 @backend_options
 @json_option
 def eval_qa_cmd(
-    qa_set: Path, data_dir: Path, backend: str, neo4j_uri: str | None, neo4j_user: str | None, neo4j_password: str | None, as_json: bool
+    qa_set: Path,
+    split: str | None,
+    data_dir: Path,
+    backend: str,
+    neo4j_uri: str | None,
+    neo4j_user: str | None,
+    neo4j_password: str | None,
+    as_json: bool,
 ) -> None:
     """Recall@1/5, MRR@10, abstention, per type, with BM25 and dense-only baselines on the same clauses."""
     from search.evaluate import evaluate
 
     s = _searcher(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
-    emit(evaluate(s, qa_set), as_json, _qa_report)
+    emit(evaluate(s, qa_set, split), as_json, _qa_report)
 
 
 COMMANDS: list[click.Command] = [search_cmd, ask_cmd]

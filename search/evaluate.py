@@ -29,8 +29,9 @@ RETURNED = 5
 """How many results count as 'returned' for the mean text length."""
 
 
-def load_qa(path: Path | str) -> list[dict[str, Any]]:
-    """The questions of a JSON Lines QA file (``id``, ``type``, ``question``, ``gold_spans``)."""
+def load_qa(path: Path | str, split: str | None = None) -> list[dict[str, Any]]:
+    """The questions of a JSON Lines QA file (``id``, ``type``, ``question``, ``gold_spans``),
+    only those of ``split`` (train / dev / test) when given."""
     path = Path(path)
     if not path.is_file():
         raise QASetError(f"QA set {path} not found", hint="pass --set FILE (JSON Lines, one question per line)")
@@ -47,9 +48,10 @@ def load_qa(path: Path | str) -> list[dict[str, Any]]:
         item.setdefault("id", f"line{n}")
         item.setdefault("type", "unknown")
         item["gold_spans"] = list(item.get("gold_spans") or [])
-        items.append(item)
+        if split is None or item.get("split") == split:
+            items.append(item)
     if not items:
-        raise QASetError(f"{path} holds no questions")
+        raise QASetError(f"{path} holds no questions" + (f" in split {split!r}" if split else ""))
     return items
 
 
@@ -118,9 +120,9 @@ def evaluate_abstention(searcher: Searcher, qa: Sequence[dict[str, Any]]) -> dic
     }
 
 
-def evaluate(searcher: Searcher, qa_path: Path | str) -> dict[str, Any]:
+def evaluate(searcher: Searcher, qa_path: Path | str, split: str | None = None) -> dict[str, Any]:
     """The full report: system, both baselines, abstention, ratio to BM25, timing."""
-    qa = load_qa(qa_path)
+    qa = load_qa(qa_path, split)
     t0 = time.perf_counter()
     system = evaluate_ranking(searcher, qa, HYBRID)
     bm25 = evaluate_ranking(searcher, qa, PLAIN_BM25)
@@ -129,6 +131,7 @@ def evaluate(searcher: Searcher, qa_path: Path | str) -> dict[str, Any]:
     ratio = round(system["recall@5"] / bm25["recall@5"], 3) if bm25["recall@5"] else None
     return {
         "set": str(qa_path),
+        "split": split,
         "questions": len(qa),
         "clauses": len(searcher.index.rows),
         "system": {**system, "abstention": abstention},
