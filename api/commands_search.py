@@ -146,20 +146,67 @@ def _qa_report(r: dict[str, Any]) -> str:
             f"{name:<10} R@1 {m['recall@1']:.3f}  R@5 {m['recall@5']:.3f}  MRR@10 {m['mrr@10']:.3f}  mean chars {m['mean_returned_chars']}"
         )
 
-    sysm, ab = r["system"], r["system"]["abstention"]
+    def abstained(name: str, ab: dict[str, Any]) -> str:
+        return (
+            f"{name:<10} abstained on {ab['abstained_on_unanswerable']}/{ab['unanswerable']} unanswerable, "
+            f"{ab['abstained_on_answerable']}/{ab['answerable']} answerable (accuracy {ab['accuracy']})"
+        )
+
+    sysm, spans = r["system"], r["system"]["answer_span"]
     split = f" (split {r['split']})" if r.get("split") else ""
     lines = [
         f"QA set {r['set']}{split}: {r['questions']} questions over {r['clauses']} clauses",
         row("system", sysm),
-        row("bm25", r["baselines"]["bm25"]),
-        row("dense", r["baselines"]["dense"]),
+        *(row(name, m) for name, m in r["baselines"].items()),
         f"R@5 vs BM25: {r['recall@5_vs_bm25']}x",
-        f"abstained on {ab['abstained_on_unanswerable']}/{ab['unanswerable']} unanswerable, "
-        f"{ab['abstained_on_answerable']}/{ab['answerable']} answerable (accuracy {ab['accuracy']})",
+        abstained("system", sysm["abstention"]),
+        abstained("hand", sysm["abstention_hand"]),
+        f"answer sentence holds a gold span: {spans['hit_rate']:.3f} of {spans['n']} (mean {spans['mean_extra_chars']} chars beyond it)",
     ]
     for t, m in sysm["per_type"].items():
-        lines.append(f"  {t:<14} n={m['n']:<3} R@1 {m['recall@1']:.3f}  R@5 {m['recall@5']:.3f}  MRR@10 {m['mrr@10']:.3f}")
+        a = spans["per_type"].get(t, {})
+        answer = f"  answer {a['hit_rate']:.3f} (+{a['mean_extra_chars']} chars)" if a else ""
+        lines.append(f"  {t:<14} n={m['n']:<3} R@1 {m['recall@1']:.3f}  R@5 {m['recall@5']:.3f}  MRR@10 {m['mrr@10']:.3f}{answer}")
     return "\n".join(lines)
+
+
+@eval_group.command("train-ranker")
+@click.option(
+    "--set",
+    "qa_sets",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    multiple=True,
+    help="Split JSON Lines QA file; repeat with --data for several corpora (the n-th --set goes with the n-th --data).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("search/ranker.json"),
+    show_default=True,
+    help="Where to write the trained models.",
+)
+@click.option(
+    "--data",
+    "data_dirs",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    multiple=True,
+    help="Data directory of a --set's corpus.",
+)
+@json_option
+def train_ranker_cmd(qa_sets: tuple[Path, ...], out: Path, data_dirs: tuple[Path, ...], as_json: bool) -> None:
+    """Fit the ranking weights (train splits) and the abstention classifier, choose their settings on
+    the dev splits, and write them (search/learn.py). Test splits are not read."""
+    import json
+
+    from search.learn import train
+
+    if len(qa_sets) != len(data_dirs):
+        raise click.UsageError("give one --data for each --set")
+    doc = train([(_searcher(d, "networkx", None, None, None), q) for q, d in zip(qa_sets, data_dirs)])
+    out.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    emit(doc["meta"] | {"written": str(out)}, as_json, lambda m: json.dumps(m, ensure_ascii=False, indent=1))
 
 
 @eval_group.command("qa")

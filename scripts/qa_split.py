@@ -5,6 +5,10 @@ Run once, when the set was written (see tests/search/qa/README.md):
     python scripts/qa_split.py WRITER.jsonl ... --corpus tests/search/qa/corpus \
         --out tests/search/qa/qa_set.jsonl
 
+A writer added later joins with ``--keep tests/search/qa/qa_set.jsonl``: the
+questions already there keep their split, and only the new ones are split
+(by the same rule, among themselves).
+
 Each question's gold span is located in its document, and the top-level
 heading of the clause holding it is its *section*; questions of one section
 go to one split, so a test question never shares its clause's section with a
@@ -59,7 +63,9 @@ def main() -> None:
     ap.add_argument("writers", nargs="+", type=Path)
     ap.add_argument("--corpus", type=Path, required=True)
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--keep", type=Path, default=None, help="An existing set whose questions keep their split.")
     args = ap.parse_args()
+    kept = [json.loads(line) for line in args.keep.read_text("utf-8").splitlines() if line.strip()] if args.keep else []
     items = []
     for path in args.writers:
         for line in path.read_text("utf-8").splitlines():
@@ -81,6 +87,7 @@ def main() -> None:
             for item in groups[key]:
                 item["split"] = split
             filled[split] += len(groups[key])
+    items += kept
     keys = ("id", "split", "type", "style", "question", "gold_doc", "gold_spans", "answer", "section", "writer", "notes")
     with args.out.open("w", encoding="utf-8") as fh:
         for item in sorted(items, key=lambda i: i["id"]):

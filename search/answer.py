@@ -16,7 +16,14 @@ A candidate clause *applies* when, among the best-ranked clauses,
   clear a floor calibrated on the dev set and on off-topic
   questions (e5 similarities bunch in 0.8–0.95, so the floor sits in that band).
 
-Nothing applies → ``"abstained": true``, a plain statement that no rule was
+Nothing applies → abstain (:func:`rule_abstains`). Otherwise the abstention
+classifier of search/ranker.py decides, over :func:`abstention_features`
+(the floors above, the ranking's scores and margins, and whether the
+clauses that hold the asked value are about what the question asks); its
+threshold was chosen on the dev splits so that the rule and the classifier
+together abstain on at most 5 % of answerable questions.
+
+Abstention → ``"abstained": true``, a plain statement that no rule was
 found (naming the scope and the missing value), and the nearest clauses in
 ``related`` so the user sees what the corpus does say.
 """
@@ -31,6 +38,7 @@ import numpy as np
 
 from ingest import lexicon
 
+from .features import INDEX
 from .index import pieces_of
 from .intent import (
     QueryAnalysis,
@@ -43,15 +51,14 @@ from .intent import (
     formal_words,
     satisfies_answer_type,
 )
+from .ranker import ABSTAIN_FEATURES
 
 if TYPE_CHECKING:
-    from .service import Searcher
+    from .service import Scored, Searcher
 
 CANDIDATES = 5
 """How deep in the ranking an applicable clause may be."""
 MAX_RULES = 3
-RULE_MARGIN = 0.35
-"""A rule after the first must score within this of the first (fused + boosts scale)."""
 MIN_DENSE_ZH = 0.875
 """Best clause cosine below this = the corpus does not talk about the question.
 Measured (command in the report): Chinese dev questions that the corpus
@@ -284,18 +291,89 @@ def _cite(hit: dict[str, Any]) -> str:
     return f"《{hit['doc_title']}》{path}" if path else f"《{hit['doc_title']}》"
 
 
-def answer(searcher: "Searcher", question: str, analysis: QueryAnalysis, ranked: list[tuple[int, float]]) -> dict[str, Any]:
-    """The ``ask`` document of SPEC §4 for an analysed, ranked question."""
+def abstention_features(searcher: "Searcher", analysis: QueryAnalysis, scored: "Scored", judged: list[Judgement]) -> np.ndarray:
+    """The question-level features the abstention classifier reads (ranker.ABSTAIN_FEATURES)."""
+    c = scored.candidates
+    order = np.lexsort((c.index, -scored.score))
+    top = order[:CANDIDATES]
+    best_dense = float(c.dense[top].max()) if top.size else 0.0
+    n_tokens = max(1, len(searcher.tokenizer.tokenize(analysis.text)))
+    words = question_words(searcher, analysis)
+    # the slot: among the candidates holding a value of the asked type, the best one
+    typed = order[scored.features[order, INDEX["answer_type"]] > 0] if analysis.answer_type else order
+    first_typed = typed[0] if typed.size else None
+    values = {
+        "top_score": float(scored.score[order[0]]) if order.size else 0.0,
+        "margin": float(scored.score[order[0]] - scored.score[order[1]]) if order.size > 1 else 0.0,
+        "best_dense": best_dense,
+        "best_lexical": float(c.lexical[top].max()) / n_tokens if top.size else 0.0,
+        "english": float(analysis.english),
+        "entities": float(bool(analysis.entity_ids)),
+        "on_topic": float(on_topic(analysis, best_dense)),
+        "applies": float(any(j.applies for j in judged)),
+        "in_scope": float(any(j.in_scope for j in judged)),
+        "typed": float(any(j.typed for j in judged)),
+        "asks_value": float(analysis.answer_type is not None),
+        "top_entity": float(scored.features[order[0], INDEX["entity"]]) if order.size else 0.0,
+        "top_kind": float(scored.features[order[0], INDEX["rule_kind"]]) if order.size else 0.0,
+        "coverage": coverage(searcher, words, int(c.index[order[0]])) if order.size else 0.0,
+        "typed_gap": float(scored.score[order[0]] - scored.score[first_typed]) if first_typed is not None else 2.0,
+        "typed_coverage": coverage(searcher, words, int(c.index[first_typed])) if first_typed is not None else 0.0,
+        "typed_entity": float(scored.features[first_typed, INDEX["entity"]]) if first_typed is not None else 0.0,
+    }
+    return np.array([values[name] for name in ABSTAIN_FEATURES], dtype=np.float32)
+
+
+def question_words(searcher: "Searcher", analysis: QueryAnalysis) -> set[str]:
+    """The question's Chinese words of two characters or more, with its expansion
+    (linked names, formal words, the glossary's Chinese for English words)."""
+    text = analysis.text + " " + " ".join(analysis.expansion(searcher.table))
+    return {w for w in searcher.tokenizer.tokenize(text) if len(w) > 1 and any("\u4e00" <= ch <= "\u9fff" for ch in w)}
+
+
+def coverage(searcher: "Searcher", words: set[str], i: int) -> float:
+    """Share of ``words`` found in clause ``i`` (its text or its headings)."""
+    if not words:
+        return 0.0
+    row = searcher.index.rows[i]
+    text = row.text + " ".join(row.path)
+    return sum(1 for w in words if w in text) / len(words)
+
+
+def rule_abstains(x: np.ndarray) -> bool:
+    """Abstain, whatever the classifier says, when no top clause applies: none governs
+    the platform type the question names, or none holds the value it asks for."""
+    return not x[ABSTAIN_FEATURES.index("applies")]
+
+
+def hand_abstains(x: np.ndarray) -> bool:
+    """The first release's rule (kept as the baseline): abstain unless the question
+    is on topic and some top clause applies."""
+    return not (x[ABSTAIN_FEATURES.index("on_topic")] and x[ABSTAIN_FEATURES.index("applies")])
+
+
+def assess(searcher: "Searcher", analysis: QueryAnalysis, scored: "Scored") -> tuple[list[Judgement], np.ndarray]:
+    """The top candidates judged, and the question's abstention features."""
+    judged = judge(searcher, scored.ranked(), analysis)
+    return judged, abstention_features(searcher, analysis, scored, judged)
+
+
+def answer(searcher: "Searcher", question: str, analysis: QueryAnalysis, scored: "Scored") -> dict[str, Any]:
+    """The ``ask`` document of SPEC §4 for an analysed, scored question.
+
+    ``confidence`` tells how sure the abstention classifier is that the corpus
+    does not answer (``p_unanswerable``) and where it abstains (``threshold``).
+    """
     qvec = searcher.query_vector(question)
-    judged = judge(searcher, ranked, analysis)
-    dense = searcher.last_dense(question)
-    best_dense = float(dense[[j.index for j in judged]].max()) if judged else 0.0
-    applicable = [j for j in judged if j.applies] if on_topic(analysis, best_dense) else []
-    if applicable:
-        top = applicable[0].score
-        applicable = [j for j in applicable if j.score >= top - RULE_MARGIN][:MAX_RULES]
-    if not applicable:
-        return _abstain(searcher, question, analysis, judged, best_dense)
+    judged, x = assess(searcher, analysis, scored)
+    model = searcher.ranker.abstention
+    abstains = (rule_abstains(x) or model.abstains(x)) if model is not None else hand_abstains(x)
+    confidence = {"p_unanswerable": round(model.probability(x), 4), "threshold": model.threshold} if model is not None else None
+    if abstains:
+        return _abstain(searcher, question, analysis, judged, float(x[ABSTAIN_FEATURES.index("best_dense")])) | {"confidence": confidence}
+    applicable = [j for j in judged if j.applies]
+    top = applicable[0].score
+    applicable = [j for j in applicable if j.score >= top - searcher.ranker.rule_margin][:MAX_RULES]
     rules, parts = [], []
     for j in applicable:
         hit = searcher.hit(j.index, j.score)
@@ -313,7 +391,14 @@ def answer(searcher: "Searcher", question: str, analysis: QueryAnalysis, ranked:
                 label=label, scope="、".join(fields["scope"]) or _TEXT["unrestricted"], cite=_cite(hit), text=hit["text"][s:e]
             )
         )
-    return {"question": question, "abstained": False, "intent": analysis.intent, "answer": "\n".join(parts), "rules": rules}
+    return {
+        "question": question,
+        "abstained": False,
+        "intent": analysis.intent,
+        "answer": "\n".join(parts),
+        "rules": rules,
+        "confidence": confidence,
+    }
 
 
 def _abstain(searcher: "Searcher", question: str, analysis: QueryAnalysis, judged: list[Judgement], best_dense: float) -> dict[str, Any]:

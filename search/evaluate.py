@@ -1,15 +1,20 @@
 """`policykg eval qa`: retrieval and abstention quality on a QA set with gold spans.
 
-One run, one process, one set of clauses: the system (hybrid + graph-aware
-ranking, and ``ask`` for abstention), a plain BM25 baseline (the same jieba
-tokens and BM25 index, the raw question, nothing else) and a dense-only
-baseline (the same e5 vectors, cosine only). A result hits when its clause
-text contains one of the question's gold spans (SPEC §5).
+One run, one process, one set of clauses: the system (hybrid ranking with
+the learned weights of search/ranker.json, and ``ask`` for abstention and
+answers), the first release's hand-set weights over the same features, a
+plain BM25 baseline (the same jieba tokens and BM25 index, the raw
+question, nothing else) and a dense-only baseline (the same e5 vectors,
+cosine only). A result hits when its clause text contains one of the
+question's gold spans (SPEC §5).
 
 Reported: Recall@1, Recall@5, MRR@10 over the answerable questions, the same
-per question type, abstention (how many unanswerable questions abstained,
-how many answerable ones wrongly did), and the mean length of the returned
-clause texts (top 5), because long "clauses" would make recall cheap.
+per question type; abstention (how many unanswerable questions abstained,
+how many answerable ones wrongly did) for the classifier and for the
+hand-set rule; the answer: whether the first rule's answer sentence holds a
+gold span and how many characters it gives beyond it; and the mean length
+of the returned clause texts (top 5), because long "clauses" would make
+recall cheap.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from typing import Any
 
 from ingest.errors import QASetError
 
-from .service import DENSE_ONLY, HYBRID, PLAIN_BM25, RankConfig, Searcher
+from .service import DENSE_ONLY, HAND, HYBRID, PLAIN_BM25, RankConfig, Searcher, check_query
 
 RETURNED = 5
 """How many results count as 'returned' for the mean text length."""
@@ -102,21 +107,60 @@ def evaluate_ranking(searcher: Searcher, qa: Sequence[dict[str, Any]], config: R
     return out
 
 
-def evaluate_abstention(searcher: Searcher, qa: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """How ``ask`` abstains: on unanswerable questions (good) and answerable ones (bad)."""
-    negatives = [q for q in qa if not q["gold_spans"]]
-    positives = [q for q in qa if q["gold_spans"]]
-    abst_neg = [q["id"] for q in negatives if searcher.ask(q["question"])["abstained"]]
-    abst_pos = [q["id"] for q in positives if searcher.ask(q["question"])["abstained"]]
-    correct = len(abst_neg) + (len(positives) - len(abst_pos))
+def evaluate_answers(searcher: Searcher, qa: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """``ask`` on every question: abstention (classifier and hand-set rule) and answer spans.
+
+    An answer *hits* when the answer sentence of its first rule contains a gold
+    span; ``extra_chars`` is how much longer than that span it is (what the
+    reader must read beyond the answer).
+    """
+    from .answer import assess, hand_abstains
+
+    rows = []
+    for item in qa:
+        out = searcher.ask(item["question"])
+        q = check_query(item["question"])
+        analysis = searcher.analyze(q)
+        rows.append((item, out, hand_abstains(assess(searcher, analysis, searcher.scored(q, analysis, HYBRID))[1])))
+    negatives = [(i, o, h) for i, o, h in rows if not i["gold_spans"]]
+    positives = [(i, o, h) for i, o, h in rows if i["gold_spans"]]
+
+    def rates(pick: int) -> dict[str, Any]:
+        said = (lambda o, h: o["abstained"]) if pick == 0 else (lambda o, h: h)
+        neg = [i["id"] for i, o, h in negatives if said(o, h)]
+        pos = [i["id"] for i, o, h in positives if said(o, h)]
+        return {
+            "unanswerable": len(negatives),
+            "abstained_on_unanswerable": len(neg),
+            "answerable": len(positives),
+            "abstained_on_answerable": len(pos),
+            "abstention_rate": round(len(neg) / len(negatives), 4) if negatives else None,
+            "false_abstention_rate": round(len(pos) / len(positives), 4) if positives else None,
+            "wrongly_abstained": pos,
+            "missed_abstentions": sorted(set(i["id"] for i, _, _ in negatives) - set(neg)),
+            "accuracy": round((len(neg) + len(positives) - len(pos)) / len(rows), 4) if rows else 0.0,
+        }
+
+    by_type: dict[str, list[tuple[bool, int]]] = defaultdict(list)
+    for item, out, _ in positives:
+        span = out["rules"][0]["answer_span"]["text"] if out["rules"] else ""
+        golds = [g for g in item["gold_spans"] if g in span]
+        extra = len(span) - max(len(g) for g in golds) if golds else 0
+        by_type[item["type"]].append((bool(golds), extra))
+
+    def span_metrics(rs: list[tuple[bool, int]]) -> dict[str, Any]:
+        hits = [e for h, e in rs if h]
+        return {
+            "n": len(rs),
+            "hit_rate": round(len(hits) / len(rs), 4) if rs else 0.0,
+            "mean_extra_chars": round(sum(hits) / len(hits), 1) if hits else None,
+        }
+
+    every = [r for rs in by_type.values() for r in rs]
     return {
-        "unanswerable": len(negatives),
-        "abstained_on_unanswerable": len(abst_neg),
-        "answerable": len(positives),
-        "abstained_on_answerable": len(abst_pos),
-        "wrongly_abstained": abst_pos,
-        "missed_abstentions": sorted(set(q["id"] for q in negatives) - set(abst_neg)),
-        "accuracy": round(correct / len(qa), 4) if qa else 0.0,
+        "abstention": rates(0),
+        "abstention_hand": rates(1),
+        "answer_span": {**span_metrics(every), "per_type": {t: span_metrics(rs) for t, rs in sorted(by_type.items())}},
     }
 
 
@@ -125,17 +169,18 @@ def evaluate(searcher: Searcher, qa_path: Path | str, split: str | None = None) 
     qa = load_qa(qa_path, split)
     t0 = time.perf_counter()
     system = evaluate_ranking(searcher, qa, HYBRID)
+    hand = evaluate_ranking(searcher, qa, HAND)
     bm25 = evaluate_ranking(searcher, qa, PLAIN_BM25)
     dense = evaluate_ranking(searcher, qa, DENSE_ONLY)
-    abstention = evaluate_abstention(searcher, qa)
+    answers = evaluate_answers(searcher, qa)
     ratio = round(system["recall@5"] / bm25["recall@5"], 3) if bm25["recall@5"] else None
     return {
         "set": str(qa_path),
         "split": split,
         "questions": len(qa),
         "clauses": len(searcher.index.rows),
-        "system": {**system, "abstention": abstention},
-        "baselines": {"bm25": bm25, "dense": dense},
+        "system": {**system, **answers},
+        "baselines": {"hand": hand, "bm25": bm25, "dense": dense},
         "recall@5_vs_bm25": ratio,
         "seconds": round(time.perf_counter() - t0, 2),
     }

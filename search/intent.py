@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from ingest import lexicon
 from ingest.aliases import AliasTable, Mention, load_aliases
+from ingest.matchform import match_form
 
 INTENTS = ("obligation", "deadline", "funding", "sanction", "condition", "fact")
 
@@ -209,7 +210,7 @@ def satisfies_answer_type(answer_type: str | None, clause_text: str) -> bool:
     """Whether a clause contains a value of the expected type (True when none is expected)."""
     if answer_type is None:
         return True
-    return re.search(_ANSWER_TYPES[answer_type][1], clause_text) is not None
+    return re.search(_ANSWER_TYPES[answer_type][1], match_form(clause_text)) is not None
 
 
 def detect_actions(text: str) -> tuple[str, ...]:
@@ -225,6 +226,7 @@ _COMPILED_FEATURES = [(f"act:{a}", re.compile(zh)) for a, (zh, _) in _ACTIONS.it
 def text_features(text: str) -> frozenset[str]:
     """Which actions (``act:报送``) a clause names and which value types (``type:date``)
     it holds: computed once per clause at load, so ranking needs no regex per query."""
+    text = match_form(text)  # traditional characters and ASCII punctuation read as the cues are written
     return frozenset(name for name, rx in _COMPILED_FEATURES if rx.search(text))
 
 

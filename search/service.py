@@ -11,13 +11,16 @@ the same way:
    entities and formal words for colloquial ones, and e5 cosine over the
    whole clause matrix (one float32 matmul, no approximate index), each
    clause scored by the best of its whole text and its sentences;
-3. fusion of the two (min-max blend over each list's top 100; on the dev set
-   it beat reciprocal-rank fusion, R@1 0.78 vs 0.67, same R@5), then boosts
-   for clauses that name the question's entities, match its action, carry a
-   rule of the asked kind (wording, and the graph's facts that apply to the
-   named entity), and hold a value of the asked type; penalties for clauses
-   whose scope is another platform type and for background text;
-4. ``ask`` hands the ranking to search/answer.py.
+3. the candidates (the union of each list's top 100) are described by the
+   features of search/features.py (both lists' scores, ranks and fusions,
+   whether the clause names the question's entities and actions, carries a
+   rule of the asked kind, holds a value of the asked type, belongs to
+   another platform type's scope, is background text, how its document's
+   title meets the question) and scored by a linear model whose weights
+   were learned from a QA set's train split (search/ranker.json,
+   search/learn.py); the first release's hand-set weights over the same
+   features remain as the baseline (``HAND``);
+4. ``ask`` hands the scored candidates to search/answer.py.
 
 :class:`RankConfig` switches parts off, which is how the evaluation runs the
 plain-BM25 and dense-only baselines over the same clauses in the same run.
@@ -30,7 +33,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -39,13 +42,16 @@ import numpy as np
 from ingest import lexicon
 from ingest.aliases import AliasTable, load_aliases
 from ingest.errors import IndexMissingError, QueryError
+from ingest.matchform import match_form
 from ingest.pipeline import current_store
 
 from .bm25 import BM25Index
-from .hybrid import blend, rrf, top_indices
+from .features import HAND_WEIGHTS, Candidates, candidates, feature_matrix, weight_vector
+from .hybrid import top_indices
 from .index import SEARCH_DIR, Row
 from .intent import ENTITY_KINDS_FOR_SCOPE, QueryAnalysis, analyze, cue_alternation, domain_words, text_features
 from .limits import MAX_K, MAX_QUERY_CHARS
+from .ranker import Ranker, load_ranker
 from .tokenize import Tokenizer
 
 PIECE_ALL_ROWS = 20_000
@@ -60,23 +66,15 @@ class RankConfig:
 
     lexical: bool = True
     dense: bool = True
-    fusion: str = "blend"  # "rrf" or "blend"
     expand: bool = True  # add linked entities' canonical names to the BM25 query
-    boosts: bool = True  # entity / action / intent / answer-type boosts, scope penalty
+    scorer: str = "learned"  # "learned" (search/ranker.json), "hand" (features.HAND_WEIGHTS) or "none" (the list's own score)
     depth: int = 100
-    rrf_k: float = 60.0
-    w_entity: float = 0.10
-    w_action: float = 0.20
-    w_intent: float = 0.30
-    w_type: float = 0.40
-    w_scope: float = 0.30
-    w_background: float = 0.20
-    w_graph: float = 0.20
 
 
 HYBRID = RankConfig()
-PLAIN_BM25 = RankConfig(dense=False, expand=False, boosts=False)
-DENSE_ONLY = RankConfig(lexical=False, expand=False, boosts=False)
+HAND = RankConfig(scorer="hand")
+PLAIN_BM25 = RankConfig(dense=False, expand=False, scorer="none")
+DENSE_ONLY = RankConfig(lexical=False, expand=False, scorer="none")
 
 # Rule kinds a clause carries, read from its wording; the graph's facts take
 # precedence when a graph store is given (see Searcher.fact_kinds). The wording
@@ -231,6 +229,21 @@ class SearchIndex:
         return cls(rows, BM25Index.load(directory / "bm25"), vectors, manifest, pieces, piece_rows)
 
 
+@dataclass(frozen=True)
+class Scored:
+    """The fused candidates of one question: their list scores, features and linear score."""
+
+    candidates: Candidates
+    features: np.ndarray
+    score: np.ndarray
+
+    def ranked(self) -> list[tuple[int, float]]:
+        """(row index, score) best first, ties by row index."""
+        index = self.candidates.index
+        order = np.lexsort((index, -self.score))
+        return [(int(index[k]), float(self.score[k])) for k in order]
+
+
 def check_query(query: Any) -> str:
     """The stripped query, or a QueryError saying what is wrong with it."""
     if not isinstance(query, str) or not query.strip():
@@ -283,6 +296,9 @@ class Searcher:
         self._kinds = [self._row_kinds(r) for r in self.index.rows]
         self._features = [text_features(r.text) for r in self.index.rows]
         self._background = np.array([is_background(r) for r in self.index.rows], dtype=bool)
+        self._doc_titles = {r.doc_id: r.doc_title for r in self.index.rows}
+        doc_pos = {d: k for k, d in enumerate(self._doc_titles)}
+        self._row_doc = np.array([doc_pos[r.doc_id] for r in self.index.rows], dtype=np.int64)
         self._encode = lru_cache(maxsize=256)(self._encode_uncached)
         self._last_dense: tuple[Any, np.ndarray] | None = None
 
@@ -301,7 +317,8 @@ class Searcher:
 
     @staticmethod
     def _row_kinds(row: Row) -> frozenset[str]:
-        return frozenset(k for k, cue in _KIND_CUES.items() if re.search(cue, row.text))
+        text = match_form(row.text)
+        return frozenset(k for k, cue in _KIND_CUES.items() if re.search(cue, text))
 
     def analyze(self, query: str) -> QueryAnalysis:
         return analyze(query, self.table)
@@ -312,15 +329,9 @@ class Searcher:
             text = text + " " + " ".join(analysis.expansion(self.table))
         return self.index.bm25.scores(self.tokenizer.tokenize(text))
 
-    def last_dense(self, query: str) -> np.ndarray:
-        """The dense scores computed by the latest ``rank`` of ``query`` (or fresh ones)."""
-        last = self._last_dense  # one read: other threads may replace it
-        if last is not None and last[0][0] == query:
-            return last[1]
-        return self.dense_scores(query)
-
     def dense_scores(self, query: str, extra: np.ndarray | None = None) -> np.ndarray:
-        """Dense score of every clause; the last result is kept for ``ask`` to reuse."""
+        """Dense score of every clause; the last result is kept (the evaluation ranks
+        one question under several configurations in a row)."""
         key = (query, None if extra is None else extra.tobytes())
         last = self._last_dense
         if last is not None and last[0] == key:
@@ -334,59 +345,66 @@ class Searcher:
         """(row index, score) best first, over the fused candidates."""
         q = check_query(query)
         analysis = analysis or self.analyze(q)
-        lists: list[np.ndarray] = []
-        valid: list[np.ndarray] = []
-        if config.lexical:
-            lex = self.lexical_scores(analysis, config.expand)
-            lists.append(lex)
-            valid.append(lex > 0)
-        if config.dense:
-            extra = top_indices(lists[0], config.depth) if config.lexical else None
-            dense = self.dense_scores(q, extra)
-            lists.append(dense)
-            valid.append(np.ones_like(dense, dtype=bool))
-        if len(lists) == 1:
-            idx = top_indices(lists[0], config.depth)
-            idx = idx[valid[0][idx]]
-            fused = {int(i): float(lists[0][i]) for i in idx}
-        elif config.fusion == "blend":
-            fused = blend(lists, weights=[1.0] * len(lists), depth=config.depth)
-        else:
-            fused = rrf(lists, k=config.rrf_k, depth=config.depth, valid=valid)
-        if not fused:
-            return []
-        if config.boosts:
-            top = max(fused.values()) or 1.0
-            fused = {i: s / top + self._boost(i, analysis, config) for i, s in fused.items()}
-        return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+        if config.scorer != "none":
+            return self.scored(q, analysis, config).ranked()
+        # a baseline: one list ranked by its own score
+        lex = self.lexical_scores(analysis, config.expand) if config.lexical else None
+        scores = lex if lex is not None else self.dense_scores(q)
+        idx = top_indices(scores, config.depth)
+        if lex is not None:
+            idx = idx[scores[idx] > 0]  # BM25 0 means "no query term", not a rank
+        return [(int(i), float(scores[i])) for i in idx]
 
-    def _boost(self, i: int, a: QueryAnalysis, c: RankConfig) -> float:
-        row = self.index.rows[i]
-        b = 0.0
-        if a.entity_ids:
-            named = sum(1.0 if e in row.entities else 0.5 if e in row.scope else 0.0 for e in a.entity_ids)
-            b += c.w_entity * named / len(a.entity_ids)
-        asked_scope = a.scope_ids()
-        if asked_scope and row.scope and not any(e in row.scope for e in asked_scope):
-            b -= c.w_scope
-        feats = self._features[i]
-        if a.actions:
-            hit = sum(1 for act in a.actions if f"act:{act}" in feats)
-            b += c.w_action * hit / len(a.actions)
-        if self._background[i]:
-            b -= c.w_background
-        if a.intent != "fact":
-            if a.intent in self.fact_kinds(i):
-                b += c.w_intent
-            if self._graph_applies(row.clause_id, a):
-                b += c.w_graph
-        if a.answer_type and f"type:{a.answer_type}" in feats:
-            b += c.w_type
-        return b
+    def scored(self, query: str, analysis: QueryAnalysis, config: RankConfig = HYBRID) -> "Scored":
+        """The fused candidates (the union of each list's top ``depth``), their
+        features and their linear score under ``config.scorer``."""
+        lex = self.lexical_scores(analysis, config.expand) if config.lexical else None
+        dense = None
+        if config.dense:
+            extra = top_indices(lex, config.depth) if lex is not None else None
+            dense = self.dense_scores(query, extra)
+        lists = [x for x in (lex, dense) if x is not None]
+        cand = np.unique(np.concatenate([top_indices(x, config.depth) for x in lists]))
+        title_dense, title_lexical = self.title_scores(query, analysis)
+        c = candidates(cand, lex, dense, title_dense[self._row_doc], title_lexical[self._row_doc])
+        x = feature_matrix(self, analysis, c)
+        weights = self.ranker.weights if config.scorer == "learned" else weight_vector(HAND_WEIGHTS)
+        return Scored(c, x, x @ weights)
+
+    @cached_property
+    def ranker(self) -> Ranker:
+        """The shipped ranking and abstention models (read on first use, so that
+        retraining works while the shipped file is out of date)."""
+        return load_ranker()
+
+    @cached_property
+    def _titles(self) -> tuple[np.ndarray, list[frozenset[str]]]:
+        """Each document's title vector and word set (built on first use: the model
+        is needed for it, and a server that only serves graph queries never is)."""
+        titles = list(self._doc_titles)
+        vectors = self.encoder.encode_passages(titles) if titles else np.zeros((0, self.index.vectors.shape[1]), np.float32)
+        return np.asarray(vectors, dtype=np.float32), [frozenset(self.tokenizer.tokenize(t)) for t in titles]
+
+    def title_scores(self, query: str, analysis: QueryAnalysis) -> tuple[np.ndarray, np.ndarray]:
+        """Per document: cosine of the question and the title, and the share of the
+        question's words (two characters or more) the title holds."""
+        vectors, words = self._titles
+        dense = vectors @ self.query_vector(query) if len(words) else np.zeros(0, np.float32)
+        asked = {w for w in self.tokenizer.tokenize(analysis.text) if len(w) > 1}
+        lexical = np.array([len(asked & t) / len(asked) if asked else 0.0 for t in words], dtype=np.float32)
+        return dense, lexical
 
     def fact_kinds(self, i: int) -> frozenset[str]:
         """Rule kinds clause ``i`` carries."""
         return self._kinds[i]
+
+    def text_features(self, i: int) -> frozenset[str]:
+        """Actions and value types clause ``i`` names (intent.text_features, computed at load)."""
+        return self._features[i]
+
+    def is_background(self, i: int) -> bool:
+        """Is clause ``i`` preamble, guiding ideas or drafting history?"""
+        return bool(self._background[i])
 
     @staticmethod
     def _load_graph_facts(store: Any) -> dict[str, list[dict[str, Any]]]:
@@ -399,7 +417,7 @@ class Searcher:
             by_clause.setdefault(fact["clause_id"], []).append(fact)
         return by_clause
 
-    def _graph_applies(self, clause_id: str, a: QueryAnalysis) -> bool:
+    def graph_applies(self, clause_id: str, a: QueryAnalysis) -> bool:
         """Does the graph hold a fact of the asked kind in this clause that applies
         to (or binds) an entity the question names?"""
         for f in self._facts.get(clause_id, ()):
@@ -442,8 +460,7 @@ class Searcher:
 
         q = check_query(question)
         analysis = self.analyze(q)
-        ranked = self.rank(q, HYBRID, analysis=analysis)
-        return answer(self, q, analysis, ranked)
+        return answer(self, q, analysis, self.scored(q, analysis, HYBRID))
 
     def entity_scope(self, ids: tuple[str, ...] | list[str]) -> set[str]:
         """Scope ids of ``ids`` (for display in answers)."""
