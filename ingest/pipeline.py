@@ -319,8 +319,20 @@ def _alive(pid: int) -> bool:
     return True
 
 
+RETIRED_GRACE_SECONDS = 60.0
+"""A store replaced less than this long ago is kept: a reader that resolved
+``current`` just before a swap may still be reading it, even when a second
+ingest swaps again in the meantime (two writers in a row)."""
+
+
 def _switch_current(data_dir: Path, out_dir: Path) -> None:
-    """Point ``current`` at ``out_dir`` atomically and drop stores no one uses."""
+    """Point ``current`` at ``out_dir`` atomically and drop stores no one uses.
+
+    Kept: the new store, the previous one (the fallback when the live store's
+    files are found damaged) and every store retired less than
+    :data:`RETIRED_GRACE_SECONDS` ago; a store's retirement time is its
+    directory's mtime, set when it stops being current.
+    """
     link = data_dir / "current"
     tmp = data_dir / f".current.{os.getpid()}"
     if tmp.is_symlink() or tmp.exists():
@@ -328,9 +340,16 @@ def _switch_current(data_dir: Path, out_dir: Path) -> None:
     tmp.symlink_to(Path("stores") / out_dir.name)
     previous = link.resolve() if link.exists() else None
     os.replace(tmp, link)
-    # Keep the previous store one generation, so a reader that opened it just
-    # before the swap can finish; older ones go.
+    if previous is not None and previous.is_dir():
+        os.utime(previous)  # retired now
     keep = {out_dir.name} | ({previous.name} if previous else set())
+    now = time.time()
     for old in (data_dir / "stores").iterdir():
-        if old.name not in keep and not old.name.endswith(".partial"):
+        if old.name in keep or old.name.endswith(".partial"):
+            continue
+        try:
+            retired_for = now - old.stat().st_mtime
+        except FileNotFoundError:  # another writer removed it
+            continue
+        if retired_for > RETIRED_GRACE_SECONDS:
             shutil.rmtree(old, ignore_errors=True)
