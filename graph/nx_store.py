@@ -22,8 +22,10 @@ from __future__ import annotations
 import copy
 import json
 import os
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import networkx as nx
 
@@ -145,17 +147,17 @@ class NxGraphStore:
         return node_id
 
     def _with_subtypes(self, node_id: str) -> set[str]:
-        out, todo = {node_id}, [node_id]
-        while todo:
-            cur = todo.pop()
-            for src, _, key in self.g.in_edges(cur, keys=True):
-                if key == S.SUBTYPE_OF and src not in out:
-                    out.add(src)
-                    todo.append(src)
-        return out
+        return self._index.with_subtypes(node_id)
 
     def _facts(self, label: str) -> list[dict[str, Any]]:
-        return [{"id": n, **d} for n, d in self._nodes(label)]
+        return [self._index.props[n] for n in self._index.by_label.get(label, [])]
+
+    @cached_property
+    def _index(self) -> "FactIndex":
+        """Who each fact applies to, binds or touches, built once per store (a store
+        directory never changes), so checklists and rules_for look facts up
+        instead of scanning every fact and its edges."""
+        return FactIndex.build(self.g)
 
     # -- queries ------------------------------------------------------------
     def obligations(self, platform_type: str, role: str | None = None) -> dict[str, Any]:
@@ -168,27 +170,24 @@ class NxGraphStore:
             role_id = self._platform_type_of(role_node["id"])
             actors = self._with_subtypes(role_id)
             role_name = self.g.nodes[role_id]["name"]
-        rows = []
-        for props in self._facts(S.OBLIGATION):
-            applies = set(props.get("applies_to") or [])
-            if target not in applies and props.get("actor_id") != target:
-                continue
-            if actors is not None and props.get("actor_id") not in actors:
-                continue
-            rows.append(props)
-        rows.sort(key=obligation_sort_key)
-        return {"platform_type": self.g.nodes[target]["name"], "role": role_name, "obligations": [obligation_row(p) for p in rows]}
+        ix = self._index
+        rows = [dict(ix.row(n, obligation_row)) for n in ix.checklist(target) if actors is None or ix.props[n].get("actor_id") in actors]
+        return {"platform_type": self.g.nodes[target]["name"], "role": role_name, "obligations": rows}
 
     def deadlines(self, platform_type: str | None = None) -> dict[str, Any]:
         target = self._platform_type_of(resolve_platform_type(self, platform_type)["id"]) if platform_type else None
-        rows = []
-        for props in self._facts(S.DEADLINE):
-            if target and target not in (props.get("applies_to") or []):
-                continue
-            clause = self.g.nodes.get(S.clause_node_id(props["clause_id"]), {})
-            rows.append(deadline_row(props, clause))
-        rows.sort(key=lambda r: (r["doc_id"], r["phrase_start"]))
+        rows = [dict(r) for r in self._deadline_rows(target)]
         return {"platform_type": self.g.nodes[target]["name"] if target else None, "deadlines": rows}
+
+    def _deadline_rows(self, target: str | None) -> list[dict[str, Any]]:
+        """The deadline rows that apply to ``target`` (all for None), sorted; kept per target."""
+        ix = self._index
+        if target not in ix.deadline_rows:
+            ids = ix.applies_to.get((S.DEADLINE, target), []) if target else ix.by_label.get(S.DEADLINE, [])
+            rows = [deadline_row(ix.props[n], self.g.nodes.get(S.clause_node_id(ix.props[n]["clause_id"]), {})) for n in ids]
+            rows.sort(key=lambda r: (r["doc_id"], r["phrase_start"]))
+            ix.deadline_rows[target] = rows
+        return ix.deadline_rows[target]
 
     def rules_for(self, entity: str | None = None, action: str | None = None, kinds: list[str] | None = None) -> dict[str, Any]:
         """Facts that apply to ``entity`` (resolved, a center through its type)
@@ -209,30 +208,52 @@ class NxGraphStore:
             ent_props = self.resolve(entity)
             base = self._platform_type_of(ent_props["id"])
             targets = ({base, ent_props["id"]}, self._with_subtypes(base) | {ent_props["id"]})
+        key = (ent_props["id"] if ent_props else None, action, tuple(sorted(wanted)))
+        if key not in self._index.answers:
+            self._index.answers[key] = self._rules(targets, action, wanted)
+        # already in order: rules_result's sort runs through it in one pass
+        return rules_result(ent_props["name"] if ent_props else None, action, [dict(r) for r in self._index.answers[key]])
+
+    def _rules(self, targets: tuple[set[str], set[str]] | None, action: str | None, wanted: set[str]) -> list[dict[str, Any]]:
+        """The shared fact rows of a rules_for answer, in its order (rules_result's)."""
+        ix = self._index
         rules = []
         for kind in sorted(wanted):
-            for props in self._facts(S.FACT_LABELS[kind]):
-                if targets is not None and not self._fact_touches(props, targets):
-                    continue
+            label = S.FACT_LABELS[kind]
+            if targets is None:
+                ids = ix.by_label.get(label, [])
+            else:
+                exact, with_subtypes = targets
+                ids = ix.union(*(ix.touches.get((label, e), []) for e in exact), *(ix.binds.get((label, e), []) for e in with_subtypes))
+            for n in ids:
+                props = ix.props[n]
                 if action and action not in props.get("text", "") and action not in props.get("action", ""):
                     continue
-                rules.append(fact_row(props))
-        return rules_result(ent_props["name"] if ent_props else None, action, rules)
-
-    def _fact_touches(self, props: dict[str, Any], targets: tuple[set[str], set[str]]) -> bool:
-        exact, with_subtypes = targets
-        if exact & set(props.get("applies_to") or []):
-            return True
-        for _, tgt, data in self.g.out_edges(props["id"], data=True):
-            rel = data.get("rel")
-            if (rel in (S.BINDS, S.REPORTS_TO) and tgt in with_subtypes) or (rel in (S.FUNDS, S.ABOUT) and tgt in exact):
-                return True
-        cid = S.clause_node_id(props["clause_id"])
-        return any(t in exact for _, t, k in self.g.out_edges(cid, keys=True) if k == S.MENTIONS)
+                rules.append(ix.row(n, fact_row))
+        return rules_result(None, action, rules)["rules"]
 
     def entity(self, name: str) -> dict[str, Any]:
         node = self.resolve(name)
         nid = node["id"]
+        key = ("entity", nid)
+        if key not in self._index.answers:
+            self._index.answers[key] = [self._entity_parts(nid)]
+        parts = self._index.answers[key][0]
+        entity = {k: v for k, v in node.items() if k not in ("record",)}
+        if "record" in node:
+            entity["source"] = node["record"]
+        return {
+            "query": name,
+            "entity": entity,
+            "applies_via": parts["applies_via"],
+            "neighbours": [dict(n) for n in parts["neighbours"]],
+            "mentioned_in": list(parts["mentioned_in"]),
+            "documents": list(parts["documents"]),
+            "applies": {kind: [dict(r) for r in rows] for kind, rows in parts["applies"].items()},
+        }
+
+    def _entity_parts(self, nid: str) -> dict[str, Any]:
+        """What ``entity`` answers about one node, computed once per store (shared rows)."""
         neighbours = []
         mentioned_in: list[str] = []
         for src, _, data in self.g.in_edges(nid, data=True):
@@ -249,12 +270,7 @@ class NxGraphStore:
             grouped[r["kind"]].append(r)
         if grouped["obligation"]:
             grouped["obligation"].sort(key=obligation_sort_key)
-        entity = {k: v for k, v in node.items() if k not in ("record",)}
-        if "record" in node:
-            entity["source"] = node["record"]
         return {
-            "query": name,
-            "entity": entity,
             "applies_via": self.g.nodes[applies_via]["name"] if applies_via != nid else None,
             "neighbours": neighbours,
             "mentioned_in": sorted(set(mentioned_in)),
@@ -292,3 +308,105 @@ class NxGraphStore:
             facts = [fact_row({"id": n, **d}) for n, d in self.g.nodes(data=True) if d.get("label") in S.FACT_LABELS.values()]
             self._overlap[by] = overlap_for_store(self.store_dir, by, facts=facts, table=self.aliases())
         return copy.deepcopy(self._overlap[by])
+
+
+Key = tuple[str, str]
+"""(fact label, entity id)"""
+
+
+@dataclass
+class FactIndex:
+    """Facts by label and by the entities they concern, each list in graph order.
+
+    Keyed by (fact label, entity id): ``applies_to`` lists the facts whose
+    ``applies_to`` names the entity; ``actor`` the facts it bears; ``touches``
+    the facts that apply to it, fund it, are about it or whose clause
+    mentions it; ``binds`` the facts that bind it or report to it (rules_for
+    widens these to narrower kinds of the asked entity, graph/store.py's
+    rule). ``subtypes``: entity -> its direct narrower kinds (SUBTYPE_OF).
+    """
+
+    props: dict[str, dict[str, Any]] = field(default_factory=dict)
+    by_label: dict[str, list[str]] = field(default_factory=dict)
+    position: dict[str, int] = field(default_factory=dict)
+    applies_to: dict[Key, list[str]] = field(default_factory=dict)
+    actor: dict[Key, list[str]] = field(default_factory=dict)
+    touches: dict[Key, list[str]] = field(default_factory=dict)
+    binds: dict[Key, list[str]] = field(default_factory=dict)
+    subtypes: dict[str, list[str]] = field(default_factory=dict)
+    checklists: dict[str, list[str]] = field(default_factory=dict)
+    deadline_rows: dict[str | None, list[dict[str, Any]]] = field(default_factory=dict)
+    rows: dict[tuple[str, Callable[..., Any]], dict[str, Any]] = field(default_factory=dict)
+    answers: dict[tuple[Any, ...], list[dict[str, Any]]] = field(default_factory=dict)
+    """Answers computed once per store, as shared rows (callers copy them)."""
+
+    @classmethod
+    def build(cls, g: nx.MultiDiGraph) -> "FactIndex":
+        ix = cls()
+        fact_labels = set(S.FACT_LABELS.values())
+
+        def add(table: dict[Key, list[str]], key: Key, n: str) -> None:
+            ids = table.setdefault(key, [])
+            if not ids or ids[-1] != n:  # facts arrive in graph order: a repeat is the last one
+                ids.append(n)
+
+        for n, d in g.nodes(data=True):
+            label = d.get("label")
+            if label in S.ENTITY_LABELS:
+                for src, _, k in g.in_edges(n, keys=True):
+                    if k == S.SUBTYPE_OF:
+                        ix.subtypes.setdefault(n, []).append(src)
+            if label not in fact_labels:
+                continue
+            ix.position[n] = len(ix.props)
+            ix.props[n] = {"id": n, **d}
+            ix.by_label.setdefault(label, []).append(n)
+            for e in d.get("applies_to") or ():
+                add(ix.applies_to, (label, e), n)
+                add(ix.touches, (label, e), n)
+            if d.get("actor_id"):
+                add(ix.actor, (label, d["actor_id"]), n)
+            for _, tgt, data in g.out_edges(n, data=True):
+                rel = data.get("rel")
+                if rel in (S.BINDS, S.REPORTS_TO):
+                    add(ix.binds, (label, tgt), n)
+                elif rel in (S.FUNDS, S.ABOUT):
+                    add(ix.touches, (label, tgt), n)
+            cid = S.clause_node_id(d["clause_id"])
+            if cid in g:
+                for _, t, k in g.out_edges(cid, keys=True):
+                    if k == S.MENTIONS:
+                        add(ix.touches, (label, t), n)
+        return ix
+
+    def union(self, *lists: list[str]) -> list[str]:
+        """The facts of several lists, once each, in graph order."""
+        lists = tuple(x for x in lists if x)
+        if len(lists) == 1:
+            return lists[0]
+        return sorted(set().union(*lists), key=self.position.__getitem__)
+
+    def checklist(self, target: str) -> list[str]:
+        """Obligations that apply to or bind ``target``, in checklist order (kept per target)."""
+        if target not in self.checklists:
+            ids = self.union(self.applies_to.get((S.OBLIGATION, target), []), self.actor.get((S.OBLIGATION, target), []))
+            self.checklists[target] = sorted(ids, key=lambda n: obligation_sort_key(self.props[n]))
+        return self.checklists[target]
+
+    def row(self, n: str, shape: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
+        """Fact ``n`` as ``shape`` makes it (graph/store.py's row functions), made once;
+        callers get the shared dict and copy it before handing it out."""
+        key = (n, shape)
+        if key not in self.rows:
+            self.rows[key] = shape(self.props[n])
+        return self.rows[key]
+
+    def with_subtypes(self, node_id: str) -> set[str]:
+        """``node_id`` and every kind narrower than it."""
+        out, todo = {node_id}, [node_id]
+        while todo:
+            for sub in self.subtypes.get(todo.pop(), ()):
+                if sub not in out:
+                    out.add(sub)
+                    todo.append(sub)
+        return out
