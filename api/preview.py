@@ -6,7 +6,7 @@ by :func:`ingest.loaders.document_from` (the same conversion, text checks,
 metadata and clauses as :func:`ingest.loaders.load_document`), scope and
 kind by :func:`ingest.scope.introduce`, facts by
 :func:`ingest.extract.extract_with_entities` over the live corpus's alias
-table and what each applies to by :func:`graph.build.applies_to`, as the
+table and what each applies to by :func:`graph.build.set_targets`, as the
 graph step derives them — and writes nothing: no corpus copy, no store, no
 index.
 """
@@ -17,9 +17,9 @@ from collections import Counter
 from collections.abc import Collection
 from typing import Any
 
-from graph.build import applies_to
+from graph.build import set_targets
 from ingest.aliases import AliasTable
-from ingest.extract import FACT_KINDS, context_for, extract_with_entities
+from ingest.extract import FACT_KINDS, extract_with_entities
 from ingest.loaders import document_from
 from ingest.scope import introduce
 
@@ -40,9 +40,7 @@ def preview_document(upload: NewDocument, table: AliasTable, known_ids: Collecti
     table = introduce([doc], table)  # the document's own scope, kind and defined terms
     facts, bearers = extract_with_entities(doc, table)
     read_with = table.extend(bearers) if bearers else table  # as graph.build's _add_facts reads them
-    ctx, paths = context_for(doc, read_with), {c.clause_id: c.path for c in doc.clauses}
-    for f in facts:
-        f.attrs["applies_to"] = applies_to(f, doc, read_with, ctx, paths.get(f.clause_id, ()))
+    set_targets(doc, facts, read_with)
     exists = doc.doc_id in set(known_ids)
     kinds = Counter(f.kind for f in facts)
     return {

@@ -284,14 +284,22 @@ def applies_to(fact: Fact, doc: Document, table: AliasTable, ctx: Context | None
     return out
 
 
-def _add_facts(g: nx.MultiDiGraph, doc: Document, facts: list[Fact], table: AliasTable) -> None:
+def set_targets(doc: Document, facts: list[Fact], table: AliasTable) -> None:
+    """Write into each fact what it applies to (:func:`applies_to`), read with
+    ``table``: the graph build and the upload preview (api/preview.py) both."""
     path_of = {c.clause_id: c.path for c in doc.clauses}
     ctx = context_for(doc, table)
     for f in facts:
+        f.attrs["applies_to"] = applies_to(f, doc, table, ctx, path_of.get(f.clause_id, ()))
+
+
+def _add_facts(g: nx.MultiDiGraph, doc: Document, facts: list[Fact], table: AliasTable) -> None:
+    set_targets(doc, facts, table)
+    path_of = {c.clause_id: c.path for c in doc.clauses}
+    for f in facts:
         fid = f.fact_id
         label = S.FACT_LABELS[f.kind]
-        targets = applies_to(f, doc, table, ctx, path_of.get(f.clause_id, ()))
-        f.attrs["applies_to"] = targets
+        targets = f.attrs["applies_to"]
         props = {k: v for k, v in f.attrs.items() if v is not None}
         g.add_node(
             fid,
