@@ -171,8 +171,11 @@ class SearchIndex:
         if self._coarse_cache is None:
             rng = np.random.default_rng(0)
             sample = self.vectors[rng.choice(len(self.rows), size=min(len(self.rows), 20_000), replace=False)]
-            _, _, vt = np.linalg.svd(sample - sample.mean(axis=0), full_matrices=False)
-            proj = np.ascontiguousarray(vt[:COARSE_DIM].T, dtype=np.float32)
+            centred = sample - sample.mean(axis=0)
+            # the principal directions from the 384 x 384 covariance (eigh), not an
+            # SVD of the 20,000-row sample: the same subspace, a fraction of the time
+            values, vectors = np.linalg.eigh(centred.T @ centred)
+            proj = np.ascontiguousarray(vectors[:, np.argsort(values)[::-1][:COARSE_DIM]], dtype=np.float32)
             self._coarse_cache = (proj, np.ascontiguousarray(self.vectors @ proj, dtype=np.float32))
         return self._coarse_cache
 
@@ -293,9 +296,12 @@ class Searcher:
         self.tokenizer = Tokenizer(domain_words())
         self.store = store
         self._facts = self._load_graph_facts(store)
-        self._kinds = [self._row_kinds(r) for r in self.index.rows]
-        self._features = [text_features(r.text) for r in self.index.rows]
-        self._background = np.array([is_background(r) for r in self.index.rows], dtype=bool)
+        # What each clause's wording says (rule kinds, actions and value types,
+        # background or not), read on first use: only candidates are ever asked,
+        # and reading all 100k clauses' wording at start took 20 s.
+        self._kinds: dict[int, frozenset[str]] = {}
+        self._features: dict[int, frozenset[str]] = {}
+        self._background: dict[int, bool] = {}
         self._doc_titles = {r.doc_id: r.doc_title for r in self.index.rows}
         doc_pos = {d: k for k, d in enumerate(self._doc_titles)}
         self._row_doc = np.array([doc_pos[r.doc_id] for r in self.index.rows], dtype=np.int64)
@@ -395,16 +401,22 @@ class Searcher:
         return dense, lexical
 
     def fact_kinds(self, i: int) -> frozenset[str]:
-        """Rule kinds clause ``i`` carries."""
+        """Rule kinds clause ``i`` carries (by its wording)."""
+        if i not in self._kinds:
+            self._kinds[i] = self._row_kinds(self.index.rows[i])
         return self._kinds[i]
 
     def text_features(self, i: int) -> frozenset[str]:
-        """Actions and value types clause ``i`` names (intent.text_features, computed at load)."""
+        """Actions and value types clause ``i`` names (intent.text_features)."""
+        if i not in self._features:
+            self._features[i] = text_features(self.index.rows[i].text)
         return self._features[i]
 
     def is_background(self, i: int) -> bool:
         """Is clause ``i`` preamble, guiding ideas or drafting history?"""
-        return bool(self._background[i])
+        if i not in self._background:
+            self._background[i] = is_background(self.index.rows[i])
+        return self._background[i]
 
     @staticmethod
     def _load_graph_facts(store: Any) -> dict[str, list[dict[str, Any]]]:
