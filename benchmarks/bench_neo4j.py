@@ -47,6 +47,12 @@ from ingest.store_files import read_documents  # noqa: E402
 PER_COPY = {S.DOCUMENT, S.CLAUSE, *S.FACT_LABELS.values()}
 
 
+def per_copy(d: dict[str, Any]) -> bool:
+    """Whether a node is copied per synthetic document: corpus documents, clauses, facts (a cited document outside
+    the corpus has no doc_id and is shared, like the entities)."""
+    return d.get("label") in PER_COPY and (d.get("label") != S.DOCUMENT or "doc_id" in d)
+
+
 def queries(clause_id: str) -> dict[str, Callable[[Any], Any]]:
     """The store questions timed on both backends (names resolve through the alias table)."""
     return {
@@ -94,7 +100,7 @@ def synthetic_graph(
     rng = np.random.default_rng(seed)
     out = nx.MultiDiGraph()
     for n, d in g.nodes(data=True):
-        if d.get("label") not in PER_COPY:
+        if not per_copy(d):
             out.add_node(n, **d)
     syn_vectors: dict[str, list[float]] = {}
     syn_texts: dict[str, str] = {}
@@ -109,25 +115,25 @@ def synthetic_graph(
 
         def nid(n: str) -> str:
             label = g.nodes[n].get("label")
+            if not per_copy(g.nodes[n]):
+                return n
             if label == S.DOCUMENT:
                 return S.document_node_id(doc(g.nodes[n]["doc_id"]))
             if label == S.CLAUSE:
                 return S.clause_node_id(cid(g.nodes[n]["clause_id"]))
-            if label in PER_COPY:
-                return f"{n}#{c}"
-            return n
+            return f"{n}#{c}"
 
         def moved(d: dict[str, Any]) -> dict[str, Any]:
             """Properties with the copy's document and clause ids."""
             props = dict(d)
-            if "doc_id" in props:
+            if props.get("doc_id"):
                 props["doc_id"] = doc(props["doc_id"])
-            if "clause_id" in props:
+            if props.get("clause_id"):
                 props["clause_id"] = cid(props["clause_id"])
             return props
 
         for n, d in g.nodes(data=True):
-            if d.get("label") not in PER_COPY:
+            if not per_copy(d):
                 continue
             props = moved(d)
             out.add_node(nid(n), **props)
@@ -136,7 +142,7 @@ def synthetic_graph(
             if d.get("label") == S.DOCUMENT and d["doc_id"] in texts:
                 syn_texts[props["doc_id"]] = texts[d["doc_id"]]
         for u, v, k, d in g.edges(keys=True, data=True):
-            if g.nodes[u].get("label") not in PER_COPY and g.nodes[v].get("label") not in PER_COPY:
+            if not per_copy(g.nodes[u]) and not per_copy(g.nodes[v]):
                 if c == 0:
                     out.add_edge(u, v, key=k, **d)
                 continue
