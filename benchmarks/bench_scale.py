@@ -30,13 +30,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -63,15 +61,10 @@ STORE_QUERIES: dict[str, Callable[[Any], Any]] = {
 
 
 def p95(fn: Callable[[], Any], repeat: int) -> float:
-    """Warm p95 in milliseconds (one untimed call first)."""
-    fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    times.sort()
-    return round(times[min(len(times) - 1, math.ceil(0.95 * len(times)) - 1)], 2)
+    """Warm p95 in milliseconds (bench_neo4j.timed: one untimed call first)."""
+    from bench_neo4j import timed
+
+    return timed(fn, repeat)["p95_ms"]
 
 
 def backend_figures(store: Any, searcher_for: Callable[[Any], Any], repeat: int) -> dict[str, float]:
