@@ -358,14 +358,21 @@ def assess(searcher: "Searcher", analysis: QueryAnalysis, scored: "Scored") -> t
     return judged, abstention_features(searcher, analysis, scored, judged)
 
 
-def answer(searcher: "Searcher", question: str, analysis: QueryAnalysis, scored: "Scored") -> dict[str, Any]:
-    """The ``ask`` document of SPEC §4 for an analysed, scored question.
+def answer(
+    searcher: "Searcher",
+    question: str,
+    analysis: QueryAnalysis,
+    scored: "Scored",
+    assessed: tuple[list[Judgement], np.ndarray] | None = None,
+) -> dict[str, Any]:
+    """The ``ask`` document of SPEC §4 for an analysed, scored question
+    (``assessed``: :func:`assess` of it, when the caller already has it).
 
     ``confidence`` tells how sure the abstention classifier is that the corpus
     does not answer (``p_unanswerable``) and where it abstains (``threshold``).
     """
     qvec = searcher.query_vector(question)
-    judged, x = assess(searcher, analysis, scored)
+    judged, x = assessed or assess(searcher, analysis, scored)
     model = searcher.ranker.abstention
     abstains = (rule_abstains(x) or model.abstains(x)) if model is not None else hand_abstains(x)
     confidence = {"p_unanswerable": round(model.probability(x), 4), "threshold": model.threshold} if model is not None else None

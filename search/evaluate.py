@@ -114,21 +114,21 @@ def evaluate_answers(searcher: Searcher, qa: Sequence[dict[str, Any]]) -> dict[s
     span; ``extra_chars`` is how much longer than that span it is (what the
     reader must read beyond the answer).
     """
-    from .answer import assess, hand_abstains
+    from .answer import answer, assess, hand_abstains
 
-    rows = []
+    rows = []  # (item, ask's answer, whether the hand-set rule abstains)
     for item in qa:
-        out = searcher.ask(item["question"])
         q = check_query(item["question"])
         analysis = searcher.analyze(q)
-        rows.append((item, out, hand_abstains(assess(searcher, analysis, searcher.scored(q, analysis, HYBRID))[1])))
+        scored = searcher.scored(q, analysis, HYBRID)
+        assessed = assess(searcher, analysis, scored)
+        rows.append((item, answer(searcher, q, analysis, scored, assessed), hand_abstains(assessed[1])))
     negatives = [(i, o, h) for i, o, h in rows if not i["gold_spans"]]
     positives = [(i, o, h) for i, o, h in rows if i["gold_spans"]]
 
-    def rates(pick: int) -> dict[str, Any]:
-        said = (lambda o, h: o["abstained"]) if pick == 0 else (lambda o, h: h)
-        neg = [i["id"] for i, o, h in negatives if said(o, h)]
-        pos = [i["id"] for i, o, h in positives if said(o, h)]
+    def rates(by_hand: bool) -> dict[str, Any]:
+        neg = [i["id"] for i, o, h in negatives if (h if by_hand else o["abstained"])]
+        pos = [i["id"] for i, o, h in positives if (h if by_hand else o["abstained"])]
         return {
             "unanswerable": len(negatives),
             "abstained_on_unanswerable": len(neg),
@@ -158,8 +158,8 @@ def evaluate_answers(searcher: Searcher, qa: Sequence[dict[str, Any]]) -> dict[s
 
     every = [r for rs in by_type.values() for r in rs]
     return {
-        "abstention": rates(0),
-        "abstention_hand": rates(1),
+        "abstention": rates(by_hand=False),
+        "abstention_hand": rates(by_hand=True),
         "answer_span": {**span_metrics(every), "per_type": {t: span_metrics(rs) for t, rs in sorted(by_type.items())}},
     }
 

@@ -22,19 +22,16 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from scipy.special import logsumexp
 
-from .answer import abstention_features, hand_abstains, judge, rule_abstains
+from .answer import assess, hand_abstains, rule_abstains
 from .evaluate import is_hit, load_qa, ranking_metrics
 from .features import FEATURES, HAND_WEIGHTS, weight_vector
 from .ranker import ABSTAIN_FEATURES, Abstention, Ranker, ranker_from
-from .service import HAND, Searcher, check_query
-
-if TYPE_CHECKING:
-    from .service import Scored
+from .service import HAND, Scored, Searcher, check_query
 
 LAMBDA_GRID = (10.0, 1.0, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001)
 """Pull toward the hand-set weights, strongest first; the best dev MRR@10 wins
@@ -52,7 +49,7 @@ class Question:
     """One question's candidates under the hand scorer, with their gold labels."""
 
     item: dict[str, Any]
-    scored: "Scored"
+    scored: Scored
     gold: np.ndarray  # bool per candidate
     weight: float = 1.0  # share in the loss: each source of questions counts equally
 
@@ -158,8 +155,7 @@ def abstention_rows(searcher: Searcher, questions: Sequence[Question], ranker: R
         text = check_query(q.item["question"])
         a = searcher.analyze(text)
         sc = q.scored
-        learned = type(sc)(sc.candidates, sc.features, sc.features @ ranker.weights)
-        xs.append(abstention_features(searcher, a, learned, judge(searcher, learned.ranked(), a)))
+        xs.append(assess(searcher, a, Scored(sc.candidates, sc.features, sc.features @ ranker.weights))[1])
         ys.append(0 if q.answerable else 1)
     return np.array(xs, dtype=np.float32), np.array(ys)
 
