@@ -255,7 +255,10 @@ def evaluate_extraction(golden_dir: Path, corpus_dir: Path) -> dict[str, Any]:
         in_scope = [i for i, f in enumerate(kp) if (kind, f.doc_id) in scope]
         fp = [i for i in in_scope if i not in matched_pred]
         for i in fp:
-            spurious.append({"kind": kind, "doc": kp[i].doc_id, "clause_id": kp[i].clause_id, "text": kp[i].text[:80]})
+            item = {"kind": kind, "doc": kp[i].doc_id, "clause_id": kp[i].clause_id, "text": kp[i].text[:80]}
+            if kind == "obligation":
+                item["actor"] = kp[i].attrs.get("actor") or kp[i].attrs.get("actor_phrase")
+            spurious.append(item)
         tp_scope = len([i for i in in_scope if i in matched_pred])
         precision = tp_scope / len(in_scope) if in_scope else None
         recall = tp_gold / len(kg) if kg else None

@@ -42,6 +42,10 @@ SETTING = L.compile_re(
 )
 """A clause that sets when or where a subject acts, between it and its modal
 (申请单位填写申请书时一般应…, 依托单位在中心组建中，要…)"""
+_MODAL_AFTER_COMMA = L.compile_re(
+    r"(?!(?:{extraction.bearer_cues.modal})(?:{extraction.obligation_grammar.copulas}))(?:{extraction.bearer_cues.modal})"
+)
+"""a modal opening what follows a subject's comma; not 可以是 (a description: …的独立法人机构，可以是…)"""
 _PAREN = re.compile(r"[（(][^（()）]{0,12}[)）]")
 SHORT_NAME = L.compile_re(r"[（(](?:{extraction.definitions.short_name})[“\"]?([^）)”\"]{2,12})[”\"]?[）)]")
 """…X（以下简称“Y”）: group 1 is the short name Y"""
@@ -106,6 +110,9 @@ def starts_like_subject(phrase: str, *, before_modal: bool = False) -> bool:
         return True
     if any(len(h) == 4 and core.startswith(h[:2]) and core.endswith(h[2:]) for h, _k in _heads()):
         return True  # 依托（牵头）二级单位: a verb-first head (依托单位) with words inside it
+    rest = _PAREN.sub("", core[2:])
+    if core[:2] in _role_verbs() and (head := head_of(rest)) is not None and head[0] == rest and head[1] in ("Role", "Organization"):
+        return True  # 依托学院, 承担企业: a role-making verb (依托单位's 依托) before another role's head
     never = ("not_subject_starts", "not_subject_verbs", "duty_verbs", "report_verbs")
     if any(core.startswith(w) for cls in never for w in L.words(f"extraction.{cls}")):
         return False
@@ -121,6 +128,12 @@ def starts_like_subject(phrase: str, *, before_modal: bool = False) -> bool:
     if flag.startswith("u") and len(toks[0].word) == 1 and len(toks) > 1 and toks[1].flag.startswith("n"):
         return True  # 地市科技管理部门: jieba reads 地 as a particle; none opens a subject
     return not (flag in ("v", "vd", "p", "c", "d", "ad", "f", "m", "q", "t", "i", "l") or flag.startswith("u"))
+
+
+@functools.lru_cache(maxsize=1)
+def _role_verbs() -> frozenset[str]:
+    """The verbs that make a role of a unit (依托单位's 依托, 承担, 申报), two characters each."""
+    return frozenset(w for w in L.words("extraction.role_verbs") if len(w) == 2)
 
 
 @functools.lru_cache(maxsize=1)
@@ -200,8 +213,9 @@ def subject_phrase(
     stop = next((i for i, ch in enumerate(text) if ch in _STOP and not any(a < i < m.end() for a, m in shorts.items())), len(text))
     if stop < 2:
         return None
-    if text[stop : stop + 1] == "，" and _SETTING_END.search(text[:stop]):
-        # "各单位接到通知后，要…": the subject's modal comes after the setting's comma
+    if text[stop : stop + 1] in ("，", ",") and (_SETTING_END.search(text[:stop]) or _MODAL_AFTER_COMMA.match(text, stop + 1)):
+        # "各单位接到通知后，要…": the subject's modal comes after the setting's comma;
+        # "各依托单位和共建单位，应履行…": after a comma that sets a long subject off
         stop = next((i for i, ch in enumerate(text) if i > stop and ch in _STOP), len(text))
     window = text[: min(stop, MAX_QUALIFIED + MAX_GAP + 2 + sum(len(m.group(0)) for m in shorts.values()))]
     ends: dict[int, int] = {}
@@ -221,8 +235,11 @@ def subject_phrase(
         # a request names its bearer, then the act (请X认真编制…): any verb, or
         # simply the end of a name that no coordinated name follows
         starts = _predicate_starts(window)
-        verbs = {p for p, flag in starts.items() if flag.startswith("v") and any(0 <= p - e <= MAX_GAP for e in ends)}
-        chained = {c for c in (_chain_end(window, e, ends) for e in ends) if c in starts}
+        verbs = {p for p, flag in starts.items() if (flag.startswith("v") and any(0 <= p - e <= MAX_GAP for e in ends)) or p in ends}
+        chain_ends = {_chain_end(window, e, ends) for e in ends}
+        chained = {c for c in chain_ends if c in starts}
+        if len(window) == stop and text[stop : stop + 1] in ("，", ",") and stop in chain_ends and "的" not in window:
+            chained.add(stop)  # 请省重点实验室和省工程中心，于…前完成: the names run up to the comma
         positions = sorted(set(positions) | verbs | chained)
     for cue_at in positions:
         if any(a <= cue_at < e for e, a in ends.items()):
@@ -309,6 +326,9 @@ def coordinated(phrase: str) -> list[str]:
     """The bearers a coordinated subject names: 各县市区科技（和经信）局、高新区科创局
     → two; split at 、 outside parentheses, and at a conjunction (和/及/与/或者)
     only where both sides end in a bearer head."""
+    listed = _LIST_SUMMARY.search(phrase)
+    if listed and head_of(phrase[: listed.start()]) and head_of(strip_determiners(listed.group(1))[0]):
+        phrase = phrase[: listed.start()]  # 科技局、依托单位和共建单位等有关单位: the listed units, not the summary
     parts, depth, cur = [], 0, ""
     for ch in phrase:
         depth += ch in "（("
@@ -345,6 +365,8 @@ def _distribute(parts: list[str]) -> list[str]:
 
 
 _DOMAIN = L.compile_re(r"{extraction.organization_domains}")
+_LIST_SUMMARY = L.compile_re(r"(?:{extraction.grammar.list_summary})([\u4e00-\u9fff]{1,8})$")
+"""…等有关单位 closing a list of bearers: it sums the list up, it names no one else"""
 
 
 def split_phrase(phrase: str) -> tuple[str, str]:

@@ -139,6 +139,7 @@ _INLINE_MARKER = re.compile(
     r"(?<=[，,])(?=第[一二三四五六七八九十百零\d]+条)"
     r"|(?<=[\s。；;：:])[ \t\u3000]*"
     r"(?=第[一二三四五六七八九十百零\d]+[章条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、](?!\d))"
+    r"|(?<=[!-~])(?=[一二三四五六七八九十]+、)"  # after stray ASCII (a web copy's noise: …@* O二、…)
 )
 
 
@@ -213,6 +214,7 @@ _DIRECTIVE = L.compile_re(r"({extraction.directives})")
 _DIRECTIVE_AT = L.compile_re(
     r"(?:{extraction.obligation_grammar.directive_adverbs})?({extraction.directives})(?:{extraction.obligation_grammar.directive_target_determiners})?"
 )
+_RESULT_COMPLEMENT = L.compile_re(r"(?:{extraction.obligation_grammar.result_complements})")
 _DIRECTIVE_MODALITY: dict[str, str] = {str(k): str(v) for k, v in L.mapping("extraction.directives").items()}
 
 
@@ -648,6 +650,8 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
                     cuts.append((i, who, "request"))
                 continue
         dm = _DIRECTIVE_AT.match(head)
+        if dm and _RESULT_COMPLEMENT.match(head, dm.end(1)):
+            continue  # "组织好学院所属平台…": an act of the sentence's bearer, not a directive to a target
         if dm:
             names, end = _names_from(mentions, i + dm.end(), text, ("Role", "PlatformType"))
             head_noun = _head_role(mentions, end, text) if names else _head_role(mentions, end, text, modifiers_only=True)
@@ -1192,8 +1196,10 @@ def extract_deadlines(clause: Clause, ctx: Context) -> list[Fact]:
 
 
 def _with_year(value: str, ctx: Context) -> str:
-    """A due day without a year (``--06-20``) in the year of its document."""
-    return f"{ctx.doc_year}{value[1:]}" if value.startswith("--") and ctx.doc_year else value
+    """A due day or window without a year (``--06-20``, ``--10-25/--10-31``) in the year of its document."""
+    if not ctx.doc_year:
+        return value
+    return "/".join(f"{ctx.doc_year}{part[1:]}" if part.startswith("--") else part for part in value.split("/"))
 
 
 def _is_signature_date(text: str, s: int, e: int, meaning: Normalized) -> bool:

@@ -145,7 +145,15 @@ _counted(
 )
 
 
-@_rule(r"(?<![年\d])(\d{1,2})月(\d{1,2})日(?:[（(][^）)]{1,4}[）)])?(?:[上下]午[^，。；]{0,4}?)?(?:之?前|以前)")
+@_rule(r"(?<![年\d])(\d{1,2})月(\d{1,2})日[^，。；、]{0,12}?(?:至|到|—|-|~)\s*(?:(\d{1,2})月)?(\d{1,2})日")
+def _day_range(m: re.Match[str]) -> Normalized:
+    """A window without a year (10月25日至10月31日): ``--MM-DD/--MM-DD``; the extractor adds the document's year."""
+    return Normalized("period", f"--{_md(m.group(1), m.group(2))}/--{_md(m.group(3) or m.group(1), m.group(4))}", order=55)
+
+
+@_rule(
+    r"(?<![年\d])(\d{1,2})月(\d{1,2})日(?:[（(][^）)]{1,4}[）)])?(?:[上下]午[^，。；]{0,4}?)?(?:\d{1,2}[点时:：]\d{0,2}分?)?(?:之?前|以前)"
+)
 def _day_of_year(m: re.Match[str]) -> Normalized:
     """A due day without a year (6月20日前): ``--MM-DD``; the extractor adds the document's year."""
     return Normalized("date", f"--{_md(m.group(1), m.group(2))}", order=60)

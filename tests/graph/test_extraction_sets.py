@@ -1,13 +1,13 @@
 """Extraction scored on real documents the extractor was not written for.
 
-* tests/extraction_heldout3: 15 real policy texts, annotated before any output
-  was seen, frozen (never tuned on); floors just below its first run
-  (README.md there), so a change that makes generalization worse fails here.
-* tests/extraction_heldout2: 12 more, drawn earlier the same way, frozen.
+* tests/extraction_heldout2: 12 real policy texts, annotated before any output
+  was seen, frozen (never tuned on); floors just below its figures, so a
+  change that makes generalization worse fails here.
 * tests/extraction_dev, tests/extraction_dev2, tests/extraction_dev3,
-  tests/extraction_dev4: 34, 15, 12 and 12 real texts the rules are developed
-  on (dev2 was the first held-out set until its misses were read; dev3 and
-  dev4 were each scored once blind first, figures in their READMEs).  The issue's targets (obligation recall 0.80 at precision 0.85)
+  tests/extraction_dev4, tests/extraction_dev5: 34, 15, 12, 12 and 15 real
+  texts the rules are developed on (dev2 and dev5 were held-out sets until
+  their misses were read; dev3 and dev4 were each scored once blind first,
+  figures in their READMEs).  The issue's targets (obligation recall 0.80 at precision 0.85)
   are not reached on the held-out sets yet, and these floors say so honestly.
 """
 
@@ -22,7 +22,7 @@ from graph.evaluate import evaluate_extraction, gold_set_dirs
 HERE = Path(__file__).resolve().parents[1]
 
 FLOORS = {
-    "extraction_heldout3": {"obligation": (0.30, 0.26), "deadline": (0.50, 0.70), "funding": (0.95, 0.80), "sanction": (0.95, 0.50)},
+    "extraction_dev5": {"obligation": (0.56, 0.63), "deadline": (0.52, 0.76), "funding": (0.95, 0.85), "sanction": (0.95, 0.50)},
     "extraction_heldout2": {"obligation": (0.60, 0.50), "deadline": (0.62, 0.70), "funding": (0.95, 0.85), "sanction": (0.95, 0.55)},
     "extraction_dev2": {"obligation": (0.62, 0.68), "deadline": (0.62, 0.85), "funding": (0.95, 0.95), "sanction": (0.95, 0.95)},
     "extraction_dev3": {"obligation": (0.70, 0.75), "deadline": (0.43, 0.70), "funding": (0.88, 0.80), "sanction": (0.95, 0.83)},

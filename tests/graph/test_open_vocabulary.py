@@ -462,3 +462,49 @@ def test_a_modal_sentence_about_a_thing_continues_the_subject() -> None:
 def test_a_refusal_after_its_condition_anywhere_in_the_sentence(sentence: str) -> None:
     facts = extract_document(_doc(f"三、其他\n所有材料须经推荐单位统一报送，{sentence}\n"), load_aliases())
     assert [f.attrs["effects"] for f in facts if f.kind == "sanction"] == [["reject"]]
+
+
+def test_a_request_names_its_bearer_whatever_opens_the_act() -> None:
+    """请各相关依托二级学院严格按照…/高度重视: the name after 请, even one that opens with a
+    role-making verb (依托) and an adverb or idiom after it; a verb with a result complement
+    (组织好…) goes on with the same bearer instead of opening a directive."""
+    text = "各有关学院：\n一、请各相关依托学院严格按照通知要求，组织好所属平台完成填报工作。\n二、请各依托学院高度重视。\n"
+    facts = [f for f in extract_document(_doc(text, title="关于组织填报年度报告的通知"), load_aliases()) if f.kind == "obligation"]
+    assert [f.attrs["actor"] for f in facts] == ["依托学院", "依托学院"]
+    assert facts[0].text.endswith("完成填报工作")
+
+
+def test_a_request_to_names_set_off_by_a_comma_and_a_dated_window() -> None:
+    text = "各有关单位：\n一、请省重点实验室和省工程技术研究中心，于3月31日17时之前完成填报工作。\n二、公示时间为10月25日至10月31日。\n"
+    doc = _doc(text, title="关于组织填报年度报告的通知")
+    doc.year = 2023
+    facts = extract_document(doc, load_aliases())
+    duties = [f for f in facts if f.kind == "obligation"]
+    assert sorted(f.attrs["actor"] for f in duties) == ["省工程技术研究中心", "省重点实验室"]
+    assert {f.attrs["deadline"] for f in duties} == {"2023-03-31"}
+    assert "2023-10-25/2023-10-31" in {f.attrs.get("normalized") for f in facts if f.kind == "deadline"}
+
+
+@pytest.mark.parametrize(
+    "sentence, bearers",
+    [
+        (
+            "各设区市科技局、有关主管部门、依托单位和共建单位等有关单位，要高度重视重点实验室建设。",
+            ["设区市科技局", "主管部门", "依托单位", "共建单位"],
+        ),
+        ("各依托单位和共建单位，应履行建设和管理的主体责任。", ["依托单位", "共建单位"]),
+    ],
+)
+def test_a_listed_subject_summed_up_or_set_off_by_a_comma(sentence: str, bearers: list[str]) -> None:
+    assert [a for a, _m in _obligations(sentence)] == bearers
+
+
+def test_a_description_after_a_comma_is_no_permission() -> None:
+    """…灵活的独立法人机构，可以是…: 可以是 describes, it does not permit."""
+    got = _obligations("第二条 新型研发机构应主要从事科学研究，运行机制灵活的独立法人机构，可以是民办非企业单位。\n")
+    assert [a for a, _m in got] == ["新型研发机构"]
+
+
+def test_an_enumeration_marker_after_a_web_copys_noise() -> None:
+    text = "各有关单位：\n@* O二、各依托单位要按时报送年度报告。\n"
+    assert ("依托单位", "should") in _obligations(text, title="关于报送年度报告的通知")
