@@ -37,11 +37,12 @@ MAX_GAP = 6
 """Characters of adverbial allowed between a subject and its cue (每年, 原则上)."""
 _STOP = set('，,。；;：:！？!?《》“”"\n')
 SETTING = L.compile_re(
-    r"(?:在[^，。；]{1,30}?(?:{extraction.obligation_grammar.setting_ends})|[^，。；]{1,20}?(?:{extraction.obligation_grammar.circumstance_ends}))"
-    r"(?:{extraction.obligation_grammar.clause_adverbs})?，?"
+    r"(?:在[^，。；]{1,30}?(?:{extraction.obligation_grammar.setting_ends})|[^，。；]{1,20}?(?:{extraction.obligation_grammar.circumstance_ends})"
+    r"|(?:{extraction.obligation_grammar.conditional_openers})[^，,。；]{1,24}?)"
+    r"(?:{extraction.obligation_grammar.clause_adverbs})?[，,]?"
 )
-"""A clause that sets when or where a subject acts, between it and its modal
-(申请单位填写申请书时一般应…, 依托单位在中心组建中，要…)"""
+"""A clause that sets when, where or on what condition a subject acts, between it
+and its modal (申请单位填写申请书时一般应…, 依托单位在中心组建中，要…, 单位和个人如对…有异议，应当…)"""
 _MODAL_AFTER_COMMA = L.compile_re(
     r"(?!(?:{extraction.bearer_cues.modal})(?:{extraction.obligation_grammar.copulas}))(?:{extraction.bearer_cues.modal})"
 )
@@ -175,16 +176,19 @@ def _predicate_starts(text: str) -> dict[int, str]:
     """Where a verb, adverb or preposition starts (jieba.posseg) → its flag:
     what may follow a subject when no cue word does.  A word the lexicon
     lists as a verb jieba mistags is a verb whatever its tag (科研处代表学校…:
-    代表 tagged n)."""
+    代表 tagged n), and so is a word that opens with one of the lexicon's adverbs."""
     import jieba.posseg as pseg
 
     verbs = frozenset(L.words("extraction.mistagged_verbs"))
+    adverbs = tuple(w for w in L.words("extraction.obligation_grammar.adverbs") if len(w) > 1)
     out, pos = {}, 0
     for tok in pseg.lcut(text[: MAX_QUALIFIED + MAX_GAP + 4]):
         if (tok.flag.startswith("v") and tok.flag != "vn") or tok.flag in ("d", "ad", "p", "l", "i"):
             out[pos] = tok.flag
         elif tok.word in verbs:
             out[pos] = "v"
+        elif tok.word.startswith(adverbs):
+            out[pos] = "d"  # 认真总结 as one word tagged n: an adverb opens it
         pos += len(tok.word)
     return out
 

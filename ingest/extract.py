@@ -113,6 +113,8 @@ class Context:
     """coreference targets and the open-vocabulary bearers met so far"""
     in_requirements: bool = False
     """the clause being read sits under a requirements heading (四、相关要求)"""
+    last_due: str = ""
+    """the last full due date a duty of this document stated: what a later 截止时间前 refers to"""
 
     @property
     def platform_types(self) -> list[Entity]:
@@ -650,8 +652,12 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
                     cuts.append((i, who, "request"))
                 continue
         dm = _DIRECTIVE_AT.match(head)
-        if dm and _RESULT_COMPLEMENT.match(head, dm.end(1)):
-            continue  # "组织好学院所属平台…": an act of the sentence's bearer, not a directive to a target
+        named_before = any(actors for _a, actors, _h in cuts)
+        if dm and (_RESULT_COMPLEMENT.match(head, dm.end(1)) or (named_before and any(w in dm.group(1) for w in _TARGETLESS))):
+            # "组织好学院所属平台…", "希望X…，充分发挥中心在…方面的作用": an act of the bearer the
+            # sentence already named, not a directive to a target (a sentence that opens with
+            # 充分发挥高校…优势 gives the duty to 高校)
+            continue
         if dm:
             names, end = _names_from(mentions, i + dm.end(), text, ("Role", "PlatformType"))
             head_noun = _head_role(mentions, end, text) if names else _head_role(mentions, end, text, modifiers_only=True)
@@ -1040,6 +1046,10 @@ _TIME_PREFIX = L.compile_re(r"^(?:{extraction.grammar_words.time_prefixes})")
 _TIME_LEADS = (*L.words("extraction.grammar_words.time_lead_phrases"), "“")
 
 
+_BACK_REFERENCE = L.compile_re(r"(?:{extraction.time.named_deadlines})(?:之?前|以前)")
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _obligation_facts(
     clause: Clause, ctx: Context, seg: Unit, actors: list[tuple[Entity, str, float]], modality: str, after: str
 ) -> list[Fact]:
@@ -1062,6 +1072,9 @@ def _obligation_facts(
     recipient = "、".join(dict.fromkeys(r["to"] for r in chosen))
     phrases = time_phrases(text)
     deadline = _pick_deadline(phrases)
+    due = _with_year(deadline[2].normalized, ctx) if deadline else ""
+    if _FULL_DATE.fullmatch(due):
+        ctx.last_due = due
     out: list[Fact] = []
     for actor, how, conf in actors:
         attrs = {
@@ -1074,7 +1087,7 @@ def _obligation_facts(
             "recipient": recipient,
             "route": route,
             "condition": condition,
-            "deadline": _with_year(deadline[2].normalized, ctx) if deadline else "",
+            "deadline": due,
             "deadline_phrase": text[deadline[0] : deadline[1]] if deadline else "",
             "due_before": (deadline[2].before or "") if deadline else "",
             "due_order": _due_order(clause, deadline, after),
@@ -1196,7 +1209,10 @@ def extract_deadlines(clause: Clause, ctx: Context) -> list[Fact]:
 
 
 def _with_year(value: str, ctx: Context) -> str:
-    """A due day or window without a year (``--06-20``, ``--10-25/--10-31``) in the year of its document."""
+    """A due day or window without a year (``--06-20``, ``--10-25/--10-31``) in the year of its
+    document; "截止时间前" (a back reference) is the due date a duty stated before it."""
+    if ctx.last_due and _BACK_REFERENCE.fullmatch(value):
+        return ctx.last_due
     if not ctx.doc_year:
         return value
     return "/".join(f"{ctx.doc_year}{part[1:]}" if part.startswith("--") else part for part in value.split("/"))

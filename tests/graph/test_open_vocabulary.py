@@ -508,3 +508,24 @@ def test_a_description_after_a_comma_is_no_permission() -> None:
 def test_an_enumeration_marker_after_a_web_copys_noise() -> None:
     text = "各有关单位：\n@* O二、各依托单位要按时报送年度报告。\n"
     assert ("依托单位", "should") in _obligations(text, title="关于报送年度报告的通知")
+
+
+def test_a_condition_between_the_subject_and_its_modal() -> None:
+    got = _obligations("有关单位和个人如对公示信息持有异议，应当以书面方式向我司提出。", title="关于评估结果的公示")
+    assert [a for a, _m in got] == ["单位", "个人"]
+
+
+def test_a_hope_names_its_bearers_and_their_acts_go_on() -> None:
+    """希望X和Y认真总结经验，充分发挥中心…作用: jieba's one word 认真总结 still opens the act, and
+    发挥 after a named bearer is that bearer's act (a sentence opening with 发挥X… gives it to X)."""
+    text = "各有关单位：\n一、希望各依托单位和归口管理部门认真总结经验，充分发挥中心在科技资源方面的应有作用。\n"
+    facts = [f for f in extract_document(_doc(text, title="关于公布中心绩效评估结果的通知"), load_aliases()) if f.kind == "obligation"]
+    assert [f.attrs["actor"] for f in facts] == ["依托单位", "归口管理部门"]
+    assert all(f.text.endswith("应有作用") and f.attrs["modality"] == "should" for f in facts)
+
+
+def test_a_back_reference_to_the_due_date() -> None:
+    text = "各有关单位：\n一、请省重点实验室于2023年3月31日17时之前完成填报工作。\n二、请各省重点实验室在截止时间前完成填报工作。\n"
+    facts = extract_document(_doc(text, title="关于组织填报年度报告的通知"), load_aliases())
+    assert [f.attrs["deadline"] for f in facts if f.kind == "obligation"] == ["2023-03-31", "2023-03-31"]
+    assert {f.attrs["normalized"] for f in facts if f.kind == "deadline" and f.text == "截止时间前"} == {"2023-03-31"}
