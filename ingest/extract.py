@@ -525,6 +525,10 @@ def open_recipients(text: str) -> tuple[list[str], int] | None:
 
 _PROCEDURE_STEP = re.compile(f"(?:{_DUTY_VERBS.pattern})(?!的)")
 _CONDITION = L.compile_re(r"^(?:{extraction.obligation_grammar.condition_openers})?([^，。]{2,40}?)的，")
+_IF_CLAUSE = L.compile_re(r"^(?:{extraction.obligation_grammar.conditional_openers})([^，。；]{1,20}?)，")
+_IN_THE_NAME_OF = L.compile_re(
+    r"^(?:{extraction.obligation_grammar.condition_openers})?以([\u4e00-\u9fff]{1,8}?)(?:{extraction.obligation_grammar.in_the_name_of})"
+)
 _CIRCUMSTANCE = L.compile_re(r"^[^，。；]{1,8}?(?:{extraction.obligation_grammar.circumstance_ends})，")
 
 
@@ -644,8 +648,8 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
         if rq and (i == 0 or text[i - 1] in "，,"):
             # "请各申报单位按…" names its bearer after 请; a bare "请…" binds the addressees
             named = open_bearer(head[rq.end() :], unit.start + i + rq.end(), ctx, any_verb=True)
-            who = named[0] if named else list(ctx.bearers.addressees)
-            if who:
+            who = named[0] if named else []  # a bare 请: the strategies decide (a condition's subject, else the addressees)
+            if who or ctx.bearers.addressees:
                 if i == 0:
                     cuts[0] = (0, who, "request")
                 else:
@@ -771,7 +775,11 @@ class Where:
 
 
 def explicit_subject(w: Where, ctx: Context) -> Bearers:
-    """The segment names its bearer (its subject, 由X负责, 请X…, 推动X…)."""
+    """The segment names its bearer (its subject, 由X负责, 请X…, 推动X…); an item that opens
+    with a directive's verb under a heading or lead-in that names a bearer (X的主要职责是：
+    （二）组织中心绩效评估) is that bearer's act, not a directive to the verb's object."""
+    if w.how == "directive" and (w.heading_actor is not None or w.inline_actors) and w.unit is not None and w.seg.start == w.unit.start:
+        return []
     return [(a, w.how, 0.6 if w.how == "directive" else 0.9) for a in w.seg_actors]
 
 
@@ -818,11 +826,26 @@ def implicit_bearer(text: str, ctx: Context) -> Entity | None:
 
 def opening_condition(text: str) -> tuple[int, int, int] | None:
     """``(start, end, after)`` of the subject-bearing part of the condition a
-    sentence opens with (…的，), after a leading circumstance (公示期间，); or None."""
+    sentence opens with (…的，, or 如有异议，), after a leading circumstance (公示期间，); or None."""
     lead = _CIRCUMSTANCE.match(text)
     skip = lead.end() if lead else 0
-    cond = _CONDITION.match(text[skip:])
+    cond = _CONDITION.match(text[skip:]) or _IF_CLAUSE.match(text[skip:])
     return (skip + cond.start(1), skip + cond.end(1), skip + cond.end()) if cond else None
+
+
+def in_the_name_of(w: Where, ctx: Context) -> Bearers:
+    """ "以单位名义反映情况的材料须加盖公章": who acts in whose name bears the duty."""
+    m = _IN_THE_NAME_OF.match(w.seg.text)
+    if m is None and w.unit is not None and (cond := opening_condition(w.unit.text)) and w.seg.start >= w.unit.start + cond[2]:
+        m = _IN_THE_NAME_OF.match(w.unit.text[cond[0] :])  # 凡以单位名义反映情况的，需写明…
+    ent = (
+        resolve_bearer(
+            m.group(1), ctx.aliases, ctx.bearers, {"doc_id": ctx.doc_id, "extractor": "bearer/in-the-name-of"}, default_kind="Role"
+        )
+        if m and head_of(m.group(1))
+        else None
+    )
+    return [(ent, "in the name of", 0.7)] if ent is not None else []
 
 
 def previous_subject(w: Where, ctx: Context) -> Bearers:
@@ -883,6 +906,7 @@ ACTOR_STRATEGIES = (
     role_system,
     heading,
     condition_subject,
+    in_the_name_of,
     previous_subject,
     directive_target,
     addressees,
@@ -942,6 +966,8 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
                 if cut <= 0:
                     continue
                 seg = _sub(seg, 0, cut)
+            if seg.end < body.end and _IF_CLAUSE.match(seg.text + "，") and "，" not in seg.text and modality_of(seg.text) is None:
+                continue  # "如依托单位无法报送调查表，由…出具说明": the condition of the duty that follows
             where = Where(clause, seg, seg_actors, how, inline_actors, role_sys, h_actor, body, previous)
             actors = next((found for strategy in ACTOR_STRATEGIES if (found := strategy(where, ctx))), [])
             if not actors:

@@ -57,6 +57,7 @@ def test_strategies_are_tried_in_the_documented_order() -> None:
         "role_system",
         "heading",
         "condition_subject",
+        "in_the_name_of",
         "previous_subject",
         "directive_target",
         "addressees",

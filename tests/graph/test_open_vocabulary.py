@@ -529,3 +529,30 @@ def test_a_back_reference_to_the_due_date() -> None:
     facts = extract_document(_doc(text, title="关于组织填报年度报告的通知"), load_aliases())
     assert [f.attrs["deadline"] for f in facts if f.kind == "obligation"] == ["2023-03-31", "2023-03-31"]
     assert {f.attrs["normalized"] for f in facts if f.kind == "deadline" and f.text == "截止时间前"} == {"2023-03-31"}
+
+
+def test_whose_name_and_which_objection() -> None:
+    """公示期间，如有异议，请… → whoever objects; 以单位名义…的，需… → 单位; 以个人名义… → 个人."""
+    text = (
+        "各有关单位：\n公示期间，如有异议，请以书面形式向市科技局发展规划科反映。"
+        "凡以单位名义反映情况的，需加盖单位公章；以个人名义反映情况的材料须署实名。\n"
+    )
+    assert [a for a, _m in _obligations(text, title="关于拟新建重点实验室名单的公示")] == ["异议人", "单位", "个人"]
+
+
+def test_an_if_clause_before_an_assignment_is_no_duty() -> None:
+    text = "各有关单位：\n如依托单位无法报送调查表，由所在县科技局出具相关情况说明。\n"
+    assert _obligations(text, title="关于开展调查的通知") == [("县科技局", "must")]
+
+
+def test_a_department_of_a_ministry_is_a_recipient() -> None:
+    text = "各有关单位：\n如对结果有异议，请于2024年8月30日前，以书面形式向市场监管总局科技和财务司反映。\n"
+    facts = [f for f in extract_document(_doc(text, title="关于评估结果的公告"), load_aliases()) if f.kind == "obligation"]
+    assert [(f.attrs["actor"], f.attrs["recipient"], f.attrs["deadline"]) for f in facts] == [
+        ("异议人", "市场监管总局科技和财务司", "2024-08-30")
+    ]
+
+
+def test_a_directive_verb_opening_a_listed_duty_is_the_lead_ins_bearers() -> None:
+    text = "第四条 某市科学技术局（以下简称市科技局）是全市宏观管理部门，主要职责是：\n（一）制定管理办法；\n（二）组织技术创新中心绩效评估。\n"
+    assert [a for a, _m in _obligations(text)] == ["某市科学技术局", "某市科学技术局"]
