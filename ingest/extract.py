@@ -142,6 +142,8 @@ _INLINE_MARKER = re.compile(
     r"|(?<=[\s。；;：:])[ \t\u3000]*"
     r"(?=第[一二三四五六七八九十百零\d]+[章条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、](?!\d))"
     r"|(?<=[!-~])(?=[一二三四五六七八九十]+、)"  # after stray ASCII (a web copy's noise: …@* O二、…)
+    # a run-on text's article glued to the words before it (…考核评估第十三条依托单位应…), not a reference (按第十条规定)
+    r"|(?<=[\u4e00-\u9fff])(?<![按照据依见违本反法则例及和、至第])(?=第[一二三四五六七八九十百零]+条(?![规的之所和、至或中及第]))"
 )
 
 

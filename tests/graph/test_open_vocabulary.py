@@ -556,3 +556,14 @@ def test_a_department_of_a_ministry_is_a_recipient() -> None:
 def test_a_directive_verb_opening_a_listed_duty_is_the_lead_ins_bearers() -> None:
     text = "第四条 某市科学技术局（以下简称市科技局）是全市宏观管理部门，主要职责是：\n（一）制定管理办法；\n（二）组织技术创新中心绩效评估。\n"
     assert [a for a, _m in _obligations(text)] == ["某市科学技术局", "某市科学技术局"]
+
+
+def test_a_run_on_articles_marker_glued_to_the_words_before_it() -> None:
+    """…，第五章考核评估第十三条依托单位应…: the article starts a unit; 按第十条规定 stays a reference."""
+    text = "市重点实验室坚持创新人才管理机制，第五章考核评估第十三条依托单位应当对市重点实验室进行年度考核，按第十条规定报送。\n"
+    facts = [f for f in extract_document(_doc(text), load_aliases()) if f.kind == "obligation"]
+    assert [(f.attrs["actor"], f.text[:6]) for f in facts] == [("依托单位", "依托单位应当")]
+
+
+def test_who_objects_is_a_role() -> None:
+    assert ("提出异议者", "must") in _obligations("提出异议者，必须采取书面形式。\n", title="关于拟认定名单的公示")
