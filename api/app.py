@@ -25,25 +25,23 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from graph.errors import BackendUnavailableError, QueryError
 from ingest.errors import (
-    BackendUnavailableError,
     DuplicateDocumentError,
-    IndexMissingError,
     NotFoundError,
     NotIngestedError,
     PayloadTooLargeError,
     PolicyKGError,
-    QueryError,
     StoreCorruptError,
     StoreFormatError,
     StoreWriteError,
-    UnauthorizedError,
-    UnsupportedMediaError,
-    UriTooLongError,
+    UnsupportedFormatError,
 )
+from search.errors import IndexMissingError
 
 from .corpus_edit import live_corpus
 from .deps import LiveServices
+from .errors import UnauthorizedError, UnsupportedMediaError, UriTooLongError
 from .http_guards import HttpGuards, body_limit
 from .redact import public_error
 from .routes import documents, graph, health, search
@@ -61,6 +59,7 @@ _STATUS: tuple[tuple[type[PolicyKGError], int], ...] = (
     (DuplicateDocumentError, 409),
     (PayloadTooLargeError, 413),
     (UnsupportedMediaError, 415),
+    (UnsupportedFormatError, 415),  # a file of a format ingest cannot read is an unreadable upload
     (UriTooLongError, 414),
     (BackendUnavailableError, 503),
     (NotIngestedError, 503),

@@ -1,6 +1,6 @@
 """``policykg neo4j-dev start|stop|status``: the local Neo4j server for development and tests.
 
-Thin wrappers over :mod:`graph.neo4j_dev`; errors are library errors
+Thin wrappers over :mod:`tools.neo4j_dev`; errors are library errors
 (:class:`BackendUnavailableError`) that the CLI group prints without a traceback.
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from graph import neo4j_dev
+from tools import neo4j_dev
 
 from .cli_options import data_dir_option, emit, json_option
 

@@ -1,7 +1,9 @@
-"""Analyst commands: `overlap` (matrix + divergences) and `export` (CSV / JSON / GraphML).
+"""Analyst commands: `overlap` (matrix + divergences), `export` (CSV / JSON / GraphML) and `policy-tools`.
 
-Both read through the graph store (``store.overlap(by)``, the one function
-``GET /overlap?by=`` also calls), so the CLI has no analysis of its own.
+All read through the graph store of ``--backend`` (``store.overlap(by)``, the
+one function ``GET /overlap?by=`` also calls; ``store.graph()``;
+``store.corpus()``), so the CLI has no analysis of its own and reads no store
+file itself.
 """
 
 from __future__ import annotations
@@ -147,10 +149,11 @@ def export_graphml(
     if what == "overlap":
         g = overlap_graph(overlap_result(data_dir, backend, by, {"uri": neo4j_uri, "user": neo4j_user, "password": neo4j_password}))
     else:
-        from graph.nx_store import GRAPH_FILE, read_graph
-        from ingest.pipeline import current_store
-
-        g = read_graph(current_store(data_dir) / GRAPH_FILE)
+        store = open_graph_store(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
+        try:
+            g = store.graph()
+        finally:
+            store.close()
     counts = write_graphml(g, out)
     emit({"written": str(out), "what": what, **counts}, as_json, lambda r: f"wrote {r['written']}: {r['nodes']} nodes, {r['edges']} edges")
 
@@ -191,15 +194,18 @@ def export_matrix(
 @click.command("policy-tools")
 @click.option("--doc", "doc_id", default=None, help="Only this document (its clause-level codes).")
 @data_dir_option
+@backend_options
 @json_option
-def policy_tools_command(doc_id: str | None, data_dir: Path, as_json: bool) -> None:
+def policy_tools_command(doc_id: str | None, data_dir: Path, backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool) -> None:
     """政策工具 coding (supply / environment / demand side) per document, or per clause with --doc."""
-    from graph.overlap import documents_from_store
     from graph.policy_tools import code_document, tool_counts
     from ingest.errors import NotFoundError
-    from ingest.pipeline import current_store
 
-    docs = documents_from_store(current_store(data_dir))
+    store = open_graph_store(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
+    try:
+        docs = store.corpus()
+    finally:
+        store.close()
     if doc_id is None:
         emit({"documents": tool_counts(docs)}, as_json, _human_tools)
         return

@@ -15,7 +15,8 @@ from typing import Any, Callable
 
 import click
 
-from ingest.errors import PolicyKGError, QueryError
+from graph.errors import QueryError
+from ingest.errors import PolicyKGError
 from search.limits import MAX_K
 
 from .cli_options import as_of_options, backend_options, data_dir_option, emit, json_option
@@ -194,8 +195,11 @@ def _qa_report(r: dict[str, Any]) -> str:
     multiple=True,
     help="Data directory of a --set's corpus.",
 )
+@backend_options
 @json_option
-def train_ranker_cmd(qa_sets: tuple[Path, ...], out: Path, data_dirs: tuple[Path, ...], as_json: bool) -> None:
+def train_ranker_cmd(
+    qa_sets: tuple[Path, ...], out: Path, data_dirs: tuple[Path, ...], backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool
+) -> None:
     """Fit the ranking weights (train splits) and the abstention classifier, choose their settings on
     the dev splits, and write them (search/learn.py). Test splits are not read."""
     import json
@@ -204,7 +208,7 @@ def train_ranker_cmd(qa_sets: tuple[Path, ...], out: Path, data_dirs: tuple[Path
 
     if len(qa_sets) != len(data_dirs):
         raise click.UsageError("give one --data for each --set")
-    doc = train([(_searcher(d, "networkx", None, None, None), q) for q, d in zip(qa_sets, data_dirs)])
+    doc = train([(_searcher(d, backend, neo4j_uri, neo4j_user, neo4j_password), q) for q, d in zip(qa_sets, data_dirs)])
     out.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     emit(doc["meta"] | {"written": str(out)}, as_json, lambda m: json.dumps(m, ensure_ascii=False, indent=1))
 

@@ -23,8 +23,12 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 
-from ingest.errors import BackendUnavailableError, PolicyKGError, UnauthorizedError
+from graph.errors import BackendUnavailableError
+from graph.store import GraphStore
+from ingest.errors import PolicyKGError
+from search.service import Searcher
 
+from .errors import UnauthorizedError
 from .redact import store_name
 from .settings import Settings, key_matches
 
@@ -35,8 +39,8 @@ log = logging.getLogger("policykg.api")
 class Snapshot:
     """One consistent generation of the services (never mutated after build)."""
 
-    store: Any = None
-    searcher: Any = None
+    store: GraphStore | None = None
+    searcher: Searcher | None = None
     store_dir: Path | None = None
     loaded_at: float = field(default_factory=time.time)
     linked: Path | None = None
@@ -44,12 +48,12 @@ class Snapshot:
     store_error: PolicyKGError | None = None
     searcher_error: PolicyKGError | None = None
 
-    def require_store(self) -> Any:
+    def require_store(self) -> GraphStore:
         if self.store is None:
             raise self.store_error or BackendUnavailableError("the graph store is not loaded")
         return self.store
 
-    def require_searcher(self) -> Any:
+    def require_searcher(self) -> Searcher:
         if self.searcher is None:
             raise self.searcher_error or BackendUnavailableError("the search index is not loaded")
         return self.searcher
@@ -129,10 +133,9 @@ class LiveServices:
         searcher, searcher_error = _attempt("searcher", lambda: self._open_searcher(store_dir, store, corpus_dir))
         return Snapshot(store, searcher, store_dir, time.time(), store_error=store_error, searcher_error=searcher_error, linked=linked)
 
-    def _open_searcher(self, store_dir: Path, store: Any, corpus_dir: Path | None) -> Any:
+    def _open_searcher(self, store_dir: Path, store: GraphStore | None, corpus_dir: Path | None) -> Searcher:
         from ingest.aliases import aliases_for_corpus
         from search.index import SEARCH_DIR
-        from search.service import Searcher
 
         searcher = Searcher(
             self.settings.data, store, encoder=self._encoder, table=aliases_for_corpus(corpus_dir), index_dir=store_dir / SEARCH_DIR
@@ -229,7 +232,7 @@ def _live_corpus(settings: Settings) -> Path:
     return live_corpus(settings.data, settings.corpus)
 
 
-def _open_store(settings: Settings) -> Any:
+def _open_store(settings: Settings) -> GraphStore:
     from .services import open_graph_store
 
     conn = settings.neo4j_connection()
@@ -264,11 +267,11 @@ def get_snapshot(services: Annotated[LiveServices, Depends(get_services)]) -> Sn
     return services.snapshot()
 
 
-def get_store(snapshot: Annotated[Snapshot, Depends(get_snapshot)]) -> Any:
+def get_store(snapshot: Annotated[Snapshot, Depends(get_snapshot)]) -> GraphStore:
     return snapshot.require_store()
 
 
-def get_searcher(snapshot: Annotated[Snapshot, Depends(get_snapshot)]) -> Any:
+def get_searcher(snapshot: Annotated[Snapshot, Depends(get_snapshot)]) -> Searcher:
     return snapshot.require_searcher()
 
 
@@ -295,6 +298,6 @@ def require_write_key(
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ServicesDep = Annotated[LiveServices, Depends(get_services)]
 SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
-StoreDep = Annotated[Any, Depends(get_store)]
-SearcherDep = Annotated[Any, Depends(get_searcher)]
+StoreDep = Annotated[GraphStore, Depends(get_store)]
+SearcherDep = Annotated[Searcher, Depends(get_searcher)]
 WriteKey = Depends(require_write_key)

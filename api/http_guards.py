@@ -21,7 +21,9 @@ import json
 from typing import Any, Awaitable, Callable
 from urllib.parse import unquote_to_bytes
 
-from ingest.errors import EncodingError, PayloadTooLargeError, PolicyKGError, UriTooLongError
+from ingest.errors import EncodingError, PayloadTooLargeError, PolicyKGError
+
+from .errors import UriTooLongError
 
 Scope = dict[str, Any]
 Message = dict[str, Any]

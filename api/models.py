@@ -19,7 +19,7 @@ class _Open(BaseModel):
 
 # -- errors ------------------------------------------------------------------
 class ErrorInfo(BaseModel):
-    code: str = Field(description="Stable error code (E0xx from ingest/errors.py, or the HTTP status).")
+    code: str = Field(description="Stable error code (E0xx, listed in docs/errors.md, or the HTTP status).")
     message: str
     hint: str = ""
     suggestions: list[str] = Field(default_factory=list, description="Nearest known names, for 'not found'.")

@@ -20,8 +20,10 @@ from typing import Any
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from ingest.errors import PolicyKGError, QueryError, UriTooLongError
+from graph.errors import QueryError
+from ingest.errors import PolicyKGError
 
+from .errors import UriTooLongError
 from .http_guards import MAX_REQUEST_LINE_BYTES
 
 MAX_REQUEST_HEAD_BYTES = 16 * 1024

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from graph.store import GraphStore
 
 
-def open_graph_store(data_dir: Path, backend: str, uri: str | None = None, user: str | None = None, password: str | None = None):
+def open_graph_store(
+    data_dir: Path, backend: str, uri: str | None = None, user: str | None = None, password: str | None = None
+) -> "GraphStore":
     """The graph store of ``backend`` over ``data_dir`` (Neo4j connection optional)."""
     from graph.store import open_store
 
@@ -34,7 +39,7 @@ def dated(
     standings then come from the local store's copy of the same documents.
     """
     from graph.as_of import apply_as_of, parse_as_of
-    from ingest.errors import BackendUnavailableError
+    from graph.errors import BackendUnavailableError
 
     date = parse_as_of(as_of)
     if command in SCHEDULED:

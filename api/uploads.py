@@ -18,9 +18,11 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from ingest.errors import PayloadTooLargeError, QueryError, UnsupportedMediaError
+from graph.errors import QueryError
+from ingest.errors import PayloadTooLargeError
 
 from .corpus_edit import NewDocument, prepare, text_bytes
+from .errors import UnsupportedMediaError
 from .models import DOC_ID_PATTERN, DocumentFields, DocumentMetadata, DocumentUpload
 
 _MULTIPART_FIELDS = {

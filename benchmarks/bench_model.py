@@ -63,7 +63,7 @@ def main() -> int:
     import_s = time.perf_counter() - t0
 
     if not args.skip_build:
-        from search.model_build import ensure_model
+        from tools.model_build import ensure_model
 
         with tempfile.TemporaryDirectory(prefix="bench-model-") as tmp:
             t0 = time.perf_counter()

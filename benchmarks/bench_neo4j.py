@@ -37,12 +37,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synth_corpus import _perturb  # noqa: E402
 
-from graph import neo4j_dev  # noqa: E402
 from graph import neo4j_store as N  # noqa: E402
 from graph import schema as S  # noqa: E402
 from graph.nx_store import GRAPH_FILE, NxGraphStore, read_graph  # noqa: E402
 from ingest.pipeline import current_store  # noqa: E402
 from ingest.store_files import read_documents  # noqa: E402
+from tools import neo4j_dev  # noqa: E402
 
 PER_COPY = {S.DOCUMENT, S.CLAUSE, *S.FACT_LABELS.values()}
 

@@ -39,12 +39,12 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from bench_neo4j import synthetic_graph  # noqa: E402
 
-from graph import neo4j_dev  # noqa: E402
 from graph import neo4j_store as N  # noqa: E402
 from graph import schema as S  # noqa: E402
 from graph.nx_store import GRAPH_FILE, read_graph  # noqa: E402
 from ingest.pipeline import current_store  # noqa: E402
 from ingest.store_files import read_documents  # noqa: E402
+from tools import neo4j_dev  # noqa: E402
 
 BASELINE_REV = "07117a3"
 """The last commit whose loader wrote every index before the load, one transaction at a time."""

@@ -102,12 +102,12 @@ def measure(data: Path, work: Path, n: int, repeat: int, neo4j: bool) -> dict[st
     """Both backends' figures at ``n`` clauses with the library on sys.path."""
     from bench_neo4j import synthetic_graph
 
-    from graph import neo4j_dev
     from graph import neo4j_store as N
     from graph.nx_store import GRAPH_FILE, NxGraphStore, read_graph
     from ingest.pipeline import current_store
     from ingest.store_files import read_documents
     from search.service import Searcher
+    from tools import neo4j_dev
 
     store_dir = current_store(data)
     texts = {d["doc_id"]: d.get("text", "") for d in read_documents(store_dir)}

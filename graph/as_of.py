@@ -24,8 +24,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterable
 
-from ingest.errors import QueryError
 from ingest.validity import AMENDS, REPEALS, SUPERSEDES, standing
+
+from .errors import QueryError
 
 STANDING_KEYS = ("doc_status", "in_force", "valid_from", "valid_to")
 """What every item citing a document is given (SPEC)."""

@@ -21,8 +21,9 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from ingest.errors import GoldenFormatError
 from ingest.extract import FACT_KINDS
+
+from .errors import GoldenFormatError
 
 
 class _Strict(BaseModel):

@@ -44,12 +44,13 @@ import networkx as nx
 
 from ingest.aliases import AliasTable
 from ingest.document import Clause, Document
-from ingest.errors import BackendUnavailableError, NotFoundError, NotIngestedError, PolicyKGError, QueryError
+from ingest.errors import NotFoundError, NotIngestedError, PolicyKGError
 from ingest.pipeline import Build, step
 
 from . import schema as S
-from .neo4j_dev import Connection, resolve_connection
-from .store import alias_table, deadline_row, fact_row, obligation_row, obligation_sort_key, resolve_platform_type, rules_result
+from .errors import BackendUnavailableError, QueryError
+from .neo4j_conn import Connection, resolve_connection
+from .rows import alias_table, deadline_row, fact_row, obligation_row, obligation_sort_key, resolve_platform_type, rules_result
 
 BASE_LABEL = "PolicyNode"
 """Every graph node also has this label: one uniqueness constraint and one id lookup for all."""
@@ -787,6 +788,21 @@ class Neo4jGraphStore:
             d = json.loads(row["j"])
             out.append(Document.from_meta(d, row["text"] or "", by_doc.get(d["doc_id"], [])))
         return out
+
+    @_unavailable
+    def graph(self) -> nx.MultiDiGraph:
+        """The live generation as the networkx graph it was loaded from: nodes in
+        their order, each node's out-edges in theirs (so edges iterate as in graph.json)."""
+        g = nx.MultiDiGraph()
+        for row in self._run(f"MATCH (n:{BASE_LABEL} {{gen: $gen}}) RETURN n.id AS id, n._json AS j ORDER BY n._ord"):
+            g.add_node(row["id"], **json.loads(row["j"]))
+        edges = self._run(
+            f"MATCH (s:{BASE_LABEL} {{gen: $gen}})-[r]->(t:{BASE_LABEL} {{gen: $gen}}) "
+            "RETURN s.id AS s, t.id AS t, r.key AS k, r._json AS j ORDER BY s._ord, r._out"
+        )
+        for row in edges:
+            g.add_edge(row["s"], row["t"], key=row["k"], **json.loads(row["j"]))
+        return g
 
     # -- search in the database ---------------------------------------------
     @_unavailable

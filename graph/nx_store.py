@@ -30,12 +30,14 @@ from typing import Any, Callable
 import networkx as nx
 
 from ingest.aliases import AliasTable
-from ingest.errors import NotFoundError, QueryError, StoreFormatError
+from ingest.document import Document
+from ingest.errors import NotFoundError, StoreFormatError
 from ingest.memory import freeze_long_lived
 from ingest.store_files import read_clauses, read_documents
 
 from . import schema as S
-from .store import alias_table, deadline_row, fact_row, obligation_row, obligation_sort_key, resolve_platform_type, rules_result
+from .errors import QueryError
+from .rows import alias_table, deadline_row, fact_row, obligation_row, obligation_sort_key, resolve_platform_type, rules_result
 
 GRAPH_FILE = "graph.json"
 _PLURAL = {"obligation": "obligations", "deadline": "deadlines", "funding": "funding", "sanction": "sanctions", "condition": "conditions"}
@@ -101,6 +103,16 @@ class NxGraphStore:
         if doc_id is not None:
             self.document(doc_id)
         return {"clauses": [c for c in self._clause_list() if doc_id is None or c["doc_id"] == doc_id]}
+
+    def corpus(self) -> list[Document]:
+        """The documents with their source text and clauses, as ingested (documents.json + clauses.jsonl)."""
+        from .overlap import documents_from_store
+
+        return documents_from_store(self.store_dir)
+
+    def graph(self) -> nx.MultiDiGraph:
+        """The graph read from graph.json (shared: not to be changed)."""
+        return self.g
 
     def clause(self, clause_id: str) -> dict[str, Any]:
         node = self.g.nodes.get(S.clause_node_id(clause_id))
@@ -330,7 +342,7 @@ class FactIndex:
     ``applies_to`` names the entity; ``actor`` the facts it bears; ``touches``
     the facts that apply to it, fund it, are about it or whose clause
     mentions it; ``binds`` the facts that bind it or report to it (rules_for
-    widens these to narrower kinds of the asked entity, graph/store.py's
+    widens these to narrower kinds of the asked entity, graph/rows.py's
     rule). ``subtypes``: entity -> its direct narrower kinds (SUBTYPE_OF).
     """
 
@@ -402,7 +414,7 @@ class FactIndex:
         return self.checklists[target]
 
     def row(self, n: str, shape: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
-        """Fact ``n`` as ``shape`` makes it (graph/store.py's row functions), made once;
+        """Fact ``n`` as ``shape`` makes it (graph/rows.py's row functions), made once;
         callers get the shared dict and copy it before handing it out."""
         key = (n, shape)
         if key not in self.rows:

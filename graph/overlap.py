@@ -52,10 +52,10 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from ingest import lexicon
 from ingest.aliases import TARGET_KINDS, AliasTable, load_aliases
 from ingest.document import Clause, Document
-from ingest.errors import OverlapError
 from ingest.parse import sentences
 
 from . import policy_tools
+from .errors import OverlapError
 from .schema import OVERLAP_BY
 
 ENTITY_BY: dict[str, tuple[str, ...]] = dict(OVERLAP_BY)

@@ -1,7 +1,12 @@
-"""Every user-facing ingest error, with a code and a suggested fix.
+"""The base of every user-facing error, and the errors of the ingest layer.
 
-Kept in one place (after spaCy's ``errors.py``) so the CLI and the API can
-turn any of them into a clear message and a non-zero exit / 4xx response.
+After spaCy's ``errors.py``: every error has a code and a hint (a suggested
+fix), so the CLI and the API can turn any of them into a clear message and a
+non-zero exit / 4xx response. Each layer keeps its own errors beside its code
+(ingest/errors.py, graph/errors.py, search/errors.py, api/errors.py), all
+subclasses of :class:`PolicyKGError`; the ones here are raised by ingest/ (or,
+like :class:`NotFoundError`, first by it: the alias table resolves names).
+docs/errors.md lists them all (tools/errors_page.py writes it).
 """
 
 from __future__ import annotations
@@ -102,69 +107,13 @@ class NotFoundError(PolicyKGError):
         return d
 
 
-class QueryError(PolicyKGError):
-    """A query that is empty or too long."""
-
-    code = "E009"
-
-
-class BackendUnavailableError(PolicyKGError):
-    """A backend (Neo4j, the embedding model) cannot be reached or loaded."""
-
-    code = "E010"
-
-
-class ModelNotBuiltError(BackendUnavailableError):
-    """The rebuilt embedding model is missing or unreadable."""
-
-
-class ModelBuildError(BackendUnavailableError):
-    """The embedding model cannot be built or does not verify."""
-
-
-class IndexMissingError(PolicyKGError):
-    """The live store has no search index (ingested before search existed)."""
-
-    code = "E011"
-
-
-class QASetError(PolicyKGError):
-    """The QA file cannot be read."""
-
-    code = "E012"
-
-
-class OverlapError(PolicyKGError):
-    """An overlap request the analysis cannot answer (unknown ``by``)."""
-
-    code = "E020"
-
-
-class UnauthorizedError(PolicyKGError):
-    """A write without a valid API key (HTTP 401)."""
-
-    code = "E401"
-
-
 class PayloadTooLargeError(PolicyKGError):
-    """An upload over the configured size limit (HTTP 413)."""
+    """A document or upload over the configured size limit (HTTP 413)."""
 
     code = "E413"
 
 
-class UriTooLongError(PolicyKGError):
-    """A request line over the server's limit (HTTP 414)."""
-
-    code = "E414"
-
-
-class UnsupportedMediaError(PolicyKGError):
-    """An upload that is neither JSON nor multipart (HTTP 415)."""
-
-    code = "E415"
-
-
-class UnsupportedFormatError(UnsupportedMediaError):
+class UnsupportedFormatError(PolicyKGError):
     """A source file of a format ingest cannot read (HTTP 415, as an unreadable upload)."""
 
     code = "E013"
@@ -176,38 +125,7 @@ class CorruptDocumentError(PolicyKGError):
     code = "E014"
 
 
-class GoldenFormatError(CorpusError):
-    """A golden YAML file that does not follow its format in graph/golden.py (an unknown key, a wrong type)."""
-
-    code = "E025"
-
-
 class PipelineError(PolicyKGError):
     """The registered ingest steps do not fit together (a bug in a step's declaration, not in the corpus)."""
 
     code = "E024"
-
-
-def errors_page() -> str:
-    """docs/errors.md: every error code with its class and what it means (tests/test_docs.py keeps the file current)."""
-    seen: dict[type[PolicyKGError], None] = {}
-    todo: list[type[PolicyKGError]] = [PolicyKGError]
-    while todo:
-        cls = todo.pop(0)
-        seen.setdefault(cls)
-        todo.extend(sorted(cls.__subclasses__(), key=lambda c: c.__name__))
-    rows = sorted(seen, key=lambda c: (c.code, c.__name__))
-    lines = [
-        "# Error codes",
-        "",
-        "Every error the CLI prints (`error: [CODE] message` and a `hint`) and the API returns",
-        '(`{"error": {"code", "message", "hint"}}`). Generated from `ingest/errors.py` by',
-        "`python -c 'from ingest.errors import errors_page; print(errors_page(), end=\"\")' > docs/errors.md`.",
-        "",
-        "| code | error | meaning |",
-        "|---|---|---|",
-    ]
-    for cls in rows:
-        doc = " ".join((cls.__doc__ or "").split())
-        lines.append(f"| {cls.code} | `{cls.__module__}.{cls.__name__}` | {doc} |")
-    return "\n".join(lines) + "\n"

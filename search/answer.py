@@ -123,7 +123,7 @@ def in_scope(searcher: "Searcher", i: int, analysis: QueryAnalysis) -> bool:
     asked = set(analysis.scope_ids())
     if not asked:
         return True
-    row = searcher.index.rows[i]
+    row = searcher.row(i)
     facts = [f for f in searcher.graph_facts(row.clause_id) if f.get("kind") == analysis.intent]
     if facts:
         # The graph says whom this clause's rules of the asked kind apply to:
@@ -145,7 +145,7 @@ def says_predicate(searcher: "Searcher", text: str, analysis: QueryAnalysis) -> 
     noun. Words of one character are too loose to test."""
     if analysis.english:
         return True
-    words = [w for w in searcher.tokenizer.tokenize(asked_predicate(analysis.text)) if len(w) > 1]
+    words = [w for w in searcher.tokens(asked_predicate(analysis.text)) if len(w) > 1]
     if words and not any(f in text for w in words for f in formal_words(w)):
         return False
     # "学术委员会主任是谁": the clause must name the role's head noun (主任).
@@ -154,7 +154,7 @@ def says_predicate(searcher: "Searcher", text: str, analysis: QueryAnalysis) -> 
     role_text = asked_role(analysis.text)
     if not role_text or searcher.table.find_mentions(role_text):
         return True
-    role = [w for w in searcher.tokenizer.tokenize(role_text) if len(w) > 1]
+    role = [w for w in searcher.tokens(role_text) if len(w) > 1]
     return not role or any(f in text for f in formal_words(role[-1]))
 
 
@@ -168,7 +168,7 @@ def holds_asked_value(searcher: "Searcher", i: int, analysis: QueryAnalysis) -> 
     Platform types are checked by in_scope.
     The noun of "多少X" must occur too (an amount of 管理费 is not one of 经费).
     """
-    row = searcher.index.rows[i]
+    row = searcher.row(i)
     if not satisfies_answer_type(analysis.answer_type, row.text):
         return False
     if analysis.answer_type is None:
@@ -182,14 +182,14 @@ def holds_asked_value(searcher: "Searcher", i: int, analysis: QueryAnalysis) -> 
     if named and not any(e in row.entities or e in row.scope for e in named):
         return False
     # "多少管理费": an amount of something else (5000万 of funding) is not it.
-    measure = [w for w in searcher.tokenizer.tokenize(asked_measure(analysis.text)) if len(w) > 1]
+    measure = [w for w in searcher.tokens(asked_measure(analysis.text)) if len(w) > 1]
     return all(any(f in row.text for f in formal_words(w)) for w in measure)
 
 
 def judge(searcher: "Searcher", ranked: list[tuple[int, float]], analysis: QueryAnalysis) -> list[Judgement]:
     out = []
     for i, s in ranked[:CANDIDATES]:
-        text = searcher.index.rows[i].text
+        text = searcher.row(i).text
         typed = holds_asked_value(searcher, i, analysis) and says_predicate(searcher, text, analysis)
         out.append(Judgement(i, s, in_scope(searcher, i, analysis), typed))
     return out
@@ -202,15 +202,15 @@ def best_sentence(searcher: "Searcher", i: int, qvec: np.ndarray, analysis: Quer
     words, for wording of the asked rule kind (摘牌 for a sanction question)
     and for holding a value of the asked type.
     """
-    row = searcher.index.rows[i]
+    row = searcher.row(i)
     pieces = pieces_of(row.text)
     if not pieces:
         return 0, len(row.text)
-    owned = np.arange(searcher.index.row_ptr[i], searcher.index.row_ptr[i + 1])
-    if owned.size != len(pieces):
+    vectors = searcher.sentence_vectors(i)
+    if len(vectors) != len(pieces):
         return 0, len(row.text)
-    sims = searcher.index.pieces[owned] @ qvec
-    words = set(searcher.tokenizer.tokenize(analysis.text + " " + " ".join(analysis.expansion(searcher.table))))
+    sims = vectors @ qvec
+    words = set(searcher.tokens(analysis.text + " " + " ".join(analysis.expansion(searcher.table))))
     cue = searcher.kind_cue(analysis.intent)
 
     def score(k: int) -> float:
@@ -232,7 +232,7 @@ def structured_fields(searcher: "Searcher", i: int, analysis: QueryAnalysis, spa
     they carry normalized deadlines, recipients and sanction triggers. Where
     the graph has nothing, the fields are read from the clause wording.
     """
-    row = searcher.index.rows[i]
+    row = searcher.row(i)
     facts = searcher.graph_facts(row.clause_id)
     kinds = searcher.fact_kinds(i) | {f["kind"] for f in facts}
     kind = (
@@ -297,7 +297,7 @@ def abstention_features(searcher: "Searcher", analysis: QueryAnalysis, scored: "
     order = np.lexsort((c.index, -scored.score))
     top = order[:CANDIDATES]
     best_dense = float(c.dense[top].max()) if top.size else 0.0
-    n_tokens = max(1, len(searcher.tokenizer.tokenize(analysis.text)))
+    n_tokens = max(1, len(searcher.tokens(analysis.text)))
     words = question_words(searcher, analysis)
     # the slot: among the candidates holding a value of the asked type, the best one
     typed = order[scored.features[order, INDEX["answer_type"]] > 0] if analysis.answer_type else order
@@ -328,14 +328,14 @@ def question_words(searcher: "Searcher", analysis: QueryAnalysis) -> set[str]:
     """The question's Chinese words of two characters or more, with its expansion
     (linked names, formal words, the glossary's Chinese for English words)."""
     text = analysis.text + " " + " ".join(analysis.expansion(searcher.table))
-    return {w for w in searcher.tokenizer.tokenize(text) if len(w) > 1 and any("\u4e00" <= ch <= "\u9fff" for ch in w)}
+    return {w for w in searcher.tokens(text) if len(w) > 1 and any("\u4e00" <= ch <= "\u9fff" for ch in w)}
 
 
 def coverage(searcher: "Searcher", words: set[str], i: int) -> float:
     """Share of ``words`` found in clause ``i`` (its text or its headings)."""
     if not words:
         return 0.0
-    row = searcher.index.rows[i]
+    row = searcher.row(i)
     text = row.text + " ".join(row.path)
     return sum(1 for w in words if w in text) / len(words)
 
@@ -389,7 +389,7 @@ def answer(
         hit.update(fields)
         hit["answer_span"] = {"start": hit["start"] + s, "end": hit["start"] + e, "text": hit["text"][s:e]}
         rules.append(hit)
-        row = searcher.index.rows[j.index]
+        row = searcher.row(j.index)
         named = any(e in row.entities for e in row.scope) or "facts" in fields
         label = _TEXT["scope_label"] if named else _TEXT["inherited_scope_label"]  # inherited from the document
         hit["scope_source"] = "clause" if named else "document"

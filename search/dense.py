@@ -1,6 +1,6 @@
 """Dense sentence embeddings: the e5 encoder and an on-disk embedding cache.
 
-``Encoder`` loads the folder that ``search/model_build.py`` rebuilt (where:
+``Encoder`` loads the folder that ``tools/model_build.py`` rebuilt (where:
 ``search/model_home.py``) with sentence-transformers, strictly offline and on CPU, and
 adds the e5 prompts (``query: `` for questions, ``passage: `` for clauses).
 Vectors are float32 and L2-normalised, so a dot product is the cosine.
@@ -22,14 +22,14 @@ from typing import Any
 
 import numpy as np
 
-from ingest.errors import ModelNotBuiltError
+from .errors import ModelNotBuiltError
 
 #: Torch threads at most: the machine has two cores shared with the server.
 MAX_THREADS = 2
-METADATA_FILE = "policykg_model.json"  # written by search.model_build
+METADATA_FILE = "policykg_model.json"  # written by tools.model_build
 PROMPTS = {"query": "query: ", "passage": "passage: "}
 _MODEL_HINT = (
-    "run scripts/install.sh, or `python -m search.model_build` (it rebuilds the model offline "
+    "run scripts/install.sh, or `python -m tools.model_build` (it rebuilds the model offline "
     "into the shared folder; POLICYKG_MODEL_DIR names another)"
 )
 

@@ -26,8 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import QASetError
-
+from .errors import QASetError
 from .service import DENSE_ONLY, HAND, HYBRID, PLAIN_BM25, RankConfig, Searcher, check_query
 
 RETURNED = 5

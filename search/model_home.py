@@ -9,7 +9,7 @@ before this location existed, or a test's link) keeps using it. The
 embedding cache is shared the same way.
 
 When the folder holds no model, :func:`open_encoder` builds it on the spot
-from the installed PyPI packages (offline, ``search.model_build``), so any
+from the installed PyPI packages (offline, ``tools.model_build``), so any
 command that needs the model works after ``pip install`` alone.
 """
 
@@ -67,15 +67,14 @@ def embedding_cache_dir(data_dir: Path | str) -> Path:
 
 def open_encoder(data_dir: Path | str | None, **options: Any) -> Any:
     """The :class:`search.dense.Encoder` for ``data_dir``, building the model first if it is missing."""
-    from ingest.errors import ModelNotBuiltError
-
     from .dense import Encoder
+    from .errors import ModelNotBuiltError
 
     target = model_dir_for(data_dir)
     try:
         return Encoder(target, **options)
     except ModelNotBuiltError:
-        from .model_build import ensure_model  # raises with the install hint if the packages are absent
+        from tools.model_build import ensure_model  # raises with the install hint if the packages are absent
 
         logging.getLogger("policykg").warning("no embedding model at %s: building it (first use, offline)", target)
         ensure_model(target, log=lambda _msg: None)

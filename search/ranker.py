@@ -19,8 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ingest.errors import IndexMissingError
-
+from .errors import IndexMissingError
 from .features import FEATURES, weight_vector
 
 RANKER_FILE = Path(__file__).with_name("ranker.json")

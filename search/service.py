@@ -5,7 +5,7 @@
 the same way:
 
 1. the question is checked (empty or longer than :data:`MAX_QUERY_CHARS`
-   → :class:`ingest.errors.QueryError`) and analysed (search/intent.py:
+   → :class:`graph.errors.QueryError`) and analysed (search/intent.py:
    entities, actions, intent, expected answer type);
 2. BM25 over jieba tokens, expanded with the canonical names of the linked
    entities and formal words for colloquial ones, and e5 cosine over the
@@ -35,18 +35,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from graph.errors import QueryError
 from ingest import lexicon
 from ingest.aliases import AliasTable, load_aliases
-from ingest.errors import IndexMissingError, QueryError
 from ingest.matchform import match_form
 from ingest.memory import freeze_long_lived
 from ingest.pipeline import current_store
 
 from .bm25 import BM25Index
+from .errors import IndexMissingError
 from .features import HAND_WEIGHTS, Candidates, candidates, feature_matrix, weight_vector
 from .hybrid import top_indices
 from .index import SEARCH_DIR, Row
@@ -54,6 +55,9 @@ from .intent import ENTITY_KINDS_FOR_SCOPE, QueryAnalysis, analyze, cue_alternat
 from .limits import MAX_K, MAX_QUERY_CHARS
 from .ranker import Ranker, load_ranker
 from .tokenize import Tokenizer
+
+if TYPE_CHECKING:
+    from graph.store import GraphStore
 
 PIECE_ALL_ROWS = 20_000
 """Up to this many clauses, dense scoring is exact over every clause and sentence."""
@@ -258,7 +262,7 @@ def check_query(query: Any) -> str:
     return q
 
 
-def linking_table(base: AliasTable, store: Any) -> AliasTable:
+def linking_table(base: AliasTable, store: "GraphStore | None") -> AliasTable:
     """The names questions are linked with: the curated table plus what the
     ingested documents introduced (a new platform type, its short names, new
     bearers), so a question about a document added last month links too."""
@@ -280,7 +284,7 @@ class Searcher:
     def __init__(
         self,
         data_dir: Path | str,
-        store: Any = None,
+        store: "GraphStore | None" = None,
         *,
         encoder: Any = None,
         table: AliasTable | None = None,
@@ -327,6 +331,19 @@ class Searcher:
     def _row_kinds(row: Row) -> frozenset[str]:
         text = match_form(row.text)
         return frozenset(k for k, cue in _KIND_CUES.items() if re.search(cue, text))
+
+    def row(self, i: int) -> Row:
+        """Clause ``i`` of the index (its text, path, offsets, entities and scope)."""
+        return self.index.rows[i]
+
+    def sentence_vectors(self, i: int) -> np.ndarray:
+        """The embeddings of clause ``i``'s sentences (index.pieces_of order; none for a clause of one sentence)."""
+        ptr = self.index.row_ptr
+        return self.index.pieces[ptr[i] : ptr[i + 1]]
+
+    def tokens(self, text: str) -> list[str]:
+        """The BM25 tokens of ``text``, segmented as the index was (search/tokenize.py, with the domain words)."""
+        return self.tokenizer.tokenize(text)
 
     def analyze(self, query: str) -> QueryAnalysis:
         return analyze(query, self.table)
@@ -390,7 +407,9 @@ class Searcher:
         """Each document's title vector and word set (built on first use: the model
         is needed for it, and a server that only serves graph queries never is)."""
         titles = list(self._doc_titles)
-        vectors = self.encoder.encode_passages(titles) if titles else np.zeros((0, self.index.vectors.shape[1]), np.float32)
+        # titles are compared with the question and never stored: the query engine embeds them (search/dense.py)
+        encode = getattr(self.encoder, "encode_transient_passages", None) or self.encoder.encode_passages
+        vectors = encode(titles) if titles else np.zeros((0, self.index.vectors.shape[1]), np.float32)
         return np.asarray(vectors, dtype=np.float32), [frozenset(self.tokenizer.tokenize(t)) for t in titles]
 
     def title_scores(self, query: str, analysis: QueryAnalysis) -> tuple[np.ndarray, np.ndarray]:
@@ -421,7 +440,7 @@ class Searcher:
         return self._background[i]
 
     @staticmethod
-    def _load_graph_facts(store: Any) -> dict[str, list[dict[str, Any]]]:
+    def _load_graph_facts(store: "GraphStore | None") -> dict[str, list[dict[str, Any]]]:
         """clause_id -> the facts (obligation, deadline, funding, condition, sanction)
         the graph extracted from it; read once, used for boosts and rule fields."""
         if store is None or not callable(getattr(store, "rules_for", None)):

@@ -15,7 +15,7 @@ import networkx as nx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("ingest", "graph", "search", "api")
+PACKAGES = ("ingest", "graph", "search", "api", "tools")
 BIN = Path(sys.executable).parent
 
 

@@ -23,7 +23,24 @@ def test_readme_gives_the_two_setup_commands():
 
 
 def test_the_errors_page_lists_every_error_code() -> None:
-    from ingest.errors import errors_page
+    from tools.errors_page import errors_page
 
     page = (REPO / "docs" / "errors.md").read_text("utf-8")
-    assert page == errors_page(), "docs/errors.md is out of date: regenerate it with the command at its top"
+    assert page == errors_page(), "docs/errors.md is out of date: regenerate it with `python -m tools.errors_page > docs/errors.md`"
+
+
+def test_every_error_lives_in_its_layers_errors_module() -> None:
+    """No error class is defined outside ingest/, graph/, search/ or api/errors.py, and each has a code."""
+    import ast
+
+    from tools.errors_page import LAYERS
+
+    strays = []
+    for layer in LAYERS:
+        for path in (REPO / layer).rglob("*.py"):
+            if path.name == "errors.py" and path.parent.name == layer:
+                continue
+            for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+                if isinstance(node, ast.ClassDef) and any(getattr(b, "id", "").endswith("Error") for b in node.bases):
+                    strays.append(f"{path.relative_to(REPO)}: {node.name}")
+    assert not strays, f"error classes outside a layer's errors.py: {strays}"

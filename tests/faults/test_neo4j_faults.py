@@ -26,12 +26,12 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import main
-from graph import neo4j_dev
 from graph import neo4j_store as N
 from graph import schema as S
 from graph.store import open_store
 from tests.conftest import CORPUS, REPO, link_model, policykg_command
 from tests.ingest.test_bad_input import GOOD_FILE, entry, make_corpus
+from tools import neo4j_dev
 
 pytestmark = [pytest.mark.faults, pytest.mark.neo4j]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph.as_of import apply_as_of, parse_as_of, resolve_conflict, standings
-from ingest.errors import QueryError
+from graph.errors import QueryError
 
 DOCS = [
     {"doc_id": "old", "title": "旧办法", "scope": ["甲中心"], "validity": {"valid_from": "2015-01-01"}},

@@ -11,10 +11,11 @@ from click.testing import CliRunner
 
 from graph import schema as S
 from graph.build import build_graph, graph_counts
+from graph.errors import QueryError
 from graph.nx_store import GRAPH_FILE, NxGraphStore, read_graph, write_graph
 from ingest.aliases import load_aliases
 from ingest.centers import load_centers
-from ingest.errors import NotFoundError, QueryError, StoreFormatError
+from ingest.errors import NotFoundError, StoreFormatError
 from ingest.loaders import load_corpus
 from ingest.store_files import write_corpus
 

@@ -1,4 +1,4 @@
-"""The offline rebuild of multilingual-e5-small (search/model_build.py).
+"""The offline rebuild of multilingual-e5-small (tools/model_build.py).
 
 Fast tests check the file-format pieces on hand-made bytes; the ``slow`` ones
 check the real built model against the committed references, against the C
@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ingest.errors import BackendUnavailableError
-from search import model_build as mb
+from graph.errors import BackendUnavailableError
+from tools import model_build as mb
 
 
 def _q4_block(scale: float, nibbles: list[int]) -> bytes:
@@ -81,7 +81,7 @@ def test_packaged_vocabulary_matches_the_weights() -> None:
 @pytest.mark.slow
 def test_built_model_matches_references(model_dir: Path, encoder) -> None:
     refs = mb.load_references()
-    assert len(refs) >= 6, "search/reference_embeddings.json is missing or too small"
+    assert len(refs) >= 6, "tools/reference_embeddings.json is missing or too small"
     assert any(ch in "".join(r["text"] for r in refs) for ch in "（）５ＡＩ"), "no full-width text in references"
     result = mb.verify_model(model_dir, refs, encoder=encoder)
     assert result.min_reference_cosine >= mb.MIN_REFERENCE_COSINE, result.describe()

@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ingest.errors import BackendUnavailableError, PolicyKGError
+from graph.errors import BackendUnavailableError
+from ingest.errors import PolicyKGError
 from search.dense import Encoder
 
 

@@ -1,6 +1,6 @@
 """The live Neo4j server every test here runs against.
 
-The server is started through the project's own ``graph.neo4j_dev.start`` (the
+The server is started through the project's own ``tools.neo4j_dev.start`` (the
 function behind ``policykg neo4j-dev start``). A server already running for the
 test data directory (e.g. started by scripts/test.sh) is reused; otherwise
 this fixture starts one and stops it at the end of the session. If it cannot
@@ -17,8 +17,8 @@ from typing import Iterator
 
 import pytest
 
-from graph import neo4j_dev
 from tests.conftest import link_model
+from tools import neo4j_dev
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import main
-from graph import neo4j_dev
-from ingest.errors import BackendUnavailableError
+from graph.errors import BackendUnavailableError
+from tools import neo4j_dev
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.neo4j

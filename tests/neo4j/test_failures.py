@@ -12,10 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from graph import neo4j_store as N
-from graph.neo4j_dev import Connection, resolve_connection
+from graph.errors import BackendUnavailableError
+from graph.neo4j_conn import Connection, resolve_connection
 from graph.nx_store import GRAPH_FILE, read_graph
 from graph.store import open_store
-from ingest.errors import BackendUnavailableError
 from ingest.pipeline import current_store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -127,7 +127,7 @@ KILLED_LOADER = """
 import sys
 from pathlib import Path
 from graph import neo4j_store as N
-from graph.neo4j_dev import resolve_connection
+from graph.neo4j_conn import resolve_connection
 from graph.nx_store import GRAPH_FILE, read_graph
 from ingest.pipeline import current_store
 

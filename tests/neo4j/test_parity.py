@@ -165,6 +165,21 @@ def test_alias_tables_same(stores) -> None:
     assert any(not e[-1] for e in want), "no entity with rule_target False: the check would prove nothing"
 
 
+def test_graph_and_corpus_same(stores) -> None:
+    """What `export graphml` and `policy-tools` read through --backend: the same graph, in the
+    same order, and the same documents and clauses on both stores."""
+    from graph.policy_tools import code_document, tool_counts
+
+    nx_store, neo_store = stores
+    want, got = nx_store.graph(), neo_store.graph()
+    assert dump(list(got.nodes(data=True))) == dump(list(want.nodes(data=True)))
+    assert dump(list(got.edges(keys=True, data=True))) == dump(list(want.edges(keys=True, data=True)))
+    docs, neo_docs = nx_store.corpus(), neo_store.corpus()
+    assert [(d.doc_id, [c.to_dict() for c in d.clauses]) for d in neo_docs] == [(d.doc_id, [c.to_dict() for c in d.clauses]) for d in docs]
+    assert tool_counts(neo_docs) == tool_counts(docs)
+    assert [c.to_dict() for c in code_document(neo_docs[0])] == [c.to_dict() for c in code_document(docs[0])]
+
+
 def test_overlap_is_cached_and_copied(stores) -> None:
     _, neo_store = stores
     first = neo_store.overlap("platform_type")

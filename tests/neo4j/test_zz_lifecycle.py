@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from graph import neo4j_dev
 from graph.store import open_store
+from tools import neo4j_dev
 
 pytestmark = pytest.mark.neo4j
 

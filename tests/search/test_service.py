@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from graph.errors import QueryError
 from graph.golden import SearchCase, load_list
-from ingest.errors import QueryError
 
 pytestmark = pytest.mark.slow
 GOLDEN = Path(__file__).with_name("golden_qa.yaml")

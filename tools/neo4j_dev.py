@@ -5,7 +5,10 @@ the Bolt connector, Neo4j 5.26 LTS from Maven Central). This module builds it
 when needed, runs it in the background with its home under ``<data>/neo4j/``,
 keeps the generated credentials in ``<data>/neo4j/connection.json`` and waits
 until a real Bolt login succeeds, so "started" always means "usable".
-``--backend neo4j`` then finds the server through :func:`resolve_connection`.
+``--backend neo4j`` then finds the server through
+:func:`graph.neo4j_conn.resolve_connection`, which reads that record (and is
+re-exported here with the record's helpers, for the tools and tests that
+start a server and then connect to it).
 
 Why a JVM we launch ourselves rather than a Neo4j tarball: only Maven Central
 is reachable here, and the same artifacts work on every machine with Java 17.
@@ -23,17 +26,18 @@ import socket
 import subprocess
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from ingest.errors import BackendUnavailableError
+from graph.errors import BackendUnavailableError
+from graph.neo4j_conn import DEFAULT_USER, Connection, connection_file, read_state, resolve_connection, server_home
+
+__all__ = ["Connection", "connection_file", "read_state", "resolve_connection", "server_home", "start", "status", "stop"]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent / "neo4j-dev"
 """The Maven project holding the launcher (``neo4j-dev/pom.xml``)."""
 
 MAIN_CLASS = "policykg.Neo4jDev"
-DEFAULT_USER = "neo4j"
 DEFAULT_HEAP = "1g"
 DEFAULT_PAGECACHE_MB = 256
 START_TIMEOUT_S = 240.0
@@ -41,24 +45,6 @@ STOP_TIMEOUT_S = 90.0
 _BUILD_STAMP = "policykg-build.stamp"
 _CDS_ARCHIVE = "neo4j-dev.jsa"
 """Class-data-sharing archive of the launcher's classes: halves the JVM start-up."""
-
-
-@dataclass(frozen=True)
-class Connection:
-    """Where a Neo4j server listens and how to log in."""
-
-    uri: str
-    user: str
-    password: str
-
-
-def server_home(data_dir: Path) -> Path:
-    """The server's home (databases, logs, credentials) inside the data directory."""
-    return Path(data_dir).resolve() / "neo4j"
-
-
-def connection_file(data_dir: Path) -> Path:
-    return server_home(data_dir) / "connection.json"
 
 
 def console_log(data_dir: Path) -> Path:
@@ -144,16 +130,6 @@ def _locked(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def read_state(data_dir: Path) -> dict[str, Any] | None:
-    """The saved connection record, or None when there is none (or it is unreadable)."""
-    path = connection_file(data_dir)
-    try:
-        state = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    return state if isinstance(state, dict) else None
 
 
 def _write_state(data_dir: Path, state: dict[str, Any]) -> None:
@@ -428,21 +404,3 @@ def _wait_ready(conn: Connection, pid: int, data_dir: Path, timeout: float, proc
         f"the neo4j-dev server did not answer on {conn.uri} within {timeout:.0f}s ({reason})\n{_log_tail(data_dir)}",
         hint="the machine may be busy; retry with a larger --timeout",
     )
-
-
-def resolve_connection(data_dir: Path | None, uri: str | None = None, user: str | None = None, password: str | None = None) -> Connection:
-    """The server to use: explicit settings first, else the neo4j-dev record of ``data_dir``.
-
-    ``uri``/``user``/``password`` come from --neo4j-uri/--neo4j-user/--neo4j-password
-    or NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD (read by the CLI, not here).
-    """
-    if uri:
-        return Connection(uri, user or DEFAULT_USER, password or "")
-    state = read_state(data_dir) if data_dir is not None else None
-    if not state or not state.get("uri"):
-        where = connection_file(data_dir) if data_dir is not None else "the data directory"
-        raise BackendUnavailableError(
-            f"no Neo4j server configured (no {where})",
-            hint="run `policykg neo4j-dev start --data DIR`, or pass --neo4j-uri/--neo4j-user/--neo4j-password",
-        )
-    return Connection(state["uri"], user or state.get("user") or DEFAULT_USER, password or state.get("password", ""))

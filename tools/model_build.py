@@ -16,11 +16,11 @@ folder with the ``query: `` / ``passage: `` prompts.
 The build is atomic (staged beside the target, verified, then renamed into
 place) and idempotent: a folder that already passes verification is kept.
 Verification compares against reference embeddings committed in
-``search/reference_embeddings.json`` (cosine >= 0.999) and checks that a
+``tools/reference_embeddings.json`` (cosine >= 0.999) and checks that a
 known question/clause pair outranks wrong pairings.
 
-    python -m search.model_build            # into the shared folder (search/model_home.py)
-    python -m search.model_build --data DIR # into the folder DIR uses
+    python -m tools.model_build            # into the shared folder (search/model_home.py)
+    python -m tools.model_build --data DIR # into the folder DIR uses
 """
 
 from __future__ import annotations
@@ -42,9 +42,10 @@ from typing import Any
 
 import numpy as np
 
-from ingest.errors import ModelBuildError, PolicyKGError
+from ingest.errors import PolicyKGError
 from ingest.locks import exclusive_lock
 from search.dense import METADATA_FILE, PROMPTS, Encoder, quiet_transformers
+from search.errors import ModelBuildError
 from search.model_home import MODEL_DIR_ENV, model_dir_for
 
 MODEL_NAME = "multilingual-e5-small"
@@ -452,7 +453,7 @@ def write_references(model_dir: Path, texts: Sequence[tuple[str, str]], path: Pa
         item["vector"] = [round(float(x), 5) for x in vec]
     doc = {
         "about": "Vectors from the project's first rebuild of multilingual-e5-small "
-        f"({WEIGHTS_PIN} + {TOKENIZER_PIN}); search/model_build.py checks every "
+        f"({WEIGHTS_PIN} + {TOKENIZER_PIN}); tools/model_build.py checks every "
         f"build against them (cosine >= {MIN_REFERENCE_COSINE}).",
         "model": MODEL_NAME,
         "items": items,
@@ -610,8 +611,8 @@ def ensure_model(target: Path, *, force: bool = False, reverify: bool = False, l
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """CLI entry: ``python -m search.model_build [--data DIR]``."""
-    parser = argparse.ArgumentParser(prog="python -m search.model_build", description=__doc__.split("\n\n")[0])
+    """CLI entry: ``python -m tools.model_build [--data DIR]``."""
+    parser = argparse.ArgumentParser(prog="python -m tools.model_build", description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--data",
         type=Path,
@@ -622,7 +623,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="rebuild even if a verified model exists")
     parser.add_argument("--verify", action="store_true", help="recompute the reference embeddings even if a verification stamp is current")
     parser.add_argument(
-        "--write-references", action="store_true", help="maintainers only: record this build's vectors as search/reference_embeddings.json"
+        "--write-references", action="store_true", help="maintainers only: record this build's vectors as tools/reference_embeddings.json"
     )
     args = parser.parse_args(argv)
     target = model_dir_for(args.data)
