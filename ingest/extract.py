@@ -1200,15 +1200,23 @@ def _can_be_subject(m: Mention, ctx: Context) -> bool:
     return ent is None or ent.rule_target
 
 
+_CITED_TITLE = re.compile(r"《[^《》]*》")
+_YEAR_LABEL = re.compile(r"\d{4}")
+
+
 def extract_deadlines(clause: Clause, ctx: Context) -> list[Fact]:
     """Every time phrase, normalized, with the subject it times."""
     facts: list[Fact] = []
     h_actor = heading_actor(clause, ctx)
     for unit in units(clause):
+        cited = [m.span() for m in _CITED_TITLE.finditer(unit.text)]
+        naming = clause.kind in ("title", "attachment") or _TITLE_LINE.match(unit.text) is not None
         for s, e, meaning in time_phrases(unit.text):
             phrase = unit.text[s:e]
             if _is_signature_date(unit.text, s, e, meaning):
                 continue  # the 落款 date says when the document was issued, not when anything is due
+            if _YEAR_LABEL.fullmatch(meaning.normalized) and (naming or any(a < s and e < b for a, b in cited)):
+                continue  # 《2020年度…工作总结》, a title's 2019年度: a year that names a document times nothing
             subject = _deadline_subject(clause, ctx, unit, s, e, h_actor)
             attrs = {
                 "phrase": phrase,

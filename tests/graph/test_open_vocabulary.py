@@ -567,3 +567,11 @@ def test_a_run_on_articles_marker_glued_to_the_words_before_it() -> None:
 
 def test_who_objects_is_a_role() -> None:
     assert ("提出异议者", "must") in _obligations("提出异议者，必须采取书面形式。\n", title="关于拟认定名单的公示")
+
+
+def test_a_year_that_names_a_document_times_nothing() -> None:
+    """《2020年度…工作总结》 and a restated title name documents; 做好2020年度…工作 and a cited
+    plan's period （2021—2025年） are times."""
+    text = "各有关单位：\n一、请认真做好2020年度总结工作，按照《2020年度工作总结》提纲撰写，落实《某某规划（2021—2025年）》。\n"
+    facts = extract_document(_doc(text, title="关于做好2020年度总结工作的通知"), load_aliases())
+    assert sorted(f.attrs["normalized"] for f in facts if f.kind == "deadline") == ["2020", "2021/2025"]
