@@ -49,6 +49,7 @@ from .document import Clause, Document
 from .matchform import match_form
 from .normalize import Normalized, amount_cny, time_phrases, to_int
 from .parse import LABELS, SUBITEM, find_marker, sentence_cuts
+from .readview import reading_view, to_stored
 from .scope import addressees_of, short_names
 
 FACT_KINDS = ("obligation", "deadline", "funding", "sanction", "condition")
@@ -1719,9 +1720,22 @@ def extract_with_entities(doc: Document, aliases: AliasTable) -> tuple[list[Fact
       what the duty produces (年度报告, 年度工作目标 …).
     """
     ctx = context_for(doc, aliases)
-    clauses = [replace(c, text=match_form(c.text), path=tuple(match_form(p) for p in c.path)) for c in doc.clauses]
+    views = [(c, reading_view(match_form(c.text))) for c in doc.clauses]
+    clauses = [replace(c, text=view, path=tuple(reading_view(match_form(p))[0] for p in c.path)) for c, (view, _w) in views]
     ctx.lead_actors = lead_in_actors(clauses, ctx)
-    facts = [f for c in clauses for f in extract_clause(c, ctx)]
+    facts: list[Fact] = []
+    for clause, (c, (view, where)) in zip(clauses, views):
+        met = set(ctx.bearers.found)
+        found = extract_clause(clause, ctx)
+        if len(view) != len(c.text):
+            # the view dropped glosses or doubled marks: cite the characters as stored
+            for f in found:
+                f.start, f.end = to_stored(f.start, f.end, c.start, where)
+            for ent_id in set(ctx.bearers.found) - met:
+                src = ctx.bearers.found[ent_id].attrs.get("source", {})
+                if isinstance(src.get("start"), int) and isinstance(src.get("end"), int):
+                    src["start"], src["end"] = to_stored(src["start"], src["end"], c.start, where)
+        facts.extend(found)
     for f in facts:
         f.text = doc.text[f.start : f.end]  # cite the characters as stored
     cycle = next(

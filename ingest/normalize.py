@@ -145,6 +145,14 @@ _counted(
 )
 
 
+@_rule(
+    r"(?:{extraction.time.named_deadlines})(?:为|是|：|:)\s*(\d{1,2})月(\d{1,2})日(?:[（(][^）)]{1,4}[）)])?(?:\d{1,2}[点时:：]\d{0,2}分?)?"
+)
+def _named_due_day(m: re.Match[str]) -> Normalized:
+    """截止时间为6月27日17时: a due day without a year, named as the deadline."""
+    return Normalized("date", f"--{_md(m.group(1), m.group(2))}", order=60)
+
+
 @_rule(r"(?<![年\d])(\d{1,2})月(\d{1,2})日[^，。；、]{0,12}?(?:至|到|—|-|~)\s*(?:(\d{1,2})月)?(\d{1,2})日")
 def _day_range(m: re.Match[str]) -> Normalized:
     """A window without a year (10月25日至10月31日): ``--MM-DD/--MM-DD``; the extractor adds the document's year."""
