@@ -798,10 +798,10 @@ class Neo4jGraphStore:
             g.add_node(row["id"], **json.loads(row["j"]))
         edges = self._run(
             f"MATCH (s:{BASE_LABEL} {{gen: $gen}})-[r]->(t:{BASE_LABEL} {{gen: $gen}}) "
-            "RETURN s.id AS s, t.id AS t, r.key AS k, r._json AS j ORDER BY s._ord, r._out"
+            "RETURN s.id AS source, t.id AS target, r.key AS k, r._json AS j, s._ord AS o, r._out AS out ORDER BY o, out"
         )
         for row in edges:
-            g.add_edge(row["s"], row["t"], key=row["k"], **json.loads(row["j"]))
+            g.add_edge(row["source"], row["target"], key=row["k"], **json.loads(row["j"]))
         return g
 
     # -- search in the database ---------------------------------------------
