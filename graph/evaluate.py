@@ -255,7 +255,7 @@ def evaluate_extraction(golden_dir: Path, corpus_dir: Path) -> dict[str, Any]:
         in_scope = [i for i, f in enumerate(kp) if (kind, f.doc_id) in scope]
         fp = [i for i in in_scope if i not in matched_pred]
         for i in fp:
-            item = {"kind": kind, "doc": kp[i].doc_id, "clause_id": kp[i].clause_id, "text": kp[i].text[:80]}
+            item: dict[str, Any] = {"kind": kind, "doc": kp[i].doc_id, "clause_id": kp[i].clause_id, "text": kp[i].text[:80]}
             if kind == "obligation":
                 item["actor"] = kp[i].attrs.get("actor") or kp[i].attrs.get("actor_phrase")
             spurious.append(item)
