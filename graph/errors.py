@@ -13,27 +13,32 @@ class QueryError(PolicyKGError):
     """A query that is empty or too long."""
 
     code = "E009"
+    default_hint = "check the query's arguments against `policykg --help` or the API's /docs"
 
 
 class BackendUnavailableError(PolicyKGError):
     """A backend (Neo4j, the embedding model) cannot be reached or loaded."""
 
     code = "E010"
+    default_hint = "start the backend (`policykg neo4j-dev start`) or check --neo4j-uri and its credentials"
 
 
 class OverlapError(PolicyKGError):
     """An overlap request the analysis cannot answer (unknown ``by``)."""
 
     code = "E020"
+    default_hint = "use one of the dimensions `policykg overlap --help` lists"
 
 
 class GoldenFormatError(CorpusError):
     """A golden YAML file that does not follow its format in graph/golden.py (an unknown key, a wrong type)."""
 
     code = "E025"
+    default_hint = "fix the YAML case named in the message: only the documented keys are allowed"
 
 
 class UnknownBackendError(PolicyKGError):
     """A graph backend other than networkx or neo4j was asked for."""
 
     code = "E026"
+    default_hint = "use --backend networkx or --backend neo4j"

@@ -44,3 +44,12 @@ def test_every_error_lives_in_its_layers_errors_module() -> None:
                 if isinstance(node, ast.ClassDef) and any(getattr(b, "id", "").endswith("Error") for b in node.bases):
                     strays.append(f"{path.relative_to(REPO)}: {node.name}")
     assert not strays, f"error classes outside a layer's errors.py: {strays}"
+
+
+def test_every_error_has_a_code_and_a_hint() -> None:
+    """Issue 15 item 5: each error class gives a code and general advice, used when the raise site names none."""
+    from tools.errors_page import error_classes
+
+    for cls in error_classes():
+        assert cls.code.startswith("E") and cls.default_hint, cls
+        assert cls("x").hint == cls.default_hint and cls("x", hint="y").hint == "y"

@@ -50,10 +50,18 @@ def errors_page() -> str:
     classes = error_classes()
     for module in error_modules():
         rows = sorted((c for c in classes if c.__module__ == module.__name__), key=lambda c: (c.code, c.__name__))
-        lines += ["", f"## {module.__name__.split('.')[0]}", "", _summary(module), "", "| code | error | meaning |", "|---|---|---|"]
+        lines += [
+            "",
+            f"## {module.__name__.split('.')[0]}",
+            "",
+            _summary(module),
+            "",
+            "| code | error | meaning | hint |",
+            "|---|---|---|---|",
+        ]
         for cls in rows:
             doc = " ".join((cls.__doc__ or "").split())
-            lines.append(f"| {cls.code} | `{cls.__module__}.{cls.__name__}` | {doc} |")
+            lines.append(f"| {cls.code} | `{cls.__module__}.{cls.__name__}` | {doc} | {cls.default_hint} |")
     return "\n".join(lines) + "\n"
 
 
