@@ -272,7 +272,8 @@ def applies_to(fact: Fact, doc: Document, table: AliasTable, ctx: Context | None
     ctx = ctx or context_for(doc, table)
     if path is None:
         path = next((c.path for c in doc.clauses if c.clause_id == fact.clause_id), ())
-    named = [m.entity_id for m in table.rule_targets(clause_text + "\n" + "\n".join(path))]
+    # read with the document's own names (in 沧州市技术创新中心's 办法, 技术创新中心 is that type)
+    named = [m.entity_id for m in ctx.aliases.rule_targets(clause_text + "\n" + "\n".join(path))]
     out = list(dict.fromkeys([*(target for rel, target in fact.links if rel in (S.APPLIES_TO, S.FUNDS, S.ABOUT)), *named]))
     if ctx.own_platform and ctx.own_platform.id not in out:
         out.insert(0, ctx.own_platform.id)

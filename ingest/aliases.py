@@ -19,6 +19,7 @@ the normalized text are offsets into the original text.
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import json
@@ -205,6 +206,42 @@ class AliasTable:
         surface form away from the curated table.
         """
         return AliasTable([*self._entities.values(), *entities])
+
+    def rebound(self, owner: Entity) -> "AliasTable":
+        """This table as read inside a document that introduces ``owner`` (a new
+        platform type or program, 沧州市技术创新中心): a surface of another entity
+        that ``owner``'s name ends with (技术创新中心, 创新中心) means ``owner``
+        there, not the corpus's entity of that name (北京市技术创新中心). The
+        same table when nothing changes."""
+        key = normalize(owner.name)
+        moved = {k: owner.id for k, eid in self._surface.items() if eid != owner.id and len(k) >= 2 and key.endswith(k) and k != key}
+        if not moved or owner.id not in self._entities:
+            return self
+        table = copy.copy(self)
+        table._surface = {**self._surface, **moved}
+        return table
+
+    def elsewhere(self) -> "AliasTable":
+        """This table as read in a document of another place than the corpus's
+        home (a 石家庄市 notice): the names a home-place entity goes by without
+        its place (市科委, 市级技术创新中心, 技术创新中心 for 北京市…) name that
+        place's own body or type there, so they are no aliases of it (and a
+        type the document introduces under such a name keeps it)."""
+        home = tuple(L.words("extraction.home_place"))
+
+        def placeless(alias: str) -> bool:
+            return _has_cjk(alias) and not normalize(alias).startswith(home)
+
+        homed = [e for e in self._entities.values() if not placeless(e.name) or any(not placeless(a) for a in e.aliases if _has_cjk(a))]
+        if not homed:
+            return self
+        trimmed = {e.id: replace(e, aliases=tuple(a for a in e.aliases if not placeless(a))) for e in homed}
+        table = AliasTable([trimmed.get(e.id, e) for e in self._entities.values()])
+        for e in homed:
+            if placeless(e.name) and table._surface.get(normalize(e.name)) == e.id:
+                del table._surface[normalize(e.name)]  # 市科委 itself, when it is the home city's
+        table._index()
+        return table
 
     # -- reading --------------------------------------------------------
     def fingerprint(self) -> str:

@@ -50,7 +50,7 @@ from .matchform import match_form
 from .normalize import Normalized, amount_cny, time_phrases, to_int
 from .parse import LABELS, SUBITEM, find_marker, sentence_cuts
 from .readview import reading_view, to_stored
-from .scope import addressees_of, short_names
+from .scope import addressees_of, elsewhere, short_names
 
 FACT_KINDS = ("obligation", "deadline", "funding", "sanction", "condition")
 
@@ -1683,11 +1683,16 @@ def context_for(doc: Document, aliases: AliasTable) -> Context:
     """The extraction context of a document: its scope resolved through the
     alias table (``aliases`` must already hold what the document introduces,
     see :func:`ingest.scope.infer_scope`), its issuers and coreference targets."""
+    if elsewhere(doc):
+        aliases = aliases.elsewhere()  # a 石家庄市 notice's 市科技局 is not the home city's
     scope: list[Entity] = []
     for name in doc.scope:
         ent = aliases.lookup(name)
         if ent is not None and ent not in scope:
             scope.append(ent)
+    for ent in scope:
+        if ent.attrs.get("introduced_by") == doc.doc_id:
+            aliases = aliases.rebound(ent)  # in 沧州市技术创新中心's own 办法, 技术创新中心 is that type
     issuers = [e for e in (aliases.lookup(name) for name in doc.issuers) if e is not None and e.kind == "Organization"]
     ctx = Context(
         aliases=aliases, doc_id=doc.doc_id, doc_kind=doc.kind, doc_title=doc.title, doc_year=doc.year, scope=scope, issuers=issuers

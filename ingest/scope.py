@@ -214,12 +214,26 @@ def document_kind(title: str) -> str:
     return next((k for k in sorted(L.words("extraction.title.kinds"), key=len, reverse=True) if t.endswith(k)), "")
 
 
+_PLACE = L.compile_re(r"^[\u4e00-\u9fff]{1,8}?(?:{extraction.place_suffixes})")
+
+
+def elsewhere(doc: Document) -> bool:
+    """Whether a document's issuers (or, without issuers, its title) name a place
+    other than the corpus's home place (石家庄市科学技术局, 广西壮族自治区科学技术厅)."""
+    home = tuple(L.words("extraction.home_place"))
+    for name in doc.issuers or [doc.title]:
+        place = _PLACE.match(name)
+        if place:
+            return not place.group(0).startswith(home)
+    return False
+
+
 def introduce(documents: list[Document], table: AliasTable) -> AliasTable:
     """``table`` extended with what each document introduces; a document
     without a manifest scope (or kind) gets the inferred one, listed in its
     ``inferred`` fields.  Idempotent, so every stage may call it."""
     for doc in documents:
-        found = infer_scope(doc, table)
+        found = infer_scope(doc, table.elsewhere() if elsewhere(doc) else table)
         if found.entities:
             table = table.extend(found.entities)
         if not doc.scope and found.scope:

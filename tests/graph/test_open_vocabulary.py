@@ -8,13 +8,14 @@ written for these tests.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from graph.build import build_graph
 from ingest import lexicon as L
-from ingest.aliases import load_aliases
+from ingest.aliases import Entity, load_aliases
 from ingest.bearers import BearerScope, coordinated, head_of, resolve_bearer, split_phrase, subject_phrase
 from ingest.document import Document
 from ingest.extract import extract_document, units
@@ -575,3 +576,42 @@ def test_a_year_that_names_a_document_times_nothing() -> None:
     text = "各有关单位：\n一、请认真做好2020年度总结工作，按照《2020年度工作总结》提纲撰写，落实《某某规划（2021—2025年）》。\n"
     facts = extract_document(_doc(text, title="关于做好2020年度总结工作的通知"), load_aliases())
     assert sorted(f.attrs["normalized"] for f in facts if f.kind == "deadline") == ["2020", "2021/2025"]
+
+
+def _other_city_docs() -> list[Document]:
+    """A city's own 管理办法 for its 技术创新中心, and another city's notice that says 市科技局 and 市级技术创新中心."""
+    texts = {
+        "c1": ("某州市技术创新中心建设与运行管理办法", ["某州市科学技术局"], "第三条 技术创新中心应当每年报送年度报告。\n"),
+        "c2": (
+            "关于公布市级技术创新中心绩效评估结果的通知",
+            ["某庄市科学技术局"],
+            "各有关单位：\n市级技术创新中心要按规定参加下一轮评估，市科技局负责组织。\n",
+        ),
+    }
+    docs = []
+    for doc_id, (title, issuers, body) in texts.items():
+        doc = _doc(f"{title}\n{body}", title=title, issuers=tuple(issuers))
+        docs.append(replace(doc, doc_id=doc_id, clauses=parse_document(doc_id, doc.text)))
+    return docs
+
+
+def test_another_places_documents_do_not_bind_the_home_places_names() -> None:
+    """技术创新中心 in 某州市's own 办法 is 某州市技术创新中心; 市级技术创新中心 and 市科技局 in a
+    某庄市 notice are not 北京市技术创新中心 and 北京市科学技术委员会 (whose placeless aliases they are)."""
+    beijing = load_aliases().lookup("北京市技术创新中心")
+    assert beijing is not None and load_aliases().lookup("技术创新中心") == beijing
+    graph, table, facts = build_graph(_other_city_docs(), load_aliases())
+    for f in facts:
+        assert beijing.id not in f.attrs.get("applies_to", []), (f.doc_id, f.text)
+        assert not (f.attrs.get("actor_id") or "").startswith("Organization:北京"), (f.doc_id, f.text)
+    own = table.lookup("某州市技术创新中心")
+    assert own is not None and any(own.id in f.attrs["applies_to"] for f in facts if f.doc_id == "c1" and f.kind == "obligation")
+
+
+def test_elsewhere_and_rebound_tables() -> None:
+    table = load_aliases()
+    assert table.elsewhere().lookup("市科委") is None and table.elsewhere().lookup("北京市科委") is not None
+    own = Entity("PlatformType", "某州市技术创新中心")
+    rebound = table.extend([own]).rebound(own)
+    assert rebound.lookup("技术创新中心").name == "某州市技术创新中心"
+    assert table.lookup("技术创新中心").name == "北京市技术创新中心"  # the corpus's table is unchanged
