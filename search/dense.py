@@ -78,6 +78,11 @@ def _limit_threads(threads: int) -> None:
             pass
 
 
+#: Which engine embeds questions: "auto" (the int8 ONNX export when the folder
+#: holds a current one, else torch), "onnx" (it must be there) or "torch".
+QUERY_ENGINES = ("auto", "onnx", "torch")
+
+
 class Encoder:
     """multilingual-e5-small over sentence-transformers, loaded once per process.
 
@@ -85,9 +90,24 @@ class Encoder:
     folder's small JSON files and loads the weights (torch, ~5 s) only on the
     first encode: an ingest whose clause vectors are all cached never pays
     for it. Any file it cannot read makes it load at once, as without ``lazy``.
+
+    Questions go to the int8 ONNX export (search/onnx_encoder.py) when the
+    folder has a current one (``queries="auto"``); then torch loads only when
+    passages are encoded (ingest), even without ``lazy``. Passages that are
+    stored (clause vectors, the embedding cache) are always torch's;
+    :meth:`encode_transient_passages` is for passages compared with a
+    question and thrown away (document titles), and uses the query engine.
     """
 
-    def __init__(self, model_dir: Path | str, *, batch_size: int = 32, threads: int = MAX_THREADS, lazy: bool = False) -> None:
+    def __init__(
+        self,
+        model_dir: Path | str,
+        *,
+        batch_size: int = 32,
+        threads: int = MAX_THREADS,
+        lazy: bool = False,
+        queries: str = "auto",
+    ) -> None:
         model_dir = Path(model_dir)
         meta_path = model_dir / METADATA_FILE
         if not meta_path.is_file():
@@ -103,11 +123,23 @@ class Encoder:
         weights_sha = str(meta.get("weights", {}).get("sha256", "unknown"))
         #: Changes whenever the vectors could change; part of every cache key.
         self.model_id = f"{meta.get('name', 'model')}:{weights_sha[:16]}:b{meta.get('builder_version', 0)}"
-        described = _describe(model_dir) if lazy else None
+        if queries not in QUERY_ENGINES:
+            raise ValueError(f"queries must be one of {QUERY_ENGINES}, not {queries!r}")
+        from .onnx_encoder import ONNX_DIR, onnx_model_path
+
+        self._onnx_path = onnx_model_path(model_dir) if queries != "torch" else None
+        if queries == "onnx" and self._onnx_path is None:
+            raise ModelNotBuiltError(f"no current int8 ONNX export in {model_dir / ONNX_DIR}", hint=_MODEL_HINT)
+        self._onnx: Any = None
+        #: "onnx" or "torch": what encode_queries runs.
+        self.query_engine = "onnx" if self._onnx_path is not None else "torch"
+        described = _describe(model_dir) if lazy or self._onnx_path is not None else None
         if described is None:
             self._load()
         else:
             self._prompts, self.dim = described
+        if self._onnx_path is not None and not lazy:
+            self._load_onnx()
 
     def _load(self) -> Any:
         """The sentence-transformers model, loaded on first need."""
@@ -131,17 +163,35 @@ class Encoder:
         self.dim = int(dim_of() or 0)
         return model
 
+    def _load_onnx(self) -> Any:
+        """The onnxruntime session of the int8 export, loaded on first need (under a second)."""
+        if self._onnx is None:
+            from .onnx_encoder import OnnxEncoder
+
+            assert self._onnx_path is not None
+            try:
+                self._onnx = OnnxEncoder(
+                    self._onnx_path, self.model_dir / "tokenizer.json", threads=max(1, min(self._threads, MAX_THREADS))
+                )
+            except Exception as err:  # a damaged export means the same fix as a missing one
+                raise ModelNotBuiltError(f"cannot load the ONNX query model {self._onnx_path}: {err}", hint=_MODEL_HINT) from err
+        return self._onnx
+
     def prompt(self, kind: str) -> str:
         """The literal prefix used for ``kind`` (``query`` or ``passage``)."""
         return self._prompts[kind]
 
-    def _encode(self, texts: Sequence[str], kind: str) -> np.ndarray:
+    def _encode(self, texts: Sequence[str], kind: str, *, fast: bool = False) -> np.ndarray:
+        """Unit vectors of ``texts`` under ``kind``'s prompt: on torch, or with
+        ``fast`` on the query engine (the ONNX export when there is one)."""
         texts = list(texts)
         bad = [i for i, t in enumerate(texts) if not isinstance(t, str)]
         if bad:
             raise TypeError(f"texts must be str; item {bad[0]} is {type(texts[bad[0]]).__name__}")
         if not texts:
             return np.zeros((0, self.dim), np.float32)
+        if fast and self._onnx_path is not None:
+            return self._load_onnx().encode(texts, self.prompt(kind), batch_size=self.batch_size)
         vecs = self._load().encode(
             texts,
             prompt_name=kind,
@@ -153,11 +203,17 @@ class Encoder:
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        """``[n, dim]`` float32 unit vectors for questions (prompt ``query: ``)."""
-        return self._encode(texts, "query")
+        """``[n, dim]`` float32 unit vectors for questions (prompt ``query: ``), on the query engine."""
+        return self._encode(texts, "query", fast=True)
+
+    def encode_transient_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Passage vectors that are compared with a question and never stored
+        (document titles), on the query engine like the question itself."""
+        return self._encode(texts, "passage", fast=True)
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
-        """``[n, dim]`` float32 unit vectors for clauses (prompt ``passage: ``)."""
+        """``[n, dim]`` float32 unit vectors for clauses (prompt ``passage: ``), always
+        on torch: these are the vectors the index and the embedding cache store."""
         return self._encode(texts, "passage")
 
 

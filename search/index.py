@@ -24,11 +24,12 @@ so a re-ingest encodes only the clauses whose text changed.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -92,6 +93,89 @@ class Row:
             tuple(d.get("entities", ())),
             tuple(d.get("scope", ())),
         )
+
+
+_KEYS = re.compile(r'^\{"clause_id": "((?:[^"\\]|\\.)*)", "doc_id": "((?:[^"\\]|\\.)*)", "doc_title": "((?:[^"\\]|\\.)*)"')
+
+
+def _unescape(value: str) -> str:
+    return json.loads(f'"{value}"') if "\\" in value else value
+
+
+class LazyRows(Sequence[Row]):
+    """The rows of ``rows.jsonl``, each parsed on first access.
+
+    Why: parsing all 100,000 lines into :class:`Row` objects took 1-3 s of a
+    server's start, and a search only ever reads its candidates. The file is
+    read as bytes and its line starts found with numpy; the keys every row has
+    (clause id, document id and title) are read on first need with one regular
+    expression per line (:meth:`keys`), since :meth:`Row.to_dict` writes them
+    first; a line that does not match is parsed whole.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+        if not data.endswith(b"\n") and data.strip():
+            ends = np.append(ends, len(data))
+        starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64) if ends.size else np.zeros(0, np.int64)
+        keep = np.array([bool(data[a:b].strip()) for a, b in zip(starts.tolist(), ends.tolist())], dtype=bool)  # blank lines hold no row
+        self._starts, self._ends = starts[keep], ends[keep].astype(np.int64)
+        self._parsed: dict[int, Row] = {}
+        self._keys: tuple[list[str], list[str], list[str]] | None = None
+
+    @classmethod
+    def read(cls, path: Path) -> "LazyRows":
+        return cls(Path(path).read_bytes())
+
+    def _line(self, i: int) -> str:
+        return self._data[self._starts[i] : self._ends[i]].decode("utf-8")
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    @overload
+    def __getitem__(self, i: int) -> Row: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Row]: ...
+    def __getitem__(self, i: int | slice) -> Row | list[Row]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        row = self._parsed.get(i)
+        if row is None:
+            row = self._parsed[i] = Row.from_dict(json.loads(self._line(i)))
+        return row
+
+    def keys(self) -> tuple[list[str], list[str], list[str]]:
+        """(clause ids, document ids, document titles) of every row, in order."""
+        if self._keys is None:
+            ids: list[str] = []
+            docs: list[str] = []
+            titles: list[str] = []
+            for i in range(len(self)):
+                line = self._line(i)
+                m = _KEYS.match(line)
+                if m is not None:
+                    cid, doc, title = (_unescape(v) for v in m.groups())
+                else:
+                    d = json.loads(line)
+                    cid, doc, title = d["clause_id"], d["doc_id"], d.get("doc_title", "")
+                ids.append(cid)
+                docs.append(doc)
+                titles.append(title)
+            self._keys = (ids, docs, titles)
+        return self._keys
+
+
+def row_keys(rows: Sequence[Row]) -> tuple[list[str], list[str], list[str]]:
+    """(clause ids, document ids, document titles) of ``rows``, without parsing lazy rows."""
+    if isinstance(rows, LazyRows):
+        return rows.keys()
+    return [r.clause_id for r in rows], [r.doc_id for r in rows], [r.doc_title for r in rows]
 
 
 def rows_of(documents: Iterable[Document], table: AliasTable) -> list[Row]:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -50,7 +50,7 @@ from .bm25 import BM25Index
 from .errors import IndexMissingError
 from .features import HAND_WEIGHTS, Candidates, candidates, feature_matrix, weight_vector
 from .hybrid import top_indices
-from .index import SEARCH_DIR, Row
+from .index import SEARCH_DIR, LazyRows, Row, row_keys
 from .intent import ENTITY_KINDS_FOR_SCOPE, QueryAnalysis, analyze, cue_alternation, domain_words, text_features
 from .limits import MAX_K, MAX_QUERY_CHARS
 from .ranker import Ranker, load_ranker
@@ -139,7 +139,7 @@ class SearchIndex:
 
     def __init__(
         self,
-        rows: list[Row],
+        rows: Sequence[Row],
         bm25: BM25Index,
         vectors: np.ndarray,
         manifest: dict[str, Any],
@@ -150,7 +150,6 @@ class SearchIndex:
         self.bm25 = bm25
         self.vectors = vectors
         self.manifest = manifest
-        self.by_id = {r.clause_id: i for i, r in enumerate(rows)}
         self.pieces = pieces if pieces is not None else np.zeros((0, vectors.shape[1]), np.float32)
         self.piece_rows = piece_rows if piece_rows is not None else np.zeros(0, np.int64)
         # Pieces are stored grouped by row (index.piece_table); row_ptr[r]:row_ptr[r+1]
@@ -160,8 +159,12 @@ class SearchIndex:
             self.pieces, self.piece_rows = self.pieces[order], self.piece_rows[order]
         counts = np.bincount(self.piece_rows, minlength=len(rows)) if self.piece_rows.size else np.zeros(len(rows), np.int64)
         self.row_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        self._coarse_cache: tuple[np.ndarray, np.ndarray] | None = None
-        self._coarse()
+        self._coarse_cache: tuple[np.ndarray, np.ndarray] | None = None  # made by the first dense query
+
+    @cached_property
+    def by_id(self) -> dict[str, int]:
+        """Row index of each clause id (built on first use: a search never needs it)."""
+        return {cid: i for i, cid in enumerate(row_keys(self.rows)[0])}
 
     def _coarse(self) -> tuple[np.ndarray, np.ndarray] | None:
         """(projection [dim, COARSE_DIM], clause matrix projected) for large indexes.
@@ -227,12 +230,14 @@ class SearchIndex:
         if not (directory / "manifest.json").exists():
             raise IndexMissingError(f"no search index in {directory.parent}", hint="re-run `policykg ingest`")
         manifest = json.loads((directory / "manifest.json").read_text("utf-8"))
-        with (directory / "rows.jsonl").open(encoding="utf-8") as fh:
-            rows = [Row.from_dict(json.loads(line)) for line in fh if line.strip()]
-        vectors = np.ascontiguousarray(np.load(directory / "embeddings.npy"), dtype=np.float32)
+        # Rows parse on first access and the vector matrices are memory-mapped (read-only;
+        # pages come from the page cache as queries touch them): a 100k index is ready in
+        # well under a second instead of seconds (benchmarks/bench_encoder.py --index).
+        rows = LazyRows.read(directory / "rows.jsonl")
+        vectors = np.ascontiguousarray(np.load(directory / "embeddings.npy", mmap_mode="r"), dtype=np.float32)
         pieces = piece_rows = None
         if (directory / "pieces.npy").exists():
-            pieces = np.ascontiguousarray(np.load(directory / "pieces.npy"), dtype=np.float32)
+            pieces = np.ascontiguousarray(np.load(directory / "pieces.npy", mmap_mode="r"), dtype=np.float32)
             piece_rows = np.load(directory / "piece_rows.npy").astype(np.int64)
         return cls(rows, BM25Index.load(directory / "bm25"), vectors, manifest, pieces, piece_rows)
 
@@ -307,9 +312,6 @@ class Searcher:
         self._kinds: dict[int, frozenset[str]] = {}
         self._features: dict[int, frozenset[str]] = {}
         self._background: dict[int, bool] = {}
-        self._doc_titles = {r.doc_id: r.doc_title for r in self.index.rows}
-        doc_pos = {d: k for k, d in enumerate(self._doc_titles)}
-        self._row_doc = np.array([doc_pos[r.doc_id] for r in self.index.rows], dtype=np.int64)
         freeze_long_lived()  # the index lives as long as the searcher (ingest/memory.py)
         self._encode = lru_cache(maxsize=256)(self._encode_uncached)
         self._last_dense: tuple[Any, np.ndarray] | None = None
@@ -401,6 +403,18 @@ class Searcher:
         """The shipped ranking and abstention models (read on first use, so that
         retraining works while the shipped file is out of date)."""
         return load_ranker()
+
+    @cached_property
+    def _doc_titles(self) -> dict[str, str]:
+        """Each document's title by id, in row order (from the rows' keys, on first use)."""
+        _, docs, titles = row_keys(self.index.rows)
+        return dict(zip(docs, titles))
+
+    @cached_property
+    def _row_doc(self) -> np.ndarray:
+        """Each row's document, as a position in :attr:`_doc_titles`."""
+        doc_pos = {d: k for k, d in enumerate(self._doc_titles)}
+        return np.array([doc_pos[d] for d in row_keys(self.index.rows)[1]], dtype=np.int64)
 
     @cached_property
     def _titles(self) -> tuple[np.ndarray, list[frozenset[str]]]:

@@ -47,6 +47,8 @@ from ingest.locks import exclusive_lock
 from search.dense import METADATA_FILE, PROMPTS, Encoder, quiet_transformers
 from search.errors import ModelBuildError
 from search.model_home import MODEL_DIR_ENV, model_dir_for
+from search.onnx_encoder import ONNX_DIR
+from tools.model_onnx import OnnxResult, ensure_onnx
 
 MODEL_NAME = "multilingual-e5-small"
 #: Bumped whenever the conversion changes, so caches keyed on the model id expire.
@@ -431,7 +433,7 @@ def verify_model(model_dir: Path, references: Sequence[dict] | None = None, *, e
     """Check a built folder (or an ``encoder`` already loaded from it) against
     the references and the sanity pair."""
     refs = load_references() if references is None else list(references)
-    encoder = encoder or Encoder(model_dir)
+    encoder = encoder or Encoder(model_dir, queries="torch")
     if refs:
         got = reference_vectors(encoder, refs)
         want = np.asarray([it["vector"] for it in refs], np.float32)
@@ -448,7 +450,7 @@ def verify_model(model_dir: Path, references: Sequence[dict] | None = None, *, e
 def write_references(model_dir: Path, texts: Sequence[tuple[str, str]], path: Path = REFERENCES_PATH) -> None:
     """Record this build's vectors for ``(kind, text)`` pairs as the references."""
     items: list[dict[str, Any]] = [{"kind": kind, "text": text} for kind, text in texts]
-    vectors = reference_vectors(Encoder(model_dir), items)
+    vectors = reference_vectors(Encoder(model_dir, queries="torch"), items)
     for item, vec in zip(items, vectors):
         item["vector"] = [round(float(x), 5) for x in vec]
     doc = {
@@ -489,6 +491,7 @@ class BuildResult:
     seconds: float
     verification: Verification
     checked_by: str  # "embeddings" (model loaded and compared) or "stamp"
+    onnx: OnnxResult | None = None  # the int8 query model (tools/model_onnx.py), when asked for
 
 
 @contextlib.contextmanager
@@ -520,7 +523,7 @@ def folder_fingerprint(model_dir: Path) -> dict[str, object]:
     files = {
         str(p.relative_to(model_dir)): [p.stat().st_size, p.stat().st_mtime_ns]
         for p in sorted(model_dir.rglob("*"))
-        if p.is_file() and p.name != STAMP_FILE
+        if p.is_file() and p.name != STAMP_FILE and p.relative_to(model_dir).parts[0] != ONNX_DIR  # the export has its own stamp
     }
     refs = _sha256_file(REFERENCES_PATH) if REFERENCES_PATH.is_file() else None
     return {"builder_version": BUILDER_VERSION, "references_sha256": refs, "files": files}
@@ -565,7 +568,19 @@ def build_into(staging: Path, assets: ModelAssets) -> None:
             path.chmod(0o644)
 
 
-def ensure_model(target: Path, *, force: bool = False, reverify: bool = False, log=print) -> BuildResult:
+def ensure_model(target: Path, *, force: bool = False, reverify: bool = False, onnx: bool = True, log=print) -> BuildResult:
+    """Make ``target`` a verified model folder (:func:`ensure_torch_model`) and, unless
+    ``onnx`` is false, give it a current int8 ONNX export for the query encoder
+    (:func:`tools.model_onnx.ensure_onnx`, redone only when missing or stale)."""
+    result = ensure_torch_model(target, force=force, reverify=reverify, log=log)
+    if onnx:
+        with _build_lock(Path(target).parent):
+            result.onnx = ensure_onnx(Path(target), load_references(), force=force, log=log)
+        result.seconds += result.onnx.seconds
+    return result
+
+
+def ensure_torch_model(target: Path, *, force: bool = False, reverify: bool = False, log=print) -> BuildResult:
     """Make ``target`` a verified model folder, building it if needed (staged beside it).
 
     An unchanged folder with a verification stamp is accepted without loading
@@ -651,6 +666,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         state = "already built and verified"
     print(f"{MODEL_NAME}: {state} at {result.model_dir} in {result.seconds:.1f} s; {result.verification.describe()}")
+    if result.onnx is not None:
+        checked = result.onnx.stamp.get("verification", {})
+        print(
+            f"int8 ONNX query model: {'exported and verified' if result.onnx.built else 'current'} at {result.onnx.path}; "
+            f"cosine to the torch references min {checked.get('min_reference_cosine', 0):.4f} "
+            f"mean {checked.get('mean_reference_cosine', 0):.4f}"
+        )
     return 0
 
 

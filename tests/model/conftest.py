@@ -31,10 +31,12 @@ def model_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def encoder(model_dir: Path):
-    """One loaded Encoder shared by the whole session (loading takes seconds)."""
+    """One loaded torch Encoder shared by the whole session (loading takes seconds);
+    its questions go through torch too, so the reference checks test the rebuilt
+    model itself (the int8 ONNX query engine has its own, test_onnx_encoder.py)."""
     from search.dense import Encoder
 
-    return Encoder(model_dir)
+    return Encoder(model_dir, queries="torch")
 
 
 @pytest.fixture(scope="session")

@@ -114,7 +114,9 @@ def test_rebuild_end_to_end(tmp_path: Path) -> None:
     assert first.built and first.verification.ok, first.verification.describe()
     assert first.verification.references >= 6
     assert not list(tmp_path.glob(".model-staging-*")), "staging directory left behind"
+    assert first.onnx is not None and first.onnx.built and first.onnx.path.is_file(), "set-up must export the int8 ONNX query model"
     again = mb.ensure_model(tmp_path / "model")
     assert (again.built, again.checked_by) == (False, "stamp")
+    assert again.onnx is not None and not again.onnx.built, "an unchanged export must be kept"
     (first.model_dir / "README.md").write_text("edited", encoding="utf-8")
     assert mb.read_stamp(first.model_dir) is None, "a changed folder must not pass on its old stamp"
