@@ -35,5 +35,5 @@ fi
 
 # One shared model folder (search/model_home.py): $POLICYKG_MODEL_DIR, else the user
 # cache (~/.cache/policykg/model); a data directory's own model/ from an older set-up is kept.
-echo "==> embedding model (multilingual-e5-small, rebuilt offline into the shared model folder)"
+echo "==> embedding model (multilingual-e5-small, rebuilt offline into the shared model folder, with its int8 ONNX query export)"
 .venv/bin/python -m tools.model_build --data "$DATA"

@@ -47,7 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from search.dense import PROMPTS
+from search.dense import PROMPTS, quiet_transformers
 from search.errors import ModelBuildError
 from search.onnx_encoder import (
     MIN_ONNX_COSINE,
@@ -90,6 +90,7 @@ def export_onnx(model_dir: Path, out_dir: Path, *, threads: int = 2) -> dict[str
 
     start = time.perf_counter()
     torch.set_num_threads(max(1, threads))
+    quiet_transformers()
     bert = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager", local_files_only=True).eval()
 
     class Embedder(torch.nn.Module):
