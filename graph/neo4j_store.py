@@ -42,7 +42,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import networkx as nx
 
-from ingest.aliases import AliasTable
+from ingest.aliases import AliasTable, Entity
 from ingest.document import Clause, Document
 from ingest.errors import NotFoundError, NotIngestedError, PolicyKGError
 from ingest.pipeline import Build, step
@@ -76,6 +76,8 @@ LOAD_SCHEMA = (
 READ_SCHEMA = (
     f"CREATE INDEX policynode_gen_label IF NOT EXISTS FOR (n:{BASE_LABEL}) ON (n.gen, n.label)",
     f"CREATE INDEX clause_gen_doc IF NOT EXISTS FOR (c:{S.CLAUSE}) ON (c.gen, c.doc_id)",
+    # the obligations a role bears (actor_id): a checklist's second anchor beside the APPLIES_TO edges
+    f"CREATE INDEX obligation_gen_actor IF NOT EXISTS FOR (o:{S.OBLIGATION}) ON (o.gen, o.actor_id)",
     f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (c:{S.CLAUSE}) ON EACH [c.text] "
     "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
     f"CREATE VECTOR INDEX {VECTOR_INDEX} IF NOT EXISTS FOR (c:{S.CLAUSE}) ON c.embedding "
@@ -88,6 +90,113 @@ SCHEMA_STATEMENTS = LOAD_SCHEMA + READ_SCHEMA
 """Constraints and indexes, all idempotent (``IF NOT EXISTS``)."""
 
 _GEN = f"MATCH (m:{META_LABEL} {{key: $meta}}) RETURN m.generation AS gen, m.summary AS summary"
+
+
+# ---------------------------------------------------------------- read statements
+#
+# Each question is one statement anchored on the (id, gen) uniqueness index of
+# the node it is about, expanding relationships from there, never filtering
+# every fact of the generation. graph/build.py writes an APPLIES_TO edge for
+# each target of a fact's ``applies_to`` list that is a node (only a node can be
+# asked about; tests/graph/test_store.py checks no such target lacks its edge),
+# BINDS / REPORTS_TO / FUNDS / ABOUT edges, Clause-[:MENTIONS]->entity and
+# Fact-[:STATED_IN]->Clause; these are what graph/nx_store.py's FactIndex
+# indexes, so the same facts come back.
+
+
+def _type_of(node: str, out: str) -> str:
+    """Cypher binding ``out`` to the PlatformType ``node`` is an instance of
+    (its first INSTANCE_OF edge, as nx_store._platform_type_of), else ``node``."""
+    return (
+        f"CALL ({node}) {{ OPTIONAL MATCH ({node})-[i:{S.INSTANCE_OF}]->(t) "
+        f"WITH i, t ORDER BY i._out LIMIT 1 RETURN t AS {out}_type }} "
+        f"WITH *, coalesce({out}_type, {node}) AS {out} "
+    )
+
+
+_FACT_COLUMNS = "[f.id, f._ord, f.kind]"
+"""What a statement returns per fact: its properties come from the per-generation node cache (_nodes)."""
+_ACTION = "($action IS NULL OR f.text CONTAINS $action OR coalesce(f.action, '') CONTAINS $action)"
+
+_EXACT = "CASE WHEN e = base THEN [e] ELSE [e, base] END"
+_RULES_OF = (
+    # facts that apply to, fund or are about ``e`` or ``base``, or whose clause mentions
+    # one of them (exactly); facts that bind or report to ``e``, ``base`` or a narrower
+    # kind of ``base`` (SUBTYPE_OF, any depth): nx_store.FactIndex's touches and binds
+    "CALL (e, base) { "
+    f"UNWIND {_EXACT} AS x MATCH (f)-[:{S.APPLIES_TO}|{S.FUNDS}|{S.ABOUT}]->(x) RETURN f "
+    f"UNION UNWIND {_EXACT} AS x MATCH (f)-[:{S.STATED_IN}]->(:{S.CLAUSE})-[:{S.MENTIONS}]->(x) RETURN f "
+    f"UNION MATCH (s)-[:{S.SUBTYPE_OF}*0..]->(base) WITH e, collect(s) AS kinds "
+    "UNWIND CASE WHEN e IN kinds THEN kinds ELSE kinds + e END AS x "
+    f"MATCH (f)-[:{S.BINDS}|{S.REPORTS_TO}]->(x) RETURN f }} "
+)
+
+_OBLIGATIONS = (
+    f"MATCH (p:{BASE_LABEL} {{id: $id, gen: $gen}}) "
+    + _type_of("p", "target")
+    + f"OPTIONAL MATCH (r:{BASE_LABEL} {{id: $role, gen: $gen}}) "
+    + _type_of("r", "role")
+    # the role and every narrower kind of it (SUBTYPE_OF, any depth): the actors kept
+    + f"CALL (role) {{ OPTIONAL MATCH (s)-[:{S.SUBTYPE_OF}*0..]->(role) RETURN collect(DISTINCT s.id) AS actors }} "
+    + "CALL (target, role, actors) { "
+    # obligations that apply to the platform type (APPLIES_TO) or that it bears (actor_id, indexed)
+    + f"CALL (target) {{ MATCH (f:{S.OBLIGATION})-[:{S.APPLIES_TO}]->(target) RETURN f "
+    + f"UNION MATCH (f:{S.OBLIGATION} {{gen: $gen, actor_id: target.id}}) RETURN f }} "
+    + f"WITH f WHERE role IS NULL OR f.actor_id IN actors RETURN collect({_FACT_COLUMNS}) AS facts }} "
+    + "RETURN target.name AS platform_type, role.name AS role, facts"
+)
+"""A checklist: the platform type (a center's through INSTANCE_OF), the role's kinds, the obligations."""
+
+_DEADLINES_FOR = (
+    f"MATCH (p:{BASE_LABEL} {{id: $id, gen: $gen}}) "
+    + _type_of("p", "target")
+    + "CALL (target) { "
+    + f"MATCH (f:{S.DEADLINE})-[:{S.APPLIES_TO}]->(target) OPTIONAL MATCH (f)-[:{S.STATED_IN}]->(c:{S.CLAUSE}) "
+    + "RETURN collect([f.id, f._ord, c.id]) AS facts } "
+    + "RETURN target.name AS platform_type, facts"
+)
+"""The deadlines that apply to a platform type, each with its clause."""
+
+_DEADLINES_ALL = (
+    f"MATCH (f:{BASE_LABEL} {{gen: $gen, label: '{S.DEADLINE}'}}) OPTIONAL MATCH (f)-[:{S.STATED_IN}]->(c:{S.CLAUSE}) "
+    "RETURN null AS platform_type, collect([f.id, f._ord, c.id]) AS facts"
+)
+"""Every deadline (the (gen, label) index), each with its clause."""
+
+_RULES_FOR_ENTITY = (
+    f"MATCH (e:{BASE_LABEL} {{id: $id, gen: $gen}}) "
+    + _type_of("e", "base")
+    + _RULES_OF
+    + f"WITH f WHERE f.label IN $labels AND {_ACTION} "
+    + f"RETURN collect({_FACT_COLUMNS}) AS facts"
+)
+"""rules_for an entity (and an action)."""
+
+_RULES_FOR_ACTION = f"MATCH (f:{BASE_LABEL} {{gen: $gen}}) WHERE f.label IN $labels AND {_ACTION} RETURN collect({_FACT_COLUMNS}) AS facts"
+"""rules_for without an entity: the facts of the wanted kinds (the (gen, label) index) that name the action."""
+
+_ENTITY = (
+    f"MATCH (n:{BASE_LABEL} {{id: $id, gen: $gen}}) "
+    # in-edges: the clauses that mention it (their ids only), documents and entities pointing at it
+    + "CALL (n) { "
+    + f"MATCH (s)-[r]->(n) WHERE type(r) = '{S.MENTIONS}' OR s.label IN $neighbour_labels "
+    + f"RETURN collect(CASE WHEN type(r) = '{S.MENTIONS}' THEN [r._in, null, s.clause_id, null] "
+    + "ELSE [r._in, s.id, s._json, r._json] END) AS incoming } "
+    + "CALL (n) { MATCH (n)-[r]->(t) RETURN collect([r._out, t.id, t._json, r._json]) AS outgoing } "
+    # what applies to it: rules_for its platform type (a center's type, else itself)
+    + _type_of("n", "e")
+    + _type_of("e", "base")
+    + "CALL (e, base) { "
+    + _RULES_OF
+    + f"WITH f WHERE f.label IN $labels RETURN collect({_FACT_COLUMNS}) AS facts }} "
+    + "RETURN n._json AS node, incoming, outgoing, e.id AS via, e.name AS via_name, facts"
+)
+"""An entity: its node, neighbours, the clauses naming it, and what applies to it."""
+
+_NODES = f"UNWIND $ids AS id MATCH (n:{BASE_LABEL} {{id: id, gen: $gen}}) RETURN n.id AS id, n._json AS j"
+"""The properties of nodes not in the cache yet (the only second statement a question may need)."""
+NODE_CACHE_MAX = 200_000
+"""Nodes whose properties a store keeps per generation (fact rows of 100,000 clauses fit); past it the cache starts over."""
 
 
 # ---------------------------------------------------------------- connecting
@@ -385,6 +494,7 @@ def load_graph(
     current = _current_generation(driver)
     if current == gen:
         _drop_generations(driver, current)  # leftovers of a load that died
+        ensure_schema(driver, READ_SCHEMA, wait_seconds=INDEX_WAIT_SECONDS)  # a read index a newer version added (else a no-op)
         return {
             "generation": gen,
             "unchanged": True,
@@ -518,6 +628,9 @@ class Neo4jGraphStore:
         self._overlap: dict[tuple[str, str], dict[str, Any]] = {}  # (generation, by) -> answer
         self._overlap_lock = threading.Lock()
         self._pinned = threading.local()  # the generation the current call reads (per thread: the API is threaded)
+        self._nodes_cache: tuple[str | None, dict[str, dict[str, Any]]] = (None, {})
+        self._rows_cache: tuple[str | None, dict[tuple[str, str], dict[str, Any]]] = (None, {})
+        self._nodes_lock = threading.Lock()
 
     def close(self) -> None:
         self.driver.close()
@@ -532,6 +645,13 @@ class Neo4jGraphStore:
 
         with self.driver.session() as session:
             return session.execute_read(work)
+
+    def _single(self, statement: str, **params: Any) -> Any:
+        """A statement that answers in one row (its lists collected in Cypher)."""
+        rows = self._run(statement, **params)
+        if len(rows) != 1:
+            raise QueryError(f"expected one row from Neo4j, got {len(rows)}", hint="was the graph re-loaded during the call?")
+        return rows[0]
 
     @_unavailable
     def generation(self) -> str:
@@ -548,6 +668,60 @@ class Neo4jGraphStore:
     def _props(self, node_id: str) -> dict[str, Any]:
         rows = self._run(f"MATCH (n:{BASE_LABEL} {{gen: $gen, id: $id}}) RETURN n._json AS j", id=node_id)
         return {"id": node_id, **json.loads(rows[0]["j"])} if rows else {}
+
+    def _nodes(self, ids: Iterable[str | None]) -> dict[str, dict[str, Any]]:
+        """Node id -> its properties (``{"id", **_json}``), for the pinned generation.
+
+        A generation never changes once loaded, so properties read once are kept
+        (per generation, at most NODE_CACHE_MAX nodes): a question's statement
+        returns ids and order only, and a second statement fetches the
+        properties of the nodes not seen yet. Every question after the first
+        over the same facts is one statement, and transfers and decodes no JSON.
+        The dicts are shared: callers build their rows from them, never change them.
+        """
+        gen = str(self._pinned.gen)
+        wanted = [i for i in ids if i is not None]
+        with self._nodes_lock:
+            if self._nodes_cache[0] != gen:
+                self._nodes_cache = (gen, {})
+            cache = self._nodes_cache[1]
+            missing = list(dict.fromkeys(i for i in wanted if i not in cache))
+        if not missing:
+            return cache
+        found = {r["id"]: {"id": r["id"], **json.loads(r["j"])} for r in self._run(_NODES, ids=missing)}
+        with self._nodes_lock:
+            cache = self._nodes_cache[1] if self._nodes_cache[0] == gen else {}
+            if len(cache) + len(found) > NODE_CACHE_MAX:  # start over (a new dict: answers being built keep theirs)
+                cache = {i: cache[i] for i in wanted if i in cache}
+            cache.update(found)
+            self._nodes_cache = (gen, cache)
+        return cache
+
+    def _shaped(self, ids: Sequence[str], shape: Callable[[str], dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+        """``shape(id)`` for each id as new dicts, each shaped once per generation (as nx_store.FactIndex.row):
+        an answer of 15,000 rows is copies, not 15,000 row constructions."""
+        gen = str(self._pinned.gen)
+        if self._rows_cache[0] != gen:
+            self._rows_cache = (gen, {})
+        rows = self._rows_cache[1]
+        out, made = [], False
+        for i in ids:
+            row = rows.get((i, kind))
+            if row is None:
+                row = rows[(i, kind)] = shape(i)
+                made = True
+            out.append(dict(row))
+        if made:
+            from ingest.memory import freeze_long_lived
+
+            freeze_long_lived()  # the cached rows live as long as the generation: out of the collector's passes
+        return out
+
+    def _rules(self, facts: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+        """rules_for's fact rows of collected ``[id, _ord, kind]`` rows, in the embedded store's
+        order (kind, then graph order; rules_result then sorts by document and offset)."""
+        props = self._nodes(f[0] for f in facts)
+        return self._shaped([f[0] for f in sorted(facts, key=lambda f: (f[2], f[1]))], lambda i: fact_row(props[i]), "fact")
 
     @staticmethod
     def _facts(rows: Iterable[Any]) -> list[dict[str, Any]]:
@@ -570,29 +744,19 @@ class Neo4jGraphStore:
     @_unavailable
     def resolve(self, name: str, kinds: list[str] | None = None) -> dict[str, Any]:
         """The node a name or alias stands for (NotFoundError with nearest names)."""
+        return self._props(self._resolve(name, kinds).id)
+
+    def _resolve(self, name: str, kinds: list[str] | None = None) -> Entity:
+        """The entity a name stands for, from the alias table alone (no statement; its id and name are the node's)."""
         if name is None or not str(name).strip():
             raise QueryError("empty name", hint="give a name, e.g. 高精尖创新中心")
         if len(name) > 200:
             raise QueryError(f"name too long ({len(name)} characters, at most 200)")
-        return self._props(self.aliases().resolve(name, kinds).id)
+        return self.aliases().resolve(name, kinds)
 
-    def _platform_type_of(self, node_id: str) -> str:
-        rows = self._run(
-            f"MATCH (n:{BASE_LABEL} {{gen: $gen, id: $id}})-[:{S.INSTANCE_OF}]->(t) RETURN t.id AS id ORDER BY t._ord LIMIT 1",
-            id=node_id,
-        )
-        return rows[0]["id"] if rows else node_id
-
-    def _with_subtypes(self, node_id: str) -> set[str]:
-        rows = self._run(
-            f"MATCH (s:{BASE_LABEL} {{gen: $gen}})-[:{S.SUBTYPE_OF}*0..]->(n:{BASE_LABEL} {{gen: $gen, id: $id}}) "
-            "RETURN DISTINCT s.id AS id",
-            id=node_id,
-        )
-        return {r["id"] for r in rows} | {node_id}
-
-    def _name(self, node_id: str) -> str:
-        return self._props(node_id).get("name", "")
+    def _platform_type_id(self, name: str) -> str:
+        """rows.resolve_platform_type's node id (same answers and errors), without reading the node."""
+        return str(resolve_platform_type(_IdResolver(self), name)["id"])
 
     # -- corpus -------------------------------------------------------------
     @_unavailable
@@ -629,111 +793,82 @@ class Neo4jGraphStore:
         return _clause_dict(json.loads(rows[0]["j"]))
 
     # -- queries ------------------------------------------------------------
+    # One statement each (graph/neo4j_store.py's read statements above), after
+    # the generation read every public call pins; names resolve through the
+    # alias table, which is read once per generation.
     @_unavailable
     def obligations(self, platform_type: str, role: str | None = None) -> dict[str, Any]:
-        target = self._platform_type_of(resolve_platform_type(self, platform_type)["id"])
-        actors: list[str] | None = None
-        role_name = None
-        if role:
-            role_id = self._platform_type_of(self.resolve(role, [S.ROLE, S.ORGANIZATION, S.PLATFORM_TYPE, S.PLATFORM])["id"])
-            actors = sorted(self._with_subtypes(role_id))
-            role_name = self._name(role_id)
-        rows = self._run(
-            f"MATCH (o:{S.OBLIGATION} {{gen: $gen}}) "
-            "WHERE ($target IN coalesce(o.applies_to, []) OR o.actor_id = $target) "
-            "AND ($actors IS NULL OR o.actor_id IN $actors) "
-            "RETURN o.id AS id, o._json AS j, o._ord AS o",
-            target=target,
-            actors=actors,
-        )
-        facts = self._facts(rows)
-        facts.sort(key=obligation_sort_key)
-        return {"platform_type": self._name(target), "role": role_name, "obligations": [obligation_row(p) for p in facts]}
+        pt_id = self._platform_type_id(platform_type)
+        role_id = self._resolve(role, [S.ROLE, S.ORGANIZATION, S.PLATFORM_TYPE, S.PLATFORM]).id if role else None
+        row = self._single(_OBLIGATIONS, id=pt_id, role=role_id)
+        props = self._nodes(f[0] for f in row["facts"])
+        ids = [f[0] for f in sorted(row["facts"], key=lambda f: f[1])]
+        ids.sort(key=lambda i: obligation_sort_key(props[i]))
+        return {
+            "platform_type": row["platform_type"],
+            "role": row["role"] if role else None,
+            "obligations": self._shaped(ids, lambda i: obligation_row(props[i]), "obligation"),
+        }
 
     @_unavailable
     def deadlines(self, platform_type: str | None = None) -> dict[str, Any]:
-        target = self._platform_type_of(resolve_platform_type(self, platform_type)["id"]) if platform_type else None
-        rows = self._run(
-            f"MATCH (d:{S.DEADLINE} {{gen: $gen}}) WHERE $target IS NULL OR $target IN coalesce(d.applies_to, []) "
-            f"OPTIONAL MATCH (c:{BASE_LABEL} {{gen: $gen, id: $clause_prefix + d.clause_id}}) "
-            "RETURN d.id AS id, d._json AS j, d._ord AS o, c._json AS c",
-            target=target,
-            clause_prefix=S.clause_node_id(""),
-        )
-        clause_of = {r["id"]: json.loads(r["c"]) if r["c"] else {} for r in rows}
-        out = [deadline_row(p, clause_of[p["id"]]) for p in self._facts(rows)]
+        if platform_type:
+            row = self._single(_DEADLINES_FOR, id=self._platform_type_id(platform_type))
+        else:
+            row = self._single(_DEADLINES_ALL)
+        facts = row["facts"]
+        props = self._nodes([*(f[0] for f in facts), *(f[2] for f in facts)])
+        clause_of = {f[0]: f[2] for f in facts}
+        ids = [f[0] for f in sorted(facts, key=lambda f: f[1])]
+        out = self._shaped(ids, lambda i: deadline_row(props[i], props.get(clause_of[i] or "", {})), "deadline")
         out.sort(key=lambda r: (r["doc_id"], r["phrase_start"]))
-        return {"platform_type": self._name(target) if target else None, "deadlines": out}
+        return {"platform_type": row["platform_type"], "deadlines": out}
 
     @_unavailable
     def rules_for(self, entity: str | None = None, action: str | None = None, kinds: list[str] | None = None) -> dict[str, Any]:
         """Facts that apply to ``entity`` and/or name ``action``; ``kinds`` filters by fact kind.
 
-        The matching is graph/nx_store.py's: applies_to, FUNDS, ABOUT and the
-        clause's MENTIONS match the resolved entity (or its platform type)
-        exactly; BINDS and REPORTS_TO also match a narrower kind of it (a
-        市属高校 duty is a duty of a kind of 依托高校, not the other way round).
+        The matching is graph/nx_store.py's: applies_to (its APPLIES_TO edges),
+        FUNDS, ABOUT and the clause's MENTIONS match the resolved entity (or its
+        platform type) exactly; BINDS and REPORTS_TO also match a narrower kind
+        of it (a 市属高校 duty is a duty of a kind of 依托高校, not the other way round).
         """
         wanted = set(kinds or S.FACT_LABELS)
         unknown = wanted - set(S.FACT_LABELS)
         if unknown:
             raise QueryError(f"unknown fact kind(s) {sorted(unknown)}", hint=f"use {', '.join(S.FACT_LABELS)}")
-        exact: list[str] | None = None
-        with_subtypes: list[str] | None = None
-        ent_props = None
+        labels = [S.FACT_LABELS[k] for k in wanted]
+        ent = None
         if entity:
-            ent_props = self.resolve(entity)
-            base = self._platform_type_of(ent_props["id"])
-            exact = sorted({base, ent_props["id"]})
-            with_subtypes = sorted(self._with_subtypes(base) | {ent_props["id"]})
-        rows = self._run(
-            f"MATCH (f:{BASE_LABEL} {{gen: $gen}}) WHERE f.label IN $labels "
-            "AND ($exact IS NULL "
-            "  OR any(x IN coalesce(f.applies_to, []) WHERE x IN $exact) "
-            f"  OR EXISTS {{ MATCH (f)-[:{S.BINDS}|{S.REPORTS_TO}]->(x:{BASE_LABEL}) WHERE x.id IN $with_subtypes }} "
-            f"  OR EXISTS {{ MATCH (f)-[:{S.FUNDS}|{S.ABOUT}]->(x:{BASE_LABEL}) WHERE x.id IN $exact }} "
-            f"  OR EXISTS {{ MATCH (c:{BASE_LABEL} {{gen: $gen, id: $clause_prefix + f.clause_id}})"
-            f"-[:{S.MENTIONS}]->(x:{BASE_LABEL}) WHERE x.id IN $exact }}) "
-            "AND ($action IS NULL OR f.text CONTAINS $action OR coalesce(f.action, '') CONTAINS $action) "
-            "RETURN f.id AS id, f._json AS j, f._ord AS o, f.kind AS kind",
-            labels=[S.FACT_LABELS[k] for k in wanted],
-            exact=exact,
-            with_subtypes=with_subtypes,
-            action=action or None,
-            clause_prefix=S.clause_node_id(""),
-        )
-        by_kind = sorted(rows, key=lambda r: (r["kind"], r["o"]))  # the embedded store's order: kind, then graph order
-        rules = [fact_row({"id": r["id"], **json.loads(r["j"])}) for r in by_kind]
-        return rules_result(ent_props["name"] if ent_props else None, action, rules)
+            ent = self._resolve(entity)
+            row = self._single(_RULES_FOR_ENTITY, id=ent.id, labels=labels, action=action or None)
+        else:
+            row = self._single(_RULES_FOR_ACTION, labels=labels, action=action or None)
+        return rules_result(ent.name if ent else None, action, self._rules(row["facts"]))
 
     @_unavailable
     def entity(self, name: str) -> dict[str, Any]:
-        node = self.resolve(name)
-        nid = node["id"]
-        incoming = self._run(
-            f"MATCH (s:{BASE_LABEL} {{gen: $gen}})-[r]->(n:{BASE_LABEL} {{gen: $gen, id: $id}}) "
-            "RETURN s.id AS id, s._json AS j, r._json AS e ORDER BY r._in",
-            id=nid,
-        )
-        outgoing = self._run(
-            f"MATCH (n:{BASE_LABEL} {{gen: $gen, id: $id}})-[r]->(t:{BASE_LABEL} {{gen: $gen}}) "
-            "RETURN t.id AS id, t._json AS j, r._json AS e ORDER BY r._out",
-            id=nid,
-        )
+        nid = self._resolve(name).id
+        row = self._single(_ENTITY, id=nid, neighbour_labels=[S.DOCUMENT, *S.ENTITY_LABELS], labels=list(S.FACT_LABELS.values()))
+        node = {"id": nid, **json.loads(row["node"])}
         neighbours: list[dict[str, Any]] = []
         mentioned_in: list[str] = []
-        for row in incoming:
-            src, edge = json.loads(row["j"]), json.loads(row["e"])
-            if edge.get("rel") == S.MENTIONS:
-                mentioned_in.append(src["clause_id"])
-            elif src.get("label") in (S.DOCUMENT, *S.ENTITY_LABELS):
-                neighbours.append(_neighbour(row["id"], src, edge, "in"))
-        for row in outgoing:
-            neighbours.append(_neighbour(row["id"], json.loads(row["j"]), json.loads(row["e"]), "out"))
-        applies_via = self._platform_type_of(nid)
-        rules = self.rules_for(self._name(applies_via))
+        for _, src_id, src_json, edge_json in sorted(row["incoming"], key=lambda r: r[0]):
+            if src_id is None:  # a clause that mentions it (its clause_id in the third column)
+                mentioned_in.append(src_json)
+            else:
+                neighbours.append(_neighbour(src_id, json.loads(src_json), json.loads(edge_json), "in"))
+        for _, tgt_id, tgt_json, edge_json in sorted(row["outgoing"], key=lambda r: r[0]):
+            neighbours.append(_neighbour(tgt_id, json.loads(tgt_json), json.loads(edge_json), "out"))
+        applies_via, via_name = row["via"], row["via_name"]
+        # The embedded store asks rules_for(<name of applies_via>): that name resolves
+        # back to applies_via unless another node has the same surface form; then ask as it does.
+        if self._resolve(via_name).id == applies_via:
+            rules = self._rules(row["facts"])
+        else:
+            rules = self.rules_for(via_name)["rules"]
         grouped: dict[str, list[dict[str, Any]]] = {k: [] for k in S.FACT_LABELS}
-        for r in rules["rules"]:
+        for r in rules_result(None, None, rules)["rules"]:
             grouped[r["kind"]].append(r)
         if grouped["obligation"]:
             grouped["obligation"].sort(key=obligation_sort_key)
@@ -743,7 +878,7 @@ class Neo4jGraphStore:
         return {
             "query": name,
             "entity": entity,
-            "applies_via": self._name(applies_via) if applies_via != nid else None,
+            "applies_via": via_name if applies_via != nid else None,
             "neighbours": neighbours,
             "mentioned_in": sorted(set(mentioned_in)),
             "documents": sorted({c.split(":")[0] for c in mentioned_in}),
@@ -847,6 +982,19 @@ def _lucene_escape(term: str) -> str:
         return term.lower()  # operators are upper-case only; lower-case they are plain words
     special = set('+-&|!(){}[]^"~*?:\\/')
     return "".join("\\" + ch if ch in special else ch for ch in term)
+
+
+class _IdResolver:
+    """What rows.resolve_platform_type needs of a store, answering with the node id only."""
+
+    def __init__(self, store: Neo4jGraphStore) -> None:
+        self.store = store
+
+    def resolve(self, name: str, kinds: list[str] | None = None) -> dict[str, Any]:
+        return {"id": self.store._resolve(name, kinds).id}
+
+    def aliases(self) -> AliasTable:
+        return self.store.aliases()
 
 
 def _clause_dict(props: Mapping[str, Any]) -> dict[str, Any]:

@@ -10,18 +10,23 @@ alias table of a graph's entity nodes, and the resolution of a
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ingest.aliases import AliasTable, Entity
 from ingest.errors import NotFoundError
 
 from . import schema as S
 
-if TYPE_CHECKING:
-    from .store import GraphStore
+
+class Resolver(Protocol):
+    """What resolve_platform_type asks of a store (every GraphStore has both)."""
+
+    def resolve(self, name: str, kinds: list[str] | None = None) -> dict[str, Any]: ...
+
+    def aliases(self) -> AliasTable: ...
 
 
-def resolve_platform_type(store: "GraphStore", name: str) -> dict[str, Any]:
+def resolve_platform_type(store: Resolver, name: str) -> dict[str, Any]:
     """A ``--platform-type`` argument resolved by ``store.resolve`` among the
     kinds rules are written for (schema.RULE_SUBJECT_LABELS).
 

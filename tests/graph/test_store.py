@@ -59,6 +59,24 @@ def test_every_label_and_relation_is_in_the_schema(built) -> None:
         assert counts["nodes"].get(label, 0) > 0, label
 
 
+def test_fact_edges_equal_the_lists_the_embedded_store_reads(built) -> None:
+    """graph/neo4j_store.py expands edges where graph/nx_store.py reads lists: each fact has one
+    APPLIES_TO edge per ``applies_to`` target that is a node of the graph (a name that is no node
+    can never be asked about) and no other, one STATED_IN edge to its clause, and an ``actor_id``
+    that is a node (the checklist's indexed anchor)."""
+    _, g, _, _ = built
+    facts = 0
+    for n, d in g.nodes(data=True):
+        if d.get("label") not in S.FACT_LABELS.values():
+            continue
+        facts += 1
+        out = [(t, e["rel"]) for _, t, e in g.out_edges(n, data=True)]
+        assert sorted(t for t, rel in out if rel == S.APPLIES_TO) == sorted({t for t in d.get("applies_to") or () if t in g}), n
+        assert [t for t, rel in out if rel == S.STATED_IN] == [S.clause_node_id(d["clause_id"])], n
+        assert not d.get("actor_id") or d["actor_id"] in g, n
+    assert facts > 100
+
+
 def test_graph_file_is_versioned_and_loads_fast(built) -> None:
     _, g, _, out = built
     data = json.loads((out / GRAPH_FILE).read_text("utf-8"))
