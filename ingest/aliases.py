@@ -198,6 +198,7 @@ class AliasTable:
             by_first.setdefault(key[0], set()).add(len(key))
         self._lengths = {ch: sorted(ls, reverse=True) for ch, ls in by_first.items()}
         self._automaton: Any = None  # made by find_mentions on first use
+        self._elsewhere: AliasTable | None = None  # made by elsewhere on first use
 
     def extend(self, entities: Iterable[Entity]) -> "AliasTable":
         """A new table with ``entities`` added (center records at ingest time).
@@ -219,6 +220,7 @@ class AliasTable:
             return self
         table = copy.copy(self)
         table._surface = {**self._surface, **moved}
+        table._elsewhere = None
         return table
 
     def elsewhere(self) -> "AliasTable":
@@ -227,6 +229,12 @@ class AliasTable:
         its place (市科委, 市级技术创新中心, 技术创新中心 for 北京市…) name that
         place's own body or type there, so they are no aliases of it (and a
         type the document introduces under such a name keeps it)."""
+        if self._elsewhere is None:
+            self._elsewhere = self._read_elsewhere()
+        return self._elsewhere
+
+    def _read_elsewhere(self) -> "AliasTable":
+        """:meth:`elsewhere`, made once per table (every stage reading a document asks for it)."""
         home = tuple(L.words("extraction.home_place"))
 
         def placeless(alias: str) -> bool:
@@ -241,6 +249,7 @@ class AliasTable:
             if placeless(e.name) and table._surface.get(normalize(e.name)) == e.id:
                 del table._surface[normalize(e.name)]  # 市科委 itself, when it is the home city's
         table._index()
+        table._elsewhere = table
         return table
 
     # -- reading --------------------------------------------------------

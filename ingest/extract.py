@@ -1101,7 +1101,7 @@ def _obligation_facts(
     recipient = "、".join(dict.fromkeys(r["to"] for r in chosen))
     phrases = time_phrases(text)
     deadline = _pick_deadline(phrases)
-    due = _with_year(deadline[2].normalized, ctx) if deadline else ""
+    due = _in_context(deadline[2].normalized, ctx) if deadline else ""
     if _FULL_DATE.fullmatch(due):
         ctx.last_due = due
     out: list[Fact] = []
@@ -1222,7 +1222,7 @@ def extract_deadlines(clause: Clause, ctx: Context) -> list[Fact]:
             attrs = {
                 "phrase": phrase,
                 "deadline_kind": meaning.kind,
-                "normalized": _with_year(meaning.normalized, ctx),
+                "normalized": _in_context(meaning.normalized, ctx),
                 "before": meaning.before or "",
                 "subject": subject,
                 "due_order": meaning.order,
@@ -1245,7 +1245,7 @@ def extract_deadlines(clause: Clause, ctx: Context) -> list[Fact]:
     return facts
 
 
-def _with_year(value: str, ctx: Context) -> str:
+def _in_context(value: str, ctx: Context) -> str:
     """A due day or window without a year (``--06-20``, ``--10-25/--10-31``) in the year of its
     document; "截止时间前" (a back reference) is the due date a duty stated before it."""
     if ctx.last_due and _BACK_REFERENCE.fullmatch(value):

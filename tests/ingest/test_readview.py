@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from ingest.aliases import load_aliases
 from ingest.extract import extract_document
 from ingest.matchform import match_form
 from ingest.readview import reading_view, to_stored
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "graph"))
-from test_open_vocabulary import _doc  # noqa: E402
+from tests.graph.test_open_vocabulary import _doc
 
 
 def test_glosses_and_doubled_marks_leave_the_view() -> None:
