@@ -44,9 +44,11 @@ SETTING = L.compile_re(
 """A clause that sets when, where or on what condition a subject acts, between it
 and its modal (申请单位填写申请书时一般应…, 依托单位在中心组建中，要…, 单位和个人如对…有异议，应当…)"""
 _MODAL_AFTER_COMMA = L.compile_re(
+    r"(?:{extraction.modality.must_particles})?"
     r"(?!(?:{extraction.bearer_cues.modal})(?:{extraction.obligation_grammar.copulas}))(?:{extraction.bearer_cues.modal})"
 )
-"""a modal opening what follows a subject's comma; not 可以是 (a description: …的独立法人机构，可以是…)"""
+"""a modal opening what follows a subject's comma, perhaps after 均/都 (…的各参与方，均须…);
+not 可以是 (a description: …的独立法人机构，可以是…)"""
 _PAREN = re.compile(r"[（(][^（()）]{0,12}[)）]")
 SHORT_NAME = L.compile_re(r"[（(](?:{extraction.definitions.short_name})[“\"]?([^）)”\"]{2,12})[”\"]?[）)]")
 """…X（以下简称“Y”）: group 1 is the short name Y"""
@@ -373,10 +375,13 @@ _LIST_SUMMARY = L.compile_re(r"(?:{extraction.grammar.list_summary})([\u4e00-\u9
 """…等有关单位 closing a list of bearers: it sums the list up, it names no one else"""
 
 
+_ITEM_MARKER = re.compile(r"[（(][一二三四五六七八九十\d]{1,3}[）)]")
+
+
 def split_phrase(phrase: str) -> tuple[str, str]:
     """``(bearer name, qualifier)``: 各有关承担单位 → (承担单位, ""),
     考核结果为不合格的平台 → (平台, 考核结果为不合格)."""
-    core, _ = strip_determiners(phrase)
+    core, _ = strip_determiners(_ITEM_MARKER.split(phrase)[-1])  # 申报要求（一）申报单位: after the item marker
     qualifier = ""
     if "的" in core:
         before, _, head = core.rpartition("的")

@@ -143,6 +143,8 @@ _INLINE_MARKER = re.compile(
     r"|(?<=[\s。；;：:])[ \t\u3000]*"
     r"(?=第[一二三四五六七八九十百零\d]+[章条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、](?!\d))"
     r"|(?<=[!-~])(?=[一二三四五六七八九十]+、)"  # after stray ASCII (a web copy's noise: …@* O二、…)
+    # a run-on text's item after a comma (…主体责任,,(二)请…,,2.推荐单位…)
+    r"|(?<=[，,])(?=[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、](?!\d))"
     # a run-on text's article glued to the words before it (…考核评估第十三条依托单位应…), not a reference (按第十条规定)
     r"|(?<=[\u4e00-\u9fff])(?<![按照据依见违本反法则例及和、至第])(?=第[一二三四五六七八九十百零]+条(?![规的之所和、至或中及第]))"
 )
@@ -183,6 +185,7 @@ def _units(text: str, base: int) -> tuple[Unit, ...]:
             out.append(Unit(label.group(1), base + a + lead, base + a + lead + len(label.group(1))))
             lead += label.end()
             seg_s = seg_s[label.end() :]
+        seg_s = seg_s.rstrip("，, ")  # a run-on item cut at the next item's marker ends in its comma
         if seg_s:
             out.append(Unit(seg_s, base + a + lead, base + a + lead + len(seg_s)))
     return tuple(out)
@@ -339,20 +342,32 @@ _LIST_LEAD_IN = r"(?:(?:{extraction.duty_nouns})[^，。；]{0,4}|(?:{extraction
 _LEAD_IN_END = L.compile_re(_LIST_LEAD_IN + "$")
 _CAUSATIVE = L.compile_re(r"^(?:{extraction.causatives})")
 _LEAD_IN_INLINE = L.compile_re(_LIST_LEAD_IN + r"(?=\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d{1,2}[.．、]))")
-_MUST = L.cue("extraction.modality.must")
-_SHOULD = L.Either(
-    L.cue("extraction.modality.should"),
-    L.compile_re(
-        r"(?<=(?:{extraction.modality.should_particles})){extraction.modality.should_hortatory}|^{extraction.modality.should_hortatory}"
-    ),
+_MUST = L.Either(
+    L.cue("extraction.modality.must"),
+    L.cue("extraction.modality.must_short"),
+    L.compile_re(r"(?<=(?:{extraction.modality.must_particles})){extraction.modality.must_head}|^[，,]?{extraction.modality.must_head}"),
 )
+_SHOULD = L.cue("extraction.modality.should")
 _MAY = L.cue("extraction.modality.may")
 _DUTY_VERBS = L.compile_re(r"{extraction.duty_verbs}|报(?=(?:{extraction.obligation_grammar.report_to_prefixes}))")
 _DUTY_VERB_START = L.compile_re(r"^(?:{extraction.duty_verbs})")
 
 
+def _leading_time(text: str) -> int:
+    """Where a time adverbial a text opens with ends (每年年底, 于3月31日前), else 0;
+    not a yearly output's name (年度工作总结 is a topic)."""
+    return next(
+        (e for s, e, m in time_phrases(text[:20]) if s == 0 and (text.startswith(_TIME_OPENERS) or m.kind in ("date", "period"))), 0
+    )
+
+
+_TIME_OPENERS = ("每", "在", "于")
+
+
 def modality_of(text: str, default: str | None = None) -> str | None:
-    """must / should / may / must-not from the modal words of a segment head."""
+    """must / should / may / must-not from the modal words of a segment head
+    (after a time phrase it opens with: 每年年底要…)."""
+    text = text[_leading_time(text) :]
     head = text[:16]
     if _MUST_NOT.search(head):
         return "must-not"
@@ -467,6 +482,7 @@ _RAW_ROUTE_VERBS = frozenset(L.words("extraction.grammar_words.raw_route_verbs")
 _ASSIGNED_VERB = L.compile_re(r"(?:{extraction.obligation_grammar.assigned_verbs})")
 _NOT_A_TARGET = L.compile_re(r"^(?:的|[\u4e00-\u9fff]{0,2}(?:{extraction.obligation_grammar.directive_non_targets}))")
 _COPULAS = tuple(L.words("extraction.obligation_grammar.copulas"))
+_SET_UP_VERBS = tuple(L.words("extraction.obligation_grammar.set_up_verbs"))
 _CO_BEARER = L.compile_re(r"^[和、及与]各?[\u4e00-\u9fff]{1,6}?(?={extraction.modality.must}|{extraction.bearer_cues.modal})")
 _ORGANIZATION_LEADS = L.compile_re(r"(?:{=extraction.obligation_grammar.organization_verbs}|按照[^，]{0,16}?，)")
 _QUALIFIES = L.compile_re(r"^(?!{extraction.obligation_grammar.prepositions})[\u4e00-\u9fff]{1,4}的")
@@ -596,6 +612,8 @@ def open_bearer(text: str, offset: int, ctx: Context, *, any_verb: bool = False)
         return list(ctx.bearers.addressees), sub.phrase, sub.end  # 请你单位…: whom the notice addresses
     found: list[Entity] = []
     name = split_phrase(sub.phrase)[0]
+    if name.count("（") + name.count("(") != name.count("）") + name.count(")"):
+        return None  # 会计报表复印件（机关、事业单位: a bracket left open is no name
     pos = sub.phrase.rfind(name) if name else 0
     parts = coordinated(name)
     for part in parts:
@@ -612,8 +630,9 @@ def open_bearer(text: str, offset: int, ctx: Context, *, any_verb: bool = False)
     return (found, sub.phrase, sub.cue_at if sub.short else sub.end) if found else None
 
 
-def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Entity], str]]:
+def _split_actor_segments(unit: Unit, ctx: Context, carried: bool = False) -> list[tuple[Unit, list[Entity], str]]:
     """Cut a sentence where a new actor starts a comma-segment: (segment, actors, how).
+    ``carried``: the sentence continues, after a semicolon, one whose subject was named.
 
     Cut points: "由X负责/组织" (the segment it sits in), "成立X，其主要负责…"
     (the body set up), a comma-segment opening with an actor followed by a
@@ -628,8 +647,10 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
         return [e for e in dict.fromkeys(ctx.aliases.get(m.entity_id) for m in ms) if e is not None]
 
     for m in re.finditer(r"由", text):
-        if text[: m.start()].endswith(_COPULAS):
-            continue  # "须是由高校牵头组建的…": a description of the subject, not an assignment
+        if text[: m.start()].endswith(_COPULAS + _SET_UP_VERBS):
+            # "须是由高校牵头组建的…", "成立由主要领导牵头的…": a description of the subject
+            # or of the body set up, not an assignment
+            continue
         names, end = _names_from(mentions, m.end(), text)
         if names and _ASSIGNED_VERB.match(text[end:]):
             cuts.append((text.rfind("，", 0, m.start()) + 1, ents(names), "assigned"))
@@ -660,10 +681,15 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
                 continue
         dm = _DIRECTIVE_AT.match(head)
         named_before = any(actors for _a, actors, _h in cuts)
-        if dm and (_RESULT_COMPLEMENT.match(head, dm.end(1)) or (named_before and any(w in dm.group(1) for w in _TARGETLESS))):
-            # "组织好学院所属平台…", "希望X…，充分发挥中心在…方面的作用": an act of the bearer the
-            # sentence already named, not a directive to a target (a sentence that opens with
-            # 充分发挥高校…优势 gives the duty to 高校)
+        subject_before = carried or any(actors and how != "directive" for _a, actors, how in cuts)
+        if dm and (
+            _RESULT_COMPLEMENT.match(head, dm.end(1))
+            or (named_before and any(w in dm.group(1) for w in _TARGETLESS))
+            or (subject_before and _DIRECTIVE_MODALITY[dm.group(1)] != "must")
+        ):
+            # "组织好学院所属平台…", "实验室应…，组织团队开展…", "主管单位要…，推动实验室探索…":
+            # an act of the bearer the sentence already named, not a directive to its object
+            # (a sentence that opens with 推动高校… is one; so is X要…，督促Y…, which passes a duty on)
             continue
         if dm:
             names, end = _names_from(mentions, i + dm.end(), text, ("Role", "PlatformType"))
@@ -704,6 +730,9 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
         comma = rest.find("，")
         if comma > 0 and SETTING.fullmatch(rest[:comma]):
             rest = rest[comma + 1 :]  # "依托单位在中心组建中，要…": the modal after the setting
+        when = _leading_time(rest)
+        if when and (_MUST.search(rest[when : when + 4]) or _MUST_NOT.search(rest[when : when + 4])):
+            rest = rest[when:]  # "依托单位每年年底要…": a time phrase between the subject and its modal
         if actors[0].kind == "Organization" and _ORGANIZATION_LEADS.match(rest):
             if i == 0:
                 cuts[0] = (0, actors, "organization")
@@ -745,7 +774,11 @@ def _split_actor_segments(unit: Unit, ctx: Context) -> list[tuple[Unit, list[Ent
 
 
 _TARGET_DETERMINER = L.compile_re(r"(?:{extraction.obligation_grammar.directive_target_determiners})?")
-_FALLBACK_DUTY = L.Either(L.compile_re(r"{extraction.grammar_words.fallback_duty_cues}"), L.cue("extraction.modality.should"))
+_FALLBACK_DUTY = L.Either(
+    L.compile_re(r"{extraction.grammar_words.fallback_duty_cues}"),
+    L.cue("extraction.modality.must_short"),
+    L.cue("extraction.modality.should"),
+)
 _PROCEDURE_HEADINGS = tuple(L.words("extraction.obligation_grammar.procedure_headings"))
 _ANNOUNCES = L.compile_re(r"{extraction.notice_formulas}")
 _TITLE_LINE = L.compile_re(r"^[^，。；]*关于[^，。；]*的(?:{extraction.title.kinds})[。]?$")
@@ -775,6 +808,8 @@ class Where:
     """the sentence the segment belongs to"""
     previous: tuple[Entity, ...] = ()
     """who the clause's previous sentence named as its subject"""
+    carried: bool = False
+    """the sentence continues, after a semicolon, one whose subject was named"""
 
 
 def explicit_subject(w: Where, ctx: Context) -> Bearers:
@@ -854,10 +889,11 @@ def in_the_name_of(w: Where, ctx: Context) -> Bearers:
 def previous_subject(w: Where, ctx: Context) -> Bearers:
     """ "管委会负责审议…。组织评定重点实验室等工作", "各单位…要及时组织。表格须为打印件":
     a sentence that opens with a duty verb, or states a duty about a thing,
-    and names no one continues the previous sentence's subject."""
+    and names no one continues the previous sentence's subject; so does one that
+    goes on after a semicolon with a duty verb anywhere (X应…；充分发挥…，加强…)."""
     if not w.previous or w.unit is None or w.seg.start != w.unit.start:
         return []
-    if not (_DUTY_VERB_START.match(w.seg.text) or modality_of(w.seg.text) is not None):
+    if not ((w.carried and _DUTY_VERBS.search(w.seg.text)) or _DUTY_VERB_START.match(w.seg.text) or modality_of(w.seg.text) is not None):
         return []
     return [(a, "previous subject", 0.7) for a in w.previous]
 
@@ -865,8 +901,8 @@ def previous_subject(w: Where, ctx: Context) -> Bearers:
 def directive_target(w: Where, ctx: Context) -> Bearers:
     """A government directive naming its (known) target inside the segment."""
     dm = _DIRECTIVE.search(w.seg.text)
-    if not dm:
-        return []
+    if not dm or (w.carried and _DIRECTIVE_MODALITY[dm.group(1)] != "must"):
+        return []  # "X应…；充分发挥高校…优势": X's act, the semicolon continues its sentence
     tail = w.seg.text[dm.end() :]
     skip = _TARGET_DETERMINER.match(tail).end()  # type: ignore[union-attr]
     ms = [m for m in ctx.aliases.find_mentions(tail[:16]) if m.kind in ("Role", "PlatformType") and m.start == skip]
@@ -897,10 +933,13 @@ def document_scope(w: Where, ctx: Context) -> Bearers:
 
 
 def procedure_issuer(w: Where, ctx: Context) -> Bearers:
-    """A step of a procedure the text runs without naming who runs it: the issuer's."""
-    if ctx.issuers and any(p.endswith(_PROCEDURE_HEADINGS) for p in w.clause.path) and _PROCEDURE_STEP.search(w.seg.text):
-        return [(ctx.issuers[0], "procedure", 0.5)]
-    return []
+    """A step of a procedure the text runs without naming who runs it: the issuer's
+    (not a step whose subject is named, 各实验室于…登录…填报, nor a step's title, 网络申报)."""
+    if not (ctx.issuers and any(p.endswith(_PROCEDURE_HEADINGS) for p in w.clause.path) and _PROCEDURE_STEP.search(w.seg.text)):
+        return []
+    if open_bearer(w.seg.text, w.seg.start, ctx, any_verb=True) is not None or len(w.seg.text.rstrip("。")) <= 6:
+        return []
+    return [(ctx.issuers[0], "procedure", 0.5)]
 
 
 ACTOR_STRATEGIES = (
@@ -932,19 +971,24 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
     h_actor = heading_actor(clause, ctx)
     inline_actors: list[Entity] = []
     previous: tuple[Entity, ...] = ()
+    previous_end = ""
     for unit in units(clause):
         body = unit
         if _LEAD_IN_DUTY.match(unit.text):
             continue  # "依托单位应当履行下列职责：" announces the duties listed next
         if _TITLE_LINE.match(unit.text):
             continue  # a (re)stated title announces, it does not oblige
-        if _LEAD_IN_END.search(unit.text):
+        lead_in = _LEAD_IN_END.search(unit.text)
+        if lead_in:
             # "X的主要职责和任务是：(一)…": X bears the items that follow in this clause
             inline_actors = leading_bearers(unit.text, ctx) or inline_actors
-            if not _REQUEST.match(unit.text):
+            before = max(unit.text.rfind("，", 0, lead_in.start()), unit.text.rfind(",", 0, lead_in.start()))
+            if before > 0 and modality_of(unit.text[:before]) in ("must", "must-not"):
+                body = _sub(unit, 0, before)  # "X负责A的统筹协调，主要职责是：": the sentence states a duty first
+            elif not _REQUEST.match(unit.text):
                 continue
             # "请各市科技局通知…做好如下工作：" also asks 市科技局 to do something
-        opener = _DUTY_LIST.search(unit.text) or _ROLE_THEN_DUTY.match(unit.text)
+        opener = None if lead_in else (_DUTY_LIST.search(unit.text) or _ROLE_THEN_DUTY.match(unit.text))
         listed = leading_bearers(unit.text[: opener.end()], ctx) if opener else []
         im = None
         if opener and listed:
@@ -961,7 +1005,9 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
             continue  # "一是支持对象，支持…牵头": who may apply is a condition, not a duty
         if _PURPOSE_ARTICLE.match(unit.text):
             continue  # "为鼓励…，规范…，制定本办法": why the document exists, no duty
-        for seg, seg_actors, how in _split_actor_segments(body, ctx):
+        carried = bool(previous) and previous_end in ("；", ";")
+        previous_end = unit.text[-1:]
+        for seg, seg_actors, how in _split_actor_segments(body, ctx, carried):
             formula = _ANNOUNCES.search(seg.text)
             if formula:
                 # "请…，现将有关事项通知如下": the notice's formula is no duty; what precedes it may be
@@ -971,7 +1017,7 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
                 seg = _sub(seg, 0, cut)
             if seg.end < body.end and _IF_CLAUSE.match(seg.text + "，") and "，" not in seg.text and modality_of(seg.text) is None:
                 continue  # "如依托单位无法报送调查表，由…出具说明": the condition of the duty that follows
-            where = Where(clause, seg, seg_actors, how, inline_actors, role_sys, h_actor, body, previous)
+            where = Where(clause, seg, seg_actors, how, inline_actors, role_sys, h_actor, body, previous, carried)
             actors = next((found for strategy in ACTOR_STRATEGIES if (found := strategy(where, ctx))), [])
             if not actors:
                 continue
@@ -1246,13 +1292,20 @@ def extract_deadlines(clause: Clause, ctx: Context) -> list[Fact]:
 
 
 def _in_context(value: str, ctx: Context) -> str:
-    """A due day or window without a year (``--06-20``, ``--10-25/--10-31``) in the year of its
-    document; "截止时间前" (a back reference) is the due date a duty stated before it."""
+    """A due day or window without a year (``--06-20``, ``--10-25/--10-31``), this year or last
+    year, in the year of its document; "截止时间前" (a back reference) is the due date a duty
+    stated before it."""
     if ctx.last_due and _BACK_REFERENCE.fullmatch(value):
         return ctx.last_due
     if not ctx.doc_year:
         return value
+    if value in _YEAR_OFFSETS:
+        return str(int(ctx.doc_year) + _YEAR_OFFSETS[value])  # 本年度, 上年度 in a dated document
     return "/".join(f"{ctx.doc_year}{part[1:]}" if part.startswith("--") else part for part in value.split("/"))
+
+
+_YEAR_OFFSETS = {"this year": 0, "last year": -1}
+"""relative years a dated document fixes (下一年度 in a standing rule stays relative: each year's next)"""
 
 
 def _is_signature_date(text: str, s: int, e: int, meaning: Normalized) -> bool:
@@ -1443,6 +1496,10 @@ def _funding(clause: Clause, unit: Unit, a: int, b: int, ctx: Context, *, rule: 
 # ------------------------------------------------------------- sanctions
 _EFFECT_CLASSES = ("revoke", "stop_funding", "reduce_funding", "recover_funding", "accountability", "rectify", "reject", "delist", "adjust")
 _EFFECTS = [(name, L.compile_re("{extraction.sanctions.%s}" % name)) for name in _EFFECT_CLASSES]
+_EFFECTS[_EFFECT_CLASSES.index("rectify")] = (
+    "rectify",
+    L.compile_re(r"{extraction.sanctions.rectify}|(?:{extraction.sanctions.rectify_within})[^，。；]{1,6}?整改"),  # 限期1年整改
+)
 _EFFECTS[0] = (
     "revoke",
     L.compile_re(
@@ -1496,7 +1553,7 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
     if clause.kind in ("title", "heading", "attachment"):
         return []
     facts: list[Fact] = []
-    for unit in units(clause):
+    for unit in (piece for whole in units(clause) for piece in _sanction_pieces(whole)):
         text = unit.text
         cm = _CASES.search(text)
         if cm:
@@ -1581,6 +1638,27 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
                 )
             )
     return facts
+
+
+def _sanction_pieces(unit: Unit) -> list[Unit]:
+    """A sentence cut after each consequence that another follows (对评估不合格的中心限期1年整改，
+    整改仍不合格则予以撤销): each trigger and its effect make one sanction, where both
+    consequences have a trigger of their own."""
+    text = unit.text
+    found = sorted({(m.start(), m.end()) for name, pat in _EFFECTS if name != "adjust" for m in pat.finditer(text)})
+    cuts = [0]
+    for _s, e in found:
+        comma = next((i for i in range(e, len(text)) if text[i] in "，,"), None)
+        if comma is None:
+            break
+        nxt = next((s2 for s2, _e2 in found if s2 > comma), None)
+        trigger = _TRIGGER_WORD.search(text, comma + 1, nxt) if nxt is not None else None
+        if trigger is not None:
+            # the next consequence has a trigger of its own: cut where the trigger's segment starts
+            cut = max(i for i in range(comma, trigger.start()) if text[i] in "，,") + 1
+            if cut > cuts[-1] and _TRIGGER_WORD.search(text, cuts[-1], cut):
+                cuts.append(cut)  # …when the consequence before it has one too
+    return [_sub(unit, a, b) for a, b in zip(cuts, [*cuts[1:], len(text)]) if text[a:b].strip("，, ")]
 
 
 def _sanction(clause: Clause, unit: Unit, a: int, b: int, ctx: Context, *, confidence: float, **attrs: Any) -> Fact:

@@ -32,7 +32,8 @@ steps in turn; the last two are kept rather than translated again."""
 
 def match_form(text: str) -> str:
     """Simplified characters and Chinese punctuation; same length as ``text``.
-    A comma that groups digits (1,000万元) stays a comma: it ends no clause."""
+    A comma that groups digits (1,000万元) stays a comma: it ends no clause; a
+    period between Chinese words is a full stop."""
     if len(text) >= _LONG:
         return _long_match_form(text)
     return _match_form(text)
@@ -43,11 +44,18 @@ def _long_match_form(text: str) -> str:
     return _match_form(text)
 
 
+_CJK_PERIOD = re.compile(r"(?<=[\u4e00-\u9fff）)])\.(?=[\u4e00-\u9fff（(])")
+"""an ASCII period between Chinese words (…技术路线等.第三十三条.每个项目…, a scrambled
+web copy) ends a sentence; between digits or after an item number (1.) it does not"""
+
+
 def _match_form(text: str) -> str:
     out = text.translate(_table())
-    if "," not in text:
+    if "," not in text and "." not in text:
         return out
     chars = list(out)
     for m in _GROUPED_DIGITS.finditer(text):
         chars[m.start()] = ","
+    for m in _CJK_PERIOD.finditer(text):
+        chars[m.start()] = "。"
     return "".join(chars)

@@ -179,6 +179,8 @@ _counted(f"({_CN_OR_DIGIT})(?:日|天)(?:内|之内)", "period", "P{n}D", lambda
 _counted(f"(?:为期)?({_CN_OR_DIGIT})个月(?:内|之内)?", "period", "P{n}M", lambda n: 40)
 _counted(f"(?:{{extraction.time.run_kinds}})?(?:周期|期限)(?:为|满)?({_CN_OR_DIGIT})年", "period", "P{n}Y", lambda n: 90)
 _fixed(r"每年年底前|每年年末前|每年(?:12|十二)月(?:31|三十一)日前", "recurrence", "R/P1Y", 20, before="--12-31")
+_counted(f"(?:{{extraction.time.terms}})({_CN_OR_DIGIT})年", "period", "P{n}Y", lambda n: 90)
+_counted(f"(?:{{extraction.time.ahead}})({_CN_OR_DIGIT})年", "period", "P{n}Y", lambda n: 95)
 
 
 @_rule(r"(?:到|至|截至)?(\d{4})年(?:底|年底|末|年末)(?:前)?")
@@ -219,6 +221,8 @@ _fixed(
     25,
 )
 _fixed(r"当年(?=产生|结余|内)", "recurrence", "R/P1Y", 25)
+# 每年 on its own (每年年底要…考核, 每年在实验室工作…): every year, after the patterns that read more
+_fixed(r"每年(?:年底|年末)?(?![度\d一二三四五六七八九十])", "recurrence", "R/P1Y", 22)
 _fixed(r"定期(?:{=extraction.time.regular_acts})?", "recurrence", "R/unspecified", 40)
 _fixed(r"(?:下一|下个)年度", "relative", "next year", 30)
 _counted(r"连续(" + _CN_OR_DIGIT + r")年", "period", "P{n}Y", lambda n: 95)

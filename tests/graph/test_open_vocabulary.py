@@ -171,7 +171,7 @@ def test_a_new_platform_type_gets_its_duties() -> None:
 
 def test_vocabulary_lives_in_the_lexicon() -> None:
     assert "应当" in L.words("extraction.modality.must")
-    assert L.cue("extraction.modality.should").search("相应地") is None
+    assert L.cue("extraction.modality.must_short").search("相应地") is None
     assert L.compile_re(r"^(?:{extraction.modality.must_not})").match("不得")
 
 
@@ -342,7 +342,7 @@ def test_a_description_after_the_copula_assigns_nothing() -> None:
 
 
 def test_a_role_statement_then_a_modal() -> None:
-    assert _obligations("第四条 依托高校是中心建设主体，要制定中心建设发展规划。\n") == [("依托高校", "should")]
+    assert _obligations("第四条 依托高校是中心建设主体，要制定中心建设发展规划。\n") == [("依托高校", "must")]
 
 
 def test_coordinated_bearers_with_or_and_a_leading_circumstance() -> None:
@@ -431,7 +431,7 @@ def test_the_sentence_that_leads_in_names_the_bearer() -> None:
 
 def test_a_subject_jieba_opens_with_a_particle() -> None:
     """地市科技管理部门: jieba tags 地 as a particle."""
-    assert ("地市科技管理部门", "should") in _obligations("二、各地市科技管理部门要积极探索专业化的管理机制。\n")
+    assert ("地市科技管理部门", "must") in _obligations("二、各地市科技管理部门要积极探索专业化的管理机制。\n")
 
 
 def test_purpose_articles_and_entitlements_are_no_duties() -> None:
@@ -508,7 +508,7 @@ def test_a_description_after_a_comma_is_no_permission() -> None:
 
 def test_an_enumeration_marker_after_a_web_copys_noise() -> None:
     text = "各有关单位：\n@* O二、各依托单位要按时报送年度报告。\n"
-    assert ("依托单位", "should") in _obligations(text, title="关于报送年度报告的通知")
+    assert ("依托单位", "must") in _obligations(text, title="关于报送年度报告的通知")
 
 
 def test_a_condition_between_the_subject_and_its_modal() -> None:
@@ -615,3 +615,95 @@ def test_elsewhere_and_rebound_tables() -> None:
     rebound = table.extend([own]).rebound(own)
     assert rebound.lookup("技术创新中心").name == "某州市技术创新中心"
     assert table.lookup("技术创新中心").name == "北京市技术创新中心"  # the corpus's table is unchanged
+
+
+def test_a_directive_verb_after_a_named_subject_is_the_subjects_act() -> None:
+    """X应…，组织团队开展…: 组织 is X's act, not a directive to 团队; X要…，督促Y…
+    passes a duty on to Y (督促 is causative)."""
+    got = _obligations("第五条 依托单位应围绕重点任务，组织团队开展持续深入的科学研究。\n")
+    assert {a for a, _m in got} == {"依托单位"}
+    passed = _obligations("第六条 各主管部门要加强监督，督促承担单位按期完成建设任务。\n")
+    assert {a for a, _m in passed} == {"主管部门", "承担单位"}
+
+
+def test_a_sentence_after_a_semicolon_continues_its_subject() -> None:
+    """X应…；充分发挥高校学科优势，设立开放课题: the bearer is X, not 高校; a statement
+    after the semicolon with no duty verb is no duty of X."""
+    got = _obligations("第七条 依托单位应加强日常管理；充分发挥高校学科优势，设立开放课题。\n")
+    assert {a for a, _m in got} == {"依托单位"}
+    assert len(got) == 2
+    stated = _obligations("第八条 重大项目必须符合指南方向；承担重大项目的企业有较高成长性。\n")
+    assert len(stated) == 1
+
+
+def test_ying_and_yao_are_duties_yinggai_is_hortatory() -> None:
+    """docs/annotation_guide.md: 应/要 → must, 应该 → should."""
+    assert _obligations("第九条 承担单位应按时报送年度报告。\n") == [("承担单位", "must")]
+    assert _obligations("第九条 承担单位，要按时报送年度报告。\n") == [("承担单位", "must")]
+    assert _obligations("第九条 承担单位应该按时报送年度报告。\n") == [("承担单位", "should")]
+
+
+def test_bearers_joined_by_or_and_a_set_up_bodys_description() -> None:
+    got = _obligations("第十条 各单位科研主管领导或有关部门要认真履行检查监督责任。\n")
+    assert {a for a, _m in got} == {"单位科研主管领导", "部门"}
+    assert _obligations("第十一条 学校成立由主要领导牵头的科研工作领导小组。\n") == []
+
+
+@pytest.mark.parametrize(
+    "phrase, value",
+    [("每年年底", "R/P1Y"), ("委员每届任期5年", "P5Y"), ("限期1年整改", "P1Y"), ("制定未来五年发展规划", "P5Y")],
+)
+def test_terms_and_bare_yearly_recurrences(phrase: str, value: str) -> None:
+    assert normalize_phrase(phrase).normalized == value  # type: ignore[union-attr]
+
+
+def test_this_year_and_last_year_in_a_dated_document() -> None:
+    doc = replace(_doc("第二条 项目负责人本年度不得申报新项目，须提供上一年度审计报告。\n"), year=2019)
+    got = {f.text: f.attrs["normalized"] for f in extract_document(doc, load_aliases()) if f.kind == "deadline"}
+    assert got.get("本年度") == "2019" and got.get("上一年度") == "2018"
+
+
+def test_run_on_items_after_a_comma_are_units() -> None:
+    doc = _doc("有关要求(一)请各单位严格履行主体责任,(二)请各单位将材料提交推荐单位,2.推荐单位审核后报送。\n", title="关于开展评价的通知")
+    texts = [u.text for c in doc.clauses for u in units(c)]
+    assert any(t.startswith("(二)请各单位将材料提交推荐单位") or t.startswith("请各单位将材料提交推荐单位") for t in texts), texts
+    assert any(t.startswith("推荐单位审核后报送") for t in texts), texts
+
+
+def test_each_consequence_with_its_own_trigger_is_a_sanction() -> None:
+    text = "第二十条 对评估不合格的中心限期1年整改，整改仍不合格的予以撤销。\n"
+    facts = extract_document(_doc(text), load_aliases())
+    assert [f.text for f in facts if f.kind == "sanction"] == ["对评估不合格的中心限期1年整改", "整改仍不合格的予以撤销"]
+
+
+def test_a_time_phrase_between_a_subject_and_its_modal() -> None:
+    assert _obligations("第二十四条 依托单位每年年底要对实验室工作进行年度考核。\n") == [("依托单位", "must")]
+
+
+def test_a_subject_set_off_by_a_comma_before_jun_xu() -> None:
+    got = _obligations("第三条 组建实验室的各参与方，均须作为依托单位的科研实体开展实体化运行。\n")
+    assert [a for a, _m in got] == ["参与方"]
+
+
+def test_a_lead_in_sentence_that_states_a_duty_first() -> None:
+    """X负责A，主要职责是：(一)…: X负责A is a duty too, and the items are X's."""
+    text = "第四条 市科技局负责科技报告工作的总体部署和统筹协调，主要职责是：\n（一）制定相关政策文件；\n"
+    got = _obligations(text)
+    assert got and {a for a, _m in got} == {"市科技局"} and len(got) == 2
+
+
+def test_a_procedure_step_whose_subject_is_named_is_not_the_issuers() -> None:
+    text = "三、评价程序\n（一）网络申报。各实验室于4月8日至4月20日登录系统填报相关数据。\n"
+    got = _obligations(text, title="关于开展绩效评价工作的通知", issuers=("某市科学技术局",))
+    assert all(a != "某市科学技术局" for a, _m in got), got
+
+
+def test_item_markers_and_open_brackets_are_not_part_of_a_bearer() -> None:
+    assert split_phrase("申报要求（一）申报单位")[0] == "申报单位"
+    text = "第五条 需提供上一年度审计报告及会计报表复印件（机关、事业单位需另行提供说明。\n"
+    assert all("（" not in a for a, _m in _obligations(text)), _obligations(text)
+
+
+def test_a_period_between_chinese_words_ends_a_sentence() -> None:
+    assert match_form("技术路线等.第三十三条.每个项目") == "技术路线等。第三十三条。每个项目"
+    assert match_form("1.5万元，第1.项") == "1.5万元，第1.项"
