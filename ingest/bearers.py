@@ -35,6 +35,8 @@ MAX_QUALIFIED = 64
 """A subject with a 的-qualifier may run this long."""
 MAX_GAP = 6
 """Characters of adverbial allowed between a subject and its cue (每年, 原则上)."""
+_QUOTED_WORD = re.compile(r"“[^“”，。；：]{1,12}”(?=[\u4e00-\u9fff])")
+"""a quoted name inside a subject (各“一室一中心”依托单位): no stop"""
 _STOP = set('，,。；;：:！？!?《》“”"\n')
 SETTING = L.compile_re(
     r"(?:在[^，。；]{1,30}?(?:{extraction.obligation_grammar.setting_ends})|[^，。；]{1,20}?(?:{extraction.obligation_grammar.circumstance_ends})"
@@ -113,9 +115,12 @@ def starts_like_subject(phrase: str, *, before_modal: bool = False) -> bool:
         return True
     if any(len(h) == 4 and core.startswith(h[:2]) and core.endswith(h[2:]) for h, _k in _heads()):
         return True  # 依托（牵头）二级单位: a verb-first head (依托单位) with words inside it
-    rest = _PAREN.sub("", core[2:])
+    parts = coordinated(core)
+    rest = _PAREN.sub("", parts[0][2:])
     if core[:2] in _role_verbs() and (head := head_of(rest)) is not None and head[0] == rest and head[1] in ("Role", "Organization"):
-        return True  # 依托学院, 承担企业: a role-making verb (依托单位's 依托) before another role's head
+        return True  # 依托学院, 承担企业, 牵头申报单位、…: a role-making verb (依托单位's 依托) before another role's head
+    if len(parts) > 1 and all((h := head_of(p)) is not None and h[0] == p for p in parts):
+        return True  # 组织或个人: bare head nouns coordinated, whatever jieba tags the first
     never = ("not_subject_starts", "not_subject_verbs", "duty_verbs", "report_verbs")
     if any(core.startswith(w) for cls in never for w in L.words(f"extraction.{cls}")):
         return False
@@ -216,7 +221,15 @@ def subject_phrase(
     word (依托 in 依托单位) is not a cue.
     """
     shorts = {m.start(): m for m in SHORT_NAME.finditer(text[: MAX_QUALIFIED + 40])}
-    stop = next((i for i, ch in enumerate(text) if ch in _STOP and not any(a < i < m.end() for a, m in shorts.items())), len(text))
+    quoted = [m.span() for m in _QUOTED_WORD.finditer(text[: MAX_QUALIFIED + 40])]  # 各“一室一中心”依托单位
+    stop = next(
+        (
+            i
+            for i, ch in enumerate(text)
+            if ch in _STOP and not any(a < i < m.end() for a, m in shorts.items()) and not any(a <= i < b for a, b in quoted)
+        ),
+        len(text),
+    )
     if stop < 2:
         return None
     if text[stop : stop + 1] in ("，", ",") and (_SETTING_END.search(text[:stop]) or _MODAL_AFTER_COMMA.match(text, stop + 1)):
@@ -232,7 +245,8 @@ def subject_phrase(
     for i in range(2, len(window) + 1):
         head = head_of(window[:i])
         if head:
-            ends.setdefault(i, i - len(head[0]))
+            a = i - len(head[0])
+            ends.setdefault(i, a - 2 if window[max(a - 2, 0) : a] in _role_verbs() else a)  # 牵头|申报单位
         elif any(window[:i].endswith(n) for n in own_names):
             ends.setdefault(i, i - 2)
     ends = {e: a for e, a in ends.items() if not any(m.start() < e <= m.end() for m in shorts.values())}
@@ -258,6 +272,8 @@ def subject_phrase(
         if not cands:
             continue
         e = max(cands)
+        if e < cue_at and window[e:cue_at].startswith(_NOT_BEARER_WORDS()):
+            return None  # 专项资金必须…, 计划项目数不得超过…: the subject is a thing a name qualifies
         verbs_at = {p for p, flag in _predicate_starts(window).items() if flag.startswith("v")}
         earlier = [e0 for e0 in ends if e0 < e and e0 in verbs_at and not any(a == e0 for e2, a in ends.items() if e2 > e0)]
         if earlier:
@@ -277,6 +293,11 @@ def subject_phrase(
             return None
         return Subject(phrase, e, cue_at, short.group(1) if short is not None else "")
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _NOT_BEARER_WORDS() -> tuple[str, ...]:
+    return tuple(L.words("extraction.not_bearers"))
 
 
 def _chain_end(window: str, e: int, ends: dict[int, int]) -> int:
@@ -305,6 +326,9 @@ def _not_a_bearer(phrase: str) -> bool:
     if not rest:
         return False
     cues = [w for w in L.words("extraction.bearer_cues") if len(w) > 1]
+    rest = rest[:-2] if rest[-2:] in _role_verbs() else rest  # 项目牵头申报单位: a role-making verb before the head
+    if not rest:
+        return False
     if any(w in rest for w in cues) or any(ch in rest for ch in L.words("extraction.not_in_names")):
         return True  # 具体负责中心, 径向市科技局: a verb or a preposition inside, so not a name
     import jieba.posseg as pseg

@@ -50,7 +50,7 @@ from .matchform import match_form
 from .normalize import Normalized, amount_cny, time_phrases, to_int
 from .parse import LABELS, SUBITEM, find_marker, sentence_cuts
 from .readview import reading_view, to_stored
-from .scope import addressees_of, elsewhere, short_names
+from .scope import addressees_of, document_kind, elsewhere, short_names
 
 FACT_KINDS = ("obligation", "deadline", "funding", "sanction", "condition")
 
@@ -143,8 +143,8 @@ _INLINE_MARKER = re.compile(
     r"|(?<=[\s。；;：:])[ \t\u3000]*"
     r"(?=第[一二三四五六七八九十百零\d]+[章条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、](?!\d))"
     r"|(?<=[!-~])(?=[一二三四五六七八九十]+、)"  # after stray ASCII (a web copy's noise: …@* O二、…)
-    # a run-on text's item after a comma (…主体责任,,(二)请…,,2.推荐单位…)
-    r"|(?<=[，,])(?=[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、](?!\d))"
+    # a run-on text's item after a comma (…主体责任,,(二)请…,,2.推荐单位…,三、各依托单位…)
+    r"|(?<=[，,])(?=[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、](?!\d)|[一二三四五六七八九十]+、)"
     # a run-on text's article glued to the words before it (…考核评估第十三条依托单位应…), not a reference (按第十条规定)
     r"|(?<=[\u4e00-\u9fff])(?<![按照据依见违本反法则例及和、至第])(?=第[一二三四五六七八九十百零]+条(?![规的之所和、至或中及第]))"
 )
@@ -226,11 +226,17 @@ _RESULT_COMPLEMENT = L.compile_re(r"(?:{extraction.obligation_grammar.result_com
 _DIRECTIVE_MODALITY: dict[str, str] = {str(k): str(v) for k, v in L.mapping("extraction.directives").items()}
 
 
+def _inside_head(text: str, start: int, end: int) -> bool:
+    """Whether a name at ``text[start:end]`` runs on into a longer bearer head (科技部|门)."""
+    return any((h := head_of(text[start:j])) is not None and len(h[0]) > j - end for j in range(end + 1, min(end + 3, len(text)) + 1))
+
+
 def _actors_in(phrase: str, ctx: Context) -> list[Entity]:
     """The bearer(s) a phrase names: per 、-separated part, its last actor mention."""
     out: list[Entity] = []
     for part in COORDINATED.split(phrase):
-        ms = [m for m in ctx.aliases.find_mentions(part) if m.kind in ACTOR_KINDS]
+        # a mention that ends inside a longer head is not the name (科技部 in 科技部门)
+        ms = [m for m in ctx.aliases.find_mentions(part) if m.kind in ACTOR_KINDS and not _inside_head(part, m.start, m.end)]
         if ms:
             ent = ctx.aliases.get(ms[-1].entity_id)
         else:
@@ -416,6 +422,7 @@ _CYCLE_WORD = tuple(L.words("extraction.grammar_words.cycle_word"))
 _COUNTED_YEARS = re.compile(r"[\d一二三四五六七八九十]+年")
 _IMPLICIT_BEARERS: dict[str, str] = {str(k): str(v) for k, v in L.mapping("extraction.implicit_bearers").items()}
 _ENTITLED = L.compile_re(r"(?:{extraction.modality.may})(?:{extraction.modality.entitlements})")
+_VERDICT = L.compile_re(r"^[^，。；]{0,6}?(?:{extraction.modality.verdicts})")
 _PURPOSE_ARTICLE = L.compile_re(
     r"^(?:{extraction.definitions.purpose_openers})[^。]*(?:{extraction.definitions.enacted_by})(?:{extraction.definitions.scope_of})"
 )
@@ -995,7 +1002,7 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
             # "学校科研处是…部门，主要职责：指导…；负责…": the list starts mid-sentence
             inline_actors = listed
             body = _sub(unit, opener.end(), len(unit.text))
-        elif im := _INLINE_DUTY.match(unit.text):
+        elif (im := _INLINE_DUTY.match(unit.text)) and modality_of(im.group(1)) is None:
             inline_actors = _actors_in(im.group(1), ctx)
             body = _sub(unit, im.end(), len(unit.text))
         elif SUBITEM.match(unit.text):
@@ -1039,6 +1046,8 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
             dm = _DIRECTIVE.match(seg.text) or (_DIRECTIVE.search(seg.text[:4]) if actors[0][1] == "directive" else None)
             if actors[0][1] == "directive" and dm:
                 modality = _DIRECTIVE_MODALITY[dm.group(1)]
+            if modality == "must-not" and _VERDICT.match(after):
+                continue  # "…的项目，不得通过验收": a verdict on the project (a sanction), not a duty
             if modality == "may" and _ENTITLED.search(after[:12]):
                 continue  # "最高可获100万元补助": an entitlement (a funding fact), not a permission to act
             if modality is None:
@@ -1248,6 +1257,9 @@ def _can_be_subject(m: Mention, ctx: Context) -> bool:
 
 
 _CITED_TITLE = re.compile(r"《[^《》]*》")
+_ANNUAL_OUTPUT = L.compile_re(r"年度[\u4e00-\u9fff]{0,8}?(?:{extraction.time.annual_outputs})|年报")
+_ONE_OFF_KINDS = frozenset(L.words("extraction.time.one_off_kinds"))
+_REGIME = L.compile_re(r"(?:{extraction.time.regimes})")
 _YEAR_LABEL = re.compile(r"\d{4}")
 
 
@@ -1264,6 +1276,8 @@ def extract_deadlines(clause: Clause, ctx: Context) -> list[Fact]:
                 continue  # the 落款 date says when the document was issued, not when anything is due
             if _YEAR_LABEL.fullmatch(meaning.normalized) and (naming or any(a < s and e < b for a, b in cited)):
                 continue  # 《2020年度…工作总结》, a title's 2019年度: a year that names a document times nothing
+            if _ANNUAL_OUTPUT.fullmatch(phrase) and (naming or ctx.doc_kind in _ONE_OFF_KINDS) and not _REGIME.match(unit.text, e):
+                continue  # a notice's 年度报告 is one year's report, not a yearly duty (a 年报制度 is one)
             subject = _deadline_subject(clause, ctx, unit, s, e, h_actor)
             attrs = {
                 "phrase": phrase,
@@ -1773,7 +1787,13 @@ def context_for(doc: Document, aliases: AliasTable) -> Context:
             aliases = aliases.rebound(ent)  # in 沧州市技术创新中心's own 办法, 技术创新中心 is that type
     issuers = [e for e in (aliases.lookup(name) for name in doc.issuers) if e is not None and e.kind == "Organization"]
     ctx = Context(
-        aliases=aliases, doc_id=doc.doc_id, doc_kind=doc.kind, doc_title=doc.title, doc_year=doc.year, scope=scope, issuers=issuers
+        aliases=aliases,
+        doc_id=doc.doc_id,
+        doc_kind=doc.kind or document_kind(doc.title),
+        doc_title=doc.title,
+        doc_year=doc.year,
+        scope=scope,
+        issuers=issuers,
     )
     ctx.bearers = BearerScope(own_platform=ctx.own_platform, issuer=issuers[0] if issuers else None)
     for term, short, s, e in short_names(doc, kinds=ACTOR_KINDS):

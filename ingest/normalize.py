@@ -173,7 +173,7 @@ _counted(f"({_CN_OR_DIGIT})年的?(?:{{extraction.time.named_periods}})期", "pe
 _fixed(r"(?:按|每)季度|每个季度|季度(?=报送|报告)", "recurrence", "R/P3M", 15)
 _fixed(r"(?:按|每)月|每个月", "recurrence", "R/P1M", 12)
 _fixed(r"每半年|半年一次", "recurrence", "R/P6M", 18)
-_fixed(r"为期半年|半年内", "period", "P6M", 45)
+_fixed(r"为期半年|半年内|提前半年", "period", "P6M", 45)
 _counted(f"({_CN_OR_DIGIT})个?工作日(?:内|之内)?", "period", "P{n}D", lambda n: 30)
 _counted(f"({_CN_OR_DIGIT})(?:日|天)(?:内|之内)", "period", "P{n}D", lambda n: 30)
 _counted(f"(?:为期)?({_CN_OR_DIGIT})个月(?:内|之内)?", "period", "P{n}M", lambda n: 40)
@@ -206,6 +206,7 @@ def _by_year(m: re.Match[str]) -> Normalized:
     return Normalized("date", m.group(1), order=60)
 
 
+_counted(f"每({_CN_OR_DIGIT})年为一个(?:{{extraction.time.cycle_kinds}})?周期", "recurrence", "R/P{n}Y", lambda n: 20 + 5 * n)
 _counted(f"({_CN_OR_DIGIT})年为一个(?:{{extraction.time.cycle_kinds}})?周期", "period", "P{n}Y", lambda n: 90)
 _counted(f"(?:每)?({_CN_OR_DIGIT})年(?:{{extraction.time.recurring_acts}})?一次", "recurrence", "R/P{n}Y", lambda n: 20 + 5 * n)
 _fixed(r"每年(?:{extraction.time.yearly_acts})?一次|每年度", "recurrence", "R/P1Y", 20)

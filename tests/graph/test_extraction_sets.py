@@ -1,15 +1,14 @@
 """Extraction scored on real documents the extractor was not written for.
 
-* tests/extraction_heldout5, tests/extraction_heldout2: 15 and 12 real policy
+* tests/extraction_heldout6, tests/extraction_heldout2: 15 and 12 real policy
   texts, annotated before any output was seen, frozen (never tuned on); floors
   just below their figures, so a change that makes generalization worse fails here.
-* tests/extraction_dev, tests/extraction_dev2, tests/extraction_dev3,
-  tests/extraction_dev4, tests/extraction_dev5, tests/extraction_dev6: 34, 15, 12,
-  12, 15 and 15 real texts the rules are developed on (dev2, dev5 and dev6 were
-  held-out sets until their misses were read; dev3 and dev4 were each scored once
-  blind first, figures in their READMEs).  The issue's targets (obligation recall
-  0.80 at precision 0.85) are not reached on the held-out sets yet, and these
-  floors say so honestly.
+* tests/extraction_dev … tests/extraction_dev7: 34, 15, 12, 12, 15, 15 and 15
+  real texts the rules are developed on (dev2, dev5, dev6 and dev7 were held-out
+  sets until their misses were read; dev3 and dev4 were each scored once blind
+  first, figures in their READMEs).  The issue's targets (obligation recall 0.80
+  at precision 0.85) are not reached on the held-out sets yet, and these floors
+  say so honestly.
 """
 
 from __future__ import annotations
@@ -23,12 +22,13 @@ from graph.evaluate import evaluate_extraction, gold_set_dirs
 HERE = Path(__file__).resolve().parents[1]
 
 FLOORS = {
-    "extraction_dev5": {"obligation": (0.75, 0.77), "deadline": (0.63, 0.83), "funding": (0.95, 0.85), "sanction": (0.95, 0.50)},
-    "extraction_dev6": {"obligation": (0.65, 0.63), "deadline": (0.72, 0.75), "funding": (0.88, 0.85), "sanction": (0.95, 0.64)},
-    "extraction_heldout5": {"obligation": (0.51, 0.56), "deadline": (0.70, 0.81), "funding": (0.67, 0.58), "sanction": (0.89, 0.72)},
+    "extraction_dev5": {"obligation": (0.75, 0.77), "deadline": (0.70, 0.83), "funding": (0.95, 0.85), "sanction": (0.90, 0.74)},
+    "extraction_dev6": {"obligation": (0.67, 0.63), "deadline": (0.86, 0.75), "funding": (0.88, 0.85), "sanction": (0.95, 0.70)},
+    "extraction_dev7": {"obligation": (0.74, 0.75), "deadline": (0.80, 0.88), "funding": (0.67, 0.58), "sanction": (0.90, 0.78)},
+    "extraction_heldout6": {"obligation": (0.49, 0.47), "deadline": (0.46, 0.70), "funding": (0.72, 0.60), "sanction": (0.95, 0.12)},
     "extraction_heldout2": {"obligation": (0.60, 0.50), "deadline": (0.62, 0.70), "funding": (0.95, 0.85), "sanction": (0.95, 0.55)},
     # dev2's gold marks the years of title lines, which docs/annotation_guide.md (and the extractor) does not count
-    "extraction_dev2": {"obligation": (0.62, 0.68), "deadline": (0.62, 0.74), "funding": (0.95, 0.95), "sanction": (0.95, 0.95)},
+    "extraction_dev2": {"obligation": (0.70, 0.73), "deadline": (0.90, 0.74), "funding": (0.95, 0.95), "sanction": (0.95, 0.95)},
     "extraction_dev3": {"obligation": (0.70, 0.77), "deadline": (0.54, 0.77), "funding": (0.88, 0.80), "sanction": (0.95, 0.83)},
     "extraction_dev4": {"obligation": (0.72, 0.68), "deadline": (0.80, 0.78), "funding": (0.68, 0.75), "sanction": (0.95, 0.75)},
     "extraction_dev": {"obligation": (0.70, 0.74), "deadline": (0.72, 0.72), "funding": (0.90, 0.90), "sanction": (0.95, 0.95)},

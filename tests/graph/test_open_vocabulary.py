@@ -707,3 +707,52 @@ def test_item_markers_and_open_brackets_are_not_part_of_a_bearer() -> None:
 def test_a_period_between_chinese_words_ends_a_sentence() -> None:
     assert match_form("技术路线等.第三十三条.每个项目") == "技术路线等。第三十三条。每个项目"
     assert match_form("1.5万元，第1.项") == "1.5万元，第1.项"
+
+
+def test_a_thing_a_name_qualifies_is_no_bearer() -> None:
+    """专项资金必须…: 专项 qualifies 资金, which owes nothing; 任何组织或个人不得…: both bear it."""
+    got = _obligations("第四条 专项资金必须专款专用，任何组织或个人不得虚报、挪用。\n")
+    assert sorted(a for a, _m in got) == ["个人", "组织"]
+
+
+def test_a_role_verb_opens_a_coordinated_role_name() -> None:
+    got = _obligations("第五条 牵头申报单位、行政负责人、技术负责人须签署诚信承诺书，项目牵头申报单位和合作单位应对材料的真实性负责。\n")
+    assert {a for a, _m in got} == {"牵头申报单位", "行政负责人", "技术负责人", "项目牵头申报单位", "合作单位"}
+
+
+def test_a_known_name_inside_a_longer_head_is_not_the_bearer() -> None:
+    """科技部 is a known name, but 科技部门要…职责，… names 科技部门 (and is no inline "X职责，" heading)."""
+    got = _obligations("第六条 科技部门要认真履行对项目资金的日常监管职责，加强核实工作。\n")
+    assert {a for a, _m in got} == {"科技部门"}
+
+
+def test_a_verdict_is_a_sanction_not_a_duty() -> None:
+    facts = extract_document(_doc("第十六条 存在下列行为之一的，不得通过财务验收。\n"), load_aliases())
+    assert [f.kind for f in facts if f.kind in ("obligation", "sanction")] == ["sanction"]
+
+
+@pytest.mark.parametrize(
+    "phrase, value",
+    [("每三年为一个评估周期", "R/P3Y"), ("整改期一般为一年", "P1Y"), ("应提前半年提出申请", "P6M")],
+)
+def test_cycles_and_named_periods(phrase: str, value: str) -> None:
+    assert normalize_phrase(phrase).normalized == value  # type: ignore[union-attr]
+
+
+def test_an_enumeration_after_a_comma_in_a_run_on_text() -> None:
+    doc = _doc("一、各市重点实验室应制定建设方案,二、各依托单位要加强指导和监督。\n", title="关于组织建设的通知")
+    texts = [u.text for c in doc.clauses for u in units(c)]
+    assert any(t.startswith("各依托单位要加强指导和监督") for t in texts), texts
+
+
+def test_a_quoted_name_inside_a_subject() -> None:
+    got = _obligations("第八条 各“一室一中心”依托单位要高度重视，认真编制年度工作报告。\n")
+    assert len(got) == 1 and got[0][0].endswith("依托单位") and got[0][1] == "must"
+
+
+def test_a_notices_annual_report_is_one_years_report() -> None:
+    """In a notice, 年度报告 names one year's report; in a standing rule, and in a 年报制度, it recurs."""
+    notice = _doc("各有关单位：\n请各单位于4月30日前报送年度报告。\n", title="关于报送年度报告的通知")
+    assert [f.attrs["normalized"] for f in extract_document(notice, load_aliases()) if f.kind == "deadline"] == ["--04-30"]
+    rule = _doc("第十条 中心应按时提交年度报告。\n")
+    assert [f.attrs["normalized"] for f in extract_document(rule, load_aliases()) if f.kind == "deadline"] == ["R/P1Y"]
