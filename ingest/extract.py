@@ -362,9 +362,12 @@ _DUTY_VERB_START = L.compile_re(r"^(?:{extraction.duty_verbs})")
 def _leading_time(text: str) -> int:
     """Where a time adverbial a text opens with ends (每年年底, 于3月31日前), else 0;
     not a yearly output's name (年度工作总结 is a topic)."""
-    return next(
-        (e for s, e, m in time_phrases(text[:20]) if s == 0 and (text.startswith(_TIME_OPENERS) or m.kind in ("date", "period"))), 0
-    )
+    return _leading_time_in(text[:20])
+
+
+@functools.lru_cache(maxsize=4096)
+def _leading_time_in(head: str) -> int:
+    return next((e for s, e, m in time_phrases(head) if s == 0 and (head.startswith(_TIME_OPENERS) or m.kind in ("date", "period"))), 0)
 
 
 _TIME_OPENERS = ("每", "在", "于")
