@@ -16,10 +16,12 @@ from typing import Any, Iterable
 import networkx as nx
 
 from ingest.aliases import AliasTable, Entity, aliases_for_corpus
+from ingest.bearers import load_tagger
 from ingest.cache import ValueCache, cache_root, digest
 from ingest.document import Document
 from ingest.extract import Context, Fact, context_for, extract_with_entities
 from ingest.fingerprint import code_digest
+from ingest.parallel import map_items
 from ingest.pipeline import Build, step
 from ingest.scope import introduce
 
@@ -97,19 +99,22 @@ def build_graph(
     _link_centers(g, table)
     facts: list[Fact] = []
     found: list[Entity] = []
+    tables: list[AliasTable] = []
     for doc in documents:
         # what the document introduces (its platform type, defined terms, issuers)
         table = introduce([doc], table)
-        for ent in _introduced(doc, table):
+        tables.append(table)
+    # bearers another document happened to name are not names this one is read
+    # with: a document's facts must not depend on what was ingested before it
+    extracted = _extracted_all(documents, tables, cache)
+    for doc, doc_table, (doc_facts, bearers) in zip(documents, tables, extracted):
+        for ent in _introduced(doc, doc_table):
             _add_entity(g, ent)
-        _add_document(g, doc, table)
-        # bearers another document happened to name are not names this one is read
-        # with: a document's facts must not depend on what was ingested before it
-        doc_facts, bearers = _extracted(doc, table, cache)
+        _add_document(g, doc, doc_table)
         found.extend(bearers)
         for ent in bearers:
             _add_entity(g, ent)
-        _add_facts(g, doc, doc_facts, table.extend(bearers) if bearers else table)
+        _add_facts(g, doc, doc_facts, doc_table.extend(bearers) if bearers else doc_table)
         facts.extend(doc_facts)
     for doc in documents:
         _add_document_relations(g, doc)
@@ -144,28 +149,39 @@ def _add_document_relations(g: nx.MultiDiGraph, doc: Document) -> None:
         )
 
 
-def _extracted(doc: Document, table: AliasTable, cache: ValueCache | None) -> tuple[list[Fact], list[Entity]]:
-    """:func:`extract_with_entities`, through ``cache`` when given.
+Extracted = tuple[list[Fact], list[Entity]]
+
+
+def _extract_pair(pair: tuple[Document, AliasTable]) -> Extracted:
+    return extract_with_entities(*pair)
+
+
+def _extracted_all(documents: list[Document], tables: list[AliasTable], cache: ValueCache | None) -> list[Extracted]:
+    """:func:`extract_with_entities` of each document with its table, through
+    ``cache`` when given; the documents the cache does not answer for are read
+    on every core (ingest/parallel.py).
 
     The key covers all it reads: the extraction code and vocabulary (the
     ingest and graph packages), the document's text and metadata, and the
     alias table it is read with (which holds what other documents introduced,
     so a new platform type elsewhere re-reads the documents that could name it).
     """
-    if cache is None:
-        return extract_with_entities(doc, table)
-    key = digest(
-        code_digest(["ingest", "graph"]),
-        doc.text,
-        json.dumps(doc.meta(), ensure_ascii=False, sort_keys=True, default=str),
-        table.fingerprint(),
-    )
-    hit = cache.get(key)
-    if hit is not None:
-        return hit
-    result = extract_with_entities(doc, table)
-    cache.put(key, result)
-    return result
+    keys: list[str | None] = [None] * len(documents)
+    out: list[Extracted | None] = [None] * len(documents)
+    if cache is not None:
+        code = code_digest(["ingest", "graph"])
+        for i, (doc, table) in enumerate(zip(documents, tables)):
+            keys[i] = digest(code, doc.text, json.dumps(doc.meta(), ensure_ascii=False, sort_keys=True, default=str), table.fingerprint())
+            out[i] = cache.get(keys[i])
+    todo = [i for i, hit in enumerate(out) if hit is None]
+    if todo:
+        load_tagger()
+    results = map_items(_extract_pair, [(documents[i], tables[i]) for i in todo], [len(documents[i].text) for i in todo])
+    for i, result in zip(todo, results):
+        out[i] = result
+        if cache is not None:
+            cache.put(keys[i], result)
+    return [r for r in out if r is not None]  # every one is set by now
 
 
 def _introduced(doc: Document, table: AliasTable) -> list[Entity]:

@@ -200,6 +200,15 @@ def _predicate_starts(text: str) -> dict[int, str]:
     return out
 
 
+def load_tagger() -> None:
+    """Load jieba's part-of-speech dictionary now rather than on the first
+    subject read, so worker processes forked after this share one copy
+    (ingest/parallel.py) instead of each loading it (about 2 s)."""
+    import jieba.posseg as pseg
+
+    pseg.lcut("中心")
+
+
 _SETTING_END = L.compile_re(r"(?:{extraction.obligation_grammar.setting_ends}|{extraction.obligation_grammar.circumstance_ends})$")
 
 
@@ -237,6 +246,9 @@ def subject_phrase(
         # "各依托单位和共建单位，应履行…": after a comma that sets a long subject off
         stop = next((i for i, ch in enumerate(text) if i > stop and ch in _STOP), len(text))
     window = text[: min(stop, MAX_QUALIFIED + MAX_GAP + 2 + sum(len(m.group(0)) for m in shorts.values()))]
+    positions = _cue_positions(window, cues)
+    if not positions and not any_verb:
+        return None  # no cue a subject could precede (most comma segments): no names to look for
     ends: dict[int, int] = {}
     """phrase end → where the head or name that ends there starts"""
     for m in table.find_mentions(window):
@@ -250,7 +262,6 @@ def subject_phrase(
         elif any(window[:i].endswith(n) for n in own_names):
             ends.setdefault(i, i - 2)
     ends = {e: a for e, a in ends.items() if not any(m.start() < e <= m.end() for m in shorts.values())}
-    positions = _cue_positions(window, cues)
     if any_verb:
         # a request names its bearer, then the act (请X认真编制…): any verb, or
         # simply the end of a name that no coordinated name follows

@@ -22,6 +22,7 @@ from .convert import FORMATS, MAX_SOURCE_BYTES, Converted, convert, is_supported
 from .document import Document
 from .errors import CorpusError, DuplicateDocumentError, PayloadTooLargeError
 from .metadata import resolve
+from .parallel import map_items
 from .parse import parse_document
 from .text_checks import check_text
 
@@ -155,6 +156,14 @@ def document_from(entry: dict[str, Any], data: bytes, original: bytes | None = N
     return doc
 
 
+def _size(corpus_dir: Path, entry: dict[str, Any]) -> int:
+    """About how much text an entry holds (its file's bytes; 0 when it cannot be read: that error comes later)."""
+    try:
+        return (Path(corpus_dir) / entry["file"]).stat().st_size
+    except OSError:
+        return 0
+
+
 def load_corpus(corpus_dir: Path) -> list[Document]:
     """Every document of the corpus, parsed into clauses: manifest order, then file name order."""
     entries = corpus_entries(corpus_dir)
@@ -162,7 +171,7 @@ def load_corpus(corpus_dir: Path) -> list[Document]:
         raise CorpusError(
             f"{corpus_dir} holds no documents", hint="add files of a supported format (" + ", ".join(sorted(set(FORMATS))) + ")"
         )
-    docs = [load_document(corpus_dir, e) for e in entries]
+    docs = map_items(lambda e: load_document(corpus_dir, e), entries, [_size(corpus_dir, e) for e in entries])
     seen: dict[str, str] = {}
     for doc in docs:
         if doc.doc_id in seen:

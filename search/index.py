@@ -35,6 +35,7 @@ import numpy as np
 
 from ingest.aliases import AliasTable, Mention
 from ingest.document import Clause, Document
+from ingest.parallel import map_items, workers
 from ingest.parse import LABELS, sentences
 from ingest.pipeline import Build, step
 
@@ -253,6 +254,14 @@ def index_tokens(tokenizer: Tokenizer, row: Row) -> list[str]:
     return tokenizer.tokenize(" ".join(context_path(row)) + " " + row.text)
 
 
+def index_token_lists(tokenizer: Tokenizer, rows: Sequence[Row]) -> list[list[str]]:
+    """:func:`index_tokens` of every row, in row order; a large index is cut on every core."""
+    step = max(1, -(-len(rows) // (4 * workers())))
+    chunks = [rows[i : i + step] for i in range(0, len(rows), step)]
+    done = map_items(lambda chunk: [index_tokens(tokenizer, r) for r in chunk], chunks, [sum(len(r.text) for r in c) for c in chunks])
+    return [tokens for part in done for tokens in part]
+
+
 def piece_table(rows: Sequence[Row]) -> tuple[list[str], np.ndarray]:
     """Texts to embed for every row's pieces, and the row index of each piece."""
     texts: list[str] = []
@@ -281,7 +290,7 @@ def write_index(
     with (out_dir / "rows.jsonl").open("w", encoding="utf-8") as fh:
         for r in rows:
             fh.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
-    BM25Index.build([index_tokens(tokenizer, r) for r in rows]).save(out_dir / "bm25")
+    BM25Index.build(index_token_lists(tokenizer, rows)).save(out_dir / "bm25")
     np.save(out_dir / "embeddings.npy", np.ascontiguousarray(vectors, dtype=np.float32))
     if piece_vectors is None or piece_rows is None:
         piece_vectors, piece_rows = np.zeros((0, vectors.shape[1]), np.float32), np.zeros(0, np.int32)
