@@ -36,6 +36,7 @@ from ingest.errors import CorpusError
 from ingest.extract import FACT_KINDS, Fact, context_for
 from ingest.loaders import load_corpus
 from ingest.matchform import match_form
+from ingest.readview import reading_view
 
 from .build import build_graph, graph_counts
 from .golden import Annotation, Exhaustive, GoldenFormatError, parse
@@ -84,6 +85,12 @@ def load_golden(golden_dir: Path) -> tuple[list[dict[str, Any]], list[str], list
     return annotations, errors, exhaustive
 
 
+def as_read(name: str) -> str:
+    """A name as the extractors read text (ingest/readview.py): a gold bearer copied
+    with a web copy's pinyin glosses (縣(區(qū))科技局) is the bearer the view reads."""
+    return reading_view(match_form(name))[0]
+
+
 def locate(text: str, span: str, occurrence: int = 1) -> tuple[int, int]:
     """Offsets of the ``occurrence``-th ``span`` in ``text`` (ValueError if absent)."""
     pos = -1
@@ -111,7 +118,7 @@ def fields_agree(gold: Gold, fact: Fact, table: AliasTable, readings: Readings |
             if not actor_agrees(str(want), fact, table, readings):
                 return False
         elif key == "recipient":
-            if match_form(str(want)) not in match_form(a.get("recipient") or ""):
+            if as_read(str(want)) not in as_read(a.get("recipient") or ""):
                 return False
         elif key == "modality":
             continue  # scored on its own (modality agreement), not a match criterion
@@ -149,7 +156,7 @@ def actor_agrees(want: str, fact: Fact, table: AliasTable, readings: Readings | 
 
 def _bearer_key(name: str) -> str:
     """A name compared without determiners or bracketed alternatives (院（部） ~ 院)."""
-    return re.sub(r"（[^）]*）", "", strip_determiners(match_form(name.strip()))[0]) or name
+    return re.sub(r"（[^）]*）", "", strip_determiners(as_read(name.strip()))[0]) or name
 
 
 def bearer_agrees(want: str, fact: Fact, table: AliasTable) -> bool:

@@ -77,3 +77,17 @@ def test_a_frozen_set_can_be_scored_without_its_items() -> None:
     report = json.loads(result.output)
     assert report["kinds"]["obligation"]["gold"] > 0
     assert "misses" not in report and "spurious" not in report
+
+
+def test_a_gold_bearer_copied_with_pinyin_glosses_is_read_as_the_extractors_read_it() -> None:
+    """An annotator copying 縣(區(qū))科技局 from a mirror's text names the bearer the
+    reading view (ingest/readview.py) calls 县(区)科技局: the same bearer, not a miss."""
+    from types import SimpleNamespace
+
+    from graph.evaluate import bearer_agrees
+    from ingest.aliases import AliasTable
+
+    fact = SimpleNamespace(attrs={"actor": "县（区）科技局", "actor_id": "Role:县（区）科技局"})
+    table = AliasTable([])
+    assert bearer_agrees("各縣(區(qū))科技局", fact, table)  # type: ignore[arg-type]
+    assert not bearer_agrees("市科技局", fact, table)  # type: ignore[arg-type]
