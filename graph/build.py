@@ -166,12 +166,13 @@ def _extracted_all(documents: list[Document], tables: list[AliasTable], cache: V
     alias table it is read with (which holds what other documents introduced,
     so a new platform type elsewhere re-reads the documents that could name it).
     """
-    keys: list[str | None] = [None] * len(documents)
+    keys: list[str] = []
     out: list[Extracted | None] = [None] * len(documents)
     if cache is not None:
         code = code_digest(["ingest", "graph"])
         for i, (doc, table) in enumerate(zip(documents, tables)):
-            keys[i] = digest(code, doc.text, json.dumps(doc.meta(), ensure_ascii=False, sort_keys=True, default=str), table.fingerprint())
+            meta = json.dumps(doc.meta(), ensure_ascii=False, sort_keys=True, default=str)
+            keys.append(digest(code, doc.text, meta, table.fingerprint()))
             out[i] = cache.get(keys[i])
     todo = [i for i, hit in enumerate(out) if hit is None]
     if todo:

@@ -204,9 +204,9 @@ def load_tagger() -> None:
     """Load jieba's part-of-speech dictionary now rather than on the first
     subject read, so worker processes forked after this share one copy
     (ingest/parallel.py) instead of each loading it (about 2 s)."""
-    import jieba.posseg as pseg
+    import jieba.posseg as pseg  # its word tags load on import
 
-    pseg.lcut("中心")
+    pseg.initialize()  # the dictionary
 
 
 _SETTING_END = L.compile_re(r"(?:{extraction.obligation_grammar.setting_ends}|{extraction.obligation_grammar.circumstance_ends})$")
@@ -303,6 +303,29 @@ def subject_phrase(
         if _not_a_bearer(phrase) or not starts_like_subject(phrase if "的" not in phrase else name, before_modal=modal):
             return None
         return Subject(phrase, e, cue_at, short.group(1) if short is not None else "")
+    return None if any_verb else owner_of_limit(window, ends, positions)
+
+
+_CLAUSE_ADVERBS = L.compile_re(r"(?:{extraction.obligation_grammar.clause_adverbs})+$")
+
+
+def owner_of_limit(window: str, ends: dict[int, int], cues: list[int]) -> Subject | None:
+    """ "项目负责人同时主持的项目数原则上不得超过1项", "推荐单位评价优秀比例不得超过50%":
+    a limit on a quantity or thing (a not-bearer noun right before the modal) that a
+    named bearer opening the sentence has or does binds that bearer."""
+    for cue_at in cues:
+        before = window[:cue_at]
+        adverbs = _CLAUSE_ADVERBS.search(before)
+        thing = before[: adverbs.start()] if adverbs else before
+        if not thing.endswith(_NOT_BEARER_WORDS()):
+            continue
+        opening = [e for e, a in ends.items() if a == 0 and e < len(thing) - 1]
+        if not opening:
+            return None
+        e = max(opening)
+        if _not_a_bearer(window[:e]) or not starts_like_subject(window[:e], before_modal=True):
+            return None
+        return Subject(window[:e], e, cue_at)
     return None
 
 

@@ -351,6 +351,7 @@ _LEAD_IN_INLINE = L.compile_re(_LIST_LEAD_IN + r"(?=\s*(?:[（(][一二三四五
 _MUST = L.Either(
     L.cue("extraction.modality.must"),
     L.cue("extraction.modality.must_short"),
+    L.compile_re(r"应(?=对[^，。；,;]{1,24}?(?:{extraction.modality.object_verbs}))"),
     L.compile_re(r"(?<=(?:{extraction.modality.must_particles})){extraction.modality.must_head}|^[，,]?{extraction.modality.must_head}"),
 )
 _SHOULD = L.cue("extraction.modality.should")
@@ -373,6 +374,13 @@ def _leading_time_in(head: str) -> int:
 _TIME_OPENERS = ("每", "在", "于")
 
 
+def _starts_before(modal: L.Either, text: str, n: int) -> bool:
+    """Whether a modal starts in the first ``n`` characters of ``text``, read in the
+    whole text: what decides it may lie further on (应对…负责 is 应 + 对)."""
+    m = modal.search(text[: n + 32])
+    return m is not None and (m.start if isinstance(m, L.CueMatch) else m.start()) < n
+
+
 def modality_of(text: str, default: str | None = None) -> str | None:
     """must / should / may / must-not from the modal words of a segment head
     (after a time phrase it opens with: 每年年底要…)."""
@@ -380,7 +388,7 @@ def modality_of(text: str, default: str | None = None) -> str | None:
     head = text[:16]
     if _MUST_NOT.search(head):
         return "must-not"
-    if _MUST.search(head):
+    if _starts_before(_MUST, text, len(head)):
         return "must"
     if _SHOULD.search(head):
         return "should"
@@ -741,7 +749,7 @@ def _split_actor_segments(unit: Unit, ctx: Context, carried: bool = False) -> li
         if comma > 0 and SETTING.fullmatch(rest[:comma]):
             rest = rest[comma + 1 :]  # "依托单位在中心组建中，要…": the modal after the setting
         when = _leading_time(rest)
-        if when and (_MUST.search(rest[when : when + 4]) or _MUST_NOT.search(rest[when : when + 4])):
+        if when and (_starts_before(_MUST, rest[when:], 4) or _MUST_NOT.search(rest[when : when + 4])):
             rest = rest[when:]  # "依托单位每年年底要…": a time phrase between the subject and its modal
         if actors[0].kind == "Organization" and _ORGANIZATION_LEADS.match(rest):
             if i == 0:
@@ -752,7 +760,7 @@ def _split_actor_segments(unit: Unit, ctx: Context, carried: bool = False) -> li
         if _QUALIFIES.match(rest):
             continue  # "高校提交的建设方案…": the actor only qualifies a noun (not "X对报送的材料…")
         if not (
-            _MUST.search(rest[:10])
+            _starts_before(_MUST, rest, 10)
             or _SHOULD.search(rest[:6])
             or _MAY.search(rest[:8])
             or _MUST_NOT.search(rest[:8])

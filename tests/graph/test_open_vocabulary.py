@@ -756,3 +756,22 @@ def test_a_notices_annual_report_is_one_years_report() -> None:
     assert [f.attrs["normalized"] for f in extract_document(notice, load_aliases()) if f.kind == "deadline"] == ["--04-30"]
     rule = _doc("第十条 中心应按时提交年度报告。\n")
     assert [f.attrs["normalized"] for f in extract_document(rule, load_aliases()) if f.kind == "deadline"] == ["R/P1Y"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("依托单位应对市重点实验室进行年度考核。", [("依托单位", "must")]),
+        ("依托单位应对送评资料的真实性、完整性负责。", [("依托单位", "must")]),
+        ("依托单位每年年底应对中心进行考核。", [("依托单位", "must")]),
+        ("各单位应对风险挑战，提高抗风险能力。", []),  # the verb 应对 (to cope with): no modal
+    ],
+)
+def test_ying_dui_is_a_modal_with_a_preposition_when_a_verb_completes_it(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert _obligations(sentence + "\n") == expected
+
+
+def test_a_limit_on_what_a_named_bearer_has_binds_that_bearer() -> None:
+    """推荐单位评价优秀比例不得超过…: the 比例 is the 推荐单位's; a thing nobody is named for binds no one."""
+    assert _obligations("推荐单位评价优秀比例原则上不得超过参评总数的50%。\n") == [("推荐单位", "must-not")]
+    assert _obligations("专项资金必须专款专用。\n") == []
