@@ -241,9 +241,11 @@ def subject_phrase(
     )
     if stop < 2:
         return None
+    head_end = stop
     if text[stop : stop + 1] in ("，", ",") and (_SETTING_END.search(text[:stop]) or _MODAL_AFTER_COMMA.match(text, stop + 1)):
         # "各单位接到通知后，要…": the subject's modal comes after the setting's comma;
         # "各依托单位和共建单位，应履行…": after a comma that sets a long subject off
+        head_end = stop  # the subject still ends before that comma
         stop = next((i for i, ch in enumerate(text) if i > stop and ch in _STOP), len(text))
     window = text[: min(stop, MAX_QUALIFIED + MAX_GAP + 2 + sum(len(m.group(0)) for m in shorts.values()))]
     positions = _cue_positions(window, cues)
@@ -261,7 +263,7 @@ def subject_phrase(
             ends.setdefault(i, a - 2 if window[max(a - 2, 0) : a] in _role_verbs() else a)  # 牵头|申报单位
         elif any(window[:i].endswith(n) for n in own_names):
             ends.setdefault(i, i - 2)
-    ends = {e: a for e, a in ends.items() if not any(m.start() < e <= m.end() for m in shorts.values())}
+    ends = {e: a for e, a in ends.items() if e <= head_end and not any(m.start() < e <= m.end() for m in shorts.values())}
     if any_verb:
         # a request names its bearer, then the act (请X认真编制…): any verb, or
         # simply the end of a name that no coordinated name follows

@@ -1053,7 +1053,9 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
                 in ("heading", "inline heading", "set-up body", "role system", "assigned", "organization", "procedure", "previous subject")
                 else None
             )
-            modality = ("should" if _HOPE.match(after) else "must") if _REQUEST.match(after) else modality_of(after, default)
+            # "各有关单位接到通知后，请…": no modal before the setting, so the one after it
+            said = after if _REQUEST.match(after) or modality_of(after) is not None else _past_setting(after)
+            modality = ("should" if _HOPE.match(said) else "must") if _REQUEST.match(said) else modality_of(said, default)
             dm = _DIRECTIVE.match(seg.text) or (_DIRECTIVE.search(seg.text[:4]) if actors[0][1] == "directive" else None)
             if actors[0][1] == "directive" and dm:
                 modality = _DIRECTIVE_MODALITY[dm.group(1)]
@@ -1071,6 +1073,12 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
                 seg = Unit(unit.text[: seg.end - unit.start], unit.start, seg.end)
             facts.extend(_obligation_facts(clause, ctx, seg, actors, modality, after))
     return facts
+
+
+def _past_setting(after: str) -> str:
+    """What follows a bearer, after a setting clause set off by a comma (接到通知后，…), if it opens with one."""
+    comma = after.find("，")
+    return after[comma + 1 :] if comma > 0 and SETTING.fullmatch(after[:comma]) else after
 
 
 def _announces(after: str) -> bool:

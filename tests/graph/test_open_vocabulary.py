@@ -775,3 +775,16 @@ def test_a_limit_on_what_a_named_bearer_has_binds_that_bearer() -> None:
     """推荐单位评价优秀比例不得超过…: the 比例 is the 推荐单位's; a thing nobody is named for binds no one."""
     assert _obligations("推荐单位评价优秀比例原则上不得超过参评总数的50%。\n") == [("推荐单位", "must-not")]
     assert _obligations("专项资金必须专款专用。\n") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("需要整改的单位，请于6个月内完成整改。", [("单位", "must")]),  # a subject set off by a comma, then 请
+        ("各有关单位接到通知后，请认真组织。", [("单位", "must")]),  # a setting between the subject and 请
+        ("实验室第一申请使用人全面负责实验室的安全工作。", [("实验室第一申请使用人", "must")]),  # 请 inside 申请 is no cue
+        ("同一科研成果限填报一次，请勿多平台重复填写。", []),  # no subject runs across the comma to a name after 请
+    ],
+)
+def test_a_request_after_its_subject(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert _obligations(sentence + "\n") == expected
