@@ -68,6 +68,9 @@ def head_of(name: str) -> tuple[str, str] | None:
 
     A one-character head counts only after an organization domain (省科技厅),
     so 布局 and 全部 are not organizations."""
+    division = _division(name)
+    if division:
+        return division, "Organization"  # 各区, 各县（市、区）: their governments
     lengths, heads, lasts = _head_index()
     if name[-1:] not in lasts and not name.endswith(("）", ")")) and 0 not in lengths:
         return None  # no head ends in this character (a bracket group only goes at the end)
@@ -88,6 +91,18 @@ def head_of(name: str) -> tuple[str, str] | None:
             continue
         return hk
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _divisions() -> tuple[frozenset[str], tuple[str, ...]]:
+    return frozenset(L.words("extraction.division_bearers")), tuple(L.words("extraction.division_determiners"))
+
+
+def _division(name: str) -> str | None:
+    """The administrative division a whole name is, after a distributive determiner (各区 → 区), else None."""
+    divisions, determiners = _divisions()
+    rest = next((name[len(d) :] for d in determiners if name.startswith(d)), name)
+    return rest if rest in divisions else None
 
 
 @functools.lru_cache(maxsize=1)
@@ -119,6 +134,8 @@ def starts_like_subject(phrase: str, *, before_modal: bool = False) -> bool:
     rest = _PAREN.sub("", parts[0][2:])
     if core[:2] in _role_verbs() and (head := head_of(rest)) is not None and head[0] == rest and head[1] in ("Role", "Organization"):
         return True  # 依托学院, 承担企业, 牵头申报单位、…: a role-making verb (依托单位's 依托) before another role's head
+    if _division(parts[0]):
+        return True  # 各地、各部门: a division's government first (jieba reads 地 as a particle)
     if len(parts) > 1 and all((h := head_of(p)) is not None and h[0] == p for p in parts):
         return True  # 组织或个人: bare head nouns coordinated, whatever jieba tags the first
     never = ("not_subject_starts", "not_subject_verbs", "duty_verbs", "report_verbs")
@@ -421,9 +438,9 @@ def _distribute(parts: list[str]) -> list[str]:
     as it is (镇（街） in an addressee line is a bearer by itself)."""
     out = list(parts)
     for i, part in enumerate(parts):
-        if head_of(part):
-            continue
-        nxt = next((q for q in parts[i + 1 :] if head_of(q)), None)
+        if head_of(part) and not _division(part):
+            continue  # (a division is a bearer alone only when no later part shares its domain: 各地、各部门)
+        nxt = next((q for q in parts[i + 1 :] if head_of(q) and not _division(q)), None)
         starts = [m.start() for m in _DOMAIN.finditer(nxt)] if nxt else []
         if nxt is not None and starts and starts[0] > 0:
             out[i] = part + nxt[starts[0] :]
@@ -501,6 +518,7 @@ def resolve_bearer(
     if not name:
         return None
     name = _inner_determiners(_strip_reference(name))
+    name = _division(name) or name  # 各区 → 区
     if name in scope.local:
         return scope.local[name]
     if name in L.words("extraction.issuer_pronouns"):

@@ -788,3 +788,22 @@ def test_a_limit_on_what_a_named_bearer_has_binds_that_bearer() -> None:
 )
 def test_a_request_after_its_subject(sentence: str, expected: list[tuple[str, str]]) -> None:
     assert _obligations(sentence + "\n") == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("各区要结合实际，制定配套政策。", [("区", "must")]),
+        ("各地、各有关部门要加强协调配合。", [("地", "must"), ("部门", "must")]),
+        ("各县（市、区）应当建立工作机制。", [("县", "must")]),
+        # a division before a bearer that names its domain shares it (not a bearer alone)
+        ("各县区、市属功能区科技主管部门负责日常管理。", [("县区科技主管部门", "must"), ("市属功能区科技主管部门", "must")]),
+        ("园区要加强管理。", []),  # a division word inside a name is no division
+    ],
+)
+def test_divisions_after_a_distributive_determiner_are_bearers(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert _obligations(sentence + "\n") == expected
+
+
+def test_overall_responsibility_is_a_duty() -> None:
+    assert _obligations("实验室主任对实验室的日常管理负总责。\n") == [("实验室主任", "must")]
