@@ -94,15 +94,20 @@ def head_of(name: str) -> tuple[str, str] | None:
 
 
 @functools.lru_cache(maxsize=1)
-def _divisions() -> tuple[frozenset[str], tuple[str, ...]]:
-    return frozenset(L.words("extraction.division_bearers")), tuple(L.words("extraction.division_determiners"))
+def _longest_head() -> int:
+    return max(len(h) for h, _k in _heads())
+
+
+@functools.lru_cache(maxsize=1)
+def _divisions() -> dict[str, str]:
+    """Every way a division is written as a whole name (区, 各区, 各有关县（市、区）) → the division."""
+    divisions = L.words("extraction.division_bearers")
+    return {d + v: v for d in ("", *L.words("extraction.division_determiners")) for v in divisions}
 
 
 def _division(name: str) -> str | None:
     """The administrative division a whole name is, after a distributive determiner (各区 → 区), else None."""
-    divisions, determiners = _divisions()
-    rest = next((name[len(d) :] for d in determiners if name.startswith(d)), name)
-    return rest if rest in divisions else None
+    return _divisions().get(name)
 
 
 @functools.lru_cache(maxsize=1)
@@ -273,7 +278,9 @@ def subject_phrase(
     for m in table.find_mentions(window):
         if m.kind in ACTOR_KINDS or m.kind == "Program":
             ends[m.end] = m.start
-    for i in range(2, len(window) + 1):
+    # a head ending after the last cue plus the longest head cannot end the subject or hold a cue
+    last = len(window) if any_verb else min(len(window), max(positions) + _longest_head() + 2)
+    for i in range(2, last + 1):
         head = head_of(window[:i])
         if head:
             a = i - len(head[0])
