@@ -7,6 +7,7 @@ it means).  Chinese numerals go through cn2an rather than a hand-written table.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -193,12 +194,19 @@ def _window(m: re.Match[str]) -> Normalized:
     return Normalized("period", f"{m.group(1)}/{m.group(2)}", order=55)
 
 
-@_rule(r"“十([一二三四五六七八九])五”(?:时期)?")
+@_rule(r"“十([一二三四五六七八九])五”(?:时期)?|(?<![“第\d一二三四五六七八九十])十([一二三四五六七八九])五(?=时期|期间|规划)")
 def _five_year_plan(m: re.Match[str]) -> Normalized | None:
-    # The n-th five-year plan: the 3rd ran 1966-1970, each later one the next five years.
-    n = 10 + (to_int(m.group(1)) or 0)
+    # The n-th five-year plan (“十四五”, 十四五期间): the 3rd ran 1966-1970, each later one the next five years.
+    n = 10 + (to_int(m.group(1) or m.group(2)) or 0)
     start = 1966 + 5 * (n - 3)
     return Normalized("period", f"{start}/{start + 4}", order=55)
+
+
+@_rule(r"(\d{4})年(\d{1,2})月(?:底|末)(?:之?前|以前)?")
+def _month_end(m: re.Match[str]) -> Normalized:
+    """2024年12月底前: the month's last day."""
+    year, month = int(m.group(1)), to_int(m.group(2)) or 12
+    return Normalized("date", f"{year}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}", order=60)
 
 
 @_rule(r"(?:到|至)(\d{4})年")
@@ -224,7 +232,7 @@ _fixed(
 _fixed(r"当年(?=产生|结余|内)", "recurrence", "R/P1Y", 25)
 # 每年 on its own (每年年底要…考核, 每年在实验室工作…): every year, after the patterns that read more
 _fixed(r"每年(?:年底|年末)?(?![度\d一二三四五六七八九十])", "recurrence", "R/P1Y", 22)
-_fixed(r"定期(?:{=extraction.time.regular_acts})?", "recurrence", "R/unspecified", 40)
+_fixed(r"(?<!{extraction.time.not_regular_before})定期(?:{=extraction.time.regular_acts})?", "recurrence", "R/unspecified", 40)
 _fixed(r"(?:下一|下个)年度", "relative", "next year", 30)
 _counted(r"连续(" + _CN_OR_DIGIT + r")年", "period", "P{n}Y", lambda n: 95)
 # A year label (2020年度总结, 2021年拟认定): the year itself, after every

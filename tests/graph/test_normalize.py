@@ -81,3 +81,24 @@ def test_numerals(token: str, value: int | None) -> None:
 )
 def test_amounts(number: str, unit: str, cny: int) -> None:
     assert amount_cny(number, unit) == cny
+
+
+@pytest.mark.parametrize(
+    ("phrase", "value"),
+    [("2024年12月底前", "2024-12-31"), ("2024年2月底前", "2024-02-29"), ("2023年6月末", "2023-06-30")],
+)
+def test_a_months_end_is_its_last_day(phrase: str, value: str) -> None:
+    got = normalize_phrase(phrase)
+    assert got is not None and (got.kind, got.normalized) == ("date", value)
+
+
+@pytest.mark.parametrize("text", ["在规定期限内完成", "认定期满后重新申请", "按约定期限拨付"])
+def test_a_word_ending_in_ding_before_qi_is_not_regularly(text: str) -> None:
+    """规定期限 holds the characters 定期 (regularly) but not the word."""
+    assert all(m.normalized != "R/unspecified" for _s, _e, m in time_phrases(text))
+
+
+@pytest.mark.parametrize("phrase", ["“十四五”期间", "十四五期间", "国家十四五规划"])
+def test_the_fourteenth_five_year_plan_with_or_without_quotes(phrase: str) -> None:
+    got = normalize_phrase(phrase)
+    assert got is not None and got.normalized == "2021/2025"
