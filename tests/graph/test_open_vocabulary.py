@@ -323,6 +323,9 @@ def test_the_authority_announcing_what_it_will_do_is_no_duty() -> None:
         ("两次评估不合格的撤消组建。", "撤消组建"),
         ("达不到标准的中心，将给予降级、警告或取消资格。", "降级、警告或取消资格"),
         ("超出公示期的异议不予受理。", "不予受理"),
+        ("存在学术不端行为的，纳入科研诚信严重失信行为记录。", "纳入科研诚信严重失信行为记录"),
+        ("项目承担单位挪用专项资金的，收回已拨付经费。", "收回已拨付经费"),
+        ("对擅自变更研究内容的，责令改正。", "责令改正"),
     ],
 )
 def test_sanctions_in_their_common_wordings(sentence: str, effect: str) -> None:
