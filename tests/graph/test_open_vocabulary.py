@@ -326,6 +326,9 @@ def test_the_authority_announcing_what_it_will_do_is_no_duty() -> None:
         ("存在学术不端行为的，纳入科研诚信严重失信行为记录。", "纳入科研诚信严重失信行为记录"),
         ("项目承担单位挪用专项资金的，收回已拨付经费。", "收回已拨付经费"),
         ("对擅自变更研究内容的，责令改正。", "责令改正"),
+        ("未按要求报送材料的，不予推荐。", "不予推荐"),
+        ("一经发现，取消其参评资格。", "取消其参评资格"),
+        ("不接受监督检查的，暂停项目执行。", "暂停项目执行"),
     ],
 )
 def test_sanctions_in_their_common_wordings(sentence: str, effect: str) -> None:
