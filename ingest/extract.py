@@ -138,6 +138,8 @@ class Unit:
     end: int
 
 
+_NEW_ARTICLE = re.compile(r"第[一二三四五六七八九十百零\d]+[章条节]")
+"""an article, chapter or section marker between two units of one clause"""
 _INLINE_MARKER = re.compile(
     r"(?<=[，,])(?=第[一二三四五六七八九十百零\d]+条)"
     r"|(?<=[\s。；;：:])[ \t\u3000]*"
@@ -990,8 +992,12 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
     inline_actors: list[Entity] = []
     previous: tuple[Entity, ...] = ()
     previous_end = ""
+    last_end = clause.start
     for unit in units(clause):
         body = unit
+        if _NEW_ARTICLE.search(clause.text[last_end - clause.start : unit.start - clause.start]):
+            inline_actors, previous = [], ()  # a run-on text's next article: the last one's bearers end with it
+        last_end = unit.end
         if _LEAD_IN_DUTY.match(unit.text):
             continue  # "依托单位应当履行下列职责：" announces the duties listed next
         if _TITLE_LINE.match(unit.text):

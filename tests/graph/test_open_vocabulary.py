@@ -813,3 +813,13 @@ def test_divisions_after_a_distributive_determiner_are_bearers(sentence: str, ex
 
 def test_overall_responsibility_is_a_duty() -> None:
     assert _obligations("实验室主任对实验室的日常管理负总责。\n") == [("实验室主任", "must")]
+
+
+def test_a_run_on_texts_next_article_ends_the_last_ones_bearers() -> None:
+    """Articles run together in one clause: 第十九条's subject-less continuation after its
+    semicolon is 科技部门's, not the bearer 第十八条's role statement named."""
+    text = (
+        "第十八条 项目单位是资金管理使用的责任主体，须将资金纳入本单位财务统一管理。"
+        "第十九条 科技部门要认真履行日常监管职责，加强核实工作；完善经费管理制度，及时纠正问题。\n"
+    )
+    assert _obligations(text) == [("项目单位", "must"), ("科技部门", "must"), ("科技部门", "must")]
