@@ -823,3 +823,9 @@ def test_a_run_on_texts_next_article_ends_the_last_ones_bearers() -> None:
         "第十九条 科技部门要认真履行日常监管职责，加强核实工作；完善经费管理制度，及时纠正问题。\n"
     )
     assert _obligations(text) == [("项目单位", "must"), ("科技部门", "must"), ("科技部门", "must")]
+
+
+def test_a_modal_inside_a_noun_is_no_subjects_cue() -> None:
+    """研究中心需求 (study the center's needs) continues the sentence's subject: 需 in 需求 is no modal after a 研究中心."""
+    text = "二、依托高校是中心建设主体，要制定中心建设发展规划，研究中心需求，在科研配套改革方面优先支持，加强能力建设。\n"
+    assert _obligations(text) == [("依托高校", "must")]
