@@ -492,6 +492,7 @@ def action_object(text: str) -> tuple[str, str]:
 
 
 _ROUTE = L.compile_re(r"({=extraction.obligation_grammar.route_verbs})")
+_ISSUER_PRONOUN = L.compile_re(r"{extraction.issuer_pronouns}")
 _ROUTE_VIA = L.compile_re(r"^(?:{extraction.obligation_grammar.route_via})")
 _ROUTE_FOR = L.compile_re(r"^({=extraction.obligation_grammar.route_purposes})")
 _BARE_APPROVAL = L.compile_re(r"^(?:{extraction.approval_verbs})?$")
@@ -522,6 +523,13 @@ def recipients(text: str, ctx: Context) -> list[dict[str, str]]:
         pos = rm.end()
         via = _ROUTE_VIA.match(text[pos:])
         pos += via.end() if via else 0
+        pronoun = _ISSUER_PRONOUN.match(text, pos)
+        if ctx.issuers and pronoun:
+            # 报送我委, 向我司提出: the document's issuer
+            purpose = _ROUTE_FOR.match(text[pronoun.end() :])
+            issuer = ctx.issuers[0]
+            out.append({"to": issuer.name, "to_id": issuer.id, "for": purpose.group(1) if purpose else "", "step": str(rm.start())})
+            continue
         names: list[Mention] = []
         for m in mentions:
             if m.start == pos or (names and m.start == names[-1].end + 1 and text[names[-1].end] in "、和"):

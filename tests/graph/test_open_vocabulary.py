@@ -829,3 +829,10 @@ def test_a_modal_inside_a_noun_is_no_subjects_cue() -> None:
     """研究中心需求 (study the center's needs) continues the sentence's subject: 需 in 需求 is no modal after a 研究中心."""
     text = "二、依托高校是中心建设主体，要制定中心建设发展规划，研究中心需求，在科研配套改革方面优先支持，加强能力建设。\n"
     assert _obligations(text) == [("依托高校", "must")]
+
+
+def test_the_issuer_named_by_a_pronoun_receives_what_is_sent_to_it() -> None:
+    text = "有关单位如对公示信息持有异议，应当以书面方式向我委提出。\n"
+    doc = _doc(text, issuers=("市科委",))
+    facts = [f for f in extract_document(doc, load_aliases()) if f.kind == "obligation"]
+    assert [(f.attrs["actor"], f.attrs["recipient"]) for f in facts] == [("单位", "市科委")]
