@@ -21,14 +21,12 @@ from search.limits import MAX_K
 
 from .cli_options import as_of_options, backend_options, data_dir_option, emit, json_option
 from .commands_graph import eval_group
-from .services import dated, open_graph_store
+from .services import dated, open_graph_store, open_searcher
 
 
 def _searcher(data_dir: Path, backend: str, uri: str | None, user: str | None, password: str | None) -> Any:
-    from search.service import Searcher
-
     store = open_graph_store(data_dir, backend, uri, user, password)
-    return Searcher(data_dir, store)
+    return open_searcher(data_dir, backend, store)
 
 
 def _read_batch(path: Path) -> list[str]:
@@ -113,7 +111,9 @@ def search_cmd(
 ) -> None:
     """Ranked clauses for a question or keywords (Chinese or English), each marked with its source's standing."""
     s = _searcher(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
-    _run(query, batch, lambda q: dated("search", s.search(q, k), s.store, as_of, all_versions, data_dir=data_dir), as_json, _results_text)
+    _run(
+        query, batch, lambda q: dated("search", s.search(q, k), s.store, as_of, all_versions, data_dir=s.local_data), as_json, _results_text
+    )
 
 
 @click.command("ask")
@@ -138,7 +138,7 @@ def ask_cmd(
     """The rules that apply, with an answer built from the cited clauses (its source's standing first
     when not in force), or an explicit abstention."""
     s = _searcher(data_dir, backend, neo4j_uri, neo4j_user, neo4j_password)
-    _run(question, batch, lambda q: dated("ask", s.ask(q), s.store, as_of, all_versions, data_dir=data_dir), as_json, _answer_text)
+    _run(question, batch, lambda q: dated("ask", s.ask(q), s.store, as_of, all_versions, data_dir=s.local_data), as_json, _answer_text)
 
 
 def _qa_report(r: dict[str, Any]) -> str:

@@ -7,6 +7,12 @@ to a consistent store/searcher pair) at its start and uses it to the end, so
 a reload that happens meanwhile never shows it half of each; the swap itself
 is one assignment under a lock.
 
+With ``--backend neo4j`` the services are stateless: the searcher reads its
+candidates, rows, vectors and facts from Neo4j (search/neo4j_index.py), the
+data directory is read for the model only, and every request first reads the
+live generation (one statement) and, when another process has loaded a new
+one, builds the searcher over it before answering.
+
 The routes name what they need with the ``Annotated`` aliases at the bottom
 (``StoreDep``, ``SearcherDep``, ...), after the full-stack FastAPI template.
 """
@@ -71,6 +77,13 @@ class LiveServices:
         self._check_lock = threading.Lock()
         self._last_check = time.monotonic()
         self._snapshot = Snapshot(store_error=BackendUnavailableError("the service is still starting"))
+        self._corpus_dir: Path | None = None
+        self._generation_lock = threading.Lock()
+
+    @property
+    def stateless(self) -> bool:
+        """Serving from Neo4j alone (nothing of the data directory but the model)."""
+        return self.settings.backend == "neo4j"
 
     @property
     def encoder(self) -> Any:
@@ -83,7 +96,34 @@ class LiveServices:
         if now - self._last_check > CHECK_SECONDS and self._check_lock.acquire(blocking=False):
             self._last_check = now
             threading.Thread(target=self._check, name="policykg-store-check", daemon=True).start()
+        if self.stateless:
+            return self._follow_generation(self._snapshot)
         return self._snapshot
+
+    def _follow_generation(self, snap: Snapshot) -> Snapshot:
+        """The snapshot over the generation live in Neo4j now: a load by another process
+        (or ``policykg ingest``) is answered from the next request on."""
+        index = getattr(snap.searcher, "index", None)
+        if snap.store is None or index is None:
+            return snap
+        try:
+            if index.is_current():
+                return snap
+        except PolicyKGError:
+            return snap  # Neo4j down: the request reports it
+        with self._generation_lock:
+            current = self._snapshot
+            try:
+                live: Any = getattr(current.searcher, "index", None)
+                if live is not None and live.is_current():
+                    return current
+                log.info("a new generation is live in Neo4j: rebuilding the searcher")
+                searcher = self._open_searcher(None, current.store, self._corpus_dir)
+            except PolicyKGError:
+                return current
+            with self._swap_lock:
+                self._snapshot = replace(current, searcher=searcher, searcher_error=None, loaded_at=time.time())
+            return self._snapshot
 
     def _check(self) -> None:
         """Follow a store swapped in from outside (``policykg ingest``); retry an unreachable backend.
@@ -98,9 +138,12 @@ class LiveServices:
                 snap = self._snapshot
                 link = self.settings.data / "current"
                 live = link.resolve() if link.exists() else None
-                if live is not None and live != snap.linked:
+                if not self.stateless and live is not None and live != snap.linked:
                     log.info("store %s was swapped in: reloading", live)
                     self.reload(_live_corpus(self.settings))
+                elif self.stateless and (snap.store is None or snap.searcher is None):
+                    if isinstance(snap.store_error or snap.searcher_error, BackendUnavailableError):
+                        self.reload(self._corpus_dir)
                 elif snap.store is None and isinstance(snap.store_error, BackendUnavailableError) and snap.store_dir:
                     store, _ = _attempt("graph store", lambda: _open_store(self.settings))
                     if store is not None:
@@ -123,6 +166,13 @@ class LiveServices:
         from ingest.pipeline import current_store
 
         s = self.settings
+        self._corpus_dir = corpus_dir
+        if self.stateless:
+            store, store_error = _attempt("graph store", lambda: _open_store(s))
+            if store is None:
+                return Snapshot(store_error=store_error, searcher_error=store_error)
+            searcher, searcher_error = _attempt("searcher", lambda: self._open_searcher(None, store, corpus_dir))
+            return Snapshot(store, searcher, None, time.time(), store_error=None, searcher_error=searcher_error)
         link = s.data / "current"
         linked = link.resolve() if link.exists() else None
         try:
@@ -133,12 +183,19 @@ class LiveServices:
         searcher, searcher_error = _attempt("searcher", lambda: self._open_searcher(store_dir, store, corpus_dir))
         return Snapshot(store, searcher, store_dir, time.time(), store_error=store_error, searcher_error=searcher_error, linked=linked)
 
-    def _open_searcher(self, store_dir: Path, store: GraphStore | None, corpus_dir: Path | None) -> Searcher:
+    def _open_searcher(self, store_dir: Path | None, store: GraphStore | None, corpus_dir: Path | None) -> Searcher:
         from ingest.aliases import aliases_for_corpus
         from search.index import SEARCH_DIR
 
-        searcher = Searcher(
-            self.settings.data, store, encoder=self._encoder, table=aliases_for_corpus(corpus_dir), index_dir=store_dir / SEARCH_DIR
+        from .services import open_searcher
+
+        searcher = open_searcher(
+            self.settings.data,
+            self.settings.backend,
+            store,
+            encoder=self._encoder,
+            table=aliases_for_corpus(corpus_dir),
+            index_dir=store_dir / SEARCH_DIR if store_dir is not None else None,
         )
         self._encoder = searcher.encoder
         return searcher

@@ -19,6 +19,21 @@ def open_graph_store(
     return open_store(data_dir, backend, **conn)
 
 
+def open_searcher(
+    data_dir: Path, backend: str, store: "GraphStore | None", *, encoder: Any = None, table: Any = None, index_dir: Path | None = None
+) -> Any:
+    """The Searcher of ``backend``: over the local index files for ``networkx``; for ``neo4j``
+    over the store's own search data (search/neo4j_index.py), so that nothing of ``data_dir``
+    but the model is read."""
+    from search.service import Searcher
+
+    if backend == "neo4j" and store is not None:
+        from search.neo4j_index import StoreIndex
+
+        return Searcher(data_dir, store, encoder=encoder, table=table, index=StoreIndex(store))
+    return Searcher(data_dir, store, encoder=encoder, table=table, index_dir=index_dir)
+
+
 def dated(
     command: str,
     result: dict[str, Any],
@@ -35,8 +50,9 @@ def dated(
     ones counted from ``since`` (a center's approval date) when given, else from
     the record of the center ``center`` names, if it names one.
 
-    Search answers even while Neo4j is down; given its ``data_dir``, the
-    standings then come from the local store's copy of the same documents.
+    A search over the local index files answers even while Neo4j is down; given its
+    ``data_dir``, the standings then come from the local store's copy of the same
+    documents (a search over Neo4j alone passes none: it needs Neo4j anyway).
     """
     from graph.as_of import apply_as_of, parse_as_of
     from graph.errors import BackendUnavailableError

@@ -55,6 +55,8 @@ from .rows import alias_table, deadline_row, fact_row, obligation_row, obligatio
 BASE_LABEL = "PolicyNode"
 """Every graph node also has this label: one uniqueness constraint and one id lookup for all."""
 META_LABEL = "PolicykgMeta"
+STATS_LABEL = "PolicykgSearchStats"
+"""One node per generation (not a graph node): the BM25 statistics of its searchable clauses (search/bm25.py)."""
 META_KEY = "graph"
 EMBEDDING_DIM = 384
 BATCH = 5000
@@ -65,6 +67,10 @@ INDEX_WAIT_SECONDS = 3600
 """How long a load waits for a new index's population (a vector index over 100,000 clauses takes minutes)."""
 FULLTEXT_INDEX = "clause_text"
 VECTOR_INDEX = "clause_embedding"
+TOKEN_INDEX = "clause_tokens"
+"""Full-text index over each searchable clause's jieba tokens (``search_tokens``, space-joined),
+its generation and its id, with Lucene's whitespace analyzer: the terms Lucene's BM25 scores are
+the terms the embedded BM25 index scores (search/index.py's index_tokens)."""
 _PLURAL = {"obligation": "obligations", "deadline": "deadlines", "funding": "funding", "sanction": "sanctions", "condition": "conditions"}
 
 LOAD_SCHEMA = (
@@ -78,8 +84,12 @@ READ_SCHEMA = (
     f"CREATE INDEX clause_gen_doc IF NOT EXISTS FOR (c:{S.CLAUSE}) ON (c.gen, c.doc_id)",
     # the obligations a role bears (actor_id): a checklist's second anchor beside the APPLIES_TO edges
     f"CREATE INDEX obligation_gen_actor IF NOT EXISTS FOR (o:{S.OBLIGATION}) ON (o.gen, o.actor_id)",
+    # a searchable clause by its row in the search index (search/neo4j_index.py fetches candidates so)
+    f"CREATE INDEX clause_gen_search_pos IF NOT EXISTS FOR (c:{S.CLAUSE}) ON (c.gen, c.search_pos)",
     f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (c:{S.CLAUSE}) ON EACH [c.text] "
     "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
+    f"CREATE FULLTEXT INDEX {TOKEN_INDEX} IF NOT EXISTS FOR (c:{S.CLAUSE}) ON EACH [c.search_tokens, c.gen, c.clause_id] "
+    "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
     f"CREATE VECTOR INDEX {VECTOR_INDEX} IF NOT EXISTS FOR (c:{S.CLAUSE}) ON c.embedding "
     # Quantization off: the scores (and so the top k) equal the exact cosine of the stored vectors.
     f"OPTIONS {{indexConfig: {{`vector.dimensions`: {EMBEDDING_DIM}, `vector.similarity_function`: 'cosine', "
@@ -237,6 +247,30 @@ def open_neo4j_store(
     return Neo4jGraphStore(connect(resolve_connection(data_dir, uri, user, password)))
 
 
+def _at_generation(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A public read of one given generation (its first argument): what a caller that
+    pinned a generation (search/neo4j_index.py) reads, whatever has been switched in
+    since; a server that went away is reported as for :func:`_unavailable`."""
+    from functools import wraps
+
+    @wraps(fn)
+    def wrapper(self: "Neo4jGraphStore", gen: str, *args: Any, **kwargs: Any) -> Any:
+        from neo4j.exceptions import ServiceUnavailable, SessionExpired
+
+        before = getattr(self._pinned, "gen", None), getattr(self._pinned, "once", False)
+        self._pinned.gen, self._pinned.once = gen, True
+        try:
+            return fn(self, gen, *args, **kwargs)
+        except (ServiceUnavailable, SessionExpired, OSError) as err:
+            raise BackendUnavailableError(
+                f"lost the connection to Neo4j ({type(err).__name__})", hint="is the server still running? `policykg neo4j-dev status`"
+            ) from None
+        finally:
+            self._pinned.gen, self._pinned.once = before
+
+    return wrapper
+
+
 def _unavailable(fn: Callable[..., Any]) -> Callable[..., Any]:
     """A public read: one generation for all its statements, and a server that
     went away mid-session reported as BackendUnavailableError."""
@@ -298,8 +332,15 @@ def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[i : i + size]
 
 
-def node_rows(g: nx.MultiDiGraph, texts: Mapping[str, str], embeddings: Mapping[str, Sequence[float]]) -> dict[str, list[dict[str, Any]]]:
-    """Rows to write, by schema label: id, native properties, full JSON, order."""
+def node_rows(
+    g: nx.MultiDiGraph,
+    texts: Mapping[str, str],
+    embeddings: Mapping[str, Sequence[float]],
+    search: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, list[dict[str, Any]]]:
+    """Rows to write, by schema label: id, native properties, full JSON, order;
+    a searchable clause also gets its ``search`` properties (:func:`search_props_of`)."""
+    search = search or {}
     by_label: dict[str, list[dict[str, Any]]] = {}
     for order, (node_id, data) in enumerate(g.nodes(data=True)):
         label = _check(data.get("label", ""), S.LABELS)
@@ -307,6 +348,8 @@ def node_rows(g: nx.MultiDiGraph, texts: Mapping[str, str], embeddings: Mapping[
         props = {**_native(data), "_json": json.dumps(data, ensure_ascii=False), "_ord": order}
         if label == S.CLAUSE and data.get("clause_id") in embeddings:
             props["embedding"] = [float(x) for x in embeddings[data["clause_id"]]]
+        if label == S.CLAUSE and data.get("clause_id") in search:
+            props.update(search[data["clause_id"]])
         if label == S.DOCUMENT and data.get("doc_id") in texts:
             props["source_text"] = texts[data["doc_id"]]
         by_label.setdefault(label, []).append({"id": node_id, "props": props})
@@ -348,6 +391,9 @@ def edge_rows(g: nx.MultiDiGraph) -> dict[str, list[dict[str, Any]]]:
     return by_rel
 
 
+_VECTOR_PROPS = ("embedding", "search_pieces")
+
+
 def generation_of(nodes: Mapping[str, list[dict[str, Any]]], edges: Mapping[str, list[dict[str, Any]]]) -> str:
     """A content hash of everything a load writes: same input, same generation.
 
@@ -359,10 +405,11 @@ def generation_of(nodes: Mapping[str, list[dict[str, Any]]], edges: Mapping[str,
     for group in (nodes, edges):
         for name in sorted(group):
             for row in group[name]:
-                vector = row["props"].get("embedding")
-                if vector is not None:
-                    row = {**row, "props": {k: v for k, v in row["props"].items() if k != "embedding"}}
-                    h.update(array("d", vector).tobytes())
+                vectors = [row["props"].get(k) for k in _VECTOR_PROPS]
+                if any(v is not None for v in vectors):
+                    row = {**row, "props": {k: v for k, v in row["props"].items() if k not in _VECTOR_PROPS}}
+                    for vector in vectors:
+                        h.update(array("d", vector or ()).tobytes())
                 h.update(json.dumps(row, ensure_ascii=False, sort_keys=True).encode("utf-8"))
     return h.hexdigest()[:20]
 
@@ -380,6 +427,9 @@ def _drop_generations(driver: Any, keep: str | None, batch: int = 5000) -> int:
     deleted = 0
     statement = f"MATCH (n:{BASE_LABEL}) WHERE $keep IS NULL OR n.gen <> $keep WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS n"
     with driver.session() as session:
+        session.execute_write(
+            lambda tx: tx.run(f"MATCH (s:{STATS_LABEL}) WHERE $keep IS NULL OR s.gen <> $keep DELETE s", keep=keep).consume()
+        )
         while True:
             n = session.execute_write(lambda tx: tx.run(statement, keep=keep, batch=batch).single()["n"])
             deleted += n
@@ -469,6 +519,8 @@ def load_graph(
     *,
     texts: Mapping[str, str] | None = None,
     embeddings: Mapping[str, Sequence[float]] | None = None,
+    search: Mapping[str, Mapping[str, Any]] | None = None,
+    search_stats: Mapping[str, Any] | None = None,
     batch: int = BATCH,
     writers: int = WRITERS,
     progress: Callable[[str, int], None] | None = None,
@@ -486,7 +538,7 @@ def load_graph(
     purpose (tests prove the previous generation keeps answering).
     """
     t0 = time.perf_counter()
-    nodes = node_rows(g, texts or {}, embeddings or {})
+    nodes = node_rows(g, texts or {}, embeddings or {}, search)
     edges = edge_rows(g)
     gen = generation_of(nodes, edges)
     n_nodes = sum(len(v) for v in nodes.values())
@@ -522,6 +574,13 @@ def load_graph(
     _write_groups(driver, edges, _relationship_statement, gen, batch=batch, writers=1, tick=tick)
     t_indexes = time.perf_counter()
     ensure_schema(driver, READ_SCHEMA, wait_seconds=INDEX_WAIT_SECONDS)  # the new generation is searchable before it goes live
+    if search_stats is not None:
+        with driver.session() as session:
+            session.execute_write(
+                lambda tx: tx.run(
+                    f"MERGE (s:{STATS_LABEL} {{gen: $gen}}) SET s.json = $json", gen=gen, json=json.dumps(search_stats, ensure_ascii=False)
+                ).consume()
+            )
     t_switch = time.perf_counter()
     _switch(driver, gen, n_nodes, n_edges)
     _drop_generations(driver, gen)
@@ -590,16 +649,56 @@ def embeddings_of(store_dir: Path) -> dict[str, list[float]]:
     return {cid: matrix[i].tolist() for i, cid in enumerate(ids)}
 
 
+def search_props_of(store_dir: Path) -> dict[str, dict[str, Any]]:
+    """Clause id -> what a search over Neo4j alone needs of a searchable clause, from the
+    staged search index (search/index.py's files): ``search_pos`` (its row in the index),
+    ``search_row`` (the row as JSON: title, path, offsets, entities, scope),
+    ``search_tokens`` (its BM25 tokens, space-joined, for the whitespace full-text index
+    TOKEN_INDEX) and ``search_pieces`` (its sentences' unit vectors, flattened)."""
+    import numpy as np
+
+    search = Path(store_dir) / "search"
+    rows_file, tokens_file = search / "rows.jsonl", search / "tokens.jsonl"
+    if not rows_file.exists():
+        return {}
+    with rows_file.open(encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    tokens: list[list[str]] = []
+    if tokens_file.exists():
+        with tokens_file.open(encoding="utf-8") as fh:
+            tokens = [json.loads(line) for line in fh if line.strip()]
+    pieces: dict[int, list[float]] = {}
+    if (search / "pieces.npy").exists() and (search / "piece_rows.npy").exists():
+        matrix, owners = np.load(search / "pieces.npy"), np.load(search / "piece_rows.npy")
+        for vector, owner in zip(matrix, owners.tolist()):
+            pieces.setdefault(int(owner), []).extend(float(x) for x in vector)
+    out: dict[str, dict[str, Any]] = {}
+    for i, row in enumerate(rows):
+        props: dict[str, Any] = {"search_pos": i, "search_row": json.dumps(row, ensure_ascii=False)}
+        if i < len(tokens):
+            # a clause with no token gets none (bm25s indexes it as one empty token: it matches nothing either way)
+            props["search_tokens"] = " ".join(tokens[i])
+        if i in pieces:
+            props["search_pieces"] = pieces[i]
+        out[row["clause_id"]] = props
+    return out
+
+
 def load_store(driver: Any, store_dir: Path, **options: Any) -> dict[str, Any]:
     """Load one ingested store directory (graph.json as the embedded store reads it,
-    documents.json's source texts, the search index's clause vectors) into Neo4j."""
+    documents.json's source texts, the search index's clause vectors, rows, tokens
+    and sentence vectors) into Neo4j."""
     from ingest.store_files import read_documents
 
     from .nx_store import GRAPH_FILE, read_graph
 
     g = read_graph(Path(store_dir) / GRAPH_FILE)
     texts = {d["doc_id"]: d.get("text", "") for d in read_documents(store_dir)}
-    return load_graph(driver, g, texts=texts, embeddings=embeddings_of(store_dir), **options)
+    stats_file = Path(store_dir) / "search" / "bm25_stats.json"
+    stats = json.loads(stats_file.read_text("utf-8")) if stats_file.exists() else None
+    return load_graph(
+        driver, g, texts=texts, embeddings=embeddings_of(store_dir), search=search_props_of(store_dir), search_stats=stats, **options
+    )
 
 
 @step("load_neo4j", order=50, requires=("graph", "search"), assigns=("neo4j",))
@@ -644,6 +743,10 @@ class Neo4jGraphStore:
             return list(tx.run(statement, gen=gen, **params))
 
         with self.driver.session() as session:
+            if getattr(self._pinned, "once", False):
+                # a search read (search_*): one attempt, so that a dead server is reported at once
+                # instead of after the driver's 30 s of retries (the others first read the generation)
+                return list(session.run(statement, gen=gen, **params))
             return session.execute_read(work)
 
     def _single(self, statement: str, **params: Any) -> Any:
@@ -974,6 +1077,119 @@ class Neo4jGraphStore:
         except ClientError as err:
             raise QueryError(f"full-text query rejected: {err.message}") from None
         return [{"clause_id": r["clause_id"], "score": float(r["score"])} for r in rows]
+
+    # -- the search index in the database (search/neo4j_index.py) ------------
+    # Each takes the generation its caller pinned, so one question reads one generation
+    # even while a load switches in the next.
+    @_at_generation
+    def search_lexical(
+        self, gen: str, terms: Sequence[str], limit: int, clause_ids: Sequence[str] | None = None
+    ) -> list[tuple[str, int, int, list[int]]]:
+        """The searchable clauses of generation ``gen`` holding any of ``terms`` (BM25 tokens),
+        at most ``limit`` of them (Lucene's BM25 best first; only among ``clause_ids`` when
+        given): (clause id, row position, token count, each term's count in it). The
+        generation and the clause ids are required terms of weight 0 in the same Lucene
+        query: they select without adding to a score, and the limit applies after them."""
+        terms = [t for t in dict.fromkeys(terms) if t.strip()]
+        if not terms or (clause_ids is not None and not clause_ids):
+            return []
+        query = f"+gen:{_lucene_escape(gen)}^0 "
+        if clause_ids is not None:
+            query += "+clause_id:(" + " ".join(_lucene_escape(c) for c in clause_ids) + ")^0 "
+        query += "+search_tokens:(" + " ".join(_lucene_escape(t) for t in terms) + ")"
+        rows = self._run(
+            "CALL db.index.fulltext.queryNodes($index, $q, {limit: $limit}) YIELD node "
+            "WITH node, split(node.search_tokens, ' ') AS tokens "
+            "RETURN node.clause_id AS clause_id, node.search_pos AS pos, size(tokens) AS length, "
+            "[t IN $terms | size([x IN tokens WHERE x = t])] AS tfs",
+            index=TOKEN_INDEX,
+            q=query,
+            limit=int(limit),
+            terms=terms,
+        )
+        return [(r["clause_id"], int(r["pos"]), int(r["length"]), list(r["tfs"])) for r in rows]
+
+    @_at_generation
+    def search_stats(self, gen: str) -> dict[str, Any]:
+        """The BM25 statistics of generation ``gen``'s searchable clauses (search/bm25.py corpus_stats)."""
+        rows = self._run(f"MATCH (s:{STATS_LABEL} {{gen: $gen}}) RETURN s.json AS j")
+        if not rows:
+            raise NotIngestedError(
+                f"generation {gen} of the Neo4j graph holds no search statistics",
+                hint="re-run `policykg ingest --backend neo4j --force` with this version",
+            )
+        return dict(json.loads(rows[0]["j"]))
+
+    @_at_generation
+    def search_dense(self, gen: str, vector: Sequence[float], k: int) -> list[tuple[str, int, float]]:
+        """(clause id, row position, cosine) of the ``k`` searchable clauses of generation ``gen``
+        nearest to a unit query vector (the vector index, exact: quantization is off), best first.
+        Twice ``k`` neighbours are asked for, as a generation being loaded beside the live
+        one holds near copies of its vectors."""
+        if len(vector) != EMBEDDING_DIM:
+            raise QueryError(f"query vector has {len(vector)} dimensions, the index {EMBEDDING_DIM}")
+        rows = self._run(
+            "CALL db.index.vector.queryNodes($index, $depth, $vector) YIELD node, score "
+            "WHERE node.gen = $gen AND node.search_pos IS NOT NULL "
+            "RETURN node.clause_id AS clause_id, node.search_pos AS pos, score",
+            index=VECTOR_INDEX,
+            depth=max(2 * int(k), 10),
+            vector=[float(x) for x in vector],
+        )
+        hits = sorted(((r["clause_id"], int(r["pos"]), float(r["score"])) for r in rows), key=lambda h: (-h[2], h[1]))
+        return hits[: int(k)]
+
+    @_at_generation
+    def search_rows(self, gen: str, positions: Sequence[int]) -> list[dict[str, Any]]:
+        """The searchable clauses of generation ``gen`` at row ``positions``: ``clause_id``,
+        ``pos``, ``row`` (search/index.py's Row as a dict), ``embedding`` and ``pieces``
+        (its sentences' vectors, flattened; empty for a clause of one sentence)."""
+        rows = self._run(
+            f"UNWIND $positions AS p MATCH (c:{S.CLAUSE} {{gen: $gen, search_pos: p}}) "
+            "RETURN c.clause_id AS clause_id, c.search_pos AS pos, c.search_row AS row, c.embedding AS embedding, "
+            "coalesce(c.search_pieces, []) AS pieces",
+            positions=[int(p) for p in positions],
+        )
+        return [
+            {
+                "clause_id": r["clause_id"],
+                "pos": int(r["pos"]),
+                "row": json.loads(r["row"]),
+                "embedding": r["embedding"],
+                "pieces": r["pieces"],
+            }
+            for r in rows
+        ]
+
+    @_at_generation
+    def search_count(self, gen: str) -> int:
+        """How many searchable clauses generation ``gen`` holds."""
+        return int(self._single(f"MATCH (c:{S.CLAUSE} {{gen: $gen}}) WHERE c.search_pos IS NOT NULL RETURN count(c) AS n")["n"])
+
+    @_at_generation
+    def search_documents(self, gen: str) -> list[tuple[str, str]]:
+        """(document id, title) of every document with searchable clauses, in row order."""
+        rows = self._run(
+            f"MATCH (c:{S.CLAUSE} {{gen: $gen}}) WHERE c.search_pos IS NOT NULL "
+            "WITH c.doc_id AS doc, min(c.search_pos) AS first, head(collect(c.search_row)) AS row "
+            "RETURN doc, first, row ORDER BY first"
+        )
+        return [(r["doc"], json.loads(r["row"]).get("doc_title", "")) for r in rows]
+
+    @_at_generation
+    def search_facts(self, gen: str, clause_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """Clause id -> the facts stated in it, as rules_for's rows and in its order
+        (what search/service.py reads for the graph features and the rule fields of ``ask``)."""
+        rows = self._run(
+            f"UNWIND $ids AS id MATCH (f)-[:{S.STATED_IN}]->(c:{BASE_LABEL} {{id: id, gen: $gen}}) "
+            f"WHERE f.label IN $labels RETURN c.clause_id AS clause_id, collect({_FACT_COLUMNS}) AS facts",
+            ids=[S.clause_node_id(str(c)) for c in clause_ids],
+            labels=list(S.FACT_LABELS.values()),
+        )
+        out: dict[str, list[dict[str, Any]]] = {}
+        for r in rows:
+            out[r["clause_id"]] = rules_result(None, None, self._rules(r["facts"]))["rules"]
+        return out
 
 
 def _lucene_escape(term: str) -> str:

@@ -20,7 +20,9 @@ never negative, so a term found in most clauses cannot push a clause down).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import bm25s
@@ -67,3 +69,47 @@ class BM25Index:
         meta = json.loads((directory / "policykg_bm25.json").read_text("utf-8"))
         model = bm25s.BM25.load(str(directory), mmap=mmap, show_progress=False, verbosity=0)
         return cls(model, int(meta["n_docs"]))
+
+
+# -- BM25 over statistics, for an index kept elsewhere (search/neo4j_index.py) --------------------
+#
+# The Neo4j store keeps each clause's tokens and its generation's statistics; its
+# full-text index finds the clauses holding a query term, and these functions
+# score them exactly as BM25Index does (bm25s "lucene": the same float32
+# steps, the query's terms summed in order, repeats counted), so both backends
+# rank alike (tests/search/test_bm25.py checks equality on the real clauses).
+
+
+def corpus_stats(corpus_tokens: Sequence[Sequence[str]]) -> dict[str, object]:
+    """What scoring a clause needs besides its own tokens: the number of clauses, their
+    mean length (an empty clause counts one token, as bm25s indexes it) and each term's
+    document frequency."""
+    lengths = [len(toks) if toks else 1 for toks in corpus_tokens]
+    df: Counter[str] = Counter()
+    for toks in corpus_tokens:
+        df.update(set(toks) if toks else {""})
+    return {
+        "n_docs": len(lengths),
+        "avg_doc_len": float(np.array(lengths).mean()) if lengths else 1.0,
+        "df": dict(sorted(df.items())),
+        **DEFAULT_PARAMS,
+    }
+
+
+def stats_scores(
+    query_tokens: Sequence[str], stats: Mapping[str, object], lengths: Sequence[int], tfs: Sequence[Mapping[str, int]]
+) -> np.ndarray:
+    """BM25 of documents given their lengths and their query terms' frequencies (float32)."""
+    df: Mapping[str, int] = stats["df"]  # type: ignore[assignment]
+    n_docs, avg = int(stats["n_docs"]), float(stats["avg_doc_len"])  # type: ignore[call-overload, arg-type]
+    k1, b = float(stats["k1"]), float(stats["b"])  # type: ignore[arg-type]
+    scores = np.zeros(len(lengths), dtype=np.float32)
+    # bm25s: the length norm in float64 (numpy's mean), idf stored as float32, each
+    # (term, clause) score rounded to float32, the terms' scores summed in float32
+    norm = k1 * ((1 - b) + b * np.asarray(lengths, dtype=np.float64) / avg)
+    for term in (t for t in query_tokens if t in df):
+        idf = np.float64(np.float32(math.log(1 + (n_docs - df[term] + 0.5) / (df[term] + 0.5))))
+        tf = np.array([f.get(term, 0) for f in tfs], dtype=np.float32)
+        hit = tf > 0
+        scores[hit] += (idf * (tf[hit] / (norm[hit] + tf[hit]))).astype(np.float32)
+    return scores

@@ -77,11 +77,11 @@ class Candidates:
     title_lexical: np.ndarray  # share of the question's words in that title
 
 
-def _ranks(scores: np.ndarray, cand: np.ndarray) -> np.ndarray:
-    """0-based rank of each candidate among all rows by ``scores``."""
-    order = np.argsort(-scores[cand], kind="stable")
-    ranks = np.empty(cand.size, dtype=np.float32)
-    ranks[order] = np.arange(cand.size, dtype=np.float32)
+def _ranks(scores: np.ndarray) -> np.ndarray:
+    """0-based rank of each candidate among the candidates by its ``scores``."""
+    order = np.argsort(-scores, kind="stable")
+    ranks = np.empty(scores.size, dtype=np.float32)
+    ranks[order] = np.arange(scores.size, dtype=np.float32)
     return ranks
 
 
@@ -89,18 +89,29 @@ def candidates(
     cand: np.ndarray, lexical: np.ndarray | None, dense: np.ndarray | None, title_dense: np.ndarray, title_lexical: np.ndarray
 ) -> Candidates:
     """Candidates ``cand`` with their scores from the full score vectors (one float per row)."""
+    return candidate_scores(
+        cand,
+        lexical[cand] if lexical is not None else None,
+        dense[cand] if dense is not None else None,
+        title_dense[cand],
+        title_lexical[cand],
+    )
+
+
+def candidate_scores(
+    cand: np.ndarray, lexical: np.ndarray | None, dense: np.ndarray | None, title_dense: np.ndarray, title_lexical: np.ndarray
+) -> Candidates:
+    """Candidates ``cand`` with their own scores (one float per candidate; a list that is off is None)."""
     zero = np.zeros(cand.size, dtype=np.float32)
-    lex = lexical[cand].astype(np.float32) if lexical is not None else zero
-    den = dense[cand].astype(np.float32) if dense is not None else zero
     far = np.full(cand.size, 1e6, dtype=np.float32)
     return Candidates(
         index=cand,
-        lexical=lex,
-        dense=den,
-        lexical_rank=_ranks(lexical, cand) if lexical is not None else far,
-        dense_rank=_ranks(dense, cand) if dense is not None else far,
-        title_dense=title_dense[cand].astype(np.float32),
-        title_lexical=title_lexical[cand].astype(np.float32),
+        lexical=lexical.astype(np.float32) if lexical is not None else zero,
+        dense=dense.astype(np.float32) if dense is not None else zero,
+        lexical_rank=_ranks(lexical) if lexical is not None else far,
+        dense_rank=_ranks(dense) if dense is not None else far,
+        title_dense=title_dense.astype(np.float32),
+        title_lexical=title_lexical.astype(np.float32),
     )
 
 

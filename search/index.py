@@ -5,6 +5,11 @@ Writes ``<store>/search/``:
 * ``rows.jsonl``     — the searchable clauses, one per line, in matrix row order
   (clause_id, doc_id, doc_title, path, text, start, end, kind);
 * ``bm25/``          — the bm25s index over :func:`index_tokens` of each row;
+* ``tokens.jsonl``   — those tokens, one JSON list per row, and
+  ``bm25_stats.json`` — their clause count, mean length and document
+  frequencies (bm25.corpus_stats): what the Neo4j loader writes into the
+  database, so a search over Neo4j alone finds clauses with its full-text
+  index and scores them as the bm25s index does;
 * ``embeddings.npy`` — ``[n, 384]`` float32 unit vectors of :func:`passage_text`;
 * ``pieces.npy`` / ``piece_rows.npy`` — vectors of each clause's sentences
   (:func:`pieces_of`, headings in front) and the row each belongs to,
@@ -39,13 +44,15 @@ from ingest.parallel import map_items, workers
 from ingest.parse import LABELS, sentences
 from ingest.pipeline import Build, step
 
-from .bm25 import DEFAULT_PARAMS, BM25Index
+from .bm25 import DEFAULT_PARAMS, BM25Index, corpus_stats
 from .intent import ENTITY_KINDS_FOR_SCOPE, domain_words
 from .tokenize import Tokenizer
 
 SEARCH_DIR = "search"
 SEARCHABLE_KINDS = frozenset({"item", "paragraph"})
 INDEX_FORMAT = "policykg-search/1"
+TOKENS_FILE = "tokens.jsonl"
+STATS_FILE = "bm25_stats.json"
 
 
 @dataclass(frozen=True)
@@ -290,7 +297,12 @@ def write_index(
     with (out_dir / "rows.jsonl").open("w", encoding="utf-8") as fh:
         for r in rows:
             fh.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
-    BM25Index.build(index_token_lists(tokenizer, rows)).save(out_dir / "bm25")
+    tokens = index_token_lists(tokenizer, rows)
+    BM25Index.build(tokens).save(out_dir / "bm25")
+    with (out_dir / TOKENS_FILE).open("w", encoding="utf-8") as fh:
+        for toks in tokens:
+            fh.write(json.dumps(toks, ensure_ascii=False) + "\n")
+    (out_dir / STATS_FILE).write_text(json.dumps(corpus_stats(tokens), ensure_ascii=False), "utf-8")
     np.save(out_dir / "embeddings.npy", np.ascontiguousarray(vectors, dtype=np.float32))
     if piece_vectors is None or piece_rows is None:
         piece_vectors, piece_rows = np.zeros((0, vectors.shape[1]), np.float32), np.zeros(0, np.int32)

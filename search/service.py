@@ -48,7 +48,7 @@ from ingest.pipeline import current_store
 
 from .bm25 import BM25Index
 from .errors import IndexMissingError
-from .features import HAND_WEIGHTS, Candidates, candidates, feature_matrix, weight_vector
+from .features import HAND_WEIGHTS, Candidates, candidate_scores, candidates, feature_matrix, weight_vector
 from .hybrid import top_indices
 from .index import SEARCH_DIR, LazyRows, Row, row_keys
 from .intent import ENTITY_KINDS_FOR_SCOPE, QueryAnalysis, analyze, cue_alternation, domain_words, text_features
@@ -161,6 +161,10 @@ class SearchIndex:
         self.row_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         self._coarse_cache: tuple[np.ndarray, np.ndarray] | None = None  # made by the first dense query
 
+    @property
+    def dim(self) -> int:
+        return int(self.vectors.shape[1])
+
     @cached_property
     def by_id(self) -> dict[str, int]:
         """Row index of each clause id (built on first use: a search never needs it)."""
@@ -186,6 +190,10 @@ class SearchIndex:
             proj = np.ascontiguousarray(vectors[:, np.argsort(values)[::-1][:COARSE_DIM]], dtype=np.float32)
             self._coarse_cache = (proj, np.ascontiguousarray(self.vectors @ proj, dtype=np.float32))
         return self._coarse_cache
+
+    def sentence_vectors(self, i: int) -> np.ndarray:
+        """The embeddings of clause ``i``'s sentences (index.pieces_of order; none for a clause of one sentence)."""
+        return self.pieces[self.row_ptr[i] : self.row_ptr[i + 1]]
 
     def dense(self, qvec: np.ndarray, extra: np.ndarray | None = None) -> np.ndarray:
         with one_blas_thread():
@@ -283,7 +291,9 @@ class Searcher:
     ``encoder`` and ``table`` can be passed in (tests, benchmarks) so one
     loaded model serves several searchers; ``store`` is an optional graph
     store (graph/store.py) whose facts sharpen the rule-kind boosts and fill
-    the structured fields of ``ask``.
+    the structured fields of ``ask``. ``index`` replaces the local index files
+    (search/neo4j_index.py's StoreIndex: candidates, rows, vectors and facts
+    from Neo4j; then nothing of ``data_dir`` but the model is read).
     """
 
     def __init__(
@@ -294,9 +304,11 @@ class Searcher:
         encoder: Any = None,
         table: AliasTable | None = None,
         index_dir: Path | None = None,
+        index: Any = None,
     ) -> None:
         self.data_dir = Path(data_dir)
-        self.index = SearchIndex.load(index_dir or current_store(self.data_dir) / SEARCH_DIR)
+        self.index = index if index is not None else SearchIndex.load(index_dir or current_store(self.data_dir) / SEARCH_DIR)
+        self.remote = bool(getattr(self.index, "remote", False))
         if encoder is None:
             from .model_home import open_encoder
 
@@ -305,7 +317,8 @@ class Searcher:
         self.table = linking_table(table or load_aliases(), store)
         self.tokenizer = Tokenizer(domain_words())
         self.store = store
-        self._facts = self._load_graph_facts(store)
+        # a store index reads the facts of the candidates it fetches; the local one reads all facts once
+        self._facts = {} if self.remote else self._load_graph_facts(store)
         # What each clause's wording says (rule kinds, actions and value types,
         # background or not), read on first use: only candidates are ever asked,
         # and reading all 100k clauses' wording at start took 20 s.
@@ -315,6 +328,16 @@ class Searcher:
         freeze_long_lived()  # the index lives as long as the searcher (ingest/memory.py)
         self._encode = lru_cache(maxsize=256)(self._encode_uncached)
         self._last_dense: tuple[Any, np.ndarray] | None = None
+
+    @property
+    def _store_index(self) -> Any:
+        """The index when it is a store's (search/neo4j_index.py StoreIndex)."""
+        return self.index
+
+    @property
+    def local_data(self) -> Path | None:
+        """The data directory whose local store this searcher's answers come from (None over a store index)."""
+        return None if self.remote else self.data_dir
 
     # -- pieces ----------------------------------------------------------
     def _encode_uncached(self, text: str) -> np.ndarray:
@@ -340,8 +363,7 @@ class Searcher:
 
     def sentence_vectors(self, i: int) -> np.ndarray:
         """The embeddings of clause ``i``'s sentences (index.pieces_of order; none for a clause of one sentence)."""
-        ptr = self.index.row_ptr
-        return self.index.pieces[ptr[i] : ptr[i + 1]]
+        return self.index.sentence_vectors(i)
 
     def tokens(self, text: str) -> list[str]:
         """The BM25 tokens of ``text``, segmented as the index was (search/tokenize.py, with the domain words)."""
@@ -350,11 +372,15 @@ class Searcher:
     def analyze(self, query: str) -> QueryAnalysis:
         return analyze(query, self.table)
 
-    def lexical_scores(self, analysis: QueryAnalysis, expand: bool) -> np.ndarray:
+    def query_tokens(self, analysis: QueryAnalysis, expand: bool) -> list[str]:
+        """The BM25 query: the question's tokens, with the linked entities' canonical names when ``expand``."""
         text = analysis.text
         if expand:
             text = text + " " + " ".join(analysis.expansion(self.table))
-        return self.index.bm25.scores(self.tokenizer.tokenize(text))
+        return self.tokenizer.tokenize(text)
+
+    def lexical_scores(self, analysis: QueryAnalysis, expand: bool) -> np.ndarray:
+        return self.index.bm25.scores(self.query_tokens(analysis, expand))
 
     def dense_scores(self, query: str, extra: np.ndarray | None = None) -> np.ndarray:
         """Dense score of every clause; the last result is kept (the evaluation ranks
@@ -375,28 +401,63 @@ class Searcher:
         if config.scorer != "none":
             return self.scored(q, analysis, config).ranked()
         # a baseline: one list ranked by its own score
-        lex = self.lexical_scores(analysis, config.expand) if config.lexical else None
-        scores = lex if lex is not None else self.dense_scores(q)
+        if self.remote:
+            lex = self._store_index.lexical_scores(self.query_tokens(analysis, config.expand))[0] if config.lexical else None
+            scores = lex if lex is not None else self._store_index.dense_scores(self.query_vector(q))
+        else:
+            lex = self.lexical_scores(analysis, config.expand) if config.lexical else None
+            scores = lex if lex is not None else self.dense_scores(q)
         idx = top_indices(scores, config.depth)
         if lex is not None:
             idx = idx[scores[idx] > 0]  # BM25 0 means "no query term", not a rank
+        if self.remote:
+            self._store_index.fetch(idx)
         return [(int(i), float(scores[i])) for i in idx]
 
     def scored(self, query: str, analysis: QueryAnalysis, config: RankConfig = HYBRID) -> "Scored":
         """The fused candidates (the union of each list's top ``depth``), their
         features and their linear score under ``config.scorer``."""
-        lex = self.lexical_scores(analysis, config.expand) if config.lexical else None
-        dense = None
-        if config.dense:
-            extra = top_indices(lex, config.depth) if lex is not None else None
-            dense = self.dense_scores(query, extra)
-        lists = [x for x in (lex, dense) if x is not None]
-        cand = np.unique(np.concatenate([top_indices(x, config.depth) for x in lists]))
-        title_dense, title_lexical = self.title_scores(query, analysis)
-        c = candidates(cand, lex, dense, title_dense[self._row_doc], title_lexical[self._row_doc])
+        if self.remote:
+            c = self._store_candidates(query, analysis, config)
+        else:
+            lex = self.lexical_scores(analysis, config.expand) if config.lexical else None
+            dense = None
+            if config.dense:
+                extra = top_indices(lex, config.depth) if lex is not None else None
+                dense = self.dense_scores(query, extra)
+            lists = [x for x in (lex, dense) if x is not None]
+            cand = np.unique(np.concatenate([top_indices(x, config.depth) for x in lists]))
+            title_dense, title_lexical = self.title_scores(query, analysis)
+            c = candidates(cand, lex, dense, title_dense[self._row_doc], title_lexical[self._row_doc])
         x = feature_matrix(self, analysis, c)
         weights = self.ranker.weights if config.scorer == "learned" else weight_vector(HAND_WEIGHTS)
         return Scored(c, x, x @ weights)
+
+    def _store_candidates(self, query: str, analysis: QueryAnalysis, config: RankConfig) -> Candidates:
+        """:meth:`scored`'s candidates over a store index (search/neo4j_index.py): the same
+        union of each list's top ``depth`` of full-length score vectors; the candidates'
+        rows, vectors and facts are then read in one go, and both their scores are exact."""
+        lex = dense = None
+        complete = True
+        tokens = self.query_tokens(analysis, config.expand) if config.lexical else []
+        if config.lexical:
+            lex, complete = self._store_index.lexical_scores(tokens)
+        qvec = self.query_vector(query) if config.dense else None
+        if qvec is not None:
+            dense = self._store_index.dense_scores(qvec)
+        lists = [x for x in (lex, dense) if x is not None]
+        cand = np.unique(np.concatenate([top_indices(x, config.depth) for x in lists]))
+        self._store_index.fetch(cand)
+        lex_c = None if lex is None else lex[cand] if complete else self._store_index.lexical_of(tokens, cand)
+        dense_c = None if qvec is None else self._store_index.dense_of(qvec, cand)
+        title_dense, title_lexical = self.title_scores(query, analysis)
+        docs = self._doc_positions(cand)
+        return candidate_scores(cand, lex_c, dense_c, title_dense[docs], title_lexical[docs])
+
+    def _doc_positions(self, cand: np.ndarray) -> np.ndarray:
+        """Each candidate's document, as a position in :attr:`_doc_titles`."""
+        doc_pos = {d: k for k, d in enumerate(self._doc_titles)}
+        return np.array([doc_pos[self.index.rows[i].doc_id] for i in cand.tolist()], dtype=np.int64)
 
     @cached_property
     def ranker(self) -> Ranker:
@@ -407,6 +468,8 @@ class Searcher:
     @cached_property
     def _doc_titles(self) -> dict[str, str]:
         """Each document's title by id, in row order (from the rows' keys, on first use)."""
+        if self.remote:
+            return dict(self._store_index.doc_titles())
         _, docs, titles = row_keys(self.index.rows)
         return dict(zip(docs, titles))
 
@@ -423,7 +486,7 @@ class Searcher:
         titles = list(self._doc_titles)
         # titles are compared with the question and never stored: the query engine embeds them (search/dense.py)
         encode = getattr(self.encoder, "encode_transient_passages", None) or self.encoder.encode_passages
-        vectors = encode(titles) if titles else np.zeros((0, self.index.vectors.shape[1]), np.float32)
+        vectors = encode(titles) if titles else np.zeros((0, self.index.dim), np.float32)
         return np.asarray(vectors, dtype=np.float32), [frozenset(self.tokenizer.tokenize(t)) for t in titles]
 
     def title_scores(self, query: str, analysis: QueryAnalysis) -> tuple[np.ndarray, np.ndarray]:
@@ -467,7 +530,7 @@ class Searcher:
     def graph_applies(self, clause_id: str, a: QueryAnalysis) -> bool:
         """Does the graph hold a fact of the asked kind in this clause that applies
         to (or binds) an entity the question names?"""
-        for f in self._facts.get(clause_id, ()):
+        for f in self.graph_facts(clause_id):
             if f.get("kind") != a.intent:
                 continue
             touched = set(f.get("applies_to") or ()) | {f.get("actor_id")}
@@ -477,6 +540,8 @@ class Searcher:
 
     def graph_facts(self, clause_id: str) -> list[dict[str, Any]]:
         """Facts the graph store derived from a clause (empty without a store)."""
+        if self.remote:
+            return list(self._store_index.graph_facts(clause_id))
         return list(self._facts.get(clause_id, ()))
 
     # -- contracts (SPEC §4) ---------------------------------------------

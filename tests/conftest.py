@@ -14,7 +14,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -82,13 +82,14 @@ def policykg_command() -> list[str]:
 
 
 @contextmanager
-def serving(data: Path, corpus: Path, log: Path, env: dict[str, str]) -> Iterator[str]:
-    """`policykg serve` over ``data`` and ``corpus`` with environment ``env`` (its stderr in
-    ``log``) for the length of the block; yields its base URL once /health answers."""
+def serving(data: Path, corpus: Path, log: Path, env: dict[str, str], args: Sequence[str] = ()) -> Iterator[str]:
+    """`policykg serve` over ``data`` and ``corpus`` with environment ``env`` and more
+    options ``args`` (its stderr in ``log``) for the length of the block; yields its base
+    URL once /health answers."""
     port = free_port()
     with log.open("wb") as err:
         proc = subprocess.Popen(
-            [*policykg_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--data", str(data), "--corpus", str(corpus)],
+            [*policykg_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--data", str(data), "--corpus", str(corpus), *args],
             cwd=REPO,
             env=env,
             stdout=subprocess.DEVNULL,

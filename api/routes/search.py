@@ -37,11 +37,11 @@ def search(
 ) -> dict:
     """Ranked clauses for a query (hybrid BM25 + dense), each with its section path, offsets and the
     standing of its document on a date."""
-    return dated("search", searcher.search(q, k), searcher.store, as_of, all_versions, data_dir=searcher.data_dir)
+    return dated("search", searcher.search(q, k), searcher.store, as_of, all_versions, data_dir=searcher.local_data)
 
 
 @router.get("/ask", response_model=Answer)
 def ask(searcher: SearcherDep, q: QueryText, as_of: AsOf = None, all_versions: AllVersions = False) -> dict:
     """The rules that apply to a question, with an answer built from the cited clauses (its source's standing
     first when not in force on the date), or an abstention."""
-    return dated("ask", searcher.ask(q), searcher.store, as_of, all_versions, data_dir=searcher.data_dir)
+    return dated("ask", searcher.ask(q), searcher.store, as_of, all_versions, data_dir=searcher.local_data)

@@ -65,8 +65,10 @@ def test_cors_is_configurable(ingested_data, corpus_dir, api_app):
         assert "access-control-allow-origin" not in r.headers
 
 
-def test_dead_neo4j_is_503_for_graph_reads_while_search_keeps_working(ingested_data, corpus_dir, api_app):
-    """A real unreachable Bolt port: graph endpoints say so (503 + how to start it), search still answers."""
+def test_dead_neo4j_is_503_for_graph_reads_and_search(ingested_data, corpus_dir, api_app):
+    """A real unreachable Bolt port: graph endpoints say so (503 + how to start it), and so does
+    search, which --backend neo4j serves from Neo4j alone (search/neo4j_index.py), never from
+    the data directory's files."""
     import socket
 
     with socket.socket() as s:  # a port nothing listens on
@@ -83,5 +85,7 @@ def test_dead_neo4j_is_503_for_graph_reads_while_search_keeps_working(ingested_d
     with TestClient(create_app(settings, encoder=api_app.state.services.encoder)) as c:
         err = error_of(c.get("/obligations", params={"platform_type": "高精尖中心"}), 503)
         assert "Neo4j" in err["message"] and "neo4j-dev" in err["hint"]
-        assert c.get("/health").json()["status"] == "degraded"
-        assert c.get("/search", params={"q": "国际同行评估"}).status_code == 200
+        err = error_of(c.get("/search", params={"q": "国际同行评估"}), 503)
+        assert "Neo4j" in err["message"] and "neo4j-dev" in err["hint"]
+        health = c.get("/health")
+        assert health.status_code == 503 and health.json()["status"] == "unavailable"

@@ -206,13 +206,18 @@ class SharedQueryCache:
 
 @pytest.fixture(scope="module")
 def searchers(neo4j_ingested: Path, stores):
-    """One Searcher per store, sharing one loaded encoder."""
+    """One Searcher per backend, sharing one loaded encoder: the embedded one over the local
+    index files, the Neo4j one as `--backend neo4j` opens it (search/neo4j_index.py: nothing
+    of the data directory but the model)."""
+    from api.services import open_searcher
     from search.dense import Encoder
     from search.service import Searcher
 
     nx_store, neo_store = stores
     encoder = SharedQueryCache(Encoder(neo4j_ingested / "model"))
-    return Searcher(neo4j_ingested, nx_store, encoder=encoder), Searcher(neo4j_ingested, neo_store, encoder=encoder)
+    neo = open_searcher(neo4j_ingested, "neo4j", neo_store, encoder=encoder)
+    assert neo.remote, "the neo4j searcher still reads the local index"
+    return Searcher(neo4j_ingested, nx_store, encoder=encoder), neo
 
 
 @pytest.mark.parametrize("qa", QUESTIONS, ids=[q["id"] for q in QUESTIONS])

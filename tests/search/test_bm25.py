@@ -9,7 +9,7 @@ import pytest
 import rank_bm25
 
 from ingest.aliases import load_aliases
-from search.bm25 import BM25Index
+from search.bm25 import BM25Index, corpus_stats, stats_scores
 from search.index import index_tokens, rows_of
 from search.intent import domain_words
 from search.tokenize import Tokenizer
@@ -64,3 +64,19 @@ def test_save_load_roundtrip(corpus, tmp_path) -> None:
     again = BM25Index.load(tmp_path / "bm25")
     q = tok.tokenize("年度绩效目标")
     assert np.allclose(idx.scores(q), again.scores(q))
+
+
+def test_scores_from_statistics_equal_the_index_bit_for_bit(corpus) -> None:
+    """What a search over Neo4j alone scores with (a clause's length and term counts, the
+    corpus statistics; search/neo4j_index.py) gives the bm25s index's float32 scores exactly,
+    repeated query terms and unknown ones included, so both backends rank alike."""
+    from collections import Counter
+
+    tok, docs = corpus
+    index = BM25Index.build(docs)
+    stats = corpus_stats(docs)
+    lengths = [len(d) if d else 1 for d in docs]
+    counts = [Counter(d) for d in docs]
+    for q in [*QUERIES, "评估 评估 评估 中心", "没有这个词语zzz 经费"]:
+        qt = tok.tokenize(q)
+        assert np.array_equal(stats_scores(qt, stats, lengths, counts), index.scores(qt)), q
