@@ -1097,17 +1097,17 @@ class Neo4jGraphStore:
         if clause_ids is not None:
             query += "+clause_id:(" + " ".join(_lucene_escape(c) for c in clause_ids) + ")^0 "
         query += "+search_tokens:(" + " ".join(_lucene_escape(t) for t in terms) + ")"
-        rows = self._run(
+        # one record (the matches collected): a record per match cost more than the query itself
+        row = self._single(
             "CALL db.index.fulltext.queryNodes($index, $q, {limit: $limit}) YIELD node "
             "WITH node, split(node.search_tokens, ' ') AS tokens "
-            "RETURN node.clause_id AS clause_id, node.search_pos AS pos, size(tokens) AS length, "
-            "[t IN $terms | size([x IN tokens WHERE x = t])] AS tfs",
+            "RETURN collect([node.clause_id, node.search_pos, size(tokens), [t IN $terms | size([x IN tokens WHERE x = t])]]) AS hits",
             index=TOKEN_INDEX,
             q=query,
             limit=int(limit),
             terms=terms,
         )
-        return [(r["clause_id"], int(r["pos"]), int(r["length"]), list(r["tfs"])) for r in rows]
+        return [(h[0], int(h[1]), int(h[2]), list(h[3])) for h in row["hits"]]
 
     @_at_generation
     def search_stats(self, gen: str) -> dict[str, Any]:
@@ -1128,15 +1128,15 @@ class Neo4jGraphStore:
         one holds near copies of its vectors."""
         if len(vector) != EMBEDDING_DIM:
             raise QueryError(f"query vector has {len(vector)} dimensions, the index {EMBEDDING_DIM}")
-        rows = self._run(
+        row = self._single(
             "CALL db.index.vector.queryNodes($index, $depth, $vector) YIELD node, score "
             "WHERE node.gen = $gen AND node.search_pos IS NOT NULL "
-            "RETURN node.clause_id AS clause_id, node.search_pos AS pos, score",
+            "RETURN collect([node.clause_id, node.search_pos, score]) AS hits",
             index=VECTOR_INDEX,
             depth=max(2 * int(k), 10),
             vector=[float(x) for x in vector],
         )
-        hits = sorted(((r["clause_id"], int(r["pos"]), float(r["score"])) for r in rows), key=lambda h: (-h[2], h[1]))
+        hits = sorted(((h[0], int(h[1]), float(h[2])) for h in row["hits"]), key=lambda h: (-h[2], h[1]))
         return hits[: int(k)]
 
     @_at_generation
