@@ -263,11 +263,10 @@ def subject_phrase(
     )
     if stop < 2:
         return None
-    head_end = stop
+    head_end = stop  # the subject ends before any comma the window is extended past
     if text[stop : stop + 1] in ("，", ",") and (_SETTING_END.search(text[:stop]) or _MODAL_AFTER_COMMA.match(text, stop + 1)):
         # "各单位接到通知后，要…": the subject's modal comes after the setting's comma;
         # "各依托单位和共建单位，应履行…": after a comma that sets a long subject off
-        head_end = stop  # the subject still ends before that comma
         stop = next((i for i, ch in enumerate(text) if i > stop and ch in _STOP), len(text))
     window = text[: min(stop, MAX_QUALIFIED + MAX_GAP + 2 + sum(len(m.group(0)) for m in shorts.values()))]
     positions = _cue_positions(window, cues)

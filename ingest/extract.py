@@ -755,9 +755,7 @@ def _split_actor_segments(unit: Unit, ctx: Context, carried: bool = False) -> li
             continue
         rest = text[end : i + 40]
         rest = _CO_BEARER.sub("", rest)
-        comma = rest.find("，")
-        if comma > 0 and SETTING.fullmatch(rest[:comma]):
-            rest = rest[comma + 1 :]  # "依托单位在中心组建中，要…": the modal after the setting
+        rest = _past_setting(rest)  # "依托单位在中心组建中，要…": the modal after the setting
         when = _leading_time(rest)
         if when and (_starts_before(_MUST, rest[when:], 4) or _MUST_NOT.search(rest[when : when + 4])):
             rest = rest[when:]  # "依托单位每年年底要…": a time phrase between the subject and its modal
