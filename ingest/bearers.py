@@ -157,6 +157,8 @@ def starts_like_subject(phrase: str, *, before_modal: bool = False) -> bool:
         return True  # a short name before 应/要/须 that jieba may tag verb-first: 依托学院要… (not 切实保障高校)
     if flag.startswith("u") and len(toks[0].word) == 1 and len(toks) > 1 and toks[1].flag.startswith("n"):
         return True  # 地市科技管理部门: jieba reads 地 as a particle; none opens a subject
+    if flag == "l" and len(toks) > 1 and toks[1].flag.startswith("n") and head_of(bare):
+        return True  # 自然科学基金委员会: a set phrase (自然科学) qualifying a named body
     return not (flag in ("v", "vd", "p", "c", "d", "ad", "f", "m", "q", "t", "i", "l") or flag.startswith("u"))
 
 
@@ -399,7 +401,9 @@ def _not_a_bearer(phrase: str) -> bool:
     def joins_nouns(i: int) -> bool:
         # 资产与实验室管理处: a conjunction between two nouns inside one name
         return (
-            toks[i].word in conjunctions and toks[i - 1].flag.startswith("n") and (i + 1 == len(toks) or toks[i + 1].flag.startswith("n"))
+            toks[i].word in conjunctions
+            and toks[i - 1].flag.startswith("n")
+            and (i + 1 == len(toks) or toks[i + 1].flag.startswith(("n", "vn")))  # 科研与发展规划处
         )
 
     return any((tok.flag in ("p", "c") or tok.word in function_words) and not joins_nouns(i) for i, tok in enumerate(toks) if i)
@@ -428,12 +432,25 @@ def coordinated(phrase: str) -> list[str]:
         else:
             cur += ch
     parts.append(cur)
-    parts = _distribute(parts)
+    parts = _distribute(_shared_head(parts))
     out: list[str] = []
     for part in parts:
         pieces = _CONJUNCTION.split(part)
         out.extend(pieces if len(pieces) > 1 and all(head_of(p) for p in pieces) else [part])
     return [p for p in out if p]
+
+
+_SUMMED_HEAD = L.compile_re(r"^(.+?)(?:{extraction.grammar.list_summary})(?:{extraction.determiners})?([\u4e00-\u9fff]{1,6})$")
+
+
+def _shared_head(parts: list[str]) -> list[str]:
+    """教育、卫生健康、新闻出版等部门: domains listed bare before one head that
+    sums them up each take that head (教育部门, 卫生健康部门, 新闻出版部门)."""
+    m = _SUMMED_HEAD.match(parts[-1]) if len(parts) > 1 else None
+    head = head_of(m.group(2)) if m else None
+    if m is None or head is None or head[0] != m.group(2) or any(head_of(p) for p in parts[:-1]):
+        return parts
+    return [p + m.group(2) for p in parts[:-1]] + [m.group(1) + m.group(2)]
 
 
 def _distribute(parts: list[str]) -> list[str]:

@@ -116,6 +116,10 @@ class Context:
     """the clause being read sits under a requirements heading (四、相关要求)"""
     last_due: str = ""
     """the last full due date a duty of this document stated: what a later 截止时间前 refers to"""
+    item_subject: tuple[tuple[str, ...], tuple[Entity, ...]] = ((), ())
+    """the list a numbered item sits in and the subject its sentences ended with:
+    the next item of that list that names no one continues it (1、各单位…要…；
+    2、表格须为打印件); articles are self-contained and carry nothing"""
 
     @property
     def platform_types(self) -> list[Entity]:
@@ -936,10 +940,23 @@ def directive_target(w: Where, ctx: Context) -> Bearers:
     return [(ent, "directive", 0.6)] if ent is not None else []
 
 
+_SECTION = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def _in_article(path: tuple[str, ...]) -> bool:
+    """Whether a clause belongs to an article (第三条, or its （一）/1. items): the
+    structure of a regulation. A 一、 section below an article label is a
+    notice's own outline, whatever stands before it."""
+    at = max((i for i, p in enumerate(path) if _NEW_ARTICLE.match(p)), default=None)
+    return at is not None and not any(_SECTION.match(p) for p in path[at + 1 :])
+
+
 def addressees(w: Where, ctx: Context) -> Bearers:
     """A notice's request or duty without a subject (各有关单位：…请于…前报送…):
     a request, a modal, or a report that is dated or under a requirements heading."""
     text = w.seg.text
+    if _in_article(w.clause.path):
+        return []  # an article of the 办法 a notice issues binds whom it names, not the notice's addressees
     if (
         ctx.own_platform is not None
         and all((head := head_of(a.name)) is not None and head[0] == a.name for a in ctx.bearers.addressees)
@@ -996,7 +1013,9 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
     ctx.in_requirements = any(_REQUIREMENTS.search(p) for p in clause.path[:-1] if p != clause.text)
     h_actor = heading_actor(clause, ctx)
     inline_actors: list[Entity] = []
-    previous: tuple[Entity, ...] = ()
+    listed_in = clause.path[:-1] if clause.kind == "item" and clause.path and not _NEW_ARTICLE.match(clause.path[-1]) else None
+    previous = ctx.item_subject[1] if listed_in is not None and ctx.item_subject[0] == listed_in else ()
+    continued = previous  # carried from the last item: read only for a modal sentence that names no one
     previous_end = ""
     last_end = clause.start
     for unit in units(clause):
@@ -1047,7 +1066,8 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
                 seg = _sub(seg, 0, cut)
             if seg.end < body.end and _IF_CLAUSE.match(seg.text + "，") and "，" not in seg.text and modality_of(seg.text) is None:
                 continue  # "如依托单位无法报送调查表，由…出具说明": the condition of the duty that follows
-            where = Where(clause, seg, seg_actors, how, inline_actors, role_sys, h_actor, body, previous, carried)
+            prior = previous if previous is not continued or _continues_item(seg.text, ctx) else ()
+            where = Where(clause, seg, seg_actors, how, inline_actors, role_sys, h_actor, body, prior, carried)
             actors = next((found for strategy in ACTOR_STRATEGIES if (found := strategy(where, ctx))), [])
             if not actors:
                 continue
@@ -1084,7 +1104,20 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
                 # cite the duty with its "X职责，"/"X是…，" opener: the bearer is part of the rule's text
                 seg = Unit(unit.text[: seg.end - unit.start], unit.start, seg.end)
             facts.extend(_obligation_facts(clause, ctx, seg, actors, modality, after))
+    ctx.item_subject = (listed_in, previous) if listed_in is not None else ((), ())
     return facts
+
+
+def _continues_item(text: str, ctx: Context) -> bool:
+    """Whether a sentence may go on with the last list item's subject: it states a
+    duty (a bare task, 2、制定…规划, is a heading's business) and mentions no
+    bearer of its own (3、协同创新中心凝练的方向必须… is about that center)."""
+    head = text[:16]  # where modality_of reads the modal, and so the subject before it
+    return (
+        modality_of(text) is not None
+        and not any(m.kind in ACTOR_KINDS for m in ctx.aliases.find_mentions(head))
+        and not any(head_of(head[:j]) for j in range(2, len(head) + 1))
+    )
 
 
 def _past_setting(after: str) -> str:

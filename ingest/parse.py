@@ -85,6 +85,78 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
+_INLINE = re.compile(rf"第([{_NUM}\d]+)([章条])|([{_NUM}]+)、|[（(]([{_NUM}]+)[）)]|(\d{{1,3}})[.．、](?!\d)|[（(](\d{{1,3}})[）)]")
+_BOUNDARY = frozenset("。！？!?：: \t\u3000\xa0")
+"""What may stand before a structural marker inside a line: a sentence end,
+colon or space (a cross-reference such as 按第五条 follows a word)."""
+
+
+_DOCUMENT_WIDE = ("chapter", "article")
+"""Styles numbered through the whole document: a flattened line's 第四条 pairs with a 第三条 on another line."""
+
+
+def _inline_markers(line: Line) -> list[tuple[int, str, int]]:
+    """``(offset, style, number)`` of each marker in ``line`` that may open a unit:
+    at the line's start or after a boundary, or an article right after a
+    chapter heading (第一章 总则第一条)."""
+    form = match_form(line.text)
+    found: list[tuple[int, str, int]] = []
+    chapter_at = -HEADING_MAX - 1
+    for m in _INLINE.finditer(form):
+        number, unit, cn, paren, arabic, paren_ar = m.groups()
+        style = {"章": "chapter", "条": "article"}.get(unit or "") or (
+            "cn" if cn else "paren_cn" if paren else "arabic" if arabic else "paren_ar"
+        )
+        at_boundary = m.start() == 0 or form[m.start() - 1] in _BOUNDARY
+        if not (at_boundary or (style == "article" and m.start() - chapter_at <= HEADING_MAX)):
+            continue
+        try:
+            found.append((m.start(), style, to_int(number or cn or paren or arabic or paren_ar)))
+        except ValueError:
+            continue
+        if style == "chapter":
+            chapter_at = m.start()
+    return found
+
+
+def split_runon(lines: list[Line]) -> list[Line]:
+    """Lines that run several numbered units together (a web copy flattened
+    to one line) as the lines they stood for.
+
+    A marker inside a line counts only when it belongs to a run: the unit of
+    the same style numbered one below or one above it is also there (第五条 …
+    第六条 anywhere in the document; 一、… 二、 in the same line). So the
+    structure of a flattened 办法 or 通知 survives, and a lone inline （一） or
+    a cross-reference is read as the text it is. A chapter heading counts when
+    an article follows it within a heading's length (第一章 总则第一条)."""
+    found = [_inline_markers(line) for line in lines]
+    in_document: dict[str, set[int]] = {}
+    for markers in found:
+        for _o, style, n in markers:
+            if style in _DOCUMENT_WIDE:
+                in_document.setdefault(style, set()).add(n)
+    out: list[Line] = []
+    for line, markers in zip(lines, found):
+        numbers = {st: set(ns) for st, ns in in_document.items()}
+        for _o, style, n in markers:
+            if style not in _DOCUMENT_WIDE:
+                numbers.setdefault(style, set()).add(n)
+        runs = {(o, st) for o, st, n in markers if {n - 1, n + 1} & numbers[st]}
+        articles = [o for o, st in runs if st == "article"]
+        cuts = sorted(
+            {o for o, st in runs if st != "chapter"}
+            | {o for o, st, _ in markers if st == "chapter" and ((o, st) in runs or any(0 < a - o <= HEADING_MAX for a in articles))}
+        )
+        points = [0, *(c for c in cuts if c > 0), len(line.text)]
+        for a, b in zip(points, points[1:]):
+            raw = line.text[a:b]
+            stripped = raw.strip(_WS)
+            if stripped:
+                start = line.start + a + (len(raw) - len(raw.lstrip(_WS)))
+                out.append(Line(stripped, start, start + len(stripped)))
+    return out
+
+
 def find_marker(line: str) -> Marker | None:
     """The structural marker a line opens with, if any (export residue skipped).
 
@@ -224,7 +296,7 @@ def _label(marker: Marker, body: str, heading: bool) -> str:
 
 def parse_document(doc_id: str, text: str) -> list[Clause]:
     """Parse ``text`` into clauses whose offsets round-trip to ``text``."""
-    lines = split_lines(text)
+    lines = split_runon(split_lines(text))
     ids = _Ids(doc_id)
     clauses: list[Clause] = []
     stack: list[_Frame] = []

@@ -1,13 +1,13 @@
 """Extraction scored on real documents the extractor was not written for.
 
-* tests/extraction_heldout6, tests/extraction_heldout2: 15 and 12 real policy
-  texts, annotated before any output was seen, frozen (never tuned on); floors
-  just below their figures, so a change that makes generalization worse fails here.
-* tests/extraction_dev … tests/extraction_dev7: 34, 15, 12, 12, 15, 15 and 15
-  real texts the rules are developed on (dev2, dev5, dev6 and dev7 were held-out
+* tests/extraction_heldout7: 15 real policy texts, annotated before any output
+  was seen, frozen (never tuned on, scored in aggregate only); floors just
+  below its figures, so a change that makes generalization worse fails here.
+* tests/extraction_dev … tests/extraction_dev9: 34, 15, 12, 12, 15, 15, 15, 15
+  and 12 real texts the rules are developed on (dev2 and dev5–dev9 were held-out
   sets until their misses were read; dev3 and dev4 were each scored once blind
   first, figures in their READMEs).  The issue's targets (obligation recall 0.80
-  at precision 0.85) are not reached on the held-out sets yet, and these floors
+  at precision 0.85) are not reached on the held-out set yet, and these floors
   say so honestly.
 """
 
@@ -25,8 +25,9 @@ FLOORS = {
     "extraction_dev5": {"obligation": (0.78, 0.78), "deadline": (0.70, 0.83), "funding": (0.95, 0.85), "sanction": (0.90, 0.74)},
     "extraction_dev6": {"obligation": (0.69, 0.66), "deadline": (0.86, 0.75), "funding": (0.88, 0.85), "sanction": (0.95, 0.78)},
     "extraction_dev7": {"obligation": (0.76, 0.79), "deadline": (0.80, 0.88), "funding": (0.67, 0.58), "sanction": (0.90, 0.78)},
-    "extraction_heldout6": {"obligation": (0.49, 0.47), "deadline": (0.46, 0.70), "funding": (0.72, 0.60), "sanction": (0.95, 0.12)},
-    "extraction_heldout2": {"obligation": (0.63, 0.60), "deadline": (0.62, 0.70), "funding": (0.95, 0.85), "sanction": (0.95, 0.55)},
+    "extraction_heldout7": {"obligation": (0.73, 0.70), "deadline": (0.80, 0.71), "funding": (0.77, 0.42), "sanction": (0.95, 0.42)},
+    "extraction_dev8": {"obligation": (0.64, 0.58), "deadline": (0.46, 0.70), "funding": (0.72, 0.60), "sanction": (0.95, 0.12)},
+    "extraction_dev9": {"obligation": (0.63, 0.60), "deadline": (0.62, 0.70), "funding": (0.95, 0.85), "sanction": (0.95, 0.55)},
     # dev2's gold marks the years of title lines, which docs/annotation_guide.md (and the extractor) does not count
     "extraction_dev2": {"obligation": (0.72, 0.80), "deadline": (0.90, 0.74), "funding": (0.95, 0.95), "sanction": (0.95, 0.95)},
     "extraction_dev3": {"obligation": (0.70, 0.77), "deadline": (0.54, 0.77), "funding": (0.88, 0.80), "sanction": (0.95, 0.83)},
@@ -72,7 +73,7 @@ def test_a_frozen_set_can_be_scored_without_its_items() -> None:
 
     from api.cli import main
 
-    result = CliRunner().invoke(main, ["eval", "extraction", "--gold", str(HERE / "extraction_heldout2"), "--summary", "--json"])
+    result = CliRunner().invoke(main, ["eval", "extraction", "--gold", str(HERE / "extraction_dev9"), "--summary", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["kinds"]["obligation"]["gold"] > 0

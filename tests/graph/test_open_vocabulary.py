@@ -836,3 +836,37 @@ def test_the_issuer_named_by_a_pronoun_receives_what_is_sent_to_it() -> None:
     doc = _doc(text, issuers=("市科委",))
     facts = [f for f in extract_document(doc, load_aliases()) if f.kind == "obligation"]
     assert [(f.attrs["actor"], f.attrs["recipient"]) for f in facts] == [("单位", "市科委")]
+
+
+def test_the_next_list_item_continues_the_last_ones_subject() -> None:
+    """1、各单位…要…；2、表格须为打印件: an item that states a duty and names no one
+    continues the previous item's subject; a bare task or an item naming its own
+    subject does not."""
+    text = "三、有关要求\n1、各单位要及时组织人员填写报表。\n2、表格须为打印件,数字用阿拉伯数字。\n3、制定年度建设计划。\n"
+    got = _obligations(text)
+    assert got.count(("单位", "must")) == 2
+    assert len(got) == 2
+
+
+@pytest.mark.parametrize(
+    "sentence, bearers",
+    [
+        ("科研与发展规划处负责全校科技成果转化的组织管理工作。", ["科研与发展规划处"]),
+        ("自然科学基金委依法负责项目的立项和审批。", ["自然科学基金委"]),
+        ("中国科学院、中国工程院、中国科协要强化对院士的监督管理。", ["中国科学院", "中国工程院", "中国科协"]),
+        ("教育、卫生健康、新闻出版等部门要明确要求有关单位完善内控制度。", ["教育部门", "卫生健康部门", "新闻出版部门"]),
+    ],
+)
+def test_office_names_academies_and_summed_up_lists(sentence: str, bearers: list[str]) -> None:
+    assert [a for a, _m in _obligations(sentence + "\n")] == bearers
+
+
+def test_an_issued_regulations_articles_do_not_bind_the_notices_addressees() -> None:
+    text = (
+        "某某局关于印发《科研诚信建设实施办法》的通知\n各高校、各科研院所:\n现将办法印发给你们,请认真贯彻落实。\n"
+        "第三条 科研诚信建设应坚持教育、预防、监督相结合的原则。\n"
+    )
+    facts = extract_document(_doc(text, title="某某局关于印发《科研诚信建设实施办法》的通知"), load_aliases())
+    bound = [f.text for f in facts if f.kind == "obligation"]
+    assert not any("坚持" in t for t in bound)
+    assert any("贯彻落实" in t for t in bound)

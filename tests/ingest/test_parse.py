@@ -134,3 +134,30 @@ def test_an_article_holds_its_paragraphs_and_items() -> None:
     assert paths["根据建设方向"] == paths["第四条 中心"]
     assert paths["（二）开展推"][0] == paths["第四条 中心"][0]
     assert paths["第五条 附则"][0].startswith("第五条")
+
+
+def test_a_flattened_document_keeps_its_articles_and_chapters():
+    """A web copy flattened to one line is parsed into the articles it stood for,
+    with offsets into the text as stored (made-up text in the shape of such pages)."""
+    text = (
+        "某某学院科研平台管理办法(试行) 第一章 总 则第一条 为规范管理,制定本办法。"
+        "第二条 本办法所称平台,是指学院设立的科研机构。第二章 管理职责第三条 科研处负责平台的日常管理。"
+        "第四条 平台应当每年报送工作总结。"
+    )
+    clauses = parse_document("f", text)
+    assert [c.path[-1] for c in clauses if c.kind == "item"][:1] == ["第一条"]
+    by_text = {c.text: c for c in clauses}
+    assert "第三条 科研处负责平台的日常管理。" in by_text
+    assert by_text["第三条 科研处负责平台的日常管理。"].path == ("第二章 管理职责", "第三条")
+    assert "第二章 管理职责" in by_text and by_text["第二章 管理职责"].kind == "heading"
+    assert next(c for c in clauses if c.kind == "title").text == "某某学院科研平台管理办法(试行)"
+    for c in clauses:
+        assert text[c.start : c.end] == c.text
+
+
+def test_an_inline_marker_outside_a_run_stays_text():
+    """A cross-reference (按第五条) or a lone inline （一） does not open a unit; a
+    flattened line's article pairs with its neighbour on another line."""
+    text = "第四条 平台按第五条规定报送材料:(一)年度总结。\n第五条 材料报送科研处。第六条 科研处负责审核。\n"
+    starts = [c.text[:4] for c in parse_document("f", text)]
+    assert starts == ["第四条 ", "第五条 ", "第六条 "]
