@@ -313,7 +313,14 @@ def subject_phrase(
         if e < cue_at and window[e:cue_at].startswith(_NOT_BEARER_WORDS()):
             return None  # 专项资金必须…, 计划项目数不得超过…: the subject is a thing a name qualifies
         verbs_at = {p for p, flag in _predicate_starts(window).items() if flag.startswith("v")}
-        earlier = [e0 for e0 in ends if e0 < e and e0 in verbs_at and not any(a == e0 for e2, a in ends.items() if e2 > e0)]
+        earlier = [
+            e0
+            for e0 in ends
+            if e0 < e
+            and e0 in verbs_at
+            and ("的" not in window[e0:e] or starts_like_subject(window[:e0]))
+            and not any(a == e0 for e2, a in ends.items() if e2 > e0)
+        ]  # (a name that opens a 的-qualifier is not: 申报科技型企业创新贡献奖励资金的企业 is one name)
         if earlier:
             e = min(earlier)  # 科研处代表学校对…: the subject ends where its verb starts
         gap = window[shorts[e].end() if e in shorts else e : cue_at]

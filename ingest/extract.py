@@ -222,7 +222,7 @@ _LEAD_IN_DUTY = L.compile_re(
 _INLINE_DUTY = L.compile_re(
     r"^(?:[一二三四五六七八九十]+是)?([^，。；]{1,30}?)(?:的)?(?:主要)?(?:{extraction.obligation_grammar.inline_duty_nouns})[，：:]"
 )
-_SET_UP_BODY = L.compile_re(r"(?:{extraction.obligation_grammar.set_up_verbs})[“\"]?([^，。；]+?)[”\"]?，其(?:主要)?负责(?:包括)?")
+_SET_UP_BODY = L.compile_re(r"(?:{extraction.obligation_grammar.set_up_verbs})[“\"]?([^，。；]+?)[”\"]?，其?(?:主要|全面)?负责(?:包括)?")
 _ROLE_SYSTEM = L.compile_re(r"实行([^，。；]{2,10}?)制，由([^，。；]+?)担任，")
 _DIRECTIVE = L.compile_re(r"({extraction.directives})")
 _DIRECTIVE_AT = L.compile_re(
@@ -695,7 +695,7 @@ def _split_actor_segments(unit: Unit, ctx: Context, carried: bool = False) -> li
     for m in _SET_UP_BODY.finditer(text):
         body = _actors_in(m.group(1), ctx)
         if body:
-            cuts.append((m.start() + m.group(0).index("，其") + 1, body[:1], "set-up body"))
+            cuts.append((m.start() + m.group(0).index("，") + 1, body[:1], "set-up body"))
     for i in range(len(text)):
         if i and text[i - 1] not in "，,":
             continue

@@ -870,3 +870,15 @@ def test_an_issued_regulations_articles_do_not_bind_the_notices_addressees() -> 
     bound = [f.text for f in facts if f.kind == "obligation"]
     assert not any("坚持" in t for t in bound)
     assert any("贯彻落实" in t for t in bound)
+
+
+@pytest.mark.parametrize(
+    "sentence, bearer",
+    [
+        ("牵头高校应设立科研处,全面负责中心的运行管理。", "科研处"),  # the body set up bears what it is set up for
+        ("請各項目主持人介紹項目進展情況。", "项目主持人"),
+        ("申报科技型企业创新贡献奖励资金的企业应满足以下条件:", "企业"),  # a verb inside the 的-qualifier
+    ],
+)
+def test_set_up_bodies_hosts_and_long_qualifiers(sentence: str, bearer: str) -> None:
+    assert bearer in [a for a, _m in _obligations(sentence + "\n")]
