@@ -92,6 +92,8 @@ colon or space (a cross-reference such as 按第五条 follows a word)."""
 
 
 _DOCUMENT_WIDE = ("chapter", "article")
+_CLAUSE_BOUNDARY = frozenset("，；")
+"""A chapter or article may also follow a comma or semicolon, where a copy lost the full stop before it."""
 """Styles numbered through the whole document: a flattened line's 第四条 pairs with a 第三条 on another line."""
 
 
@@ -107,7 +109,8 @@ def _inline_markers(line: Line) -> list[tuple[int, str, int]]:
         style = {"章": "chapter", "条": "article"}.get(unit or "") or (
             "cn" if cn else "paren_cn" if paren else "arabic" if arabic else "paren_ar"
         )
-        at_boundary = m.start() == 0 or form[m.start() - 1] in _BOUNDARY
+        before = form[m.start() - 1] if m.start() else ""
+        at_boundary = not before or before in _BOUNDARY or (style in _DOCUMENT_WIDE and before in _CLAUSE_BOUNDARY)
         if not (at_boundary or (style == "article" and m.start() - chapter_at <= HEADING_MAX)):
             continue
         try:
