@@ -196,6 +196,9 @@ class Subject:
     cue_at: int
     short: str = ""
     """the short name a （以下简称“X”） right after the phrase gives it"""
+    limited: str = ""
+    """what a limit binds the subject in (项目负责人…主持的项目数不得超过…): the text
+    between the subject and its cue, where no verb of the subject's own stands"""
 
 
 def _cue_positions(text: str, cues: str) -> list[int]:
@@ -311,7 +314,9 @@ def subject_phrase(
             continue
         e = max(cands)
         if e < cue_at and window[e:cue_at].startswith(_NOT_BEARER_WORDS()):
-            return None  # 专项资金必须…, 计划项目数不得超过…: the subject is a thing a name qualifies
+            # 专项资金必须…, 计划项目数不得超过…: the subject is a thing a name qualifies,
+            # unless a bearer opening the sentence has it (项目负责人…主持的项目数不得超过…)
+            return None if any_verb else owner_of_limit(window, ends, positions)
         verbs_at = {p for p, flag in _predicate_starts(window).items() if flag.startswith("v")}
         earlier = [
             e0
@@ -353,13 +358,17 @@ def owner_of_limit(window: str, ends: dict[int, int], cues: list[int]) -> Subjec
         thing = before[: adverbs.start()] if adverbs else before
         if not thing.endswith(_NOT_BEARER_WORDS()):
             continue
-        opening = [e for e, a in ends.items() if a == 0 and e < len(thing) - 1]
+        opening = [
+            e
+            for e, a in ends.items()
+            if e < len(thing) - 1 and (a == 0 or "的" not in window[:e]) and (head_of(window[:e]) or ("", ""))[1] != "Program"
+        ]  # the name that opens the sentence (项目负责人); a programme owns no limit (专项资金, 计划项目数)
         if not opening:
             return None
         e = max(opening)
         if _not_a_bearer(window[:e]) or not starts_like_subject(window[:e], before_modal=True):
             return None
-        return Subject(window[:e], e, cue_at)
+        return Subject(window[:e], e, cue_at, limited=window[e:cue_at])
     return None
 
 

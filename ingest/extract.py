@@ -42,6 +42,7 @@ from .bearers import (
     own_names,
     resolve_bearer,
     split_phrase,
+    starts_like_subject,
     strip_determiners,
     subject_phrase,
 )
@@ -222,6 +223,9 @@ _LEAD_IN_DUTY = L.compile_re(
 _INLINE_DUTY = L.compile_re(
     r"^(?:[一二三四五六七八九十]+是)?([^，。；]{1,30}?)(?:的)?(?:主要)?(?:{extraction.obligation_grammar.inline_duty_nouns})[，：:]"
 )
+_MODAL_WORDS = tuple(L.words("extraction.bearer_cues.modal"))
+_OPENING_EVENT = L.compile_re(r"^[^，,。；;]{1,10}?(?:{extraction.obligation_grammar.circumstance_ends})(?=[\u4e00-\u9fff])")
+"""an event or time a sentence opens with, without a comma (摘牌后, 验收通过后)"""
 _SET_UP_BODY = L.compile_re(r"(?:{extraction.obligation_grammar.set_up_verbs})[“\"]?([^，。；]+?)[”\"]?，其?(?:主要|全面)?负责(?:包括)?")
 _ROLE_SYSTEM = L.compile_re(r"实行([^，。；]{2,10}?)制，由([^，。；]+?)担任，")
 _DIRECTIVE = L.compile_re(r"({extraction.directives})")
@@ -631,7 +635,7 @@ def open_bearer(text: str, offset: int, ctx: Context, *, any_verb: bool = False)
         sub = subject_phrase(text, ctx.aliases, own_names(ctx.bearers), any_verb=True)
     if sub is None:
         return None
-    rest = text[sub.end : sub.end + 24]
+    rest = text[sub.cue_at if sub.limited else sub.end :][:24]  # a limit's modal follows the thing limited
     if (
         not any_verb
         and modality_of(rest) is None
@@ -659,7 +663,7 @@ def open_bearer(text: str, offset: int, ctx: Context, *, any_verb: bool = False)
         # "X（以下简称“主管部门”）": inside this document the short name stands for X
         ctx.bearers.local.setdefault(sub.short, found[0])
     # what follows the bearer starts after its short-name parenthesis, if any
-    return (found, sub.phrase, sub.cue_at if sub.short else sub.end) if found else None
+    return (found, sub.phrase, sub.cue_at if sub.short or sub.limited else sub.end) if found else None
 
 
 def _split_actor_segments(unit: Unit, ctx: Context, carried: bool = False) -> list[tuple[Unit, list[Entity], str]]:
@@ -752,6 +756,15 @@ def _split_actor_segments(unit: Unit, ctx: Context, carried: bool = False) -> li
             actors = []  # 县（市、区）主管部门: a known name is only the start of the subject
         if not actors:
             bearer = open_bearer(head, unit.start + i, ctx)
+            setting = _OPENING_EVENT.match(head)
+            if (
+                bearer is None
+                and setting
+                and not starts_like_subject(setting.group(0))
+                and not head[setting.end() :].startswith(_MODAL_WORDS)
+            ):
+                # "摘牌后依托单位3年内不得…": an event the sentence opens with, then its subject
+                bearer = open_bearer(head[setting.end() :], unit.start + i + setting.end(), ctx)
             if bearer is not None and i == 0:
                 cuts[0] = (0, bearer[0], "open")
             elif bearer is not None:

@@ -882,3 +882,18 @@ def test_an_issued_regulations_articles_do_not_bind_the_notices_addressees() -> 
 )
 def test_set_up_bodies_hosts_and_long_qualifiers(sentence: str, bearer: str) -> None:
     assert bearer in [a for a, _m in _obligations(sentence + "\n")]
+
+
+def test_a_limit_on_what_a_named_bearer_does_binds_it() -> None:
+    """项目负责人同时主持的…项目数原则上不得超过1项: the limit binds the 项目负责人
+    even when the thing limited ends in a programme word (计划项目数); a limit on
+    a programme's own thing (专项资金必须…) names no bearer."""
+    assert _obligations("项目负责人同时主持的同一计划项目数原则上不得超过1项。\n") == [("项目负责人", "must-not")]
+    assert _obligations("专项资金必须专款专用。\n") == []
+
+
+def test_a_sentence_may_open_with_an_event_before_its_subject() -> None:
+    """摘牌后依托单位…不得…: an event the sentence opens with (no comma) is no part
+    of the subject; a modal right after it (必要时须报…) leaves no subject to find."""
+    assert _obligations("验收通过后依托单位应于每年年底报送工作总结。\n") == [("依托单位", "must")]
+    assert _obligations("必要时须报学校批准后方可实施。\n") == []
