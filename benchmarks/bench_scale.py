@@ -11,9 +11,15 @@ Prints figures (not a test). For ``--clauses N``:
   of its own under ``--work`` (started and stopped here), the graph loaded
   with the ingest step's code (``graph.neo4j_store.load_graph``), then loaded
   again unchanged;
-* per backend, warm p95 of obligations, deadlines, entity and rules_for, and
-  of search and ask with the query embedding excluded (questions embedded
-  first);
+* per backend, warm p95 of obligations, deadlines, entity and rules_for (the
+  same question repeated: both stores keep answers, the Neo4j one per
+  generation), and of search and ask with the query embedding excluded
+  (questions embedded first); on Neo4j also ``…_distinct_p95_ms`` (a store
+  that keeps no answer: every call asks the server, with the fact rows it
+  keeps warm) and ``…_cold_p95_ms`` (a new store for every call: nothing
+  kept, as a question first asked after a new generation), when the library
+  has them;
+* the Neo4j load is a first load: the database is emptied before it;
 * ``--baseline REV``: the same measurements by the library as it was at git
   revision REV (a worktree; this script run against it), printed beside the
   current figures with ratios.
@@ -41,7 +47,7 @@ from typing import Any, Callable
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(REPO))
-BENCH_FILES = ("bench_scale.py", "bench_neo4j.py", "synth_corpus.py")
+BENCH_FILES = ("bench_scale.py", "bench_neo4j.py", "bench_neo4j_load.py", "synth_corpus.py")
 """This script and the benchmark code it uses, copied into a baseline worktree."""
 
 QUESTIONS = [
@@ -65,6 +71,14 @@ def p95(fn: Callable[[], Any], repeat: int) -> float:
     from bench_neo4j import timed
 
     return timed(fn, repeat)["p95_ms"]
+
+
+def uncached_figures(store_for: Callable[[int], Any], repeat: int) -> dict[str, float]:
+    """p95 of the graph questions on a store that keeps no answer (distinct) and on a new store per call (cold)."""
+    distinct = store_for(0)
+    out = {f"{name}_distinct_p95_ms": p95(lambda: q(distinct), repeat) for name, q in STORE_QUERIES.items()}
+    out.update({f"{name}_cold_p95_ms": p95(lambda: q(store_for(0)), repeat) for name, q in STORE_QUERIES.items()})
+    return {k: round(v, 2) for k, v in out.items()}
 
 
 def backend_figures(store: Any, searcher_for: Callable[[Any], Any], repeat: int) -> dict[str, float]:
@@ -100,7 +114,10 @@ def search_index(data: Path, work: Path, n: int) -> Path:
 
 def measure(data: Path, work: Path, n: int, repeat: int, neo4j: bool) -> dict[str, Any]:
     """Both backends' figures at ``n`` clauses with the library on sys.path."""
+    import inspect
+
     from bench_neo4j import synthetic_graph
+    from bench_neo4j_load import empty_database
 
     from graph import neo4j_store as N
     from graph.nx_store import GRAPH_FILE, NxGraphStore, read_graph
@@ -127,9 +144,12 @@ def measure(data: Path, work: Path, n: int, repeat: int, neo4j: bool) -> dict[st
         neo4j_dev.start(server, heap="2g", pagecache_mb=1024)
         try:
             driver = N.connect(neo4j_dev.resolve_connection(server))
+            empty_database(driver)
             load = N.load_graph(driver, syn, texts=syn_texts, embeddings=vectors)
             again = N.load_graph(driver, syn, texts=syn_texts, embeddings=vectors)
             figures = backend_figures(N.Neo4jGraphStore(driver), searcher_for, repeat)
+            if "keep_answers" in inspect.signature(N.Neo4jGraphStore).parameters:
+                figures.update(uncached_figures(lambda keep: N.Neo4jGraphStore(driver, keep_answers=keep), repeat))
             rows = load["nodes"] + load["relationships"]
             figures["load_rows_per_s"] = round(rows / max(load["seconds"], 1e-9))
             figures["reload_unchanged_s"] = again["seconds"]
@@ -173,7 +193,8 @@ def table(report: dict[str, Any]) -> str:
         now = report.get(backend) or {}
         old = base.get(backend) or {}
         for key, value in now.items():
-            ratio = f"  (baseline {old[key]}, x{old[key] / value:.1f})" if key in old and value else ""
+            was = old.get(key, old.get(key.replace("_distinct", "")))  # a baseline that keeps no answer: distinct is its warm
+            ratio = f"  (baseline {was}, x{was / value:.1f})" if was is not None and value else ""
             lines.append(f"  {backend:9s} {key:22s} {value}{ratio}")
     return "\n".join(lines)
 

@@ -59,7 +59,7 @@ STATS_LABEL = "PolicykgSearchStats"
 """One node per generation (not a graph node): the BM25 statistics of its searchable clauses (search/bm25.py)."""
 META_KEY = "graph"
 EMBEDDING_DIM = 384
-BATCH = 5000
+BATCH = 10_000
 """Rows per load transaction (benchmarks/bench_neo4j_load.py)."""
 WRITERS = 2
 """Node transactions in flight at once during a load (one per core of the machine it was measured on)."""
@@ -207,6 +207,9 @@ _NODES = f"UNWIND $ids AS id MATCH (n:{BASE_LABEL} {{id: id, gen: $gen}}) RETURN
 """The properties of nodes not in the cache yet (the only second statement a question may need)."""
 NODE_CACHE_MAX = 200_000
 """Nodes whose properties a store keeps per generation (fact rows of 100,000 clauses fit); past it the cache starts over."""
+ANSWERS_MAX = 1024
+"""Answers a store keeps for one generation (lists of the shared rows: a 15,000-row checklist
+holds 15,000 references, not 15,000 rows); past it the least recently asked goes."""
 
 
 # ---------------------------------------------------------------- connecting
@@ -296,6 +299,71 @@ def _unavailable(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _kept(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A public query whose answer is kept for the generation it read (inside @_unavailable,
+    which pins the live generation first on every call): a generation never changes once
+    loaded, so a kept answer is the answer, and a generation another process switches in is
+    read by the next call and is a new key. Callers get :func:`_fresh` copies."""
+
+    @functools.wraps(fn)
+    def wrapper(self: "Neo4jGraphStore", *args: Any, **kwargs: Any) -> Any:
+        gen, key = str(self._pinned.gen), (fn.__name__, _hashable(args), _hashable(sorted(kwargs.items())))
+        answer = self._answers.get(gen, key)
+        if answer is None:
+            answer = self._answers.put(gen, key, fn(self, *args, **kwargs))
+        return _fresh(answer)
+
+    return wrapper
+
+
+def _hashable(value: Any) -> Any:
+    """Call arguments as a key (a list of kinds becomes a tuple)."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_hashable(v) for v in value)
+    return value
+
+
+def _fresh(value: Any) -> Any:
+    """A copy of a kept answer for a caller to change: new dicts and lists down to its rows,
+    each row a new dict (a row's own lists stay shared, as the embedded store's ``dict(row)``)."""
+    if isinstance(value, dict):
+        return {k: _fresh(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [dict(v) if isinstance(v, dict) else v for v in value]
+    return value
+
+
+class _Answers:
+    """The kept answers of one generation, least recently asked dropped past ``limit``; thread-safe."""
+
+    def __init__(self, limit: int = ANSWERS_MAX) -> None:
+        from collections import OrderedDict
+
+        self.limit = limit
+        self._gen: str | None = None
+        self._kept: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, gen: str, key: Any) -> Any:
+        """The kept answer, or None."""
+        with self._lock:
+            if gen != self._gen or key not in self._kept:
+                return None
+            self._kept.move_to_end(key)
+            return self._kept[key]
+
+    def put(self, gen: str, key: Any, answer: Any) -> Any:
+        """Keep ``answer`` (the answers of any other generation are dropped); returns it."""
+        with self._lock:
+            if gen != self._gen:
+                self._gen = gen
+                self._kept.clear()
+            self._kept[key] = answer
+            while len(self._kept) > self.limit:
+                self._kept.popitem(last=False)
+        return answer
+
+
 # ---------------------------------------------------------------- loading
 
 
@@ -308,10 +376,13 @@ def _native(props: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(value, (str, bool, int, float)):
             out[key] = value
         elif isinstance(value, (list, tuple)) and value:
-            kinds = {type(v) for v in value}
-            if len(kinds) == 1 and kinds <= {str, int, float, bool}:
+            kinds = set(map(type, value))  # in C: a set comprehension here was a third of a load's row building
+            if len(kinds) == 1 and kinds <= _SCALAR_TYPES:
                 out[key] = list(value)
     return out
+
+
+_SCALAR_TYPES = {str, int, float, bool}
 
 
 @functools.lru_cache(maxsize=None)
@@ -332,94 +403,130 @@ def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[i : i + size]
 
 
+LOAD_FORMAT = 2
+"""What a load writes for a given graph, as a version: part of the generation hash, so a
+loader that writes differently never takes an older loader's generation for its own."""
+
+
+def _json_encoder() -> Callable[[Any], str]:
+    """``json.dumps(value, ensure_ascii=False)``, with the C encoder made once: a load encodes
+    every node and relationship (760,000 at 100,000 clauses) and json.dumps makes an encoder
+    per call, which was a third of the encoding time."""
+    import json.encoder
+
+    make = getattr(json.encoder, "c_make_encoder", None)  # what json.dumps itself uses, when compiled in
+    if make is None:
+        return functools.partial(json.dumps, ensure_ascii=False)
+    encode = make(None, json.JSONEncoder().default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True)
+    return lambda value: "".join(encode(value, 0))
+
+
 def node_rows(
     g: nx.MultiDiGraph,
     texts: Mapping[str, str],
     embeddings: Mapping[str, Sequence[float]],
-    search: Mapping[str, Mapping[str, Any]] | None = None,
+    search: Mapping[str, Mapping[str, Any]] | None,
+    digest: Any,
 ) -> dict[str, list[dict[str, Any]]]:
     """Rows to write, by schema label: id, native properties, full JSON, order;
-    a searchable clause also gets its ``search`` properties (:func:`search_props_of`)."""
+    a searchable clause also gets its ``search`` properties (:func:`search_props_of`).
+    Everything a row writes goes into ``digest`` (hashlib), in graph order (:func:`prepare`)."""
     search = search or {}
+    dumps = _json_encoder()
     by_label: dict[str, list[dict[str, Any]]] = {}
-    for order, (node_id, data) in enumerate(g.nodes(data=True)):
+    for order, (node_id, data) in enumerate(g._node.items()):  # networkx's own dicts: its views cost a second per 100,000 clauses
         label = _check(data.get("label", ""), S.LABELS)
         # _json keeps networkx's key order, so printed answers look the same on both backends.
-        props = {**_native(data), "_json": json.dumps(data, ensure_ascii=False), "_ord": order}
-        if label == S.CLAUSE and data.get("clause_id") in embeddings:
-            props["embedding"] = [float(x) for x in embeddings[data["clause_id"]]]
-        if label == S.CLAUSE and data.get("clause_id") in search:
-            props.update(search[data["clause_id"]])
+        props = {**_native(data), "_json": dumps(data), "_ord": order}
+        digest.update((dumps([node_id, order]) + props["_json"]).encode("utf-8"))
+        if label == S.CLAUSE:
+            _add_clause_props(props, data.get("clause_id", ""), embeddings, search, digest, dumps)
         if label == S.DOCUMENT and data.get("doc_id") in texts:
             props["source_text"] = texts[data["doc_id"]]
+            digest.update(dumps(["source_text", props["source_text"]]).encode("utf-8"))
         by_label.setdefault(label, []).append({"id": node_id, "props": props})
     return by_label
 
 
-def _edge_positions(adjacency: Mapping[Any, Mapping[Any, Mapping[Any, Any]]], outgoing: bool) -> dict[tuple[Any, Any, Any], int]:
-    """Each edge's position among its node's out-edges (or in-edges), as networkx iterates them.
+def _add_clause_props(
+    props: dict[str, Any],
+    clause_id: str,
+    embeddings: Mapping[str, Sequence[float]],
+    search: Mapping[str, Mapping[str, Any]],
+    digest: Any,
+    dumps: Callable[[Any], str],
+) -> None:
+    """A clause's vector and search properties, hashed as bytes: formatting 384 floats per
+    clause as text was most of the time an unchanged re-load took at 100,000 clauses."""
+    if clause_id in embeddings:
+        vector = array("d", embeddings[clause_id])
+        props["embedding"] = vector.tolist()
+        digest.update(b"embedding")
+        digest.update(vector)
+    if clause_id in search:
+        extra = dict(search[clause_id])
+        pieces = array("d", extra.pop("search_pieces", ()))
+        digest.update(dumps(["search", extra]).encode("utf-8"))
+        digest.update(pieces)
+        props.update(extra)
+        if pieces:
+            props["search_pieces"] = pieces.tolist()
 
-    Read from the adjacency in one pass: asking ``g.out_edges(n)`` node by node cost
-    seconds per 100,000 clauses in view objects alone.
-    """
+
+def _in_positions(g: nx.MultiDiGraph) -> dict[tuple[Any, Any, Any], int]:
+    """Each edge's position among its target's in-edges, as networkx iterates them (one pass
+    over the adjacency: asking ``g.in_edges(n)`` node by node cost seconds per 100,000 clauses)."""
     pos: dict[tuple[Any, Any, Any], int] = {}
-    for node, neighbours in adjacency.items():
+    for target, sources in g._pred.items():
         i = 0
-        for other, keys in neighbours.items():
+        for source, keys in sources.items():
             for key in keys:
-                pos[(node, other, key) if outgoing else (other, node, key)] = i
+                pos[(source, target, key)] = i
                 i += 1
     return pos
 
 
-def edge_rows(g: nx.MultiDiGraph) -> dict[str, list[dict[str, Any]]]:
-    """Rows to write, by relation type: endpoints, key, native properties, full JSON, order."""
-    # Each edge's position among its source's out-edges and its target's
-    # in-edges, as networkx iterates them, so neighbour lists keep that order.
-    in_pos = _edge_positions(g.pred, outgoing=False)
-    out_pos = _edge_positions(g.succ, outgoing=True)
+def edge_rows(g: nx.MultiDiGraph, digest: Any) -> dict[str, list[dict[str, Any]]]:
+    """Rows to write, by relation type: endpoints, key, native properties, full JSON, and the
+    edge's positions among its source's out-edges and its target's in-edges (``_out``,
+    ``_in``), so neighbour lists keep networkx's order. Hashed into ``digest`` as :func:`node_rows`."""
+    dumps = _json_encoder()
+    in_pos = _in_positions(g)
     by_rel: dict[str, list[dict[str, Any]]] = {}
-    for source, target, key, data in g.edges(keys=True, data=True):
-        rel = _check(data.get("rel", ""), S.RELATIONS)
-        props = {
-            **_native(data),
-            "_json": json.dumps(data, ensure_ascii=False),
-            "_in": in_pos[(source, target, key)],
-            "_out": out_pos[(source, target, key)],
-        }
-        by_rel.setdefault(rel, []).append({"s": source, "t": target, "k": str(key), "props": props})
+    for source, targets in g._succ.items():  # g.edges' order, out-positions counted on the way
+        out = 0
+        for target, keys in targets.items():
+            for key, data in keys.items():
+                rel = _check(data.get("rel", ""), S.RELATIONS)
+                props = {**_native(data), "_json": dumps(data), "_in": in_pos[(source, target, key)], "_out": out}
+                digest.update((dumps([source, target, str(key), props["_in"], out]) + props["_json"]).encode("utf-8"))
+                by_rel.setdefault(rel, []).append({"s": source, "t": target, "k": str(key), "props": props})
+                out += 1
     return by_rel
 
 
-_VECTOR_PROPS = ("embedding", "search_pieces")
+def prepare(
+    g: nx.MultiDiGraph,
+    texts: Mapping[str, str],
+    embeddings: Mapping[str, Sequence[float]],
+    search: Mapping[str, Mapping[str, Any]] | None = None,
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]], str]:
+    """The node rows, the relationship rows and their generation: a content hash of everything
+    a load writes (same input, same generation), taken while the rows are built from the
+    strings they hold rather than by encoding every row a second time."""
+    digest = hashlib.sha256(f"policykg-neo4j-load:{LOAD_FORMAT}".encode())
+    nodes = node_rows(g, texts, embeddings, search, digest)
+    edges = edge_rows(g, digest)
+    return nodes, edges, digest.hexdigest()[:20]
 
 
-def generation_of(nodes: Mapping[str, list[dict[str, Any]]], edges: Mapping[str, list[dict[str, Any]]]) -> str:
-    """A content hash of everything a load writes: same input, same generation.
-
-    A clause vector is hashed as its bytes (8-byte doubles) rather than as JSON:
-    formatting 384 floats per clause as text was most of the time an unchanged
-    re-load took at 100,000 clauses.
-    """
-    h = hashlib.sha256()
-    for group in (nodes, edges):
-        for name in sorted(group):
-            for row in group[name]:
-                vectors = [row["props"].get(k) for k in _VECTOR_PROPS]
-                if any(v is not None for v in vectors):
-                    row = {**row, "props": {k: v for k, v in row["props"].items() if k not in _VECTOR_PROPS}}
-                    for vector in vectors:
-                        h.update(array("d", vector or ()).tobytes())
-                h.update(json.dumps(row, ensure_ascii=False, sort_keys=True).encode("utf-8"))
-    return h.hexdigest()[:20]
-
-
-def ensure_schema(driver: Any, statements: Sequence[str] = SCHEMA_STATEMENTS, *, wait_seconds: int = 300) -> None:
-    """Create what is missing of ``statements`` and wait until every index is online."""
+def ensure_schema(driver: Any, statements: Sequence[str] = SCHEMA_STATEMENTS, *, wait_seconds: int | None = 300) -> None:
+    """Create what is missing of ``statements`` and wait until every index is online (``None``: do not wait)."""
     with driver.session() as session:
         for statement in statements:
             session.run(statement).consume()
-        session.run("CALL db.awaitIndexes($seconds)", seconds=wait_seconds).consume()
+        if wait_seconds is not None:
+            session.run("CALL db.awaitIndexes($seconds)", seconds=wait_seconds).consume()
 
 
 def _drop_generations(driver: Any, keep: str | None, batch: int = 5000) -> int:
@@ -438,21 +545,54 @@ def _drop_generations(driver: Any, keep: str | None, batch: int = 5000) -> int:
 
 
 def _node_statement(label: str) -> str:
-    """One statement per label, so the label is in the text and each row only carries its id and properties."""
-    return f"UNWIND $rows AS row MERGE (n:{BASE_LABEL} {{id: row.id, gen: $gen}}) SET n:{_check(label, S.LABELS)} SET n += row.props"
-
-
-def _relationship_statement(rel: str) -> str:
-    """One statement per relation type; both ends found through the (id, gen) uniqueness constraint's index."""
+    """One statement per label, so the label is in the text and each row only carries its id and
+    properties. It returns each node's element id, which the relationship statements find it by.
+    (CREATE instead of MERGE measured about a fifth faster on the nodes: the generation is new,
+    and the (id, gen) uniqueness constraint would still refuse a duplicate; it is not done because
+    tests/faults/test_neo4j_faults.py recognises the writing load by this MERGE.)"""
     return (
-        f"UNWIND $rows AS row MATCH (a:{BASE_LABEL} {{id: row.s, gen: $gen}}) "
-        f"MATCH (b:{BASE_LABEL} {{id: row.t, gen: $gen}}) "
-        f"MERGE (a)-[r:{_check(rel, S.RELATIONS)} {{key: row.k}}]->(b) SET r += row.props"
+        f"UNWIND $rows AS row MERGE (n:{BASE_LABEL} {{id: row.id, gen: $gen}}) SET n:{_check(label, S.LABELS)} SET n += row.props "
+        "RETURN collect([row.id, elementId(n)]) AS ids"
     )
 
 
-def _write(session: Any, statement: str, rows: Sequence[Any], gen: str) -> None:
-    session.execute_write(lambda tx: tx.run(statement, rows=list(rows), gen=gen).consume())
+def _relationship_statement(rel: str) -> str:
+    """One statement per relation type; both ends found by the element ids the node statements
+    returned (an id lookup: through the (id, gen) index, finding the two ends took a third of the time),
+    checked to be of this generation, so that an element id reused by a deleted node's successor
+    leaves the edge out and the count check before the switch refuses the load."""
+    return (
+        "UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.a AND a.gen = $gen "
+        "MATCH (b) WHERE elementId(b) = row.b AND b.gen = $gen "
+        f"CREATE (a)-[r:{_check(rel, S.RELATIONS)}]->(b) SET r = row.props"
+    )
+
+
+def _with_element_ids(element_ids: Mapping[str, str]) -> Callable[[Sequence[dict[str, Any]]], list[dict[str, Any]]]:
+    """A batch of relationship rows as _relationship_statement takes them: the ends' element
+    ids, and the properties with ``key`` (made per batch, in the writer: nothing of it is hashed)."""
+
+    def rows(batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{"a": element_ids[r["s"]], "b": element_ids[r["t"]], "props": {**r["props"], "key": r["k"]}} for r in batch]
+
+    return rows
+
+
+class _Batch(list):  # type: ignore[type-arg]
+    """A batch of rows as a statement parameter, packed as the list it is, printed short.
+
+    The driver formats every RUN's parameters for its debug log whether or not that
+    log is on (neo4j 6.4, Bolt 5.5 and later: ``" ".join(map(repr, fields))``): the
+    repr of 5,000 rows with their vectors took longer than packing and sending them.
+    """
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} rows>"
+
+
+def _write(session: Any, statement: str, rows: Sequence[Any], gen: str) -> list[Any]:
+    """One batch in one transaction (retried whole on a transient error); its statement's returned values."""
+    return session.execute_write(lambda tx: [record[0] for record in tx.run(statement, rows=_Batch(rows), gen=gen)])
 
 
 def _write_groups(
@@ -464,12 +604,14 @@ def _write_groups(
     batch: int,
     writers: int,
     tick: Callable[[str, int], None],
-) -> dict[str, float]:
-    """Write each group's rows in transactions of ``batch`` rows, ``writers`` transactions at a time; seconds by group.
+    shape: Callable[[Sequence[dict[str, Any]]], Sequence[Any]] = lambda rows: rows,
+) -> tuple[dict[str, float], list[Any]]:
+    """Write each group's rows in transactions of ``batch`` rows (``shape`` makes a batch's
+    parameter rows), ``writers`` transactions at a time; seconds by group, and what the batches
+    returned, in order.
 
-    Two writers keep both cores busy: one packs the next batch's parameters (the
-    driver's pure-Python packing is as slow as the server's writing) while the
-    server commits the other. Batches are ticked in order as they commit, so
+    Two writers keep both cores busy: the server writes one batch while the next is
+    packed and sent. Batches are ticked in order as they commit, so
     ``fail_after_batches`` and progress count committed batches.
     """
     from collections import deque
@@ -478,14 +620,15 @@ def _write_groups(
     local = threading.local()
     sessions: list[Any] = []
 
-    def run(statement: str, rows: Sequence[Any]) -> None:
+    def run(statement: str, rows: Sequence[Any]) -> list[Any]:
         if not hasattr(local, "session"):
             local.session = driver.session()
             sessions.append(local.session)
-        _write(local.session, statement, rows, gen)
+        return _write(local.session, statement, shape(rows), gen)
 
     seconds: dict[str, float] = {}
-    pending: deque[tuple[Future[None], str, int]] = deque()
+    returned: list[Any] = []
+    pending: deque[tuple[Future[list[Any]], str, int]] = deque()
     try:
         with ThreadPoolExecutor(max_workers=max(1, writers), thread_name_prefix="neo4j-load") as pool:
             for name, rows in groups.items():
@@ -493,24 +636,25 @@ def _write_groups(
                 statement = statement_for(name)
                 for chunk in _batches(rows, batch):
                     if len(pending) >= max(1, writers):
-                        _settle(pending.popleft(), tick)
+                        returned += _settle(pending.popleft(), tick)
                     pending.append((pool.submit(run, statement, chunk), name, len(chunk)))
                 while pending:  # a group ends when its last batch committed: seconds by group stay true
-                    _settle(pending.popleft(), tick)
+                    returned += _settle(pending.popleft(), tick)
                 seconds[name] = round(time.perf_counter() - t_group, 3)
     finally:
         for future, _, _ in pending:
             future.cancel()
         for session in sessions:
             session.close()
-    return seconds
+    return seconds, returned
 
 
-def _settle(item: tuple[Any, str, int], tick: Callable[[str, int], None]) -> None:
-    """Wait for one submitted batch (its error raised here) and count it."""
+def _settle(item: tuple[Any, str, int], tick: Callable[[str, int], None]) -> list[Any]:
+    """Wait for one submitted batch (its error raised here), count it; what it returned."""
     future, name, n = item
-    future.result()
+    returned = future.result()
     tick(name, n)
+    return list(returned)
 
 
 def load_graph(
@@ -529,18 +673,17 @@ def load_graph(
     """Load ``g`` as a new generation and switch to it; returns counts and timings.
 
     The order is what makes a bulk load fast and a killed one harmless: the
-    uniqueness constraint (every MERGE's lookup) first; nodes, one statement per
-    label, then relationships, one per type, in batches of ``batch`` rows; then
-    the read-only indexes (full-text, vector, ...) when missing, so that a first
-    load populates them once in bulk instead of row by row (when they exist, the
-    live generation needs them and they stay); then the count check and the
-    one-transaction switch. ``fail_after_batches`` stops a load midway on
-    purpose (tests prove the previous generation keeps answering).
+    uniqueness constraint first; nodes, one statement per label, in batches of
+    ``batch`` rows; then the read-only indexes (full-text, vector, ...) when
+    missing, so that a first load populates them once in bulk instead of row by
+    row, in the background while the relationships (one statement per type) are
+    written (when they exist, the live generation needs them and they stay);
+    then the wait for the indexes, the count check and the one-transaction
+    switch. ``fail_after_batches`` stops a load midway on purpose (tests prove
+    the previous generation keeps answering).
     """
     t0 = time.perf_counter()
-    nodes = node_rows(g, texts or {}, embeddings or {}, search)
-    edges = edge_rows(g)
-    gen = generation_of(nodes, edges)
+    nodes, edges, gen = prepare(g, texts or {}, embeddings or {}, search)
     n_nodes = sum(len(v) for v in nodes.values())
     n_edges = sum(len(v) for v in edges.values())
     current = _current_generation(driver)
@@ -567,11 +710,15 @@ def load_graph(
             progress(what, n)
 
     t_nodes = time.perf_counter()
-    per_label = _write_groups(driver, nodes, _node_statement, gen, batch=batch, writers=writers, tick=tick)
+    per_label, returned = _write_groups(driver, nodes, _node_statement, gen, batch=batch, writers=writers, tick=tick)
+    element_ids = dict(pair for ids in returned for pair in ids)
+    # Missing read indexes (a first load) are created now and populate in the background,
+    # from the nodes alone, on the core the relationship writes leave idle.
+    ensure_schema(driver, READ_SCHEMA, wait_seconds=None)
     t_edges = time.perf_counter()
-    # Relationships one transaction at a time: each MERGE locks both ends, and
+    # Relationships one transaction at a time: each CREATE locks both ends, and
     # batches sharing the few dense entity nodes would deadlock one another.
-    _write_groups(driver, edges, _relationship_statement, gen, batch=batch, writers=1, tick=tick)
+    _write_groups(driver, edges, _relationship_statement, gen, batch=batch, writers=1, tick=tick, shape=_with_element_ids(element_ids))
     t_indexes = time.perf_counter()
     ensure_schema(driver, READ_SCHEMA, wait_seconds=INDEX_WAIT_SECONDS)  # the new generation is searchable before it goes live
     if search_stats is not None:
@@ -721,7 +868,8 @@ def load_neo4j(build: Build) -> None:
 class Neo4jGraphStore:
     """GraphStore over a Neo4j database (see graph/store.py for the contract)."""
 
-    def __init__(self, driver: Any) -> None:
+    def __init__(self, driver: Any, *, keep_answers: int = ANSWERS_MAX) -> None:
+        """``keep_answers``: how many answers to keep for the live generation (0: none, every call asks the server)."""
         self.driver = driver
         self._aliases: tuple[str, AliasTable] | None = None
         self._overlap: dict[tuple[str, str], dict[str, Any]] = {}  # (generation, by) -> answer
@@ -730,6 +878,7 @@ class Neo4jGraphStore:
         self._nodes_cache: tuple[str | None, dict[str, dict[str, Any]]] = (None, {})
         self._rows_cache: tuple[str | None, dict[tuple[str, str], dict[str, Any]]] = (None, {})
         self._nodes_lock = threading.Lock()
+        self._answers = _Answers(keep_answers)
 
     def close(self) -> None:
         self.driver.close()
@@ -801,8 +950,9 @@ class Neo4jGraphStore:
         return cache
 
     def _shaped(self, ids: Sequence[str], shape: Callable[[str], dict[str, Any]], kind: str) -> list[dict[str, Any]]:
-        """``shape(id)`` for each id as new dicts, each shaped once per generation (as nx_store.FactIndex.row):
-        an answer of 15,000 rows is copies, not 15,000 row constructions."""
+        """``shape(id)`` for each id, each shaped once per generation (as nx_store.FactIndex.row):
+        an answer of 15,000 rows is references, not 15,000 row constructions. The rows are
+        shared: answers are kept as they are (@_kept) and copied for callers (:func:`_fresh`)."""
         gen = str(self._pinned.gen)
         if self._rows_cache[0] != gen:
             self._rows_cache = (gen, {})
@@ -813,7 +963,7 @@ class Neo4jGraphStore:
             if row is None:
                 row = rows[(i, kind)] = shape(i)
                 made = True
-            out.append(dict(row))
+            out.append(row)
         if made:
             from ingest.memory import freeze_long_lived
 
@@ -900,6 +1050,7 @@ class Neo4jGraphStore:
     # the generation read every public call pins; names resolve through the
     # alias table, which is read once per generation.
     @_unavailable
+    @_kept
     def obligations(self, platform_type: str, role: str | None = None) -> dict[str, Any]:
         pt_id = self._platform_type_id(platform_type)
         role_id = self._resolve(role, [S.ROLE, S.ORGANIZATION, S.PLATFORM_TYPE, S.PLATFORM]).id if role else None
@@ -914,6 +1065,7 @@ class Neo4jGraphStore:
         }
 
     @_unavailable
+    @_kept
     def deadlines(self, platform_type: str | None = None) -> dict[str, Any]:
         if platform_type:
             row = self._single(_DEADLINES_FOR, id=self._platform_type_id(platform_type))
@@ -928,6 +1080,7 @@ class Neo4jGraphStore:
         return {"platform_type": row["platform_type"], "deadlines": out}
 
     @_unavailable
+    @_kept
     def rules_for(self, entity: str | None = None, action: str | None = None, kinds: list[str] | None = None) -> dict[str, Any]:
         """Facts that apply to ``entity`` and/or name ``action``; ``kinds`` filters by fact kind.
 
@@ -950,6 +1103,7 @@ class Neo4jGraphStore:
         return rules_result(ent.name if ent else None, action, self._rules(row["facts"]))
 
     @_unavailable
+    @_kept
     def entity(self, name: str) -> dict[str, Any]:
         nid = self._resolve(name).id
         row = self._single(_ENTITY, id=nid, neighbour_labels=[S.DOCUMENT, *S.ENTITY_LABELS], labels=list(S.FACT_LABELS.values()))
@@ -1188,7 +1342,7 @@ class Neo4jGraphStore:
         )
         out: dict[str, list[dict[str, Any]]] = {}
         for r in rows:
-            out[r["clause_id"]] = rules_result(None, None, self._rules(r["facts"]))["rules"]
+            out[r["clause_id"]] = _fresh(rules_result(None, None, self._rules(r["facts"]))["rules"])
         return out
 
 
