@@ -853,6 +853,8 @@ class Where:
     """who the clause's previous sentence named as its subject"""
     carried: bool = False
     """the sentence continues, after a semicolon, one whose subject was named"""
+    listed: bool = False
+    """``previous`` is the subject the last item of the list ended with"""
 
 
 def explicit_subject(w: Where, ctx: Context) -> Bearers:
@@ -936,6 +938,8 @@ def previous_subject(w: Where, ctx: Context) -> Bearers:
     goes on after a semicolon with a duty verb anywhere (X应…；充分发挥…，加强…)."""
     if not w.previous or w.unit is None or w.seg.start != w.unit.start:
         return []
+    if w.listed and not _continues_item(w.seg.text, ctx):
+        return []
     if not ((w.carried and _DUTY_VERBS.search(w.seg.text)) or _DUTY_VERB_START.match(w.seg.text) or modality_of(w.seg.text) is not None):
         return []
     return [(a, "previous subject", 0.7) for a in w.previous]
@@ -984,8 +988,10 @@ def addressees(w: Where, ctx: Context) -> Bearers:
 
 def document_scope(w: Where, ctx: Context) -> Bearers:
     """A subject-less duty in a document governing one platform type binds that type."""
+    if ctx.own_platform is None:
+        return []
     duty = _FALLBACK_DUTY.search(w.seg.text) or modality_of(w.seg.text) in ("must", "should", "must-not")
-    return [(ctx.own_platform, "document scope", 0.6)] if ctx.own_platform and duty else []
+    return [(ctx.own_platform, "document scope", 0.6)] if duty else []
 
 
 def procedure_issuer(w: Where, ctx: Context) -> Bearers:
@@ -1079,8 +1085,19 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
                 seg = _sub(seg, 0, cut)
             if seg.end < body.end and _IF_CLAUSE.match(seg.text + "，") and "，" not in seg.text and modality_of(seg.text) is None:
                 continue  # "如依托单位无法报送调查表，由…出具说明": the condition of the duty that follows
-            prior = previous if previous is not continued or _continues_item(seg.text, ctx) else ()
-            where = Where(clause, seg, seg_actors, how, inline_actors, role_sys, h_actor, body, prior, carried)
+            where = Where(
+                clause,
+                seg,
+                seg_actors,
+                how,
+                inline_actors,
+                role_sys,
+                h_actor,
+                body,
+                previous,
+                carried,
+                bool(previous) and previous is continued,
+            )
             actors = next((found for strategy in ACTOR_STRATEGIES if (found := strategy(where, ctx))), [])
             if not actors:
                 continue
