@@ -1728,6 +1728,13 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
             if trigger:
                 facts.append(_effect_sanction(clause, unit, 0, ctx, trigger, text, first, strong))
                 continue
+        cut = text.rfind("，", 0, first) + 1
+        inner = _CONDITION_OPENER.match(text[cut:first]) if strong and cut > 0 else None
+        if inner is not None and "的" in text[cut + inner.end() : first]:
+            # "…进行全面排查，对长期无实质性科研活动的平台予以撤销": the 对-phrase after a comma
+            trigger = text[cut + inner.end() : first].rstrip(_TRIGGER_TRAIL)
+            facts.append(_effect_sanction(clause, unit, cut, ctx, trigger, text, first, strong))
+            continue
         basis = _RESULT_BASIS.search(text)
         if basis and effects:
             name, m = effects[0]

@@ -898,3 +898,19 @@ def test_a_sentence_may_open_with_an_event_before_its_subject() -> None:
     of the subject; a modal right after it (必要时须报…) leaves no subject to find."""
     assert _obligations("验收通过后依托单位应于每年年底报送工作总结。\n") == [("依托单位", "must")]
     assert _obligations("必要时须报学校批准后方可实施。\n") == []
+
+
+@pytest.mark.parametrize(
+    "sentence, trigger, effect",
+    [
+        ("企业填报的数据要与统计数据相符,否则不予推荐。", "否则", "不予推荐"),
+        ("对于评估不合格的中心,国家将要求其整改或予以裁撤。", "不合格", "予以裁撤"),
+        ("有下列行为之一的企业,将不予兑现奖励和资助补贴:", "下列行为之一", "不予兑现"),
+        ("学校对现有平台进行全面排查,对长期无实质性科研活动的平台予以撤销。", "长期无实质性科研活动的平台", "予以撤销"),
+    ],
+)
+def test_sanction_shapes(sentence: str, trigger: str, effect: str) -> None:
+    """否则 + a consequence, 裁撤 and 不予兑现, 有下列行为之一的…, and a 对…的X after a comma."""
+    facts = [f for f in extract_document(_doc(sentence + "\n"), load_aliases()) if f.kind == "sanction"]
+    assert facts, sentence
+    assert trigger in facts[0].attrs["trigger"] and effect in facts[0].attrs["effect"]
