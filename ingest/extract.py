@@ -1372,6 +1372,8 @@ def extract_deadlines(clause: Clause, ctx: Context) -> list[Fact]:
                 continue  # 《2020年度…工作总结》, a title's 2019年度: a year that names a document times nothing
             if _ANNUAL_OUTPUT.fullmatch(phrase) and (naming or ctx.doc_kind in _ONE_OFF_KINDS) and not _REGIME.match(unit.text, e):
                 continue  # a notice's 年度报告 is one year's report, not a yearly duty (a 年报制度 is one)
+            if meaning.normalized in _YEAR_OFFSETS and not ctx.doc_year:
+                continue  # 上年, 本年度 in an undated text: no year to fix, nothing a reader can act on
             subject = _deadline_subject(clause, ctx, unit, s, e, h_actor)
             attrs = {
                 "phrase": phrase,

@@ -914,3 +914,13 @@ def test_sanction_shapes(sentence: str, trigger: str, effect: str) -> None:
     facts = [f for f in extract_document(_doc(sentence + "\n"), load_aliases()) if f.kind == "sanction"]
     assert facts, sentence
     assert trigger in facts[0].attrs["trigger"] and effect in facts[0].attrs["effect"]
+
+
+def test_a_relative_year_needs_the_documents_year() -> None:
+    """上年 / 本年度 in a text whose year is unknown fix no time; in a dated one they do."""
+    text = "企业上年研发投入不低于500万元。\n"
+    undated = extract_document(_doc(text), load_aliases())
+    assert [f.text for f in undated if f.kind == "deadline"] == []
+    dated = _doc(text)
+    dated.year = 2021
+    assert [f.attrs["normalized"] for f in extract_document(dated, load_aliases()) if f.kind == "deadline"] == ["2020"]
