@@ -924,3 +924,9 @@ def test_a_relative_year_needs_the_documents_year() -> None:
     dated = _doc(text)
     dated.year = 2021
     assert [f.attrs["normalized"] for f in extract_document(dated, load_aliases()) if f.kind == "deadline"] == ["2020"]
+
+
+def test_shares_allotted_to_a_party() -> None:
+    """转化收益的10%归学校, 80%归成果完成人: a share that goes to someone is a funding share."""
+    facts = extract_document(_doc("转化收益的10%归学校,80%归成果完成人。\n"), load_aliases())
+    assert sorted(f.attrs["share"] for f in facts if f.kind == "funding") == [0.1, 0.8]
