@@ -444,6 +444,7 @@ _COUNTED_YEARS = re.compile(r"[\d一二三四五六七八九十]+年")
 _IMPLICIT_BEARERS: dict[str, str] = {str(k): str(v) for k, v in L.mapping("extraction.implicit_bearers").items()}
 _ENTITLED = L.compile_re(r"(?:{extraction.modality.may})(?:{extraction.modality.entitlements})")
 _VERDICT = L.compile_re(r"^[^，。；]{0,6}?(?:{extraction.modality.verdicts})")
+_PURPOSE_OPENERS = tuple(L.words("extraction.definitions.purpose_openers"))
 _PURPOSE_ARTICLE = L.compile_re(
     r"^(?:{extraction.definitions.purpose_openers})[^。]*(?:{extraction.definitions.enacted_by})(?:{extraction.definitions.scope_of})"
 )
@@ -950,6 +951,8 @@ def directive_target(w: Where, ctx: Context) -> Bearers:
     dm = _DIRECTIVE.search(w.seg.text)
     if not dm or (w.carried and _DIRECTIVE_MODALITY[dm.group(1)] != "must"):
         return []  # "X应…；充分发挥高校…优势": X's act, the semicolon continues its sentence
+    if w.seg.text[: dm.start()].endswith(_PURPOSE_OPENERS):
+        return []  # "为鼓励企业加大研发投入，…": why the text is written, not a directive
     tail = w.seg.text[dm.end() :]
     skip = _TARGET_DETERMINER.match(tail).end()  # type: ignore[union-attr]
     ms = [m for m in ctx.aliases.find_mentions(tail[:16]) if m.kind in ("Role", "PlatformType") and m.start == skip]

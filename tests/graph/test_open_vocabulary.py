@@ -930,3 +930,10 @@ def test_shares_allotted_to_a_party() -> None:
     """转化收益的10%归学校, 80%归成果完成人: a share that goes to someone is a funding share."""
     facts = extract_document(_doc("转化收益的10%归学校,80%归成果完成人。\n"), load_aliases())
     assert sorted(f.attrs["share"] for f in facts if f.kind == "funding") == [0.1, 0.8]
+
+
+def test_a_purpose_clause_is_no_directive() -> None:
+    """为鼓励企业加大研发投入，…，制定本操作细则: why the text is written binds no one;
+    the same verb opening a sentence is a directive."""
+    assert _obligations("为鼓励企业加大研发投入,提升创新能力,根据有关规定,制定本操作细则。\n") == []
+    assert _obligations("鼓励企业加大研发投入。\n") == [("企业", "may")]
