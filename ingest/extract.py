@@ -749,7 +749,7 @@ def _split_actor_segments(unit: Unit, ctx: Context, carried: bool = False) -> li
                 if target is not None and all(e.kind in ("Role", "PlatformType") for e in target[0]):
                     cuts.append((i, target[0], "directive"))
             continue
-        lead = re.match(r"(?:各|本)?", head).end()  # type: ignore[union-attr]
+        lead = strip_determiners(head[:16])[1]  # 各/本/每个/任何… before the name
         names, end = _names_from(mentions, i + lead, text)
         actors = ents(names)
         longer = subject_phrase(head, ctx.aliases, own_names(ctx.bearers)) if actors else None
