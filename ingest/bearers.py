@@ -40,11 +40,12 @@ _QUOTED_WORD = re.compile(r"“[^“”，。；：]{1,12}”(?=[\u4e00-\u9fff])
 _STOP = set('，,。；;：:！？!?《》“”"\n')
 SETTING = L.compile_re(
     r"(?:在[^，。；]{1,30}?(?:{extraction.obligation_grammar.setting_ends})|[^，。；]{1,20}?(?:{extraction.obligation_grammar.circumstance_ends})"
-    r"|(?:{extraction.obligation_grammar.conditional_openers})[^，,。；]{1,24}?)"
+    r"|(?:对[^，。；]{1,20}?)?(?:{extraction.obligation_grammar.conditional_openers})[^，,。；]{1,24}?)"
     r"(?:{extraction.obligation_grammar.clause_adverbs})?[，,]?"
 )
 """A clause that sets when, where or on what condition a subject acts, between it
-and its modal (申请单位填写申请书时一般应…, 依托单位在中心组建中，要…, 单位和个人如对…有异议，应当…)"""
+and its modal (申请单位填写申请书时一般应…, 依托单位在中心组建中，要…, 单位和个人如对…有异议，应当…,
+单位和个人对公示如有异议，请…)"""
 _MODAL_AFTER_COMMA = L.compile_re(
     r"(?:{extraction.modality.must_particles})?"
     r"(?!(?:{extraction.bearer_cues.modal})(?:{extraction.obligation_grammar.copulas}))(?:{extraction.bearer_cues.modal})"

@@ -585,6 +585,10 @@ _IF_CLAUSE = L.compile_re(r"^(?:{extraction.obligation_grammar.conditional_opene
 _IN_THE_NAME_OF = L.compile_re(
     r"^(?:{extraction.obligation_grammar.condition_openers})?以([\u4e00-\u9fff]{1,8}?)(?:{extraction.obligation_grammar.in_the_name_of})"
 )
+_SUBJECT_IF = L.compile_re(
+    r"^([^，。；]{2,16}?(?:对[^，。；]{1,20}?)?(?:{extraction.obligation_grammar.conditional_openers})[^，。；]{1,24}?)，"
+)
+"""a subject, then its condition (单位和个人对公示如有异议，请…): the request after it is the subject's"""
 _CIRCUMSTANCE = L.compile_re(r"^[^，。；]{1,8}?(?:{extraction.obligation_grammar.circumstance_ends})，")
 
 
@@ -913,7 +917,7 @@ def opening_condition(text: str) -> tuple[int, int, int] | None:
     sentence opens with (…的，, or 如有异议，), after a leading circumstance (公示期间，); or None."""
     lead = _CIRCUMSTANCE.match(text)
     skip = lead.end() if lead else 0
-    cond = _CONDITION.match(text[skip:]) or _IF_CLAUSE.match(text[skip:])
+    cond = _CONDITION.match(text[skip:]) or _IF_CLAUSE.match(text[skip:]) or _SUBJECT_IF.match(text[skip:])
     return (skip + cond.start(1), skip + cond.end(1), skip + cond.end()) if cond else None
 
 

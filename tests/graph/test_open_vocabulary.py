@@ -938,3 +938,9 @@ def test_a_purpose_clause_is_no_directive() -> None:
     the same verb opening a sentence is a directive."""
     assert _obligations("为鼓励企业加大研发投入,提升创新能力,根据有关规定,制定本操作细则。\n") == []
     assert _obligations("鼓励企业加大研发投入。\n") == [("企业", "may")]
+
+
+def test_a_subject_then_its_condition_then_a_request() -> None:
+    """任何单位和个人对公示如有异议，请…提出: the request binds the subject of the condition."""
+    got = _obligations("任何单位和个人对公示如有异议,请于公示期内以书面形式向省科技厅提出。\n")
+    assert sorted(got) == [("个人", "must"), ("单位", "must")]
