@@ -300,7 +300,8 @@ def subject_phrase(
         verbs = {p for p, flag in starts.items() if (flag.startswith("v") and any(0 <= p - e <= MAX_GAP for e in ends)) or p in ends}
         chain_ends = {_chain_end(window, e, ends) for e in ends}
         chained = {c for c in chain_ends if c in starts}
-        if len(window) == stop and text[stop : stop + 1] in ("，", ",") and stop in chain_ends and "的" not in window:
+        named = "的" not in window or (head_of(window.rsplit("的", 1)[1]) or ("", "Program"))[1] != "Program"  # …项目的负责人，
+        if len(window) == stop and text[stop : stop + 1] in ("，", ",") and stop in chain_ends and named:
             chained.add(stop)  # 请省重点实验室和省工程中心，于…前完成: the names run up to the comma
         positions = sorted(set(positions) | verbs | chained)
     for cue_at in positions:

@@ -879,6 +879,7 @@ def test_an_issued_regulations_articles_do_not_bind_the_notices_addressees() -> 
         ("請各項目主持人介紹項目進展情況。", "项目主持人"),
         ("不参加本次评估的创新平台请于截止前报送书面说明。", "创新平台"),  # 创新 is a verb jieba tags first
         ("每个依托单位推荐名额不能超过2个。", "依托单位"),  # any determiner before a known name
+        ("请承担各类国家科技计划项目的负责人,认真填写调查表。", "负责人"),  # 请 + a qualified name + comma
         ("申报科技型企业创新贡献奖励资金的企业应满足以下条件:", "企业"),  # a verb inside the 的-qualifier
     ],
 )
