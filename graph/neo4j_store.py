@@ -38,7 +38,7 @@ import threading
 import time
 from array import array
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 import networkx as nx
 
@@ -421,56 +421,92 @@ def _json_encoder() -> Callable[[Any], str]:
     return lambda value: "".join(encode(value, 0))
 
 
-def node_rows(
+class Encoded(NamedTuple):
+    """What a load would write, encoded once (:func:`encode`)."""
+
+    nodes: list[str]
+    """Each node's JSON (``_json``), in graph order."""
+    edges: list[str]
+    """Each relationship's JSON, in graph order (:func:`_edges`)."""
+    in_positions: dict[tuple[Any, Any, Any], int]
+    """Each edge's position among its target's in-edges."""
+    generation: str
+
+
+def encode(
     g: nx.MultiDiGraph,
     texts: Mapping[str, str],
     embeddings: Mapping[str, Sequence[float]],
-    search: Mapping[str, Mapping[str, Any]] | None,
-    digest: Any,
-) -> dict[str, list[dict[str, Any]]]:
-    """Rows to write, by schema label: id, native properties, full JSON, order;
-    a searchable clause also gets its ``search`` properties (:func:`search_props_of`).
-    Everything a row writes goes into ``digest`` (hashlib), in graph order (:func:`prepare`)."""
+    search: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Encoded:
+    """The generation of what a load of ``g`` writes: a content hash (same input, same
+    generation) of every node (id, order, JSON, vector, search properties, source text)
+    and relationship (ends, key, positions, JSON), with the JSON kept for the rows.
+
+    Only this runs for an unchanged graph: the rows (native properties, parameters) are
+    built once the generation is known to be new. Vectors are hashed as their bytes:
+    formatting 384 floats per clause as text was most of an unchanged re-load at 100,000 clauses.
+    """
     search = search or {}
+    digest = hashlib.sha256(f"policykg-neo4j-load:{LOAD_FORMAT}".encode())
     dumps = _json_encoder()
-    by_label: dict[str, list[dict[str, Any]]] = {}
+    nodes = []
     for order, (node_id, data) in enumerate(g._node.items()):  # networkx's own dicts: its views cost a second per 100,000 clauses
-        label = _check(data.get("label", ""), S.LABELS)
-        # _json keeps networkx's key order, so printed answers look the same on both backends.
-        props = {**_native(data), "_json": dumps(data), "_ord": order}
-        digest.update((dumps([node_id, order]) + props["_json"]).encode("utf-8"))
-        if label == S.CLAUSE:
-            _add_clause_props(props, data.get("clause_id", ""), embeddings, search, digest, dumps)
-        if label == S.DOCUMENT and data.get("doc_id") in texts:
-            props["source_text"] = texts[data["doc_id"]]
-            digest.update(dumps(["source_text", props["source_text"]]).encode("utf-8"))
-        by_label.setdefault(label, []).append({"id": node_id, "props": props})
-    return by_label
+        nodes.append(dumps(data))
+        digest.update((dumps([node_id, order]) + nodes[-1]).encode("utf-8"))
+        if data.get("label") == S.CLAUSE:
+            _hash_clause(digest, data.get("clause_id", ""), embeddings, search, dumps)
+        if data.get("label") == S.DOCUMENT and data.get("doc_id") in texts:
+            digest.update(dumps(["source_text", texts[data["doc_id"]]]).encode("utf-8"))
+    in_positions = _in_positions(g)
+    edges = []
+    for source, target, key, data, out in _edges(g):
+        edges.append(dumps(data))
+        digest.update((dumps([source, target, str(key), in_positions[(source, target, key)], out]) + edges[-1]).encode("utf-8"))
+    return Encoded(nodes, edges, in_positions, digest.hexdigest()[:20])
 
 
-def _add_clause_props(
-    props: dict[str, Any],
+def _hash_clause(
+    digest: Any,
     clause_id: str,
     embeddings: Mapping[str, Sequence[float]],
     search: Mapping[str, Mapping[str, Any]],
-    digest: Any,
     dumps: Callable[[Any], str],
 ) -> None:
-    """A clause's vector and search properties, hashed as bytes: formatting 384 floats per
-    clause as text was most of the time an unchanged re-load took at 100,000 clauses."""
+    """A clause's vector and search properties into ``digest``, vectors as bytes."""
     if clause_id in embeddings:
-        vector = array("d", embeddings[clause_id])
-        props["embedding"] = vector.tolist()
         digest.update(b"embedding")
-        digest.update(vector)
+        digest.update(array("d", embeddings[clause_id]))
     if clause_id in search:
         extra = dict(search[clause_id])
         pieces = array("d", extra.pop("search_pieces", ()))
         digest.update(dumps(["search", extra]).encode("utf-8"))
         digest.update(pieces)
-        props.update(extra)
-        if pieces:
-            props["search_pieces"] = pieces.tolist()
+
+
+def node_rows(
+    g: nx.MultiDiGraph,
+    texts: Mapping[str, str],
+    embeddings: Mapping[str, Sequence[float]],
+    search: Mapping[str, Mapping[str, Any]] | None,
+    encoded: Encoded,
+) -> dict[str, list[dict[str, Any]]]:
+    """Rows to write, by schema label: id, native properties, full JSON, order;
+    a searchable clause also gets its ``search`` properties (:func:`search_props_of`)."""
+    search = search or {}
+    by_label: dict[str, list[dict[str, Any]]] = {}
+    for order, ((node_id, data), text) in enumerate(zip(g._node.items(), encoded.nodes)):
+        label = _check(data.get("label", ""), S.LABELS)
+        # _json keeps networkx's key order, so printed answers look the same on both backends.
+        props = {**_native(data), "_json": text, "_ord": order}
+        if label == S.CLAUSE and data.get("clause_id") in embeddings:
+            props["embedding"] = array("d", embeddings[data["clause_id"]]).tolist()
+        if label == S.CLAUSE and data.get("clause_id") in search:
+            props.update(search[data["clause_id"]])
+        if label == S.DOCUMENT and data.get("doc_id") in texts:
+            props["source_text"] = texts[data["doc_id"]]
+        by_label.setdefault(label, []).append({"id": node_id, "props": props})
+    return by_label
 
 
 def _in_positions(g: nx.MultiDiGraph) -> dict[tuple[Any, Any, Any], int]:
@@ -486,38 +522,27 @@ def _in_positions(g: nx.MultiDiGraph) -> dict[tuple[Any, Any, Any], int]:
     return pos
 
 
-def edge_rows(g: nx.MultiDiGraph, digest: Any) -> dict[str, list[dict[str, Any]]]:
-    """Rows to write, by relation type: endpoints, key, native properties, full JSON, and the
-    edge's positions among its source's out-edges and its target's in-edges (``_out``,
-    ``_in``), so neighbour lists keep networkx's order. Hashed into ``digest`` as :func:`node_rows`."""
-    dumps = _json_encoder()
-    in_pos = _in_positions(g)
-    by_rel: dict[str, list[dict[str, Any]]] = {}
-    for source, targets in g._succ.items():  # g.edges' order, out-positions counted on the way
+def _edges(g: nx.MultiDiGraph) -> Iterator[tuple[Any, Any, Any, dict[str, Any], int]]:
+    """(source, target, key, data, position among the source's out-edges) of every edge, in
+    ``g.edges``' order, read from networkx's own dicts."""
+    for source, targets in g._succ.items():
         out = 0
         for target, keys in targets.items():
             for key, data in keys.items():
-                rel = _check(data.get("rel", ""), S.RELATIONS)
-                props = {**_native(data), "_json": dumps(data), "_in": in_pos[(source, target, key)], "_out": out}
-                digest.update((dumps([source, target, str(key), props["_in"], out]) + props["_json"]).encode("utf-8"))
-                by_rel.setdefault(rel, []).append({"s": source, "t": target, "k": str(key), "props": props})
+                yield source, target, key, data, out
                 out += 1
+
+
+def edge_rows(g: nx.MultiDiGraph, encoded: Encoded) -> dict[str, list[dict[str, Any]]]:
+    """Rows to write, by relation type: endpoints, key, native properties, full JSON, and the
+    edge's positions among its source's out-edges and its target's in-edges (``_out``,
+    ``_in``), so neighbour lists keep networkx's order."""
+    by_rel: dict[str, list[dict[str, Any]]] = {}
+    for (source, target, key, data, out), text in zip(_edges(g), encoded.edges):
+        rel = _check(data.get("rel", ""), S.RELATIONS)
+        props = {**_native(data), "_json": text, "_in": encoded.in_positions[(source, target, key)], "_out": out}
+        by_rel.setdefault(rel, []).append({"s": source, "t": target, "k": str(key), "props": props})
     return by_rel
-
-
-def prepare(
-    g: nx.MultiDiGraph,
-    texts: Mapping[str, str],
-    embeddings: Mapping[str, Sequence[float]],
-    search: Mapping[str, Mapping[str, Any]] | None = None,
-) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]], str]:
-    """The node rows, the relationship rows and their generation: a content hash of everything
-    a load writes (same input, same generation), taken while the rows are built from the
-    strings they hold rather than by encoding every row a second time."""
-    digest = hashlib.sha256(f"policykg-neo4j-load:{LOAD_FORMAT}".encode())
-    nodes = node_rows(g, texts, embeddings, search, digest)
-    edges = edge_rows(g, digest)
-    return nodes, edges, digest.hexdigest()[:20]
 
 
 def ensure_schema(driver: Any, statements: Sequence[str] = SCHEMA_STATEMENTS, *, wait_seconds: int | None = 300) -> None:
@@ -683,9 +708,8 @@ def load_graph(
     the previous generation keeps answering).
     """
     t0 = time.perf_counter()
-    nodes, edges, gen = prepare(g, texts or {}, embeddings or {}, search)
-    n_nodes = sum(len(v) for v in nodes.values())
-    n_edges = sum(len(v) for v in edges.values())
+    encoded = encode(g, texts or {}, embeddings or {}, search)
+    gen, n_nodes, n_edges = encoded.generation, len(encoded.nodes), len(encoded.edges)
     current = _current_generation(driver)
     if current == gen:
         _drop_generations(driver, current)  # leftovers of a load that died
@@ -697,6 +721,8 @@ def load_graph(
             "relationships": n_edges,
             "seconds": round(time.perf_counter() - t0, 3),
         }
+    nodes = node_rows(g, texts or {}, embeddings or {}, search, encoded)
+    edges = edge_rows(g, encoded)
     ensure_schema(driver, LOAD_SCHEMA)
     _drop_generations(driver, current)  # leftovers of a load that died
     done = 0
