@@ -197,9 +197,8 @@ class Subject:
     cue_at: int
     short: str = ""
     """the short name a （以下简称“X”） right after the phrase gives it"""
-    limited: str = ""
-    """what a limit binds the subject in (项目负责人…主持的项目数不得超过…): the text
-    between the subject and its cue, where no verb of the subject's own stands"""
+    owns_limit: bool = False
+    """the cue follows a thing the subject has, not the subject (项目负责人…主持的项目数不得超过…)"""
 
 
 def _cue_positions(text: str, cues: str) -> list[int]:
@@ -300,7 +299,7 @@ def subject_phrase(
         verbs = {p for p, flag in starts.items() if (flag.startswith("v") and any(0 <= p - e <= MAX_GAP for e in ends)) or p in ends}
         chain_ends = {_chain_end(window, e, ends) for e in ends}
         chained = {c for c in chain_ends if c in starts}
-        named = "的" not in window or (head_of(window.rsplit("的", 1)[1]) or ("", "Program"))[1] != "Program"  # …项目的负责人，
+        named = "的" not in window or _names_bearer(window.rsplit("的", 1)[1])  # …项目的负责人，
         if len(window) == stop and text[stop : stop + 1] in ("，", ",") and stop in chain_ends and named:
             chained.add(stop)  # 请省重点实验室和省工程中心，于…前完成: the names run up to the comma
         positions = sorted(set(positions) | verbs | chained)
@@ -350,6 +349,13 @@ def subject_phrase(
 _CLAUSE_ADVERBS = L.compile_re(r"(?:{extraction.obligation_grammar.clause_adverbs})+$")
 
 
+def _names_bearer(phrase: str, *, known: bool = False) -> bool:
+    """Whether ``phrase`` ends in a bearer's head, not a programme's (计划, 项目);
+    with ``known``, a known name without a head (市科委) counts too."""
+    head = head_of(phrase)
+    return head[1] != "Program" if head is not None else known
+
+
 def owner_of_limit(window: str, ends: dict[int, int], cues: list[int]) -> Subject | None:
     """ "项目负责人同时主持的项目数原则上不得超过1项", "推荐单位评价优秀比例不得超过50%":
     a limit on a quantity or thing (a not-bearer noun right before the modal) that a
@@ -363,14 +369,14 @@ def owner_of_limit(window: str, ends: dict[int, int], cues: list[int]) -> Subjec
         opening = [
             e
             for e, a in ends.items()
-            if e < len(thing) - 1 and (a == 0 or "的" not in window[:e]) and (head_of(window[:e]) or ("", ""))[1] != "Program"
+            if e < len(thing) - 1 and (a == 0 or "的" not in window[:e]) and _names_bearer(window[:e], known=True)
         ]  # the name that opens the sentence (项目负责人); a programme owns no limit (专项资金, 计划项目数)
         if not opening:
             return None
         e = max(opening)
         if _not_a_bearer(window[:e]) or not starts_like_subject(window[:e], before_modal=True):
             return None
-        return Subject(window[:e], e, cue_at, limited=window[e:cue_at])
+        return Subject(window[:e], e, cue_at, owns_limit=True)
     return None
 
 

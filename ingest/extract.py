@@ -640,7 +640,7 @@ def open_bearer(text: str, offset: int, ctx: Context, *, any_verb: bool = False)
         sub = subject_phrase(text, ctx.aliases, own_names(ctx.bearers), any_verb=True)
     if sub is None:
         return None
-    rest = text[sub.cue_at if sub.limited else sub.end :][:24]  # a limit's modal follows the thing limited
+    rest = text[sub.cue_at if sub.owns_limit else sub.end :][:24]  # a limit's modal follows the thing limited
     if (
         not any_verb
         and modality_of(rest) is None
@@ -668,7 +668,7 @@ def open_bearer(text: str, offset: int, ctx: Context, *, any_verb: bool = False)
         # "X（以下简称“主管部门”）": inside this document the short name stands for X
         ctx.bearers.local.setdefault(sub.short, found[0])
     # what follows the bearer starts after its short-name parenthesis, if any
-    return (found, sub.phrase, sub.cue_at if sub.short or sub.limited else sub.end) if found else None
+    return (found, sub.phrase, sub.cue_at if sub.short or sub.owns_limit else sub.end) if found else None
 
 
 def _split_actor_segments(unit: Unit, ctx: Context, carried: bool = False) -> list[tuple[Unit, list[Entity], str]]:
@@ -964,15 +964,12 @@ def directive_target(w: Where, ctx: Context) -> Bearers:
     return [(ent, "directive", 0.6)] if ent is not None else []
 
 
-_SECTION = re.compile(r"^[一二三四五六七八九十]+、")
-
-
 def _in_article(path: tuple[str, ...]) -> bool:
     """Whether a clause belongs to an article (第三条, or its （一）/1. items): the
     structure of a regulation. A 一、 section below an article label is a
     notice's own outline, whatever stands before it."""
     at = max((i for i, p in enumerate(path) if _NEW_ARTICLE.match(p)), default=None)
-    return at is not None and not any(_SECTION.match(p) for p in path[at + 1 :])
+    return at is not None and not any((m := find_marker(p)) is not None and m.style == "cn" for p in path[at + 1 :])
 
 
 def addressees(w: Where, ctx: Context) -> Bearers:
@@ -1041,13 +1038,13 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
     inline_actors: list[Entity] = []
     listed_in = clause.path[:-1] if clause.kind == "item" and clause.path and not _NEW_ARTICLE.match(clause.path[-1]) else None
     previous = ctx.item_subject[1] if listed_in is not None and ctx.item_subject[0] == listed_in else ()
-    continued = previous  # carried from the last item: read only for a modal sentence that names no one
+    from_list = bool(previous)  # carried from the last item: read only for a modal sentence that names no one
     previous_end = ""
     last_end = clause.start
     for unit in units(clause):
         body = unit
         if _NEW_ARTICLE.search(clause.text[last_end - clause.start : unit.start - clause.start]):
-            inline_actors, previous = [], ()  # a run-on text's next article: the last one's bearers end with it
+            inline_actors, previous, from_list = [], (), False  # a run-on text's next article: the last one's bearers end with it
         last_end = unit.end
         if _LEAD_IN_DUTY.match(unit.text):
             continue  # "依托单位应当履行下列职责：" announces the duties listed next
@@ -1103,13 +1100,13 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
                 body,
                 previous,
                 carried,
-                bool(previous) and previous is continued,
+                from_list,
             )
             actors = next((found for strategy in ACTOR_STRATEGIES if (found := strategy(where, ctx))), [])
             if not actors:
                 continue
             if actors[0][1] in ("sentence", "open", "organization", "previous subject"):
-                previous = tuple(a for a, _h, _c in actors)
+                previous, from_list = tuple(a for a, _h, _c in actors), False
             first_how = actors[0][1]
             after = _after_actor(seg.text, actors[0][0], first_how, ctx)
             if _NARRATIVE.search(re.split(r"[，。；]", after, maxsplit=1)[0]):

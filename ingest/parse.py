@@ -77,12 +77,20 @@ def split_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     pos = 0
     for raw in text.split("\n"):
-        stripped = raw.strip(_WS)
-        if stripped:
-            start = pos + (len(raw) - len(raw.lstrip(_WS)))
-            lines.append(Line(stripped, start, start + len(stripped)))
+        line = _trimmed(raw, pos)
+        if line is not None:
+            lines.append(line)
         pos += len(raw) + 1
     return lines
+
+
+def _trimmed(raw: str, pos: int) -> Line | None:
+    """``raw`` (which sits at ``pos``) without outer spaces, or None when blank."""
+    stripped = raw.strip(_WS)
+    if not stripped:
+        return None
+    start = pos + (len(raw) - len(raw.lstrip(_WS)))
+    return Line(stripped, start, start + len(stripped))
 
 
 _INLINE = re.compile(rf"第([{_NUM}\d]+)([章条])|([{_NUM}]+)、|[（(]([{_NUM}]+)[）)]|(\d{{1,3}})[.．、](?!\d)|[（(](\d{{1,3}})[）)]")
@@ -92,9 +100,9 @@ colon or space (a cross-reference such as 按第五条 follows a word)."""
 
 
 _DOCUMENT_WIDE = ("chapter", "article")
+"""Styles numbered through the whole document: a flattened line's 第四条 pairs with a 第三条 on another line."""
 _CLAUSE_BOUNDARY = frozenset("，；")
 """A chapter or article may also follow a comma or semicolon, where a copy lost the full stop before it."""
-"""Styles numbered through the whole document: a flattened line's 第四条 pairs with a 第三条 on another line."""
 
 
 def _inline_markers(line: Line) -> list[tuple[int, str, int]]:
@@ -151,12 +159,8 @@ def split_runon(lines: list[Line]) -> list[Line]:
             | {o for o, st, _ in markers if st == "chapter" and ((o, st) in runs or any(0 < a - o <= HEADING_MAX for a in articles))}
         )
         points = [0, *(c for c in cuts if c > 0), len(line.text)]
-        for a, b in zip(points, points[1:]):
-            raw = line.text[a:b]
-            stripped = raw.strip(_WS)
-            if stripped:
-                start = line.start + a + (len(raw) - len(raw.lstrip(_WS)))
-                out.append(Line(stripped, start, start + len(stripped)))
+        pieces = (_trimmed(line.text[a:b], line.start + a) for a, b in zip(points, points[1:]))
+        out.extend(piece for piece in pieces if piece is not None)
     return out
 
 
