@@ -137,9 +137,28 @@ _KEEP_FULLWIDTH = {ord(c): ord(c) for c in "（），：；！？"}
 is kept; only full-width letters and digits are folded."""
 
 
+class Translation:
+    """``str.translate`` by a one-character-for-one table, skipping a text that
+    holds none of the characters the table changes (most clause text).
+
+    ``str.translate`` looks every character up in the table (about 15 µs for
+    a 60-character clause piece); a regex finds out whether there is anything
+    to change in a tenth of that, and the text is then returned as it is."""
+
+    def __init__(self, table: dict[int, int]) -> None:
+        self.table = table
+        changed = "".join(sorted(chr(k) for k, v in table.items() if k != v and k <= 0xFFFF))
+        # characters beyond the BMP would make the class a list scanned per character: any of them
+        # sends the text to translate, which is exact whatever the table says about it
+        self._changes = re.compile(f"[{re.escape(changed)}]|[\U00010000-\U0010ffff]" if changed else "[\U00010000-\U0010ffff]")
+
+    def __call__(self, text: str) -> str:
+        return text.translate(self.table) if self._changes.search(text) else text
+
+
 @functools.lru_cache(maxsize=1)
-def _fold_table() -> dict[int, int]:
-    return {**_t2s_table(), **_FULLWIDTH, **_KEEP_FULLWIDTH}
+def _fold() -> Translation:
+    return Translation({**_t2s_table(), **_FULLWIDTH, **_KEEP_FULLWIDTH})
 
 
 def normalize(text: str) -> str:
@@ -149,7 +168,7 @@ def normalize(text: str) -> str:
     original where it would not), so an index into the result is always an
     index into ``text``.
     """
-    out = text.translate(_fold_table())
+    out = _fold()(text)
     lowered = out.lower()
     return lowered if len(lowered) == len(out) else out
 

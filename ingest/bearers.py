@@ -37,7 +37,8 @@ MAX_GAP = 6
 """Characters of adverbial allowed between a subject and its cue (每年, 原则上)."""
 _QUOTED_WORD = re.compile(r"“[^“”，。；：]{1,12}”(?=[\u4e00-\u9fff])")
 """a quoted name inside a subject (各“一室一中心”依托单位): no stop"""
-_STOP = set('，,。；;：:！？!?《》“”"\n')
+_STOP = re.compile('[，,。；;：:！？!?《》“”"\n]')
+"""the punctuation a subject does not run across"""
 SETTING = L.compile_re(
     r"(?:在[^，。；]{1,30}?(?:{extraction.obligation_grammar.setting_ends})|[^，。；]{1,20}?(?:{extraction.obligation_grammar.circumstance_ends})"
     r"|(?:对[^，。；]{1,20}?)?(?:{extraction.obligation_grammar.conditional_openers})[^，,。；]{1,24}?)"
@@ -127,10 +128,15 @@ def _domains() -> tuple[str, ...]:
     return tuple(L.words("extraction.organization_domains"))
 
 
+@functools.lru_cache(maxsize=4096)
 def starts_like_subject(phrase: str, *, before_modal: bool = False) -> bool:
     """A subject opens with a noun, not a verb, preposition or adverb
     (jieba.posseg on the phrase), unless it opens with a multi-character
-    head that itself starts with a verb (承担单位, 依托单位)."""
+    head that itself starts with a verb (承担单位, 依托单位).
+
+    Cached: a document names the same bearers again and again, and tagging
+    the phrase is most of the cost (a pure function of the phrase, like
+    :func:`_predicate_starts`)."""
     core = strip_determiners(phrase)[0]
     if any(core.startswith(h) for h, _k in _heads() if len(h) >= 3):
         return True
@@ -230,10 +236,14 @@ def _predicate_starts(text: str) -> dict[int, str]:
 def load_tagger() -> None:
     """Load jieba's part-of-speech dictionary now rather than on the first
     subject read, so worker processes forked after this share one copy
-    (ingest/parallel.py) instead of each loading it (about 2 s)."""
+    (ingest/parallel.py) instead of each loading it (about 2 s).
+
+    Only the word dictionary is loaded here: importing jieba.posseg already read
+    the word tags, and ``pseg.initialize()`` would read all of dict.txt's
+    349,000 tags again (about 1.5 s) to build the same table."""
     import jieba.posseg as pseg  # its word tags load on import
 
-    pseg.initialize()  # the dictionary
+    pseg.dt.tokenizer.initialize()  # the dictionary
 
 
 _SETTING_END = L.compile_re(r"(?:{extraction.obligation_grammar.setting_ends}|{extraction.obligation_grammar.circumstance_ends})$")
@@ -261,8 +271,8 @@ def subject_phrase(
     stop = next(
         (
             i
-            for i, ch in enumerate(text)
-            if ch in _STOP and not any(a < i < m.end() for a, m in shorts.items()) and not any(a <= i < b for a, b in quoted)
+            for i in (m.start() for m in _STOP.finditer(text))
+            if not any(a < i < m.end() for a, m in shorts.items()) and not any(a <= i < b for a, b in quoted)
         ),
         len(text),
     )
@@ -272,7 +282,8 @@ def subject_phrase(
     if text[stop : stop + 1] in ("，", ",") and (_SETTING_END.search(text[:stop]) or _MODAL_AFTER_COMMA.match(text, stop + 1)):
         # "各单位接到通知后，要…": the subject's modal comes after the setting's comma;
         # "各依托单位和共建单位，应履行…": after a comma that sets a long subject off
-        stop = next((i for i, ch in enumerate(text) if i > stop and ch in _STOP), len(text))
+        after = _STOP.search(text, stop + 1)
+        stop = after.start() if after else len(text)
     window = text[: min(stop, MAX_QUALIFIED + MAX_GAP + 2 + sum(len(m.group(0)) for m in shorts.values()))]
     positions = _cue_positions(window, cues)
     if not positions and not any_verb:
@@ -395,10 +406,12 @@ def _chain_end(window: str, e: int, ends: dict[int, int]) -> int:
         e = min(nxt)
 
 
+@functools.lru_cache(maxsize=4096)
 def _not_a_bearer(phrase: str) -> bool:
     """A fund, a result or a document does not owe; nor does a phrase whose
     name part (after any 的-qualifier) holds a preposition or conjunction
-    (评估结果经依托高校 is a clause about 依托高校, not a name)."""
+    (评估结果经依托高校 is a clause about 依托高校, not a name).
+    Cached like :func:`starts_like_subject`, for the same reason."""
     name = split_phrase(phrase)[0]
     parts = coordinated(name)
     if len(parts) > 1:

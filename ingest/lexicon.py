@@ -28,6 +28,8 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from re import _constants as _sre  # type: ignore[attr-defined]
+from re import _parser as _sre_parser  # type: ignore[attr-defined]
 from typing import Any, Iterator
 
 import yaml
@@ -116,6 +118,68 @@ def expand(pattern: str) -> str:
 def compile_re(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """Compile a grammar pattern whose word classes come from the lexicon."""
     return re.compile(expand(pattern), flags)
+
+
+_MAX_REQUIRED = 64
+"""A larger set of characters (a CJK range, ``\\d``) is no quick test."""
+
+
+@functools.lru_cache(maxsize=None)
+def required_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Characters of which every match of ``pattern`` holds at least one, or None
+    when the pattern has no such small set (it may match without any literal).
+
+    Most patterns are tried on texts that cannot hold them (a date pattern on a
+    sentence without 年 or 月); a text without any of these characters is
+    skipped without running the regex, which gives the same matches (none).
+    Read from the parsed pattern, so it follows the pattern as written: a
+    literal, a small character class, a group, a repeat of at least one, and
+    each branch of an alternation each require characters; a sequence requires
+    those of its most selective element."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    return _required(_sre_parser.parse(pattern.pattern, pattern.flags))
+
+
+def _required(items: Any) -> frozenset[str] | None:
+    """The smallest required set of any element of a parsed sequence."""
+    best: frozenset[str] | None = None
+    for op, av in items:
+        got = _required_one(op, av)
+        if got is not None and (best is None or len(got) < len(best)):
+            best = got
+    return best
+
+
+def _required_one(op: Any, av: Any) -> frozenset[str] | None:
+    """What one parsed element requires (None: nothing, or too much to test)."""
+    if op is _sre.LITERAL:
+        return frozenset(chr(av))
+    if op is _sre.IN:
+        chars: set[str] = set()
+        for kind, value in av:
+            if kind is _sre.LITERAL:
+                chars.add(chr(value))
+            elif kind is _sre.RANGE and value[1] - value[0] < _MAX_REQUIRED:
+                chars.update(map(chr, range(value[0], value[1] + 1)))
+            else:
+                return None  # a negated set, a category (\d) or a wide range
+        return frozenset(chars) if len(chars) <= _MAX_REQUIRED else None
+    if op is _sre.SUBPATTERN:
+        _group, add_flags, _del_flags, sub = av
+        return None if add_flags & re.IGNORECASE else _required(sub)
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+        low, _high, sub = av
+        return _required(sub) if low >= 1 else None
+    if op is _sre.ATOMIC_GROUP:
+        return _required(av)
+    if op is _sre.BRANCH:
+        branches = [_required(b) for b in av[1]]
+        if any(b is None for b in branches):
+            return None
+        union = frozenset().union(*branches)  # type: ignore[arg-type]
+        return union if len(union) <= _MAX_REQUIRED else None
+    return None  # anchors, lookarounds, any character, back-references
 
 
 @dataclass(frozen=True)

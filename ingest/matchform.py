@@ -12,14 +12,14 @@ import functools
 import re
 
 from . import lexicon as L
-from .aliases import _t2s_table
+from .aliases import Translation, _t2s_table
 
 
 @functools.lru_cache(maxsize=1)
-def _table() -> dict[int, int]:
+def _translation() -> Translation:
     table = dict(_t2s_table())
     table.update({ord(k): ord(v) for k, v in L.mapping("extraction.match_punctuation").items()})
-    return table
+    return Translation(table)
 
 
 _GROUPED_DIGITS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
@@ -50,7 +50,7 @@ web copy) ends a sentence; between digits or after an item number (1.) it does n
 
 
 def _match_form(text: str) -> str:
-    out = text.translate(_table())
+    out = _translation()(text)
     if "," not in text and "." not in text:
         return out
     chars = list(out)

@@ -53,6 +53,11 @@ LABELS: dict[str, str] = {str(k): str(v) for k, v in L.mapping("extraction.label
 _ATTACHMENT = re.compile(r"^附件\s*\d*\s*[:：]?$")
 _ARTIFACT = re.compile(r"^(?:\[bookmark[:：][^\]]*\]\s*)+")
 """Word-export residue (``[bookmark: _GoBack]``) that may precede a marker."""
+_MARKER_OPENING = re.compile(rf"[第{_NUM}（(重\d\[]")
+"""What the match form of a line must open with to hold a marker of
+:data:`_MARKERS` or the residue before one: most lines open with a word, and
+are not translated whole just to find that out (tests/ingest/test_parse.py
+keeps the two in step)."""
 
 
 @dataclass(frozen=True)
@@ -168,7 +173,11 @@ def find_marker(line: str) -> Marker | None:
     """The structural marker a line opens with, if any (export residue skipped).
 
     Read in the match form (第三條 as 第三条, (一) as （一）), one character for
-    one, so a traditional or web copy has the structure of its original."""
+    one, so a traditional or web copy has the structure of its original.
+    The match form of a line's first character is the first character of its
+    match form (no neighbour changes it), so that one is read first."""
+    if not _MARKER_OPENING.match(match_form(line[:1])):
+        return None
     line = match_form(line)
     skip = _ARTIFACT.match(line)
     offset = skip.end() if skip else 0
