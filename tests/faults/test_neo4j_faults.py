@@ -177,11 +177,12 @@ def wait_alone(driver: Any, timeout: float = 60) -> None:
 # Where the kill lands, held there by a lock the test takes in Neo4j (so the
 # moment is exact, not a race): "writing" has committed the first labels'
 # batches of the new generation (its Clause nodes among them: in the vector and
-# full-text indexes) and waits to write an Obligation node; "switching"
+# full-text indexes) and waits to create an Obligation node (the uniqueness
+# constraint's lock on its (id, gen), which the test holds); "switching"
 # has written and counted the whole new generation and waits to switch the meta
 # node to it.
 WHERE = {
-    "writing": (f"CREATE (n:{N.BASE_LABEL} {{id: $node, gen: $gen}})", f"MERGE (n:{N.BASE_LABEL}"),
+    "writing": (f"CREATE (n:{N.BASE_LABEL} {{id: $node, gen: $gen}})", f"CREATE (n:{N.BASE_LABEL}:{S.OBLIGATION} "),
     "switching": (f"MATCH (m:{N.META_LABEL} {{key: $meta}}) SET m.fault_probe = true", f"MERGE (m:{N.META_LABEL}"),
 }
 
