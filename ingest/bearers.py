@@ -96,6 +96,13 @@ def head_of(name: str) -> tuple[str, str] | None:
 
 
 @functools.lru_cache(maxsize=1)
+def _longer_heads() -> re.Pattern[str]:
+    """Any head of two characters or more, anywhere in a text: one regex scan
+    instead of a substring test per head."""
+    return re.compile("|".join(re.escape(h) for h, _k in _heads() if len(h) > 1) or "(?!)")
+
+
+@functools.lru_cache(maxsize=1)
 def _longest_head() -> int:
     return max(len(h) for h, _k in _heads())
 
@@ -138,7 +145,7 @@ def starts_like_subject(phrase: str, *, before_modal: bool = False) -> bool:
     the phrase is most of the cost (a pure function of the phrase, like
     :func:`_predicate_starts`)."""
     core = strip_determiners(phrase)[0]
-    if any(core.startswith(h) for h, _k in _heads() if len(h) >= 3):
+    if core.startswith(_opening_heads()):
         return True
     if any(len(h) == 4 and core.startswith(h[:2]) and core.endswith(h[2:]) for h, _k in _heads()):
         return True  # 依托（牵头）二级单位: a verb-first head (依托单位) with words inside it
@@ -170,6 +177,12 @@ def starts_like_subject(phrase: str, *, before_modal: bool = False) -> bool:
 
 
 @functools.lru_cache(maxsize=1)
+def _opening_heads() -> tuple[str, ...]:
+    """The heads of three characters or more (a phrase opening with one is a subject)."""
+    return tuple(h for h, _k in _heads() if len(h) >= 3)
+
+
+@functools.lru_cache(maxsize=1)
 def _role_verbs() -> frozenset[str]:
     """The verbs that make a role of a unit (依托单位's 依托, 承担, 申报), two characters each."""
     return frozenset(w for w in L.words("extraction.role_verbs") if len(w) == 2)
@@ -183,6 +196,8 @@ def _determiners() -> tuple[str, ...]:
 def strip_determiners(phrase: str) -> tuple[str, int]:
     """``(phrase without leading 各/本/有关…, characters dropped)``."""
     dets = _determiners()
+    if not phrase.startswith(dets):
+        return phrase, 0  # most phrases: no determiner to try one by one
     dropped = 0
     changed = True
     while changed:
@@ -207,8 +222,12 @@ class Subject:
     """the cue follows a thing the subject has, not the subject (项目负责人…主持的项目数不得超过…)"""
 
 
+_CUE_REACH = MAX_SUBJECT + MAX_GAP + 4
+"""How far into a segment a subject's cue is looked for."""
+
+
 def _cue_positions(text: str, cues: str) -> list[int]:
-    return [m.start for m in L.cue(cues).finditer(text[: MAX_SUBJECT + MAX_GAP + 4])]
+    return [m.start for m in L.cue(cues).finditer(text[:_CUE_REACH])]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -266,6 +285,10 @@ def subject_phrase(
     longer (…且通过自评符合认定标准的工程中心建设单位).  A cue inside a head
     word (依托 in 依托单位) is not a cue.
     """
+    if not any_verb and not L.cue(cues).occurs_in(text[:_CUE_REACH]):
+        # the cues are looked for in a prefix of this (the window): no cue word here, no cue
+        # there, and no subject (most comma segments; the same None as below, found sooner)
+        return None
     shorts = {m.start(): m for m in SHORT_NAME.finditer(text[: MAX_QUALIFIED + 40])}
     quoted = [m.span() for m in _QUOTED_WORD.finditer(text[: MAX_QUALIFIED + 40])]  # 各“一室一中心”依托单位
     stop = next(
@@ -295,12 +318,13 @@ def subject_phrase(
             ends[m.end] = m.start
     # a head ending after the last cue plus the longest head cannot end the subject or hold a cue
     last = len(window) if any_verb else min(len(window), max(positions) + _longest_head() + 2)
+    own = tuple(own_names)
     for i in range(2, last + 1):
         head = head_of(window[:i])
         if head:
             a = i - len(head[0])
             ends.setdefault(i, a - 2 if window[max(a - 2, 0) : a] in _role_verbs() else a)  # 牵头|申报单位
-        elif any(window[:i].endswith(n) for n in own_names):
+        elif window[:i].endswith(own):
             ends.setdefault(i, i - 2)
     ends = {e: a for e, a in ends.items() if e <= head_end and not any(m.start() < e <= m.end() for m in shorts.values())}
     if any_verb:
@@ -341,7 +365,7 @@ def subject_phrase(
         if earlier:
             e = min(earlier)  # 科研处代表学校对…: the subject ends where its verb starts
         gap = window[shorts[e].end() if e in shorts else e : cue_at]
-        if head_of(gap) or any(h in gap for h, _k in _heads() if len(h) > 1):
+        if head_of(gap) or _longer_heads().search(gap):
             continue
         short = shorts.get(e)
         if short is not None and short.end() > cue_at:

@@ -671,6 +671,9 @@ def open_bearer(text: str, offset: int, ctx: Context, *, any_verb: bool = False)
     return (found, sub.phrase, sub.cue_at if sub.short or sub.owns_limit else sub.end) if found else None
 
 
+_COMMA = re.compile(r"[，,]")
+
+
 def _split_actor_segments(unit: Unit, ctx: Context, carried: bool = False) -> list[tuple[Unit, list[Entity], str]]:
     """Cut a sentence where a new actor starts a comma-segment: (segment, actors, how).
     ``carried``: the sentence continues, after a semicolon, one whose subject was named.
@@ -705,9 +708,8 @@ def _split_actor_segments(unit: Unit, ctx: Context, carried: bool = False) -> li
         body = _actors_in(m.group(1), ctx)
         if body:
             cuts.append((m.start() + m.group(0).index("，") + 1, body[:1], "set-up body"))
-    for i in range(len(text)):
-        if i and text[i - 1] not in "，,":
-            continue
+    # each comma-segment's start: the sentence's and the one after each comma
+    for i in (i for i in (0, *(m.end() for m in _COMMA.finditer(text))) if i < len(text)):
         head = text[i:]
         rq = _REQUEST.match(head)
         if rq and (i == 0 or text[i - 1] in "，,"):

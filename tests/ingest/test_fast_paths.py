@@ -135,3 +135,12 @@ def test_a_line_with_a_marker_opens_with_a_marker_opening(real_lines: list[str])
 def test_marker_opening_lets_every_marker_through_on_generated_lines(line: str) -> None:
     if _opens_with_marker(line):
         assert _MARKER_OPENING.match(match_form(line[:1]))
+
+
+# -- lexicon ---------------------------------------------------------------------------
+def test_lexicon_reads_as_the_pure_python_loader_reads_it() -> None:
+    """libyaml's parser (when PyYAML has it) builds the same values as PyYAML's own."""
+    import yaml
+
+    for path in sorted(L.LEXICON_DIR.glob("*.yaml")):
+        assert L.lexicon()[path.stem] == (yaml.safe_load(path.read_text("utf-8")) or {}), path.name
