@@ -25,7 +25,9 @@ Loading (the ``load_neo4j`` ingest step, order 50)
     and only then deletes the old generation. Readers always go through the meta node, so a load
     killed midway leaves the previous graph answering; the next load clears
     the leftovers. The generation id is a content hash: re-ingesting the same
-    corpus finds it live and changes nothing (idempotent).
+    corpus finds it live and changes nothing (idempotent). Loads run one at a
+    time on a server (a lock held in a transaction of their own), so one
+    load's clean-up never deletes another's generation.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import json
 import threading
 import time
 from array import array
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
@@ -58,6 +61,9 @@ META_LABEL = "PolicykgMeta"
 STATS_LABEL = "PolicykgSearchStats"
 """One node per generation (not a graph node): the BM25 statistics of its searchable clauses (search/bm25.py)."""
 META_KEY = "graph"
+LOAD_LOCK_KEY = "load-lock"
+"""The key of the ``PolicykgMeta`` node a load holds locked from its first read of the live
+generation to its clean-up (:func:`_load_lock`): one load writes at a time, whatever process runs it."""
 EMBEDDING_DIM = 384
 BATCH = 10_000
 """Rows per load transaction (benchmarks/bench_neo4j_load.py)."""
@@ -682,6 +688,29 @@ def _settle(item: tuple[Any, str, int], tick: Callable[[str, int], None]) -> lis
     return list(returned)
 
 
+@contextmanager
+def _load_lock(driver: Any) -> Iterator[None]:
+    """Hold the server's one load lock for the ``with`` body: a write lock on the
+    LOAD_LOCK_KEY meta node, taken by a transaction of its own that stays open and is
+    rolled back at the end (it changes nothing).
+
+    A load reads the live generation, drops every other one, writes its own and
+    switches: two of these interleaved would delete each other's nodes (the second
+    one's clean-up can even delete the generation the first just switched in, under
+    its readers). A second load waits here instead. The lock is the server's, so it
+    holds across processes, and the server releases it when the holder dies (its
+    connection closes and the transaction rolls back): a killed load blocks no one.
+    """
+    with driver.session() as session:
+        session.execute_write(lambda tx: tx.run(f"MERGE (:{META_LABEL} {{key: $lock}})", lock=LOAD_LOCK_KEY).consume())
+        tx = session.begin_transaction()
+        try:
+            tx.run(f"MATCH (l:{META_LABEL} {{key: $lock}}) SET l.held_since = datetime()", lock=LOAD_LOCK_KEY).consume()
+            yield
+        finally:
+            tx.rollback()
+
+
 def load_graph(
     driver: Any,
     g: nx.MultiDiGraph,
@@ -704,76 +733,85 @@ def load_graph(
     row, in the background while the relationships (one statement per type) are
     written (when they exist, the live generation needs them and they stay);
     then the wait for the indexes, the count check and the one-transaction
-    switch. ``fail_after_batches`` stops a load midway on purpose (tests prove
-    the previous generation keeps answering).
+    switch. All of it from the read of the live generation on holds the server's
+    load lock (:func:`_load_lock`): a second load, from this process or another,
+    waits for the first to finish, then reads the generation it switched in.
+    ``fail_after_batches`` stops a load midway on purpose (tests prove the
+    previous generation keeps answering).
     """
     t0 = time.perf_counter()
     encoded = encode(g, texts or {}, embeddings or {}, search)
     gen, n_nodes, n_edges = encoded.generation, len(encoded.nodes), len(encoded.edges)
-    current = _current_generation(driver)
-    if current == gen:
+    ensure_schema(driver, LOAD_SCHEMA)
+    with _load_lock(driver):  # from the read of the live generation to the clean-up: one load at a time
+        current = _current_generation(driver)
+        if current == gen:
+            _drop_generations(driver, current)  # leftovers of a load that died
+            ensure_schema(driver, READ_SCHEMA, wait_seconds=INDEX_WAIT_SECONDS)  # a read index a newer version added (else a no-op)
+            return {
+                "generation": gen,
+                "unchanged": True,
+                "nodes": n_nodes,
+                "relationships": n_edges,
+                "seconds": round(time.perf_counter() - t0, 3),
+            }
+        nodes = node_rows(g, texts or {}, embeddings or {}, search, encoded)
+        edges = edge_rows(g, encoded)
         _drop_generations(driver, current)  # leftovers of a load that died
-        ensure_schema(driver, READ_SCHEMA, wait_seconds=INDEX_WAIT_SECONDS)  # a read index a newer version added (else a no-op)
+        done = 0
+
+        def tick(what: str, n: int) -> None:
+            nonlocal done
+            done += 1
+            if fail_after_batches is not None and done > fail_after_batches:
+                raise RuntimeError(f"load stopped on purpose after {fail_after_batches} batches")
+            if progress:
+                progress(what, n)
+
+        t_nodes = time.perf_counter()
+        per_label, returned = _write_groups(driver, nodes, _node_statement, gen, batch=batch, writers=writers, tick=tick)
+        element_ids = dict(pair for ids in returned for pair in ids)
+        # Missing read indexes (a first load) are created now and populate in the background,
+        # from the nodes alone, on the core the relationship writes leave idle.
+        ensure_schema(driver, READ_SCHEMA, wait_seconds=None)
+        t_edges = time.perf_counter()
+        # Relationships one transaction at a time: each CREATE locks both ends, and
+        # batches sharing the few dense entity nodes would deadlock one another.
+        _write_groups(driver, edges, _relationship_statement, gen, batch=batch, writers=1, tick=tick, shape=_with_element_ids(element_ids))
+        t_indexes = time.perf_counter()
+        ensure_schema(driver, READ_SCHEMA, wait_seconds=INDEX_WAIT_SECONDS)  # the new generation is searchable before it goes live
+        if search_stats is not None:
+            _write_search_stats(driver, gen, search_stats)
+        t_switch = time.perf_counter()
+        _switch(driver, gen, n_nodes, n_edges)
+        _drop_generations(driver, gen)
+        t_end = time.perf_counter()
         return {
             "generation": gen,
-            "unchanged": True,
+            "unchanged": False,
             "nodes": n_nodes,
             "relationships": n_edges,
-            "seconds": round(time.perf_counter() - t0, 3),
+            "seconds": round(t_end - t0, 3),
+            "prepare_seconds": round(t_nodes - t0, 3),
+            "node_seconds": round(t_edges - t_nodes, 3),
+            "relationship_seconds": round(t_indexes - t_edges, 3),
+            "index_seconds": round(t_switch - t_indexes, 3),
+            "nodes_per_second": round(n_nodes / max(t_edges - t_nodes, 1e-9), 1),
+            "relationships_per_second": round(n_edges / max(t_indexes - t_edges, 1e-9), 1),
+            "rows_per_second": round((n_nodes + n_edges) / max(t_end - t0, 1e-9), 1),
+            "vectors": sum(1 for r in nodes.get(S.CLAUSE, []) if "embedding" in r["props"]),
+            "seconds_by_label": per_label,
         }
-    nodes = node_rows(g, texts or {}, embeddings or {}, search, encoded)
-    edges = edge_rows(g, encoded)
-    ensure_schema(driver, LOAD_SCHEMA)
-    _drop_generations(driver, current)  # leftovers of a load that died
-    done = 0
 
-    def tick(what: str, n: int) -> None:
-        nonlocal done
-        done += 1
-        if fail_after_batches is not None and done > fail_after_batches:
-            raise RuntimeError(f"load stopped on purpose after {fail_after_batches} batches")
-        if progress:
-            progress(what, n)
 
-    t_nodes = time.perf_counter()
-    per_label, returned = _write_groups(driver, nodes, _node_statement, gen, batch=batch, writers=writers, tick=tick)
-    element_ids = dict(pair for ids in returned for pair in ids)
-    # Missing read indexes (a first load) are created now and populate in the background,
-    # from the nodes alone, on the core the relationship writes leave idle.
-    ensure_schema(driver, READ_SCHEMA, wait_seconds=None)
-    t_edges = time.perf_counter()
-    # Relationships one transaction at a time: each CREATE locks both ends, and
-    # batches sharing the few dense entity nodes would deadlock one another.
-    _write_groups(driver, edges, _relationship_statement, gen, batch=batch, writers=1, tick=tick, shape=_with_element_ids(element_ids))
-    t_indexes = time.perf_counter()
-    ensure_schema(driver, READ_SCHEMA, wait_seconds=INDEX_WAIT_SECONDS)  # the new generation is searchable before it goes live
-    if search_stats is not None:
-        with driver.session() as session:
-            session.execute_write(
-                lambda tx: tx.run(
-                    f"MERGE (s:{STATS_LABEL} {{gen: $gen}}) SET s.json = $json", gen=gen, json=json.dumps(search_stats, ensure_ascii=False)
-                ).consume()
-            )
-    t_switch = time.perf_counter()
-    _switch(driver, gen, n_nodes, n_edges)
-    _drop_generations(driver, gen)
-    t_end = time.perf_counter()
-    return {
-        "generation": gen,
-        "unchanged": False,
-        "nodes": n_nodes,
-        "relationships": n_edges,
-        "seconds": round(t_end - t0, 3),
-        "prepare_seconds": round(t_nodes - t0, 3),
-        "node_seconds": round(t_edges - t_nodes, 3),
-        "relationship_seconds": round(t_indexes - t_edges, 3),
-        "index_seconds": round(t_switch - t_indexes, 3),
-        "nodes_per_second": round(n_nodes / max(t_edges - t_nodes, 1e-9), 1),
-        "relationships_per_second": round(n_edges / max(t_indexes - t_edges, 1e-9), 1),
-        "rows_per_second": round((n_nodes + n_edges) / max(t_end - t0, 1e-9), 1),
-        "vectors": sum(1 for r in nodes.get(S.CLAUSE, []) if "embedding" in r["props"]),
-        "seconds_by_label": per_label,
-    }
+def _write_search_stats(driver: Any, gen: str, stats: Mapping[str, Any]) -> None:
+    """Generation ``gen``'s BM25 statistics on its STATS_LABEL node (search/neo4j_index.py reads them)."""
+    with driver.session() as session:
+        session.execute_write(
+            lambda tx: tx.run(
+                f"MERGE (s:{STATS_LABEL} {{gen: $gen}}) SET s.json = $json", gen=gen, json=json.dumps(stats, ensure_ascii=False)
+            ).consume()
+        )
 
 
 def _switch(driver: Any, gen: str, n_nodes: int, n_edges: int) -> None:

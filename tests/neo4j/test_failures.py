@@ -166,3 +166,75 @@ def test_load_process_killed_midway_leaves_the_previous_graph(neo4j_ingested: Pa
     assert json.dumps(neo_store.clauses(), ensure_ascii=False) == before == json.dumps(nx_store.clauses(), ensure_ascii=False)
     assert N.load_store(driver, current_store(neo4j_ingested))["unchanged"] is True
     assert _count(driver, f"MATCH (n:{N.BASE_LABEL}) WHERE n.gen <> $g RETURN count(n)", g=live) == 0
+
+
+def _revised(g, mark: str):
+    """``g`` with every clause text revised: a new generation of the same size."""
+    out = g.copy()
+    for _, d in out.nodes(data=True):
+        if d.get("label") == "Clause":
+            d["text"] = d["text"] + mark
+    return out
+
+
+def _blocked_on(driver, statement_part: str) -> bool:
+    """Whether a transaction running a statement that contains ``statement_part`` waits for a lock."""
+    with driver.session() as session:
+        txs = session.run("SHOW TRANSACTIONS YIELD currentQuery, status").data()
+    return any(t["status"].startswith("Blocked") and statement_part in (t["currentQuery"] or "") for t in txs)
+
+
+def test_two_loads_at_once_run_one_after_the_other(neo4j_ingested: Path, stores, driver) -> None:
+    """Two writers loading through one Neo4j at once (two ingests, two API servers): the
+    second waits for the first instead of dropping the generation the first is writing
+    (whose load then failed its count check) or has just switched in (under its readers)."""
+    import threading
+    import time
+
+    nx_store, neo_store = stores
+    live = neo_store.generation()
+    before = json.dumps(neo_store.obligations("高精尖创新中心"), ensure_ascii=False, sort_keys=True)
+    g = read_graph(current_store(neo4j_ingested) / GRAPH_FILE)
+    paused, resume = threading.Event(), threading.Event()
+    results: dict[str, object] = {}
+
+    def pause_once(what: str, n: int) -> None:  # the first load, its first batch committed, holds here
+        if not paused.is_set():
+            paused.set()
+            assert resume.wait(300)
+
+    def load(name: str, graph, **options) -> None:
+        try:
+            results[name] = N.load_graph(driver, graph, batch=100, **options)
+        except Exception as err:  # noqa: BLE001 - reported by the assertions below
+            results[name] = err
+
+    first = threading.Thread(target=load, args=("first", _revised(g, "（甲）")), kwargs={"progress": pause_once})
+    second = threading.Thread(target=load, args=("second", _revised(g, "（乙）")))
+    try:
+        first.start()
+        assert paused.wait(300), results
+        second.start()
+        deadline = time.monotonic() + 120
+        while not _blocked_on(driver, "held_since"):
+            assert second.is_alive() and time.monotonic() < deadline, f"the second load did not wait for the first: {results}"
+            time.sleep(0.1)
+        # Meanwhile readers see the live graph whole, and the second load has written nothing.
+        assert neo_store.generation() == live
+        assert json.dumps(neo_store.obligations("高精尖创新中心"), ensure_ascii=False, sort_keys=True) == before
+        assert _count(driver, f"MATCH (n:{N.BASE_LABEL}) RETURN count(DISTINCT n.gen)") == 2  # the live one and the first load's
+    finally:
+        resume.set()
+        first.join(timeout=600)
+        second.join(timeout=600)
+    try:
+        assert not isinstance(results["first"], Exception), results["first"]
+        assert not isinstance(results["second"], Exception), results["second"]
+        assert results["first"]["generation"] != results["second"]["generation"]
+        # The second switched in last: its generation is live, whole, and alone in the database.
+        assert neo_store.generation() == results["second"]["generation"]
+        assert _count(driver, f"MATCH (n:{N.BASE_LABEL}) RETURN count(n)") == g.number_of_nodes()
+        assert all(c["text"].endswith("（乙）") for c in neo_store.clauses()["clauses"])
+        assert len(neo_store.obligations("高精尖创新中心")["obligations"]) == len(nx_store.obligations("高精尖创新中心")["obligations"])
+    finally:
+        assert N.load_store(driver, current_store(neo4j_ingested))["generation"] == live  # as the other tests expect
