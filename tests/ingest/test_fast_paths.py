@@ -9,6 +9,7 @@ real texts and on generated ones.
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest import lexicon as L
-from ingest.aliases import Translation, _fold
+from ingest.aliases import AliasTable, Entity, Translation, _fold, load_aliases
 from ingest.matchform import _translation, match_form
 from ingest.normalize import _PATTERNS, time_phrases
 from ingest.parse import _ARTIFACT, _MARKER_OPENING, _MARKERS, find_marker, split_lines
@@ -144,3 +145,26 @@ def test_lexicon_reads_as_the_pure_python_loader_reads_it() -> None:
 
     for path in sorted(L.LEXICON_DIR.glob("*.yaml")):
         assert L.lexicon()[path.stem] == (yaml.safe_load(path.read_text("utf-8")) or {}), path.name
+
+
+# -- alias tables -----------------------------------------------------------------------
+def _own_automaton(table: AliasTable) -> AliasTable:
+    """``table`` finding mentions with an automaton of its own surfaces (the long way)."""
+    plain = copy.copy(table)
+    plain._root = None
+    plain._reset()
+    return plain
+
+
+def test_derived_tables_find_what_their_own_automaton_finds(real_lines: list[str]) -> None:
+    """A table derived from another finds mentions with its root's automaton and one over
+    the surfaces the root lacks, minus those it does not have: the same mentions."""
+    base = load_aliases()
+    extended = base.extend([Entity("Organization", "沧州市科学技术局", aliases=("沧州市科技局",)), Entity("Role", "项目专员")])
+    derived = [extended, extended.extend([Entity("PlatformType", "沧州市技术创新中心")]), base.elsewhere(), extended.elsewhere()]
+    assert all(t._root is base for t in derived)
+    assert derived[2]._automata()[1]  # elsewhere drops surfaces the root has
+    for table in derived:
+        plain = _own_automaton(table)
+        for line in [*real_lines, "沧州市科技局和项目专员应当于沧州市技术创新中心…", "市科委 AI maintain"]:
+            assert table.find_mentions(line) == plain.find_mentions(line), line
