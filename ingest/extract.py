@@ -1933,7 +1933,9 @@ def extract_with_entities(doc: Document, aliases: AliasTable) -> tuple[list[Fact
     """
     ctx = context_for(doc, aliases)
     views = [(c, reading_view(match_form(c.text))) for c in doc.clauses]
-    clauses = [replace(c, text=view, path=tuple(reading_view(match_form(p))[0] for p in c.path)) for c, (view, _w) in views]
+    # the clauses of a section share its headings: each heading is read once
+    headings = {p: reading_view(match_form(p))[0] for p in {p for c in doc.clauses for p in c.path}}
+    clauses = [replace(c, text=view, path=tuple(headings[p] for p in c.path)) for c, (view, _w) in views]
     ctx.lead_actors = lead_in_actors(clauses, ctx)
     facts: list[Fact] = []
     for clause, (c, (view, where)) in zip(clauses, views):

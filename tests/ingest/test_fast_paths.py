@@ -168,3 +168,16 @@ def test_derived_tables_find_what_their_own_automaton_finds(real_lines: list[str
         plain = _own_automaton(table)
         for line in [*real_lines, "沧州市科技局和项目专员应当于沧州市技术创新中心…", "市科委 AI maintain"]:
             assert table.find_mentions(line) == plain.find_mentions(line), line
+
+
+# -- text checks ------------------------------------------------------------------------
+def test_control_regex_is_unicode_category_cc() -> None:
+    """refuse_junk finds control characters by regex: exactly the characters of category Cc."""
+    import sys
+    import unicodedata
+
+    from ingest.text_checks import _CONTROL
+
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        assert (_CONTROL.fullmatch(ch) is not None) == (unicodedata.category(ch) == "Cc"), hex(cp)
