@@ -28,8 +28,11 @@ log = logging.getLogger("policykg.cache")
 def cache_root(data_dir: Path | str) -> Path:
     """The data directory's own ``cache/`` if it has one, else the user cache's."""
     own = Path(data_dir) / "cache"
-    if own.exists():
-        return own
+    return own if own.exists() else user_cache()
+
+
+def user_cache() -> Path:
+    """The per-user cache folder (after platformdirs), shared by every data directory."""
     import platformdirs
 
     return platformdirs.user_cache_path("policykg") / "cache"

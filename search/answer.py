@@ -210,7 +210,7 @@ def best_sentence(searcher: "Searcher", i: int, qvec: np.ndarray, analysis: Quer
     if len(vectors) != len(pieces):
         return 0, len(row.text)
     sims = vectors @ qvec
-    words = set(searcher.tokens(analysis.text + " " + " ".join(analysis.expansion(searcher.table))))
+    words = set(searcher.tokens(analysis.text + " " + " ".join(analysis.expansion(searcher.table, translated=False))))
     cue = searcher.kind_cue(analysis.intent)
 
     def score(k: int) -> float:
@@ -327,7 +327,7 @@ def abstention_features(searcher: "Searcher", analysis: QueryAnalysis, scored: "
 def question_words(searcher: "Searcher", analysis: QueryAnalysis) -> set[str]:
     """The question's Chinese words of two characters or more, with its expansion
     (linked names, formal words, the glossary's Chinese for English words)."""
-    text = analysis.text + " " + " ".join(analysis.expansion(searcher.table))
+    text = analysis.text + " " + " ".join(analysis.expansion(searcher.table, translated=False))
     return {w for w in searcher.tokens(text) if len(w) > 1 and any("\u4e00" <= ch <= "\u9fff" for ch in w)}
 
 

@@ -46,7 +46,7 @@ from ingest.pipeline import Build, step
 
 from .bm25 import DEFAULT_PARAMS, BM25Index, corpus_stats
 from .intent import ENTITY_KINDS_FOR_SCOPE, domain_words
-from .tokenize import Tokenizer
+from .tokenize import Tokenizer, search_form
 
 SEARCH_DIR = "search"
 SEARCHABLE_KINDS = frozenset({"item", "paragraph"})
@@ -229,8 +229,7 @@ def passage_text(row: Row) -> str:
     The headings say whose duty a numbered item is (（二）依托高校主要职责 > 5.
     向…报送…), which the item itself often leaves out.
     """
-    ctx = " > ".join(context_path(row))
-    return f"{ctx}：{row.text}" if ctx else row.text
+    return piece_text(row, row.text)
 
 
 MIN_PIECE_CHARS = 6
@@ -251,9 +250,10 @@ def pieces_of(text: str) -> list[str]:
 
 
 def piece_text(row: Row, piece: str) -> str:
-    """A sentence with the clause's headings in front, for the same reason as passage_text."""
+    """A sentence with the clause's headings in front, for the same reason as passage_text,
+    in search form (simplified, as questions are asked)."""
     ctx = " > ".join(context_path(row))
-    return f"{ctx}：{piece}" if ctx else piece
+    return search_form(f"{ctx}：{piece}" if ctx else piece)
 
 
 def index_tokens(tokenizer: Tokenizer, row: Row) -> list[str]:

@@ -24,6 +24,8 @@ from ingest import lexicon
 from ingest.aliases import AliasTable, Mention, load_aliases
 from ingest.matchform import match_form
 
+from .bilingual import translate
+
 INTENTS = ("obligation", "deadline", "funding", "sanction", "condition", "fact")
 
 
@@ -163,15 +165,19 @@ class QueryAnalysis:
         """The platform types / centers the question is about."""
         return tuple(dict.fromkeys(m.entity_id for m in self.mentions if m.kind in ENTITY_KINDS_FOR_SCOPE))
 
-    def expansion(self, table: AliasTable) -> list[str]:
+    def expansion(self, table: AliasTable, *, translated: bool = True) -> list[str]:
         """Chinese words to add to the lexical query: canonical names of the linked
         entities (so 高精尖中心 and an English name both meet 高精尖创新中心),
-        for English questions the Chinese action verbs, and the formal words
-        for colloquial ones."""
+        for English questions the Chinese action verbs, the glossary's words and
+        (``translated``) the dictionary's (search/bilingual.py), and the formal
+        words for colloquial ones. The dictionary gives many words for one English
+        word, all fine for BM25 and too many to count as the question's words."""
         words = [m.name for m in self.mentions]
         if self.english:
             words += list(self.actions)
             words += list(english_terms(self.text))
+            if translated:
+                words += list(translate(self.text))
         for colloquial, formal in _COLLOQUIAL.items():
             if colloquial in self.text:
                 words += formal

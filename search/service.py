@@ -54,7 +54,7 @@ from .index import SEARCH_DIR, LazyRows, Row, row_keys
 from .intent import ENTITY_KINDS_FOR_SCOPE, QueryAnalysis, analyze, cue_alternation, domain_words, text_features
 from .limits import MAX_K, MAX_QUERY_CHARS
 from .ranker import Ranker, load_ranker
-from .tokenize import Tokenizer
+from .tokenize import Tokenizer, search_form
 
 if TYPE_CHECKING:
     from graph.store import GraphStore
@@ -341,7 +341,7 @@ class Searcher:
 
     # -- pieces ----------------------------------------------------------
     def _encode_uncached(self, text: str) -> np.ndarray:
-        return self.encoder.encode_queries([text])[0]
+        return self.encoder.encode_queries([search_form(text)])[0]
 
     def query_vector(self, text: str) -> np.ndarray:
         """The e5 query embedding (memoized: evaluation reuses it across configs)."""
@@ -486,7 +486,7 @@ class Searcher:
         titles = list(self._doc_titles)
         # titles are compared with the question and never stored: the query engine embeds them (search/dense.py)
         encode = getattr(self.encoder, "encode_transient_passages", None) or self.encoder.encode_passages
-        vectors = encode(titles) if titles else np.zeros((0, self.index.dim), np.float32)
+        vectors = encode([search_form(t) for t in titles]) if titles else np.zeros((0, self.index.dim), np.float32)
         return np.asarray(vectors, dtype=np.float32), [frozenset(self.tokenizer.tokenize(t)) for t in titles]
 
     def title_scores(self, query: str, analysis: QueryAnalysis) -> tuple[np.ndarray, np.ndarray]:

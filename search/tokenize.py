@@ -26,6 +26,8 @@ from collections.abc import Iterable, Sequence
 
 import jieba
 
+from ingest.aliases import _t2s_table
+
 # Function words and question words with no topical content. Kept short on
 # purpose: words such as 应当/负责/报送 carry the legal force and the action
 # and must stay searchable.
@@ -50,9 +52,24 @@ _KEEP = re.compile(r"[\w]", re.UNICODE)
 _LOG_LOCK = threading.Lock()
 
 
+_RUBY = re.compile(r"(?<=[\u3400-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
+"""A pinyin reading after its character, 國(guó)家: ruby annotations that a web copy
+flattened into the text (a toned vowel tells them from a bracketed letter)."""
+
+
+def search_form(text: str) -> str:
+    """What search reads of a text: simplified characters, flattened ruby readings dropped.
+
+    Why: sources arrive in traditional characters too (the same 经费 as 經費) and
+    questions are asked in simplified ones; both lists, BM25 and dense, must see
+    one form. Character by character (ingest.aliases' OpenCC table), so cheap
+    enough for every clause."""
+    return _RUBY.sub("", text.translate(_t2s_table()))
+
+
 def normalize(text: str) -> str:
-    """NFKC + lower case: full-width ＡＢＣ１２３ and half-width forms compare equal."""
-    return unicodedata.normalize("NFKC", text).lower()
+    """Search form, NFKC and lower case: full-width ＡＢＣ１２３ and half-width forms compare equal."""
+    return unicodedata.normalize("NFKC", search_form(text)).lower()
 
 
 class Tokenizer:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from search.intent import domain_words
-from search.tokenize import Tokenizer, normalize
+from search.tokenize import Tokenizer, normalize, search_form
 
 
 @pytest.fixture(scope="module")
@@ -38,3 +38,13 @@ def test_fullwidth_and_case_normalized(tok: Tokenizer) -> None:
 def test_empty_text_gives_no_tokens(tok: Tokenizer) -> None:
     assert tok.tokenize("") == []
     assert tok.tokenize("？！，。") == []
+
+
+def test_traditional_and_ruby_readings_meet_simplified(tok: Tokenizer) -> None:
+    # a web copy in traditional characters with its pinyin readings flattened into the text
+    assert search_form("國(guó)家級(jí)創(chuàng)新平臺(tái)") == "国家级创新平台"
+    assert tok.tokenize("申報經費") == tok.tokenize("申报经费")
+
+
+def test_bracketed_letters_are_not_readings() -> None:
+    assert search_form("附件(a)和第(1)项") == "附件(a)和第(1)项"
