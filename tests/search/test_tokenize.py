@@ -48,3 +48,17 @@ def test_traditional_and_ruby_readings_meet_simplified(tok: Tokenizer) -> None:
 
 def test_bracketed_letters_are_not_readings() -> None:
     assert search_form("附件(a)和第(1)项") == "附件(a)和第(1)项"
+
+
+def test_copying_the_loaded_dictionary_cuts_as_reading_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    # ingest's tagger loads jieba's default tokenizer first; the search tokenizer then copies its table
+    import jieba
+
+    jieba.dt.initialize()
+    copied = Tokenizer(domain_words())
+    monkeypatch.setattr(jieba.dt, "initialized", False)
+    read = Tokenizer(domain_words())
+    monkeypatch.undo()
+    text = "各高精尖中心应于每年11月30日前向市教委报送年度报告，考核不合格的平台须进行为期半年的整改。"
+    assert copied.tokenize(text) == read.tokenize(text) and copied.words(text) == read.words(text)
+    assert copied._jieba.FREQ is not jieba.dt.FREQ  # user words go into the copy only
