@@ -25,7 +25,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graph.errors import BackendUnavailableError, QueryError
+from graph.errors import BackendUnavailableError, GenerationConflictError, QueryError
 from ingest.errors import (
     DuplicateDocumentError,
     NotFoundError,
@@ -57,6 +57,7 @@ _STATUS: tuple[tuple[type[PolicyKGError], int], ...] = (
     (QueryError, 422),
     (UnauthorizedError, 401),
     (DuplicateDocumentError, 409),
+    (GenerationConflictError, 409),
     (PayloadTooLargeError, 413),
     (UnsupportedMediaError, 415),
     (UnsupportedFormatError, 415),  # a file of a format ingest cannot read is an unreadable upload

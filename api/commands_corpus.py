@@ -94,13 +94,12 @@ def _write(data_dir: Path, corpus_dir: Path | None, backend: str, neo4j: dict, c
     (api/corpus_edit.py, the path the API's writes take)."""
     from ingest.pipeline import run_ingest
 
-    from .corpus_edit import live_corpus, write_through
+    from .corpus_edit import live_corpus, neo4j_write_options, write_through
 
     register_steps()
     base = corpus_dir if corpus_dir is not None else live_corpus(data_dir, Path("corpus"))
-    _, changed, build = write_through(
-        data_dir, base, change, lambda corpus: run_ingest(corpus, data_dir, backend=backend, options={"neo4j": neo4j})
-    )
+    options = {"neo4j": neo4j_write_options(data_dir, neo4j) if backend == "neo4j" else neo4j}
+    _, changed, build = write_through(data_dir, base, change, lambda corpus: run_ingest(corpus, data_dir, backend=backend, options=options))
     return changed, build
 
 

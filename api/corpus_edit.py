@@ -39,7 +39,7 @@ import yaml
 
 from ingest.convert import Converted, convert
 from ingest.document import Document
-from ingest.errors import DuplicateDocumentError, EncodingError, NotFoundError
+from ingest.errors import DuplicateDocumentError, EncodingError, NotFoundError, PolicyKGError
 
 CORPORA = "corpora"
 CORPUS_LINK = "corpus"
@@ -195,6 +195,25 @@ def delete_document(corpus_dir: Path, doc_id: str) -> None:
         raise _not_found(doc_id, entries)
     _remove_files(corpus_dir, entries.pop(at))
     _write_manifest(corpus_dir, entries)
+
+
+def neo4j_write_options(data_dir: Path, connection: dict[str, Any] | None) -> dict[str, Any]:
+    """The Neo4j options of a write through ``data_dir``: the connection, and the
+    generation the directory's live store was loaded as.
+
+    Why: a write builds the whole graph from this directory's corpus copy. When
+    another server (another data directory over the same Neo4j) or an ingest has
+    switched in a generation since, the copy lacks what that one added, and the
+    load refuses (graph.errors.GenerationConflictError, HTTP 409) instead of
+    dropping it. A directory that never loaded Neo4j states no expectation."""
+    from ingest.pipeline import current_store
+
+    try:
+        manifest = json.loads((current_store(data_dir) / "manifest.json").read_text("utf-8"))
+    except (PolicyKGError, OSError, ValueError):
+        manifest = {}
+    loaded = (manifest.get("summary") or {}).get("neo4j") or {}
+    return {**(connection or {}), "expect": loaded.get("generation")}
 
 
 def write_through(data_dir: Path, base_corpus: Path, change: Callable[[Path], Any], ingest: Callable[[Path], Any]) -> tuple[Path, Any, Any]:

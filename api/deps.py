@@ -262,7 +262,12 @@ class LiveServices:
         from ingest.pipeline import register_steps, run_ingest
 
         register_steps()
-        options = {"neo4j": self.settings.neo4j_connection(), "encoder": self._encoder}
+        from .corpus_edit import neo4j_write_options
+
+        connection = self.settings.neo4j_connection()
+        if self.settings.backend == "neo4j":
+            connection = neo4j_write_options(self.settings.data, connection)
+        options = {"neo4j": connection, "encoder": self._encoder}
         return run_ingest(corpus, self.settings.data, backend=self.settings.backend, options=options)
 
 

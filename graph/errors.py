@@ -37,6 +37,18 @@ class GoldenFormatError(CorpusError):
     default_hint = "fix the YAML case named in the message: only the documented keys are allowed"
 
 
+class GenerationConflictError(PolicyKGError):
+    """A write whose corpus copy is behind Neo4j's live graph: another server or ingest
+    changed the graph since this data directory last loaded it, and loading the copy
+    would drop what that one added."""
+
+    code = "E027"
+    default_hint = (
+        "nothing was changed; bring this data directory up to date with the shared corpus "
+        "(`policykg ingest --corpus DIR --backend neo4j`), then write again"
+    )
+
+
 class UnknownBackendError(PolicyKGError):
     """A graph backend other than networkx or neo4j was asked for."""
 

@@ -51,7 +51,7 @@ from ingest.errors import NotFoundError, NotIngestedError, PolicyKGError
 from ingest.pipeline import Build, step
 
 from . import schema as S
-from .errors import BackendUnavailableError, QueryError
+from .errors import BackendUnavailableError, GenerationConflictError, QueryError
 from .neo4j_conn import Connection, resolve_connection
 from .rows import alias_table, deadline_row, fact_row, obligation_row, obligation_sort_key, resolve_platform_type, rules_result
 
@@ -723,6 +723,7 @@ def load_graph(
     writers: int = WRITERS,
     progress: Callable[[str, int], None] | None = None,
     fail_after_batches: int | None = None,
+    expect_generation: str | None = None,
 ) -> dict[str, Any]:
     """Load ``g`` as a new generation and switch to it; returns counts and timings.
 
@@ -737,7 +738,11 @@ def load_graph(
     load lock (:func:`_load_lock`): a second load, from this process or another,
     waits for the first to finish, then reads the generation it switched in.
     ``fail_after_batches`` stops a load midway on purpose (tests prove the
-    previous generation keeps answering).
+    previous generation keeps answering). ``expect_generation`` is the generation
+    the caller's graph was derived from (a write through a data directory: its
+    last load); when another one is live, someone else changed the graph since,
+    and the load refuses with GenerationConflictError instead of dropping that
+    change (unless ``g`` is exactly what is live).
     """
     t0 = time.perf_counter()
     encoded = encode(g, texts or {}, embeddings or {}, search)
@@ -755,6 +760,11 @@ def load_graph(
                 "relationships": n_edges,
                 "seconds": round(time.perf_counter() - t0, 3),
             }
+        if expect_generation and current and current != expect_generation:
+            raise GenerationConflictError(
+                f"Neo4j's live graph (generation {current[:12]}) is not the one this write started from "
+                f"({expect_generation[:12]}): another server or ingest changed it since"
+            )
         nodes = node_rows(g, texts or {}, embeddings or {}, search, encoded)
         edges = edge_rows(g, encoded)
         _drop_generations(driver, current)  # leftovers of a load that died
@@ -921,7 +931,7 @@ def load_neo4j(build: Build) -> None:
     conn_opts = dict((build.options or {}).get("neo4j") or {})
     driver = connect(resolve_connection(build.data_dir, conn_opts.get("uri"), conn_opts.get("user"), conn_opts.get("password")))
     try:
-        build.summary["neo4j"] = build.artifacts["neo4j"] = load_store(driver, build.out_dir)
+        build.summary["neo4j"] = build.artifacts["neo4j"] = load_store(driver, build.out_dir, expect_generation=conn_opts.get("expect"))
     finally:
         driver.close()
 

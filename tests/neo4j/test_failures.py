@@ -17,6 +17,7 @@ from graph.neo4j_conn import Connection, resolve_connection
 from graph.nx_store import GRAPH_FILE, read_graph
 from graph.store import open_store
 from ingest.pipeline import current_store
+from tests.conftest import link_model
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.neo4j
@@ -130,6 +131,7 @@ from graph import neo4j_store as N
 from graph.neo4j_conn import resolve_connection
 from graph.nx_store import GRAPH_FILE, read_graph
 from ingest.pipeline import current_store
+from tests.conftest import link_model
 
 data = Path(sys.argv[1])
 g = read_graph(current_store(data) / GRAPH_FILE)
@@ -238,3 +240,36 @@ def test_two_loads_at_once_run_one_after_the_other(neo4j_ingested: Path, stores,
         assert len(neo_store.obligations("高精尖创新中心")["obligations"]) == len(nx_store.obligations("高精尖创新中心")["obligations"])
     finally:
         assert N.load_store(driver, current_store(neo4j_ingested))["generation"] == live  # as the other tests expect
+
+
+def test_a_write_from_a_copy_behind_the_live_graph_is_refused(
+    neo4j_ingested: Path, neo4j_conn: Connection, stores, driver, tmp_path: Path
+) -> None:
+    """Two servers over one Neo4j write from their own corpus copies: once the other has
+    switched in a generation, a write from this copy would load a graph without what the
+    other added. It is refused (E027; HTTP 409 through the API), the live graph stays, and
+    this directory's corpus and store are as they were."""
+    from api.commands_corpus import _write, register_steps
+    from api.corpus_edit import neo4j_write_options
+    from graph.errors import GenerationConflictError
+    from ingest.pipeline import run_ingest
+
+    _, neo_store = stores
+    live = neo_store.generation()
+    conn = {"uri": neo4j_conn.uri, "user": neo4j_conn.user, "password": neo4j_conn.password}
+    mine = tmp_path / "b"
+    link_model(mine)
+    register_steps()
+    run_ingest(REPO / "corpus", mine, backend="neo4j", options={"neo4j": conn})
+    assert neo4j_write_options(mine, conn)["expect"] == live  # what this directory last loaded
+    before = current_store(mine)
+    other = N.load_graph(driver, _revised(read_graph(before / GRAPH_FILE), "（甲）"))  # the other server's write
+    try:
+        with pytest.raises(GenerationConflictError):
+            _write(mine, None, "neo4j", conn, lambda corpus: None)
+        assert neo_store.generation() == other["generation"]
+        assert current_store(mine) == before
+        # a load with no expectation (a plain ingest states the whole corpus) still goes through
+        assert N.load_store(driver, before)["generation"] == live
+    finally:
+        N.load_store(driver, current_store(neo4j_ingested))
