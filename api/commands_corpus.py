@@ -98,7 +98,7 @@ def _write(data_dir: Path, corpus_dir: Path | None, backend: str, neo4j: dict, c
 
     register_steps()
     base = corpus_dir if corpus_dir is not None else live_corpus(data_dir, Path("corpus"))
-    options = {"neo4j": neo4j_write_options(data_dir, neo4j) if backend == "neo4j" else neo4j}
+    options = {"neo4j": neo4j_write_options(data_dir, neo4j)}
     _, changed, build = write_through(data_dir, base, change, lambda corpus: run_ingest(corpus, data_dir, backend=backend, options=options))
     return changed, build
 

@@ -205,11 +205,12 @@ def neo4j_write_options(data_dir: Path, connection: dict[str, Any] | None) -> di
     another server (another data directory over the same Neo4j) or an ingest has
     switched in a generation since, the copy lacks what that one added, and the
     load refuses (graph.errors.GenerationConflictError, HTTP 409) instead of
-    dropping it. A directory that never loaded Neo4j states no expectation."""
-    from ingest.pipeline import current_store
+    dropping it. A directory that never loaded Neo4j (or only the embedded
+    store) states no expectation, and the embedded backend never reads one."""
+    from ingest.pipeline import current_store, store_manifest
 
     try:
-        manifest = json.loads((current_store(data_dir) / "manifest.json").read_text("utf-8"))
+        manifest = store_manifest(current_store(data_dir))
     except (PolicyKGError, OSError, ValueError):
         manifest = {}
     loaded = (manifest.get("summary") or {}).get("neo4j") or {}

@@ -264,10 +264,7 @@ class LiveServices:
         register_steps()
         from .corpus_edit import neo4j_write_options
 
-        connection = self.settings.neo4j_connection()
-        if self.settings.backend == "neo4j":
-            connection = neo4j_write_options(self.settings.data, connection)
-        options = {"neo4j": connection, "encoder": self._encoder}
+        options = {"neo4j": neo4j_write_options(self.settings.data, self.settings.neo4j_connection()), "encoder": self._encoder}
         return run_ingest(corpus, self.settings.data, backend=self.settings.backend, options=options)
 
 

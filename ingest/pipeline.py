@@ -168,6 +168,11 @@ def current_store(data_dir: Path) -> Path:
     return target
 
 
+def store_manifest(store: Path) -> dict[str, Any]:
+    """A finished store's manifest.json: its format, inputs, summary, timings and file digests."""
+    return dict(json.loads((Path(store) / "manifest.json").read_text("utf-8")))
+
+
 def _check(store: Path) -> None:
     """Raise StoreFormatError or StoreCorruptError unless ``store`` is a whole store of this format."""
     manifest = store / "manifest.json"
@@ -216,7 +221,7 @@ def run_ingest(
     fingerprint = _fingerprint(build)
     live = None if build.options.get("force") else _unchanged_store(data_dir, backend, fingerprint)
     if live is not None:
-        meta = json.loads((live / "manifest.json").read_text("utf-8"))
+        meta = store_manifest(live)
         build.out_dir = live
         build.summary = {**meta.get("summary", {}), "unchanged": True}
         build.timings = {"fingerprint": round(time.perf_counter() - t0, 3)}
@@ -284,7 +289,7 @@ def _unchanged_store(data_dir: Path, backend: str, fingerprint: str) -> Path | N
         return None
     try:
         live = current_store(data_dir)
-        meta = json.loads((live / "manifest.json").read_text("utf-8"))
+        meta = store_manifest(live)
     except (StoreCorruptError, StoreFormatError, NotIngestedError, OSError, ValueError):
         return None
     same = meta.get("inputs") == fingerprint and meta.get("backend") == backend

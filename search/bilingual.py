@@ -87,20 +87,17 @@ def read_index(lines: Iterable[str]) -> dict[str, list[str]]:
     return dict(index)
 
 
-INDEX_VERSION = 1
-"""Bump when read_index or gloss_key change what a cached index holds."""
-
-
 @lru_cache(maxsize=1)
 def english_index() -> dict[str, tuple[str, ...]]:
     """The reversed dictionary, read once per process.
 
     Reading the 119,000 entries takes seconds; the result is kept as JSON in
-    the user cache (ingest.cache.user_cache), named by the dictionary file's
-    digest and INDEX_VERSION, so later processes load it in a fraction of that."""
+    the user cache (ingest.cache.user_cache), named by the digest of the
+    dictionary file and of this module (whose code decides what the index
+    holds), so later processes load it in a fraction of that."""
     source = dictionary_file()
     raw = source.read_bytes()
-    cached = user_cache() / f"cedict-{digest(raw, str(INDEX_VERSION))[:16]}.json"
+    cached = user_cache() / f"cedict-{digest(raw, Path(__file__).read_bytes())[:16]}.json"
     try:
         index = json.loads(cached.read_text("utf-8"))
     except (OSError, ValueError):

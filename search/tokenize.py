@@ -18,6 +18,7 @@ Choices, measured on the dev set (see search/evaluate.py):
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -26,7 +27,7 @@ from collections.abc import Iterable, Sequence
 
 import jieba
 
-from ingest.aliases import _t2s_table
+from ingest.aliases import Translation, _t2s_table
 
 # Function words and question words with no topical content. Kept short on
 # purpose: words such as 应当/负责/报送 carry the legal force and the action
@@ -57,6 +58,11 @@ _RUBY = re.compile(r"(?<=[\u3400-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐì�
 flattened into the text (a toned vowel tells them from a bracketed letter)."""
 
 
+@functools.lru_cache(maxsize=1)
+def _simplified() -> Translation:
+    return Translation(_t2s_table())
+
+
 def search_form(text: str) -> str:
     """What search reads of a text: simplified characters, flattened ruby readings dropped.
 
@@ -64,7 +70,7 @@ def search_form(text: str) -> str:
     questions are asked in simplified ones; both lists, BM25 and dense, must see
     one form. Character by character (ingest.aliases' OpenCC table), so cheap
     enough for every clause."""
-    return _RUBY.sub("", text.translate(_t2s_table()))
+    return _RUBY.sub("", _simplified()(text))
 
 
 def normalize(text: str) -> str:
