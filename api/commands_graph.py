@@ -229,4 +229,45 @@ def eval_extraction_cmd(golden_dir: Path, corpus_dir: Path, gold_dir: Path | Non
     emit(report, as_json, format_report)
 
 
+@eval_group.command("train-judge")
+@click.option(
+    "--gold",
+    "gold_dirs",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    multiple=True,
+    required=True,
+    help="A self-contained gold set (DIR/gold.yaml + DIR/corpus/); repeat. Each is held out in turn to choose the settings.",
+)
+@click.option(
+    "--fixed-golden",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("tests/golden"),
+    show_default=True,
+    help="Golden files always trained on, never held out, whose gold facts must all stay (the seeds).",
+)
+@click.option("--fixed-corpus", type=click.Path(path_type=Path, file_okay=False), default=Path("corpus"), show_default=True)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("ingest/fact_judge.json"),
+    show_default=True,
+    help="Where to write the model.",
+)
+@json_option
+def train_judge_cmd(gold_dirs: tuple[Path, ...], fixed_golden: Path, fixed_corpus: Path, out: Path, as_json: bool) -> None:
+    """Fit which proposed duties and deadlines are facts (ingest/fact_judge.py,
+    graph/judge_training.py): each --gold set judged by a model fitted on the others chooses the
+    settings; the judge written is fitted on all of them. Prints precision/recall per kind on each
+    set as held out."""
+    import json
+
+    from graph.evaluate import gold_set_dirs
+    from graph.judge_training import train
+
+    folds = [(d.name, *gold_set_dirs(d)) for d in gold_dirs]
+    judge, report = train(folds, [("seeds", fixed_golden, fixed_corpus)])
+    out.write_text(json.dumps(judge.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    emit(report | {"written": str(out)}, as_json, lambda r: json.dumps(r, ensure_ascii=False, indent=1))
+
+
 COMMANDS: list[click.Command] = [obligations_cmd, deadlines_cmd, entity_cmd, eval_group]

@@ -79,12 +79,18 @@ def _record_source(rec: Any) -> dict[str, Any]:
 
 # -- the graph -----------------------------------------------------------------
 def build_graph(
-    documents: list[Document], aliases: AliasTable, center_records: Iterable[Any] = (), cache: ValueCache | None = None
+    documents: list[Document],
+    aliases: AliasTable,
+    center_records: Iterable[Any] = (),
+    cache: ValueCache | None = None,
+    *,
+    judged: bool = True,
 ) -> tuple[nx.MultiDiGraph, AliasTable, list[Fact]]:
     """The graph, the alias table extended with the centers, and the facts.
 
     With a ``cache``, a document's facts are looked up by what they depend on
     (see :func:`_extracted`), so only new or changed documents are read again.
+    ``judged=False`` keeps every proposal (see ingest/fact_judge.py).
     """
     records = list(center_records or ())
     table = aliases.extend(center_entities(records, aliases))
@@ -106,7 +112,7 @@ def build_graph(
         tables.append(table)
     # bearers another document happened to name are not names this one is read
     # with: a document's facts must not depend on what was ingested before it
-    extracted = _extracted_all(documents, tables, cache)
+    extracted = _extracted_all(documents, tables, cache, judged)
     for doc, doc_table, (doc_facts, bearers) in zip(documents, tables, extracted):
         for ent in _introduced(doc, doc_table):
             _add_entity(g, ent)
@@ -152,11 +158,12 @@ def _add_document_relations(g: nx.MultiDiGraph, doc: Document) -> None:
 Extracted = tuple[list[Fact], list[Entity]]
 
 
-def _extract_pair(pair: tuple[Document, AliasTable]) -> Extracted:
-    return extract_with_entities(*pair)
+def _extract_one(item: tuple[Document, AliasTable, bool]) -> Extracted:
+    doc, table, judged = item
+    return extract_with_entities(doc, table, judged=judged)
 
 
-def _extracted_all(documents: list[Document], tables: list[AliasTable], cache: ValueCache | None) -> list[Extracted]:
+def _extracted_all(documents: list[Document], tables: list[AliasTable], cache: ValueCache | None, judged: bool = True) -> list[Extracted]:
     """:func:`extract_with_entities` of each document with its table, through
     ``cache`` when given; the documents the cache does not answer for are read
     on every core (ingest/parallel.py).
@@ -172,12 +179,12 @@ def _extracted_all(documents: list[Document], tables: list[AliasTable], cache: V
         code = code_digest(["ingest", "graph"])
         for i, (doc, table) in enumerate(zip(documents, tables)):
             meta = json.dumps(doc.meta(), ensure_ascii=False, sort_keys=True, default=str)
-            keys.append(digest(code, doc.text, meta, table.fingerprint()))
+            keys.append(digest(code, doc.text, meta, table.fingerprint(), str(judged)))
             out[i] = cache.get(keys[i])
     todo = [i for i, hit in enumerate(out) if hit is None]
     if todo:
         load_tagger()
-    results = map_items(_extract_pair, [(documents[i], tables[i]) for i in todo], [len(documents[i].text) for i in todo])
+    results = map_items(_extract_one, [(documents[i], tables[i], judged) for i in todo], [len(documents[i].text) for i in todo])
     for i, result in zip(todo, results):
         out[i] = result
         if cache is not None:

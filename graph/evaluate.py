@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -190,15 +190,43 @@ def gold_set_dirs(gold_dir: Path) -> tuple[Path, Path]:
     return gold_dir, corpus
 
 
-def evaluate_extraction(golden_dir: Path, corpus_dir: Path) -> dict[str, Any]:
-    """Per-kind precision/recall of the extractors on the corpus vs the golden files."""
+@dataclass
+class Scoring:
+    """What scoring a gold set reads: the extracted facts and graph, the gold facts
+    located in the texts, where each kind is annotated exhaustively, and how a
+    gold bearer is compared (the table the graph was built with, the readings)."""
+
+    graph: Any
+    table: AliasTable
+    facts: list[Fact]
+    golds: list[Gold]
+    scope: set[tuple[str, str]]
+    readings: dict[str, Readings]
+    errors: list[str]
+
+    def matching(self, gold: Gold, facts: list[Fact], *, only: tuple[str, ...] | None = None) -> list[int]:
+        """Indices of the ``facts`` that match ``gold``: same document, overlapping span,
+        agreeing fields; with ``only``, those fields alone (``("actor",)``: the same duty of
+        the same bearer, whatever its deadline or recipient; ``()``: the span alone)."""
+        want = gold if only is None else replace(gold, fields={k: v for k, v in gold.fields.items() if k in only})
+        return [
+            i
+            for i, f in enumerate(facts)
+            if f.doc_id == gold.doc
+            and _overlaps(f.start, f.end, gold.start, gold.end)
+            and fields_agree(want, f, self.table, self.readings[gold.doc])
+        ]
+
+
+def scoring(golden_dir: Path, corpus_dir: Path, *, judged: bool = True) -> Scoring:
+    """Extract the corpus and locate the gold facts (``judged``: see ingest/duty_model.py)."""
     docs = {d.doc_id: d for d in load_corpus(Path(corpus_dir))}
     table = aliases_for_corpus(Path(corpus_dir))
     centers = find_centers_file(Path(corpus_dir))
     records = load_centers(centers).records if centers else []
     # bearers are compared through the table the graph was built with (curated
     # names plus what the documents introduced, short names included)
-    graph, table, facts = build_graph(list(docs.values()), table, records)
+    graph, table, facts = build_graph(list(docs.values()), table, records, judged=judged)
     readings = {d: gold_readings(doc, table) for d, doc in docs.items()}
     annotations, errors, exhaustive = load_golden(golden_dir)
     golds: list[Gold] = []
@@ -215,24 +243,24 @@ def evaluate_extraction(golden_dir: Path, corpus_dir: Path) -> dict[str, Any]:
         fields = {k: v for k, v in a.items() if k not in ("kind", "doc", "span", "occurrence", "_file", "note")}
         golds.append(Gold(a["kind"], doc.doc_id, a["span"], s, e, fields, a["_file"]))
     scope = {(k, str(d)) for e in exhaustive for k in e.get("kinds", []) for d in e.get("docs", [])}
+    return Scoring(graph, table, facts, golds, scope, readings, errors)
+
+
+def evaluate_extraction(golden_dir: Path, corpus_dir: Path) -> dict[str, Any]:
+    """Per-kind precision/recall of the extractors on the corpus vs the golden files."""
+    sc = scoring(golden_dir, corpus_dir)
+    table, readings = sc.table, sc.readings
     per_kind: dict[str, Any] = {}
     misses: list[dict[str, Any]] = []
     spurious: list[dict[str, Any]] = []
     for kind in FACT_KINDS:
-        kg = [g for g in golds if g.kind == kind]
-        kp = [f for f in facts if f.kind == kind]
+        kg = [g for g in sc.golds if g.kind == kind]
+        kp = [f for f in sc.facts if f.kind == kind]
         matched_pred: set[int] = set()
         tp_gold = 0
         span_hits = bearer_ok = modality_ok = modality_n = 0
         for g in kg:
-            hit = next(
-                (
-                    i
-                    for i, f in enumerate(kp)
-                    if f.doc_id == g.doc and _overlaps(f.start, f.end, g.start, g.end) and fields_agree(g, f, table, readings[g.doc])
-                ),
-                None,
-            )
+            hits = sc.matching(g, kp)
             if any(f.doc_id == g.doc and _overlaps(f.start, f.end, g.start, g.end) for f in kp):
                 span_hits += 1
                 if (
@@ -246,20 +274,15 @@ def evaluate_extraction(golden_dir: Path, corpus_dir: Path) -> dict[str, Any]:
                     )
                 ):
                     bearer_ok += 1
-            if hit is None:
+            if not hits:
                 misses.append({"kind": kind, "doc": g.doc, "span": g.span, **g.fields})
             else:
                 if "modality" in g.fields:
                     modality_n += 1
-                    modality_ok += int(str(kp[hit].attrs.get("modality")) == str(g.fields["modality"]))
+                    modality_ok += int(str(kp[hits[0]].attrs.get("modality")) == str(g.fields["modality"]))
                 tp_gold += 1
-                matched_pred.add(hit)
-                matched_pred.update(
-                    i
-                    for i, f in enumerate(kp)
-                    if f.doc_id == g.doc and _overlaps(f.start, f.end, g.start, g.end) and fields_agree(g, f, table, readings[g.doc])
-                )
-        in_scope = [i for i, f in enumerate(kp) if (kind, f.doc_id) in scope]
+                matched_pred.update(hits)
+        in_scope = [i for i, f in enumerate(kp) if (kind, f.doc_id) in sc.scope]
         fp = [i for i in in_scope if i not in matched_pred]
         for i in fp:
             item: dict[str, Any] = {"kind": kind, "doc": kp[i].doc_id, "clause_id": kp[i].clause_id, "text": kp[i].text[:80]}
@@ -276,13 +299,13 @@ def evaluate_extraction(golden_dir: Path, corpus_dir: Path) -> dict[str, Any]:
             "true_positive": tp_gold,
             "precision": round(precision, 3) if precision is not None else None,
             "recall": round(recall, 3) if recall is not None else None,
-            "exhaustive_docs": sorted(d for k, d in scope if k == kind),
+            "exhaustive_docs": sorted(d for k, d in sc.scope if k == kind),
             "span_recall": round(span_hits / len(kg), 3) if kg else None,
         }
         if kind == "obligation":
             per_kind[kind]["bearer_accuracy"] = round(bearer_ok / span_hits, 3) if span_hits else None
             per_kind[kind]["modality_agreement"] = round(modality_ok / modality_n, 3) if modality_n else None
-    return {"kinds": per_kind, "graph": graph_counts(graph), "misses": misses, "spurious": spurious, "errors": errors}
+    return {"kinds": per_kind, "graph": graph_counts(sc.graph), "misses": misses, "spurious": spurious, "errors": sc.errors}
 
 
 def format_report(report: dict[str, Any]) -> str:

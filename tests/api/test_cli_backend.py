@@ -1,8 +1,8 @@
 """Every CLI command that reads or writes a store takes ``--backend`` (issue 15, item 5).
 
 Two kinds of command have no store to choose: ``neo4j-dev`` manages the
-development server itself (tools/neo4j_dev.py), and ``eval extraction`` reads a
-corpus and its gold annotations, never an ingested store.
+development server itself (tools/neo4j_dev.py), and ``eval extraction`` and
+``eval train-judge`` read a corpus and its gold annotations, never an ingested store.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import click
 
 from api.cli import main
 
-NO_STORE = {"neo4j-dev", "eval extraction"}
+NO_STORE = {"neo4j-dev", "eval extraction", "eval train-judge"}
 
 
 def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:

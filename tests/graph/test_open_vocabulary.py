@@ -18,7 +18,7 @@ from ingest import lexicon as L
 from ingest.aliases import Entity, load_aliases
 from ingest.bearers import BearerScope, coordinated, head_of, resolve_bearer, split_phrase, subject_phrase
 from ingest.document import Document
-from ingest.extract import extract_document, units
+from ingest.extract import extract_document, extract_with_entities, units
 from ingest.loaders import load_corpus
 from ingest.matchform import match_form
 from ingest.normalize import normalize_phrase
@@ -50,7 +50,9 @@ def _doc(text: str, title: str = "某某管理办法", issuers: tuple[str, ...] 
 
 
 def _obligations(text: str, **kw: object) -> list[tuple[str, str]]:
-    facts = extract_document(_doc(text, **kw), load_aliases())  # type: ignore[arg-type]
+    """The duties the bearer strategies propose (ingest/duty_model.py's judgement of
+    them is tested in tests/ingest/test_duty_model.py)."""
+    facts = extract_with_entities(_doc(text, **kw), load_aliases(), judged=False)[0]  # type: ignore[arg-type]
     return [(f.attrs["actor"], f.attrs["modality"]) for f in facts if f.kind == "obligation"]
 
 
