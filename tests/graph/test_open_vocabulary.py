@@ -331,6 +331,9 @@ def test_the_authority_announcing_what_it_will_do_is_no_duty() -> None:
         ("未按要求报送材料的，不予推荐。", "不予推荐"),
         ("一经发现，取消其参评资格。", "取消其参评资格"),
         ("不接受监督检查的，暂停项目执行。", "暂停项目执行"),
+        ("项目经费未使用的，按原渠道予以收回。", "按原渠道予以收回"),
+        ("对考核结果为不合格的中心，实行一票否决。", "一票否决"),
+        ("滞留时间超过6个月的，停止执行该项目。", "停止执行该项目"),
     ],
 )
 def test_sanctions_in_their_common_wordings(sentence: str, effect: str) -> None:
