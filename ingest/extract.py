@@ -1483,7 +1483,12 @@ _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[零〇一二两三四五六七
 _RANGE = re.compile(rf"({_NUMBER})\s*(万|亿)?元?\s*(?:至|到|—|-|~)\s*({_NUMBER})\s*(万|亿)元")
 _AMOUNT = re.compile(rf"(?<![\d,.])({_NUMBER})\s*(?:(万|亿)元|(?<=\d)(元))")
 _LEAST_PLAIN_YUAN = 100
-"""a sum in plain 元 below this is a fee or a unit price, not funding"""
+"""a sum in plain 元 below this is a fee or a unit price, not funding (unless it is a rate)"""
+_RATE = L.compile_re(
+    rf"(?<![\d,.])({_NUMBER})\s*(万|亿)?元\s*/\s*({{extraction.funding.rate_units}})"
+    rf"|每({{extraction.funding.rate_units}})\s*(?:[^\s，。；\d]{{0,4}}?)({_NUMBER})\s*(万|亿)?元"
+)
+"""A rate: 30元/平方米, 每平方米（补贴）20元 — a support standard paid per unit"""
 _SHARE = L.compile_re(
     r"([^，。；]{0,14}?)(?:内)?(?:{extraction.fact_grammar.share_hedges})?(\d+(?:\.\d+)?)\s*[%％](?:{extraction.fact_grammar.share_purpose})([^，。；]+)"
 )
@@ -1532,6 +1537,12 @@ def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
             hi = amount_cny(m.group(3), hi_unit)
             facts.append(_funding(clause, unit, m.start(), m.end(), ctx, amount_min=lo, amount_max=hi, rule="amount"))
             taken.append(m.span())
+        for m in _RATE.finditer(text) if money and _GIVEN.search(text) else ():
+            per, number, scale = (m.group(3), m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
+            v = amount_cny(number, scale or "")
+            if v is not None and not any(a <= m.start() < b for a, b in taken):
+                facts.append(_funding(clause, unit, m.start(), m.end(), ctx, amount_min=v, amount_max=v, rule="amount", rate=per))
+                taken.append(m.span())
         for m in _AMOUNT.finditer(text) if money else ():
             if any(a <= m.start() < b for a, b in taken):
                 continue
@@ -1589,15 +1600,19 @@ _PER_UNITS: dict[str, str] = {str(k): str(v) for k, v in L.mapping("extraction.g
 _PER_UNIT = L.compile_re(r"每个({extraction.grammar_words.per_units})")
 
 
-def _funding(clause: Clause, unit: Unit, a: int, b: int, ctx: Context, *, rule: str, confidence: float = 0.9, **values: Any) -> Fact:
+def _funding(
+    clause: Clause, unit: Unit, a: int, b: int, ctx: Context, *, rule: str, confidence: float = 0.9, rate: str = "", **values: Any
+) -> Fact:
+    """A funding fact; its ``unit`` says what the sum is paid per (a rate's own
+    unit, then each center/project, then each year)."""
     text = unit.text
     window = text[max(0, a - 20) : a]
-    per = []
+    per = [f"per {rate}"] if rate else []
     if _PER_YEAR.search(window):
         per.append("per year")
     each = _PER_UNIT.search(window)
     if each:
-        per.insert(0, "per " + _PER_UNITS[each.group(1)])
+        per.insert(len(per) - ("per year" in per), "per " + _PER_UNITS[each.group(1)])
     funder = [m for m in ctx.aliases.find_mentions(text) if m.kind == "Organization"]
     attrs = {
         "rule": rule,

@@ -289,6 +289,21 @@ def test_small_fees_are_no_funding() -> None:
 
 
 @pytest.mark.parametrize(
+    "item, amount, per",
+    [
+        ("新建孵化器，按30元/平方米的标准给予一次性补助。", 30, "平方米"),
+        ("按实际面积给予每平方米补贴20元的租金补助。", 20, "平方米"),
+        ("对引进人才按每人5000元的标准给予生活补贴。", 5000, "人"),
+    ],
+)
+def test_a_rate_given_as_support_is_funding_however_small(item: str, amount: int, per: str) -> None:
+    """A plain 元 sum per square metre or per person is the support standard itself, not a fee."""
+    facts = extract_document(_doc(f"三、支持标准\n1.{item}\n"), load_aliases())
+    rates = [(f.attrs["amount_min"], f.attrs["unit"]) for f in facts if f.kind == "funding"]
+    assert rates == [(amount, f"per {per}")]
+
+
+@pytest.mark.parametrize(
     "item",
     [
         "建设经费由依托单位自筹解决。",
