@@ -18,7 +18,7 @@ from ingest import lexicon as L
 from ingest.aliases import Entity, load_aliases
 from ingest.bearers import BearerScope, coordinated, head_of, resolve_bearer, split_phrase, subject_phrase
 from ingest.document import Document
-from ingest.extract import extract_document, extract_with_entities, units
+from ingest.extract import allotted_shares, extract_document, extract_with_entities, units
 from ingest.loaders import load_corpus
 from ingest.matchform import match_form
 from ingest.normalize import normalize_phrase
@@ -286,6 +286,24 @@ def test_amounts_in_the_forms_documents_write_them(item: str, low: int, high: in
 def test_small_fees_are_no_funding() -> None:
     facts = extract_document(_doc("三、收费\n1.每份材料收取工本费50元。\n"), load_aliases())
     assert not [f for f in facts if f.kind == "funding"]
+
+
+def test_an_allotment_list_gives_each_taker_its_share() -> None:
+    text = "学校所占股权形成的盈利，按照学校40%，学院30%，资产经营公司30%的比例分配。"
+    assert [(text[a:b], share) for a, b, share in allotted_shares(text)] == [
+        ("按照学校40%", 0.4),
+        ("学院30%", 0.3),
+        ("资产经营公司30%", 0.3),
+    ]
+    assert allotted_shares("项目经费中，设备费占40%，材料费占20%。") == []  # not the whole: no allotment
+
+
+def test_a_share_said_in_words_is_a_share() -> None:
+    facts = extract_document(_doc("三、奖励\n1.给予第一牵头单位全额奖励、第二单位减半奖励。\n"), load_aliases())
+    assert [(f.text, f.attrs["share"]) for f in facts if f.kind == "funding" and f.attrs.get("share")] == [
+        ("全额奖励", 1.0),
+        ("减半奖励", 0.5),
+    ]
 
 
 @pytest.mark.parametrize(
