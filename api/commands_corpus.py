@@ -85,7 +85,8 @@ _edited_corpus_option = click.option(
     "corpus_dir",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
     default=None,
-    help="Corpus to change; default: the one the data directory was built from, else corpus/ (else an empty one).",
+    help="Corpus to change; default: the one the data directory was built from, else corpus/ (else an empty one); "
+    "with --backend neo4j, the live graph's when this data directory is behind it.",
 )
 
 
@@ -94,12 +95,18 @@ def _write(data_dir: Path, corpus_dir: Path | None, backend: str, neo4j: dict, c
     (api/corpus_edit.py, the path the API's writes take)."""
     from ingest.pipeline import run_ingest
 
-    from .corpus_edit import live_corpus, neo4j_write_options, write_through
+    from .corpus_edit import live_corpus, write_through
 
     register_steps()
     base = corpus_dir if corpus_dir is not None else live_corpus(data_dir, Path("corpus"))
-    options = {"neo4j": neo4j_write_options(data_dir, neo4j)}
-    _, changed, build = write_through(data_dir, base, change, lambda corpus: run_ingest(corpus, data_dir, backend=backend, options=options))
+    _, changed, build = write_through(
+        data_dir,
+        base,
+        change,
+        lambda corpus, options: run_ingest(corpus, data_dir, backend=backend, options={"neo4j": options}),
+        backend=backend,
+        connection=neo4j,
+    )
     return changed, build
 
 

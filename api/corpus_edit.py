@@ -4,7 +4,11 @@ The corpus the live store was built from is ``DATA/corpus`` (a symlink to a
 full copy under ``DATA/corpora/``), or, before the first write, the corpus
 directory the server was started with. A write never touches either:
 
-1. copy the live corpus to a new ``DATA/corpora/<stamp>/``;
+1. copy the live corpus to a new ``DATA/corpora/<stamp>/``; with ``--backend
+   neo4j``, when Neo4j's live graph is not the one this data directory last
+   loaded (another server over the same Neo4j wrote since, or this directory
+   holds only the model), rebuild it there from the live graph instead
+   (:func:`catch_up`), so the write keeps what the others added;
 2. apply the change there and validate the document exactly as ingest will
    (a supported format, decodable, not empty, parseable, id not taken);
 3. run the full ingest from that copy; it builds a new store and swaps
@@ -33,13 +37,17 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import yaml
 
 from ingest.convert import Converted, convert
+from ingest.corpus_record import restore_corpus
 from ingest.document import Document
 from ingest.errors import DuplicateDocumentError, EncodingError, NotFoundError, PolicyKGError
+
+if TYPE_CHECKING:
+    from graph.neo4j_store import CorpusRecord
 
 CORPORA = "corpora"
 CORPUS_LINK = "corpus"
@@ -198,15 +206,15 @@ def delete_document(corpus_dir: Path, doc_id: str) -> None:
 
 
 def neo4j_write_options(data_dir: Path, connection: dict[str, Any] | None) -> dict[str, Any]:
-    """The Neo4j options of a write through ``data_dir``: the connection, and the
-    generation the directory's live store was loaded as.
+    """The Neo4j options of a write from ``data_dir``'s own corpus copy: the connection,
+    and the generation the directory's live store was loaded as.
 
-    Why: a write builds the whole graph from this directory's corpus copy. When
-    another server (another data directory over the same Neo4j) or an ingest has
-    switched in a generation since, the copy lacks what that one added, and the
-    load refuses (graph.errors.GenerationConflictError, HTTP 409) instead of
-    dropping it. A directory that never loaded Neo4j (or only the embedded
-    store) states no expectation, and the embedded backend never reads one."""
+    Why: a write builds the whole graph from the corpus it starts from. When another
+    server (another data directory over the same Neo4j) or an ingest switches in a
+    generation after the write has started, that corpus lacks what the other one added,
+    and the load refuses (graph.errors.GenerationConflictError, HTTP 409) instead of
+    dropping it. A directory that never loaded Neo4j (or only the embedded store) states
+    no expectation, and the embedded backend never reads one."""
     from ingest.pipeline import current_store, store_manifest
 
     try:
@@ -217,28 +225,83 @@ def neo4j_write_options(data_dir: Path, connection: dict[str, Any] | None) -> di
     return {**(connection or {}), "expect": loaded.get("generation")}
 
 
-def write_through(data_dir: Path, base_corpus: Path, change: Callable[[Path], Any], ingest: Callable[[Path], Any]) -> tuple[Path, Any, Any]:
-    """Copy the live corpus, ``change`` the copy, ``ingest`` it, then publish the copy.
+def catch_up(data_dir: Path, connection: dict[str, Any] | None, loaded: str | None) -> CorpusRecord | None:
+    """The corpus of Neo4j's live graph when it is not ``loaded``, the generation ``data_dir``
+    last loaded (None: it is, or Neo4j holds no graph, and the directory's own copy is the corpus).
+
+    Why: a server whose data directory holds only the model, or whose copy another
+    server's write has left behind, would otherwise build the whole graph from a corpus
+    without the other server's documents and drop them. The live generation's corpus
+    record (graph/neo4j_store.py) has every file ingest reads; a generation without one
+    (loaded by an older version, or a graph loaded directly) cannot be caught up with,
+    and the write is refused as a conflict, changing nothing."""
+    from graph.errors import GenerationConflictError
+    from graph.neo4j_conn import resolve_connection
+    from graph.neo4j_store import connect, corpus_record, live_generation
+
+    conn = connection or {}
+    driver = connect(resolve_connection(Path(data_dir), conn.get("uri"), conn.get("user"), conn.get("password")))
+    try:
+        live = live_generation(driver)
+        if live is None or live == loaded:
+            return None
+        record = corpus_record(driver, live)
+    finally:
+        driver.close()
+    if record is None:
+        raise GenerationConflictError(
+            f"Neo4j's live graph (generation {live[:12]}) is not the one this data directory last loaded "
+            f"({(loaded or 'none')[:12]}), and it keeps no corpus to catch up from (loaded without one, "
+            "or replaced while it was read)",
+            hint="nothing was changed; load the shared corpus with this version "
+            "(`policykg ingest --corpus DIR --backend neo4j`), then write again",
+        )
+    return record
+
+
+def write_through(
+    data_dir: Path,
+    base_corpus: Path,
+    change: Callable[[Path], Any],
+    ingest: Callable[[Path, dict[str, Any]], Any],
+    *,
+    backend: str = "networkx",
+    connection: dict[str, Any] | None = None,
+) -> tuple[Path, Any, Any]:
+    """Copy the live corpus (with ``backend`` ``"neo4j"``: the live graph's, when this
+    directory is behind it, :func:`catch_up`), ``change`` the copy, ``ingest`` it with the
+    Neo4j options of its load (``connection`` and the generation the copy was taken from),
+    then publish the copy.
 
     Returns (published corpus, change's result, ingest's result). On any
     error the copy is removed and nothing that is live has changed.
     """
     data_dir = Path(data_dir)
-    source = live_corpus(data_dir, base_corpus)
     staging = data_dir / CORPORA / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 1_000_000}"
     staging.parent.mkdir(parents=True, exist_ok=True)
-    if source.is_dir():
-        shutil.copytree(source, staging)
-    else:  # a new data directory and no corpus to start from: start from an empty one
-        staging.mkdir()
+    neo4j = neo4j_write_options(data_dir, connection)
     try:
+        record = catch_up(data_dir, connection, neo4j["expect"]) if backend == "neo4j" else None
+        if record is not None:
+            restore_corpus(staging, record.texts, record.files)
+            neo4j["expect"] = record.generation
+        else:
+            _copy_live(live_corpus(data_dir, base_corpus), staging)
         changed = change(staging)
-        built = ingest(staging)
+        built = ingest(staging, neo4j)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _publish(data_dir, staging)
     return staging, changed, built
+
+
+def _copy_live(source: Path, staging: Path) -> None:
+    """``source`` copied to ``staging``; an empty ``staging`` when there is none (a new data directory)."""
+    if source.is_dir():
+        shutil.copytree(source, staging)
+    else:
+        staging.mkdir()
 
 
 def _publish(data_dir: Path, corpus: Path) -> None:

@@ -244,7 +244,14 @@ class LiveServices:
 
         t0 = time.perf_counter()
         with self.write_lock:
-            corpus, clauses, build = write_through(self.settings.data, self.settings.corpus, change, self._ingest)
+            corpus, clauses, build = write_through(
+                self.settings.data,
+                self.settings.corpus,
+                change,
+                self._ingest,
+                backend=self.settings.backend,
+                connection=self.settings.neo4j_connection(),
+            )
             old = self._snapshot
             snap = self.reload(corpus)
         _close_later(old, snap)
@@ -258,13 +265,12 @@ class LiveServices:
             "warnings": build.summary.get("warnings", {}).get(doc_id, []),
         }
 
-    def _ingest(self, corpus: Path) -> Any:
+    def _ingest(self, corpus: Path, neo4j: dict[str, Any]) -> Any:
+        """Ingest a write's corpus copy with the Neo4j options of its load (api/corpus_edit.write_through)."""
         from ingest.pipeline import register_steps, run_ingest
 
         register_steps()
-        from .corpus_edit import neo4j_write_options
-
-        options = {"neo4j": neo4j_write_options(self.settings.data, self.settings.neo4j_connection()), "encoder": self._encoder}
+        options = {"neo4j": neo4j, "encoder": self._encoder}
         return run_ingest(corpus, self.settings.data, backend=self.settings.backend, options=options)
 
 

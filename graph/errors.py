@@ -38,15 +38,12 @@ class GoldenFormatError(CorpusError):
 
 
 class GenerationConflictError(PolicyKGError):
-    """A write whose corpus copy is behind Neo4j's live graph: another server or ingest
-    changed the graph since this data directory last loaded it, and loading the copy
-    would drop what that one added."""
+    """A write whose corpus is behind Neo4j's live graph: another server or ingest
+    switched in a generation after the write took its corpus, and loading it would
+    drop what that one added (or the live generation keeps no corpus to catch up from)."""
 
     code = "E027"
-    default_hint = (
-        "nothing was changed; bring this data directory up to date with the shared corpus "
-        "(`policykg ingest --corpus DIR --backend neo4j`), then write again"
-    )
+    default_hint = "nothing was changed; send the write again: it starts from the graph live now"
 
 
 class UnknownBackendError(PolicyKGError):

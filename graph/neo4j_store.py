@@ -14,7 +14,12 @@ Layout in the database
     hold natively (scalars and lists of scalars), which the queries filter on.
     Clause nodes also hold ``embedding`` (384 floats, the search index's unit
     vector) and Document nodes ``source_text``. Relationships are typed by
-    schema relation, with ``key`` and ``_json``.
+    schema relation, with ``key`` and ``_json``. Beside the graph, per
+    generation: its BM25 statistics (``PolicykgSearchStats``) and the corpus
+    record of ingest/corpus_record.py (a ``PolicykgCorpus`` node naming its
+    files, a ``PolicykgCorpusFile`` node with each one's bytes), from which, with
+    the Document nodes' texts, a server behind the live graph rebuilds its
+    corpus copy before it writes (:func:`corpus_record`).
 
 Loading (the ``load_neo4j`` ingest step, order 50)
     A load writes a complete new generation next to the live one in batched
@@ -60,6 +65,13 @@ BASE_LABEL = "PolicyNode"
 META_LABEL = "PolicykgMeta"
 STATS_LABEL = "PolicykgSearchStats"
 """One node per generation (not a graph node): the BM25 statistics of its searchable clauses (search/bm25.py)."""
+CORPUS_LABEL = "PolicykgCorpus"
+"""One node per generation loaded with its corpus record (not a graph node): the record's file names and
+how many documents the generation holds, written after the files, so a generation that has one has it whole."""
+CORPUS_FILE_LABEL = "PolicykgCorpusFile"
+"""One node per file of a generation's corpus record: ``name`` and ``data`` (its bytes)."""
+CORPUS_BATCH_BYTES = 16 << 20
+"""At most this many bytes of corpus files per load transaction (one original may be 20 MB, ingest/convert.py)."""
 META_KEY = "graph"
 LOAD_LOCK_KEY = "load-lock"
 """The key of the ``PolicykgMeta`` node a load holds locked from its first read of the live
@@ -409,9 +421,10 @@ def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[i : i + size]
 
 
-LOAD_FORMAT = 2
+LOAD_FORMAT = 3
 """What a load writes for a given graph, as a version: part of the generation hash, so a
-loader that writes differently never takes an older loader's generation for its own."""
+loader that writes differently never takes an older loader's generation for its own
+(3: the corpus record beside the graph)."""
 
 
 def _json_encoder() -> Callable[[Any], str]:
@@ -444,10 +457,12 @@ def encode(
     texts: Mapping[str, str],
     embeddings: Mapping[str, Sequence[float]],
     search: Mapping[str, Mapping[str, Any]] | None = None,
+    corpus: Mapping[str, bytes] | None = None,
 ) -> Encoded:
     """The generation of what a load of ``g`` writes: a content hash (same input, same
-    generation) of every node (id, order, JSON, vector, search properties, source text)
-    and relationship (ends, key, positions, JSON), with the JSON kept for the rows.
+    generation) of every node (id, order, JSON, vector, search properties, source text),
+    relationship (ends, key, positions, JSON) and file of the corpus record, with the
+    JSON kept for the rows.
 
     Only this runs for an unchanged graph: the rows (native properties, parameters) are
     built once the generation is known to be new. Vectors are hashed as their bytes:
@@ -464,6 +479,11 @@ def encode(
             _hash_clause(digest, data.get("clause_id", ""), embeddings, search, dumps)
         if data.get("label") == S.DOCUMENT and data.get("doc_id") in texts:
             digest.update(dumps(["source_text", texts[data["doc_id"]]]).encode("utf-8"))
+    if corpus is not None:
+        names = sorted(corpus)
+        digest.update(dumps(["corpus", [[name, len(corpus[name])] for name in names]]).encode("utf-8"))
+        for name in names:
+            digest.update(corpus[name])
     in_positions = _in_positions(g)
     edges = []
     for source, target, key, data, out in _edges(g):
@@ -565,9 +585,10 @@ def _drop_generations(driver: Any, keep: str | None, batch: int = 5000) -> int:
     deleted = 0
     statement = f"MATCH (n:{BASE_LABEL}) WHERE $keep IS NULL OR n.gen <> $keep WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS n"
     with driver.session() as session:
-        session.execute_write(
-            lambda tx: tx.run(f"MATCH (s:{STATS_LABEL}) WHERE $keep IS NULL OR s.gen <> $keep DELETE s", keep=keep).consume()
-        )
+        for label in (STATS_LABEL, CORPUS_LABEL, CORPUS_FILE_LABEL):  # a generation's nodes beside its graph
+            session.execute_write(
+                lambda tx, label=label: tx.run(f"MATCH (s:{label}) WHERE $keep IS NULL OR s.gen <> $keep DELETE s", keep=keep).consume()
+            )
         while True:
             n = session.execute_write(lambda tx: tx.run(statement, keep=keep, batch=batch).single()["n"])
             deleted += n
@@ -724,6 +745,7 @@ def load_graph(
     progress: Callable[[str, int], None] | None = None,
     fail_after_batches: int | None = None,
     expect_generation: str | None = None,
+    corpus: Mapping[str, bytes] | None = None,
 ) -> dict[str, Any]:
     """Load ``g`` as a new generation and switch to it; returns counts and timings.
 
@@ -742,14 +764,16 @@ def load_graph(
     the caller's graph was derived from (a write through a data directory: its
     last load); when another one is live, someone else changed the graph since,
     and the load refuses with GenerationConflictError instead of dropping that
-    change (unless ``g`` is exactly what is live).
+    change (unless ``g`` is exactly what is live). ``corpus`` is the corpus record of
+    ingest/corpus_record.py, written beside the generation before its switch (None: a
+    generation no writer can rebuild its corpus from, :func:`corpus_record`).
     """
     t0 = time.perf_counter()
-    encoded = encode(g, texts or {}, embeddings or {}, search)
+    encoded = encode(g, texts or {}, embeddings or {}, search, corpus)
     gen, n_nodes, n_edges = encoded.generation, len(encoded.nodes), len(encoded.edges)
     ensure_schema(driver, LOAD_SCHEMA)
     with _load_lock(driver):  # from the read of the live generation to the clean-up: one load at a time
-        current = _current_generation(driver)
+        current = live_generation(driver)
         if current == gen:
             _drop_generations(driver, current)  # leftovers of a load that died
             ensure_schema(driver, READ_SCHEMA, wait_seconds=INDEX_WAIT_SECONDS)  # a read index a newer version added (else a no-op)
@@ -792,6 +816,8 @@ def load_graph(
         ensure_schema(driver, READ_SCHEMA, wait_seconds=INDEX_WAIT_SECONDS)  # the new generation is searchable before it goes live
         if search_stats is not None:
             _write_search_stats(driver, gen, search_stats)
+        if corpus is not None:
+            _write_corpus_record(driver, gen, corpus, sum(1 for r in nodes.get(S.DOCUMENT, []) if "source_text" in r["props"]))
         t_switch = time.perf_counter()
         _switch(driver, gen, n_nodes, n_edges)
         _drop_generations(driver, gen)
@@ -850,10 +876,71 @@ def _switch(driver: Any, gen: str, n_nodes: int, n_edges: int) -> None:
         )
 
 
-def _current_generation(driver: Any) -> str | None:
+def live_generation(driver: Any) -> str | None:
+    """The generation readers are answered from (None: nothing was loaded)."""
     with driver.session() as session:
         record = session.run(_GEN, meta=META_KEY).single()
     return record["gen"] if record else None
+
+
+def _write_corpus_record(driver: Any, gen: str, files: Mapping[str, bytes], documents: int) -> None:
+    """Generation ``gen``'s corpus record: a CORPUS_FILE_LABEL node per file, in transactions of
+    at most CORPUS_BATCH_BYTES, then the CORPUS_LABEL node that names them all (last: its
+    presence means the record is whole)."""
+    batches: list[list[dict[str, Any]]] = [[]]
+    size = 0
+    for name in sorted(files):
+        if batches[-1] and size + len(files[name]) > CORPUS_BATCH_BYTES:
+            batches.append([])
+            size = 0
+        batches[-1].append({"name": name, "data": files[name]})
+        size += len(files[name])
+
+    def write(tx: Any, statement: str, **params: Any) -> None:
+        tx.run(statement, gen=gen, **params).consume()
+
+    with driver.session() as session:
+        for rows in filter(None, batches):
+            statement = f"UNWIND $rows AS row CREATE (:{CORPUS_FILE_LABEL} {{gen: $gen, name: row.name, data: row.data}})"
+            session.execute_write(write, statement, rows=_Batch(rows))  # _Batch: the driver's log never formats the bytes
+        statement = f"CREATE (:{CORPUS_LABEL} {{gen: $gen, files: $names, documents: $documents}})"
+        session.execute_write(write, statement, names=sorted(files), documents=documents)
+
+
+class CorpusRecord(NamedTuple):
+    """A generation's corpus, as ingest/corpus_record.restore_corpus writes it."""
+
+    generation: str
+    texts: dict[str, str]
+    """Each document's file name -> its converted text (the Document nodes' ``source_text``)."""
+    files: dict[str, bytes]
+    """The record's other files, byte for byte (manifest, alias table, center records, originals)."""
+
+
+def corpus_record(driver: Any, gen: str) -> CorpusRecord | None:
+    """Generation ``gen``'s corpus, or None when it has no whole one: loaded without a record
+    (by an older version, or a graph loaded directly), or dropped while being read."""
+
+    def read(tx: Any) -> CorpusRecord | None:
+        head = tx.run(f"MATCH (r:{CORPUS_LABEL} {{gen: $gen}}) RETURN r.files AS files, r.documents AS documents", gen=gen).single()
+        if head is None:
+            return None
+        texts = {
+            r["file"]: r["text"]
+            for r in tx.run(
+                f"MATCH (d:{S.DOCUMENT} {{gen: $gen}}) WHERE d.source_text IS NOT NULL RETURN d.file AS file, d.source_text AS text",
+                gen=gen,
+            )
+        }
+        files = {
+            r["name"]: bytes(r["data"])
+            for r in tx.run(f"MATCH (f:{CORPUS_FILE_LABEL} {{gen: $gen}}) RETURN f.name AS name, f.data AS data", gen=gen)
+        }
+        whole = len(texts) == head["documents"] and sorted(files) == sorted(head["files"])
+        return CorpusRecord(gen, texts, files) if whole else None
+
+    with driver.session() as session:
+        return session.execute_read(read)
 
 
 def embeddings_of(store_dir: Path) -> dict[str, list[float]]:
@@ -908,7 +995,8 @@ def search_props_of(store_dir: Path) -> dict[str, dict[str, Any]]:
 def load_store(driver: Any, store_dir: Path, **options: Any) -> dict[str, Any]:
     """Load one ingested store directory (graph.json as the embedded store reads it,
     documents.json's source texts, the search index's clause vectors, rows, tokens
-    and sentence vectors) into Neo4j."""
+    and sentence vectors, the corpus record when it keeps one) into Neo4j."""
+    from ingest.corpus_record import read_record
     from ingest.store_files import read_documents
 
     from .nx_store import GRAPH_FILE, read_graph
@@ -918,7 +1006,14 @@ def load_store(driver: Any, store_dir: Path, **options: Any) -> dict[str, Any]:
     stats_file = Path(store_dir) / "search" / "bm25_stats.json"
     stats = json.loads(stats_file.read_text("utf-8")) if stats_file.exists() else None
     return load_graph(
-        driver, g, texts=texts, embeddings=embeddings_of(store_dir), search=search_props_of(store_dir), search_stats=stats, **options
+        driver,
+        g,
+        texts=texts,
+        embeddings=embeddings_of(store_dir),
+        search=search_props_of(store_dir),
+        search_stats=stats,
+        corpus=read_record(store_dir),
+        **options,
     )
 
 

@@ -34,6 +34,8 @@ from . import lexicon as L
 from .errors import CorpusError, NotFoundError
 
 ALIASES_FILE = Path(__file__).resolve().parent.parent / "corpus" / "aliases.yaml"
+CORPUS_ALIASES = "aliases.yaml"
+"""The name of a corpus directory's own alias table, read instead of the default one."""
 FORMAT = "policykg-aliases/1"
 KINDS = ("PlatformType", "Platform", "Program", "Place", "Organization", "Role", "Field", "Mechanism")
 """Node kinds the alias table may hold (labels of graph/schema.py)."""
@@ -516,8 +518,8 @@ def _load(path: str) -> AliasTable:
 
 def aliases_for_corpus(corpus_dir: Path | None) -> AliasTable:
     """The table of a corpus directory (its own aliases.yaml if it has one)."""
-    if corpus_dir is not None and (Path(corpus_dir) / "aliases.yaml").exists():
-        return load_aliases(Path(corpus_dir) / "aliases.yaml")
+    if corpus_dir is not None and (Path(corpus_dir) / CORPUS_ALIASES).exists():
+        return load_aliases(Path(corpus_dir) / CORPUS_ALIASES)
     return load_aliases()
 
 

@@ -7,6 +7,7 @@ import json
 from .aliases import aliases_for_corpus
 from .bounds import check_corpus_size
 from .centers import CENTER_FILE_NAMES, find_centers_file, load_centers
+from .corpus_record import record_files, write_record
 from .errors import CenterRecordError, CorpusError
 from .loaders import load_corpus as _load_corpus
 from .pipeline import Build, step
@@ -27,6 +28,10 @@ def load_corpus(build: Build) -> None:
     introduce(build.documents, aliases_for_corpus(build.corpus_dir))
     resolve_validity(build.documents)  # terms of force, and which document repeals which
     write_corpus(build.out_dir, build.documents)
+    if build.backend == "neo4j":
+        # read with the documents, as ingest read them; the load keeps it beside the graph, so
+        # a server whose corpus copy is behind starts its write from this one (ingest/corpus_record.py)
+        write_record(build.out_dir, record_files(build.corpus_dir, build.documents))
     (build.out_dir / CORPUS_RECORD).write_text(json.dumps({"corpus": str(build.corpus_dir.resolve())}), "utf-8")
     build.summary["documents"] = len(build.documents)
     build.summary["clauses"] = {d.doc_id: len(d.clauses) for d in build.documents}

@@ -247,8 +247,10 @@ def test_a_write_from_a_copy_behind_the_live_graph_is_refused(
 ) -> None:
     """Two servers over one Neo4j write from their own corpus copies: once the other has
     switched in a generation, a write from this copy would load a graph without what the
-    other added. It is refused (E027; HTTP 409 through the API), the live graph stays, and
-    this directory's corpus and store are as they were."""
+    other added. When that generation keeps no corpus to catch up from (a graph loaded
+    directly, or by a version before the corpus record; tests/neo4j/test_two_writers.py
+    has the catch-up), the write is refused (E027; HTTP 409 through the API), the live
+    graph stays, and this directory's corpus and store are as they were."""
     from api.commands_corpus import _write, register_steps
     from api.corpus_edit import neo4j_write_options
     from graph.errors import GenerationConflictError
