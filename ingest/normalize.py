@@ -130,6 +130,13 @@ def _date_range(m: re.Match[str]) -> Normalized:
     return Normalized("period", f"{m.group(1)}-{_md(m.group(2), m.group(3))}/{end_year}-{_md(end_month, m.group(6))}", order=55)
 
 
+@_rule(r"(\d{4})年(\d{1,2})月(?:至|到|—|-|~)\s*(?:(\d{4})年)?(\d{1,2})月(?![\d一二三四五六七八九十]{0,3}日)")
+def _month_range(m: re.Match[str]) -> Normalized:
+    """2020年7月至9月, 2022年1月到2024年8月: a window of months."""
+    end_year = m.group(3) or m.group(1)
+    return Normalized("period", f"{m.group(1)}-{to_int(m.group(2)):02d}/{end_year}-{to_int(m.group(4)):02d}", order=55)
+
+
 @_rule(r"(\d{4})年(\d{1,2})月(\d{1,2})日(?:[（(][^）)]{1,4}[）)])?(?:[上下]午)?(?:\d{1,2}[点时:：]\d{0,2}分?)?(?:之?前|以前|止)?")
 def _date(m: re.Match[str]) -> Normalized:
     return Normalized("date", f"{m.group(1)}-{_md(m.group(2), m.group(3))}", order=60)
@@ -168,6 +175,21 @@ def _day_range(m: re.Match[str]) -> Normalized:
     return Normalized("period", f"--{_md(m.group(1), m.group(2))}/--{_md(m.group(3) or m.group(1), m.group(4))}", order=55)
 
 
+@_rule(r"(?<![年\d])(\d{1,2}|[一二三四五六七八九十]{1,3})月({extraction.time.month_parts})(?:之?前|以前)?")
+def _month_part(m: re.Match[str]) -> Normalized | None:
+    """11月下旬 (``--11``), 6月底前 (its last day, ``--06-30``): a time in a month without a
+    year; the extractor adds the document's year."""
+    month = to_int(m.group(1))
+    if not month or not 1 <= month <= 12:
+        return None
+    if m.group(2) in _MONTH_ENDS:
+        return Normalized("date", f"--{month:02d}-{calendar.monthrange(2001, month)[1]:02d}", order=60)
+    return Normalized("date", f"--{month:02d}", order=60)
+
+
+_MONTH_ENDS = frozenset(L.words("extraction.time.month_ends"))
+
+
 @_rule(
     r"(?<![年\d])(\d{1,2})月(\d{1,2})日(?:[（(][^）)]{1,4}[）)])?(?:[上下]午[^，。；]{0,4}?)?(?:\d{1,2}[点时:：]\d{0,2}分?)?(?:之?前|以前)"
 )
@@ -186,7 +208,13 @@ _fixed(r"为期半年|半年内|提前半年", "period", "P6M", 45)
 _counted(f"({_CN_OR_DIGIT})个?工作日(?:内|之内)?", "period", "P{n}D", lambda n: 30)
 _counted(f"({_CN_OR_DIGIT})(?:日|天)(?:内|之内)", "period", "P{n}D", lambda n: 30)
 _counted(f"(?:为期)?({_CN_OR_DIGIT})个月(?:内|之内)?", "period", "P{n}M", lambda n: 40)
-_counted(f"(?:{{extraction.time.run_kinds}})?(?:周期|期限)(?:为|满)?({_CN_OR_DIGIT})年", "period", "P{n}Y", lambda n: 90)
+_counted(
+    f"(?:{{extraction.time.run_kinds}})?(?:周期|期限)(?:{{extraction.time.period_hedges}})?(?:为|满)?({_CN_OR_DIGIT})年",
+    "period",
+    "P{n}Y",
+    lambda n: 90,
+)
+_counted(f"(?:{{extraction.time.run_kinds}})?满({_CN_OR_DIGIT})年", "period", "P{n}Y", lambda n: 90)
 _fixed(r"每年年底前|每年年末前|每年(?:12|十二)月(?:31|三十一)日前", "recurrence", "R/P1Y", 20, before="--12-31")
 _counted(f"(?:{{extraction.time.terms}})({_CN_OR_DIGIT})年", "period", "P{n}Y", lambda n: 90)
 _counted(f"(?:{{extraction.time.ahead}})({_CN_OR_DIGIT})年", "period", "P{n}Y", lambda n: 95)
@@ -225,7 +253,7 @@ def _by_year(m: re.Match[str]) -> Normalized:
 _counted(f"每({_CN_OR_DIGIT})年为一个(?:{{extraction.time.cycle_kinds}})?周期", "recurrence", "R/P{n}Y", lambda n: 20 + 5 * n)
 _counted(f"({_CN_OR_DIGIT})年为一个(?:{{extraction.time.cycle_kinds}})?周期", "period", "P{n}Y", lambda n: 90)
 _counted(f"(?:每)?({_CN_OR_DIGIT})年(?:{{extraction.time.recurring_acts}})?一次", "recurrence", "R/P{n}Y", lambda n: 20 + 5 * n)
-_fixed(r"每年(?:{extraction.time.yearly_acts})?一次|每年度", "recurrence", "R/P1Y", 20)
+_fixed(r"每年(?:{extraction.time.yearly_acts})?一次|每年度|按年度", "recurrence", "R/P1Y", 20)
 # The cycle length is a property of the document (000: 五年为一个建设周期);
 # the extractor substitutes it, this says only "once per cycle".
 _fixed(r"(?:一|每)个(?:建设|实施)?周期内(?:至少)?(?:{extraction.time.cycle_acts})?(?:一次)?", "recurrence", "R/cycle", 80)

@@ -38,6 +38,13 @@ from ingest.normalize import amount_cny, normalize_phrase, time_phrases, to_int
         ("连续三年", "period", "P3Y"),
         ("“十五五”时期", "period", "2026/2030"),
         ("“十二五”", "period", "2011/2015"),
+        ("评估周期一般为三年", "period", "P3Y"),
+        ("运行满四年", "period", "P4Y"),
+        ("2020年7月至9月", "period", "2020-07/2020-09"),
+        ("2022年1月到2024年8月", "period", "2022-01/2024-08"),
+        ("11月下旬", "date", "--11"),
+        ("6月底前", "date", "--06-30"),
+        ("按年度", "recurrence", "R/P1Y"),
     ],
 )
 def test_phrase_normalizes(phrase: str, kind: str, value: str) -> None:
