@@ -215,15 +215,23 @@ def eval_group() -> None:
     is_flag=True,
     help="Figures only, no missed or spurious items: how a frozen held-out set is scored without being looked at.",
 )
+@click.option(
+    "--second",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="A folder with a second annotator's YAML files for the same documents: score them instead of the extractor (inter-annotator agreement).",
+)
 @json_option
-def eval_extraction_cmd(golden_dir: Path, corpus_dir: Path, gold_dir: Path | None, summary: bool, as_json: bool) -> None:
+def eval_extraction_cmd(
+    golden_dir: Path, corpus_dir: Path, gold_dir: Path | None, summary: bool, second: Path | None, as_json: bool
+) -> None:
     """Precision and recall per fact kind (obligation, deadline, funding, sanction, condition),
     span recall, bearer accuracy and modality agreement."""
     from graph.evaluate import evaluate_extraction, format_report, gold_set_dirs
 
     if gold_dir is not None:
         golden_dir, corpus_dir = gold_set_dirs(gold_dir)
-    report = evaluate_extraction(golden_dir, corpus_dir)
+    report = evaluate_extraction(golden_dir, corpus_dir, second)
     if summary:
         report = {k: v for k, v in report.items() if k not in ("misses", "spurious")}
     emit(report, as_json, format_report)

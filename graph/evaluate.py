@@ -218,8 +218,13 @@ class Scoring:
         ]
 
 
-def scoring(golden_dir: Path, corpus_dir: Path, *, judged: bool = True) -> Scoring:
-    """Extract the corpus and locate the gold facts (``judged``: see ingest/duty_model.py)."""
+def scoring(golden_dir: Path, corpus_dir: Path, *, judged: bool = True, second: Path | None = None) -> Scoring:
+    """Extract the corpus and locate the gold facts (``judged``: see ingest/fact_judge.py).
+
+    With ``second`` (a folder holding another annotator's YAML files for the same
+    documents), that annotator's facts are scored in place of the extractor's:
+    how far two people following docs/annotation_guide.md agree, the ceiling any
+    extractor is measured under."""
     docs = {d.doc_id: d for d in load_corpus(Path(corpus_dir))}
     table = aliases_for_corpus(Path(corpus_dir))
     centers = find_centers_file(Path(corpus_dir))
@@ -228,6 +233,17 @@ def scoring(golden_dir: Path, corpus_dir: Path, *, judged: bool = True) -> Scori
     # names plus what the documents introduced, short names included)
     graph, table, facts = build_graph(list(docs.values()), table, records, judged=judged)
     readings = {d: gold_readings(doc, table) for d, doc in docs.items()}
+    golds, errors, exhaustive = _located(golden_dir, docs)
+    if second is not None:
+        theirs, their_errors, _ = _located(second, docs)
+        errors += [f"{second}: {e}" for e in their_errors]
+        facts = [_as_fact(g, table) for g in theirs]
+    scope = {(k, str(d)) for e in exhaustive for k in e.get("kinds", []) for d in e.get("docs", [])}
+    return Scoring(graph, table, facts, golds, scope, readings, errors)
+
+
+def _located(golden_dir: Path, docs: dict[str, Document]) -> tuple[list[Gold], list[str], list[dict[str, Any]]]:
+    """The gold facts of ``golden_dir`` found in their documents, the errors, the exhaustive declarations."""
     annotations, errors, exhaustive = load_golden(golden_dir)
     golds: list[Gold] = []
     for a in annotations:
@@ -242,13 +258,22 @@ def scoring(golden_dir: Path, corpus_dir: Path, *, judged: bool = True) -> Scori
             continue
         fields = {k: v for k, v in a.items() if k not in ("kind", "doc", "span", "occurrence", "_file", "note")}
         golds.append(Gold(a["kind"], doc.doc_id, a["span"], s, e, fields, a["_file"]))
-    scope = {(k, str(d)) for e in exhaustive for k in e.get("kinds", []) for d in e.get("docs", [])}
-    return Scoring(graph, table, facts, golds, scope, readings, errors)
+    return golds, errors, exhaustive
 
 
-def evaluate_extraction(golden_dir: Path, corpus_dir: Path) -> dict[str, Any]:
-    """Per-kind precision/recall of the extractors on the corpus vs the golden files."""
-    sc = scoring(golden_dir, corpus_dir)
+def _as_fact(gold: Gold, table: AliasTable) -> Fact:
+    """An annotator's fact in the shape the extractor gives, so the same matching scores it."""
+    attrs: dict[str, Any] = {k: v for k, v in gold.fields.items() if k != "actor"}
+    if "actor" in gold.fields:
+        ent = table.lookup(str(gold.fields["actor"]))
+        attrs |= {"actor": str(gold.fields["actor"]), "actor_id": ent.id if ent is not None else ""}
+    return Fact(gold.kind, gold.doc, "", gold.start, gold.end, gold.span, "annotator", 1.0, attrs)
+
+
+def evaluate_extraction(golden_dir: Path, corpus_dir: Path, second: Path | None = None) -> dict[str, Any]:
+    """Per-kind precision/recall of the extractors on the corpus vs the golden files
+    (of a second annotator's facts instead, with ``second``: see :func:`scoring`)."""
+    sc = scoring(golden_dir, corpus_dir, second=second)
     table, readings = sc.table, sc.readings
     per_kind: dict[str, Any] = {}
     misses: list[dict[str, Any]] = []
