@@ -219,7 +219,8 @@ def eval_group() -> None:
     "--second",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
     default=None,
-    help="A folder with a second annotator's YAML files for the same documents: score them instead of the extractor (inter-annotator agreement).",
+    help="A folder with a second annotator's YAML files for the same documents: "
+    "score them instead of the extractor (inter-annotator agreement).",
 )
 @json_option
 def eval_extraction_cmd(
