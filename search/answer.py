@@ -195,6 +195,10 @@ def judge(searcher: "Searcher", ranked: list[tuple[int, float]], analysis: Query
     return out
 
 
+TITLE_SENTENCE_CHARS = 20
+"""A clause's first sentence shorter than this names its topic (an item's title sentence)."""
+
+
 def best_sentence(searcher: "Searcher", i: int, qvec: np.ndarray, analysis: QueryAnalysis) -> tuple[int, int]:
     """Offsets (within the clause text) of the sentence that best answers the question.
 
@@ -220,9 +224,17 @@ def best_sentence(searcher: "Searcher", i: int, qvec: np.ndarray, analysis: Quer
         credit += 0.03 if analysis.answer_type and satisfies_answer_type(analysis.answer_type, p) else 0.0
         return float(sims[k]) + credit
 
-    best = pieces[max(range(len(pieces)), key=score)]
-    start = row.text.find(best)
-    return (start, start + len(best)) if start >= 0 else (0, len(row.text))
+    k = max(range(len(pieces)), key=score)
+    start = row.text.find(pieces[k])
+    if start < 0:
+        return 0, len(row.text)
+    end = start + len(pieces[k])
+    if k == 0 and len(pieces[0]) < TITLE_SENTENCE_CHARS and len(pieces) > 1:
+        # "4.支持哲学社会科学重大实践创新。": an item's short first sentence names its
+        # topic; what it says about the topic follows, so the answer runs on through it
+        nxt = row.text.find(pieces[1], end)
+        end = nxt + len(pieces[1]) if nxt >= 0 else end
+    return start, end
 
 
 def structured_fields(searcher: "Searcher", i: int, analysis: QueryAnalysis, span: tuple[int, int] | None = None) -> dict[str, Any]:
