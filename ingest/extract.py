@@ -1584,8 +1584,9 @@ def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
                 facts.append(_funding(clause, unit, a, b, ctx, share=share, rule="share"))
                 taken.append((a, b))
         for m in _FRACTION_AID.finditer(text):
-            facts.append(_funding(clause, unit, m.start(), m.end(), ctx, share=_FRACTIONS[m.group(1)], rule="share"))
-            taken.append(m.span())
+            if not any(t0 <= m.start() < t1 for t0, t1 in taken):
+                facts.append(_funding(clause, unit, m.start(), m.end(), ctx, share=_FRACTIONS[m.group(1)], rule="share"))
+                taken.append(m.span())
         sm = _SOURCE.search(text) or _GIVEN.search(text)
         if (
             sm
@@ -1602,7 +1603,9 @@ def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
     return facts
 
 
-_ALLOTTED_ITEM = re.compile(r"([\u4e00-\u9fff（）]{1,12}?)(\d+(?:\.\d+)?)\s*[%％](?=[，、；]|的?比例)")
+_ALLOTTED_ITEM = L.compile_re(
+    r"([\u4e00-\u9fff（）]{1,12}?)(\d+(?:\.\d+)?)\s*[%％](?=[，、；]|的?(?:{extraction.funding.allotment_tails}))"
+)
 _ALLOTTED_GAP = frozenset("，、；")
 _FRACTIONS: dict[str, float] = {str(k): float(v) for k, v in L.mapping("extraction.funding.fractions").items()}
 _FRACTION_AID = re.compile(
@@ -1614,17 +1617,15 @@ def allotted_shares(text: str) -> list[tuple[int, int, float]]:
     """Shares of an allotment written as a list of takers and percents
     (按照学校40%，学院30%，资产经营公司30%的比例分配): two or more items in a row,
     one separator apart, that add up to the whole. Each item's span and share."""
-    items = list(_ALLOTTED_ITEM.finditer(text))
-    out: list[tuple[int, int, float]] = []
-    run: list[re.Match[str]] = []
-    for m in items + [None]:  # type: ignore[list-item]
-        if m is not None and run and m.start() == run[-1].end() + 1 and text[run[-1].end()] in _ALLOTTED_GAP:
-            run.append(m)
-            continue
-        if len(run) >= 2 and abs(sum(float(r.group(2)) for r in run) - 100) < 0.5:
-            out.extend((r.start(), r.end(), float(r.group(2)) / 100) for r in run)
-        run = [m] if m is not None else []
-    return out
+    runs: list[list[re.Match[str]]] = []
+    for m in _ALLOTTED_ITEM.finditer(text):
+        last = runs[-1][-1] if runs else None
+        if last is not None and m.start() == last.end() + 1 and text[last.end()] in _ALLOTTED_GAP:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    whole = [run for run in runs if len(run) >= 2 and abs(sum(float(m.group(2)) for m in run) - 100) < 0.5]
+    return [(m.start(), m.end(), float(m.group(2)) / 100) for run in whole for m in run]
 
 
 _PER_YEAR = L.compile_re(r"{extraction.grammar_words.per_year}")
