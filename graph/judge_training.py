@@ -18,7 +18,6 @@ held-out judgements among the settings that keep every gold fact of the
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from ingest.cache import digest
 from ingest.fact_judge import FactJudge, KindModel
 
 from .evaluate import Scoring, scoring
@@ -76,9 +76,8 @@ def _kind_rows(sc: Scoring, kind: str) -> KindRows:
 
 def collect(name: str, golden_dir: Path, corpus_dir: Path) -> SetRows:
     sc = scoring(golden_dir, corpus_dir, judged=False)
-    gold_files = sorted(Path(golden_dir).glob("*.yaml"))
-    digest = hashlib.sha256(b"".join(p.read_bytes() for p in gold_files)).hexdigest()[:16]
-    return SetRows(name, digest, {kind: _kind_rows(sc, kind) for kind in LABEL_FIELDS})
+    gold = digest(*(p.read_bytes() for p in sorted(Path(golden_dir).glob("*.yaml"))))[:16]
+    return SetRows(name, gold, {kind: _kind_rows(sc, kind) for kind in LABEL_FIELDS})
 
 
 def _matrix(rows: Sequence[dict[str, float]], names: list[str]) -> np.ndarray:
@@ -144,9 +143,9 @@ def train_kind(folds: Sequence[KindRows], fixed: Sequence[KindRows]) -> tuple[Ki
     every = list(folds) + list(fixed)
     before = [counts(r, np.ones(len(r.signals), dtype=bool)) for r in every]
     best: tuple[float, float, float, list[dict[str, int]]] | None = None
-    for c in C_GRID:
+    fits = {c: _fit(every, c) for c in C_GRID}
+    for c, (names, clf) in fits.items():
         probs = held_out_probabilities(folds, fixed, c)
-        names, clf = _fit(every, c)
         own = [_probabilities(r, names, clf) for r in fixed]
         for t in THRESHOLDS:
             if any(counts(r, p >= t)["found"] < b["found"] for r, p, b in zip(fixed, own, before[len(folds) :])):
@@ -158,7 +157,7 @@ def train_kind(folds: Sequence[KindRows], fixed: Sequence[KindRows]) -> tuple[Ki
     if best is None:
         raise ValueError("no setting keeps every gold fact of the fixed sets")
     _f1, c, t, after = best
-    names, clf = _fit(every, c)
+    names, clf = fits[c]
     model = KindModel({n: round(float(w), 4) for n, w in zip(names, clf.coef_[0])}, round(float(clf.intercept_[0]), 4), t)
     fitted = [counts(r, np.array([model.probability(s) >= t for s in r.signals], dtype=bool)) for r in every]
     report = {
