@@ -1,11 +1,11 @@
 """Extraction scored on real documents the extractor was not written for.
 
-* tests/extraction_heldout7 and tests/extraction_heldout8: 15 real policy texts
-  each, annotated before any output was seen, frozen (never tuned on, scored
+* tests/extraction_heldout8: 15 real policy texts, annotated before any output
+  was seen, frozen (never tuned on, scored
   in aggregate only); floors just below their figures, so a change that makes
   generalization worse fails here.
-* tests/extraction_dev … tests/extraction_dev9: 34, 15, 12, 12, 15, 15, 15, 15
-  and 12 real texts the rules are developed on (dev2 and dev5–dev9 were held-out
+* tests/extraction_dev … tests/extraction_dev10: 34, 15, 12, 12, 15, 15, 15, 15,
+  12 and 15 real texts the rules are developed on (dev2 and dev5–dev10 were held-out
   sets until their misses were read; dev3 and dev4 were each scored once blind
   first, figures in their READMEs).  The dev sets also train the duty judge
   (ingest/fact_judge.py), so their figures here are in-sample; the judge's
@@ -28,10 +28,11 @@ FLOORS = {
     "extraction_dev5": {"obligation": (0.80, 0.85), "deadline": (0.70, 0.83), "funding": (0.95, 0.85), "sanction": (0.90, 0.74)},
     "extraction_dev6": {"obligation": (0.70, 0.68), "deadline": (0.88, 0.75), "funding": (0.88, 0.85), "sanction": (0.90, 0.78)},
     "extraction_dev7": {"obligation": (0.78, 0.83), "deadline": (0.80, 0.88), "funding": (0.67, 0.58), "sanction": (0.90, 0.78)},
-    "extraction_heldout7": {"obligation": (0.73, 0.70), "deadline": (0.80, 0.71), "funding": (0.77, 0.42), "sanction": (0.95, 0.42)},
     # first run at 7c6a5c0: 0.724/0.658, 0.661/0.848, 0.829/0.935, 1.000/0.333
     "extraction_heldout8": {"obligation": (0.70, 0.64), "deadline": (0.64, 0.82), "funding": (0.80, 0.90), "sanction": (0.95, 0.33)},
     "extraction_dev8": {"obligation": (0.65, 0.64), "deadline": (0.55, 0.70), "funding": (0.76, 0.73), "sanction": (0.95, 0.60)},
+    # the seventh held-out set until 2026-12-03 (its misses read since)
+    "extraction_dev10": {"obligation": (0.73, 0.70), "deadline": (0.80, 0.71), "funding": (0.77, 0.42), "sanction": (0.95, 0.42)},
     "extraction_dev9": {"obligation": (0.70, 0.67), "deadline": (0.62, 0.70), "funding": (0.95, 0.85), "sanction": (0.95, 0.55)},
     # dev2's gold marks the years of title lines, which docs/annotation_guide.md (and the extractor) does not count
     "extraction_dev2": {"obligation": (0.74, 0.80), "deadline": (0.90, 0.74), "funding": (0.95, 0.95), "sanction": (0.95, 0.95)},
