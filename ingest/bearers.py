@@ -362,11 +362,13 @@ def subject_phrase(
             and ("的" not in window[e0:e] or starts_like_subject(window[:e0]))
             and not any(a == e0 for e2, a in ends.items() if e2 > e0)
         ]  # (a name that opens a 的-qualifier is not: 申报科技型企业创新贡献奖励资金的企业 is one name)
-        if earlier:
-            e = min(earlier)  # 科研处代表学校对…: the subject ends where its verb starts
         gap = window[shorts[e].end() if e in shorts else e : cue_at]
         if head_of(gap) or _longer_heads().search(gap):
             continue
+        if earlier:
+            # 科研处代表学校对…, 单位或个人推荐…候选项目，应当…: the subject ends where its verb
+            # starts; the names after it are that verb's objects, not a nearer subject
+            e = min(earlier)
         short = shorts.get(e)
         if short is not None and short.end() > cue_at:
             continue  # the cue is inside the short-name parenthesis
@@ -463,7 +465,7 @@ def _not_a_bearer(phrase: str) -> bool:
         # 资产与实验室管理处: a conjunction between two nouns inside one name
         return (
             toks[i].word in conjunctions
-            and toks[i - 1].flag.startswith("n")
+            and toks[i - 1].flag.startswith(("n", "vn"))  # 研究与开发计划项目
             and (i + 1 == len(toks) or toks[i + 1].flag.startswith(("n", "vn")))  # 科研与发展规划处
         )
 

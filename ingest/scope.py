@@ -23,6 +23,7 @@ from .aliases import AliasTable, Entity
 from .bearers import COORDINATED, SHORT_NAME, coordinated, head_of, split_phrase, starts_like_subject, strip_determiners
 from .document import Document
 from .matchform import match_form
+from .parse import find_marker
 
 _TARGET_KINDS = ("PlatformType", "Program")
 _NUMBERISH = re.compile(r"[\d〇零一二三四五六七八九十]{2,4}年度?|第[一二三四五六七八九十\d]+批|[（(][^）)]*[）)]")
@@ -153,12 +154,42 @@ _MANAGEMENT_TAIL = L.compile_re(r"(?:的)?(?:{extraction.title.after})+$")
 _ADDRESSEE = re.compile(r"(?:^|\s)((?:各|有关)[^：:\n。“”]{1,60})[：:](?:\s|$)", re.M)
 
 
+_SALUTATION = re.compile(r"([^：:。；;]{2,150}?)\s*[：:]$")
+"""a line that ends with the colon a salutation ends with (…科技厅（委），厦门市科技局：)"""
+
+
+_MAX_SALUTED = 3
+"""the most names a salutation without 各/有关 may list and still bind the notice's requests"""
+
+
 def addressees_of(doc: Document) -> list[str]:
-    """Who a notice is addressed to (各区科技局、各有关高校：… → 区科技局, 高校)."""
-    m = _ADDRESSEE.search(match_form(doc.text[:600]))
-    if not m:
-        return []
-    parts = [p for chunk in re.split(r"[，,；;]", m.group(1)) for p in coordinated(chunk)]
+    """Who a notice is addressed to (各区科技局、各有关高校：… → 区科技局, 高校).
+
+    A line of names opening with 各/有关 and ending in a colon; else the first
+    line before the body (before any sentence ends) that ends in a colon and is
+    mostly names of bearers (北京市、江苏省科技厅（委），厦门市科技局：; 院机关有关部门：),
+    not a heading (一、申报对象：)."""
+    head = match_form(doc.text[:600])
+    m = _ADDRESSEE.search(head)
+    if m:
+        return _names(m.group(1))
+    for line in head.split("\n")[1:]:
+        if "。" in line:
+            return []  # the body has begun: a salutation comes before it
+        s = _SALUTATION.fullmatch(re.sub(r"\s+", "", line))
+        if s is None or find_marker(line.strip()) is not None or L.cue("extraction.bearer_cues.modal").occurs_in(line):
+            continue  # not a salutation: a heading (一、申报对象：) or a sentence (申请…的，应具备下列条件：)
+        parts = _names(s.group(1))
+        named = [p for p in parts if head_of(p) is not None]
+        if named and 2 * len(named) >= len(parts):
+            # a long list of jurisdictions' offices (北京市、江苏省…科技厅) says less than
+            # the bodies the notice goes on to name: only a short list binds its requests
+            return named if len(parts) <= _MAX_SALUTED else []
+    return []
+
+
+def _names(line: str) -> list[str]:
+    parts = [p for chunk in re.split(r"[，,；;]", line) for p in coordinated(chunk)]
     return [strip_determiners(p.strip())[0] for p in parts if p.strip()]
 
 

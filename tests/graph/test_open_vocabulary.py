@@ -50,8 +50,8 @@ def _doc(text: str, title: str = "某某管理办法", issuers: tuple[str, ...] 
 
 
 def _obligations(text: str, **kw: object) -> list[tuple[str, str]]:
-    """The duties the bearer strategies propose (ingest/duty_model.py's judgement of
-    them is tested in tests/ingest/test_duty_model.py)."""
+    """The duties the bearer strategies propose (ingest/fact_judge.py's judgement of
+    them is tested in tests/ingest/test_fact_judge.py)."""
     facts = extract_with_entities(_doc(text, **kw), load_aliases(), judged=False)[0]  # type: ignore[arg-type]
     return [(f.attrs["actor"], f.attrs["modality"]) for f in facts if f.kind == "obligation"]
 
@@ -85,6 +85,35 @@ def test_notice_requests_bind_the_addressees() -> None:
     doc = _doc(text, title="关于开展某项工作的通知")
     assert addressees_of(doc) == ["高校"]
     assert any(a == "高校" and m == "must" for a, m in _obligations(text, title="关于开展某项工作的通知"))
+
+
+def test_a_salutation_without_a_determiner_names_the_addressees() -> None:
+    """A salutation line need not open with 各/有关: a short line of names ending in a colon,
+    before the body; a heading or a sentence that ends in a colon is none."""
+    text = "关于印发某办法的通知\n\n院机关有关部门、某某学院:\n现将某办法印发给你们，请贯彻执行。\n"
+    doc = _doc(text, title="关于印发某办法的通知")
+    assert addressees_of(doc) == ["院机关有关部门", "某某学院"]
+    assert ("院机关部门", "must") in _obligations(text, title="关于印发某办法的通知")
+    sentence = "某空间备案条件\n申请备案的众创空间,应同时具备下列条件:\n1.运营时间满18个月。\n"
+    assert addressees_of(_doc(sentence, title="某空间备案条件")) == []
+    heading = "关于申报的通知\n申报对象:\n本市高校。\n"
+    assert addressees_of(_doc(heading, title="关于申报的通知")) == []
+
+
+def test_a_subject_that_opens_with_its_own_act() -> None:
+    """单位或个人推荐…候选项目，应当…: the subject ends where its verb starts, and the
+    names after the verb are its objects; the act's setting does not stop the subject
+    (业务处室收到…后，应…; 社会力量在…中不得…)."""
+    got = _obligations("第十四条 单位或个人推荐市科技奖候选人或候选项目,应当根据专家的鉴定结论确定。\n")
+    assert ("单位", "must") in got and ("个人", "must") in got
+    assert ("业务处室", "must") in _obligations("三、业务处室收到单位书面申请后,应对失信情况进行核查。\n")
+    assert ("社会力量", "must-not") in _obligations("第六条 社会力量在科学技术奖励活动中不得收取任何费用。\n")
+
+
+def test_a_name_may_join_an_activity_noun_and_a_noun() -> None:
+    """研究与开发计划项目承担单位: 与 joins two nouns inside one name (研究 is tagged vn)."""
+    got = _obligations("第九条 省重点研究与开发计划项目承担单位应在任务书到期后6个月内申请验收。\n")
+    assert [a for a, _m in got] == ["省重点研究与开发计划项目承担单位"]
 
 
 def test_unit_starts_after_its_marker() -> None:
