@@ -96,7 +96,7 @@ def test_a_salutation_without_a_determiner_names_the_addressees() -> None:
     assert ("院机关部门", "must") in _obligations(text, title="关于印发某办法的通知")
     sentence = "某空间备案条件\n申请备案的众创空间,应同时具备下列条件:\n1.运营时间满18个月。\n"
     assert addressees_of(_doc(sentence, title="某空间备案条件")) == []
-    heading = "关于申报的通知\n申报对象:\n本市高校。\n"
+    heading = "关于申报的通知\n一、申报对象:\n本市高校。\n"
     assert addressees_of(_doc(heading, title="关于申报的通知")) == []
 
 
