@@ -541,6 +541,17 @@ _LIST_SUMMARY = L.compile_re(r"(?:{extraction.grammar.list_summary})([\u4e00-\u9
 _ITEM_MARKER = re.compile(r"[（(][一二三四五六七八九十\d]{1,3}[）)]")
 
 
+_ANOTHER_BEARER = L.compile_re(r"(?<=[\u4e00-\u9fff）)])(?:{extraction.conjunctions})(?={extraction.other_bearer_openers})")
+
+
+def alternatives(phrase: str) -> list[str]:
+    """县(区)科技行政管理部门或其他具有推荐资格的主管部门 → the two bearers, each with its
+    own qualifier: a conjunction before 其他 opens a second bearer when what precedes it
+    is a bearer's name; otherwise the phrase is one bearer."""
+    parts = _ANOTHER_BEARER.split(phrase)
+    return parts if len(parts) > 1 and all(head_of(split_phrase(p)[0]) for p in parts) else [phrase]
+
+
 def split_phrase(phrase: str) -> tuple[str, str]:
     """``(bearer name, qualifier)``: 各有关承担单位 → (承担单位, ""),
     考核结果为不合格的平台 → (平台, 考核结果为不合格)."""

@@ -38,6 +38,7 @@ from .bearers import (
     SETTING,
     SHORT_NAME,
     BearerScope,
+    alternatives,
     coordinated,
     head_of,
     own_names,
@@ -651,21 +652,24 @@ def open_bearer(text: str, offset: int, ctx: Context, *, any_verb: bool = False)
         and not (_REPORT.search(text) and ctx.in_requirements)
     ):
         return None
-    if _SECOND_PERSON.match(sub.phrase) and ctx.bearers.addressees:
-        return list(ctx.bearers.addressees), sub.phrase, sub.end  # 请你单位…: whom the notice addresses
+    if (_SECOND_PERSON.match(sub.phrase) or sub.phrase in L.words("extraction.addressee_references")) and ctx.bearers.addressees:
+        return list(ctx.bearers.addressees), sub.phrase, sub.end  # 请你单位…, 请各地…: whom the notice addresses
     found: list[Entity] = []
-    name = split_phrase(sub.phrase)[0]
-    if name.count("（") + name.count("(") != name.count("）") + name.count(")"):
-        return None  # 会计报表复印件（机关、事业单位: a bracket left open is no name
-    pos = sub.phrase.rfind(name) if name else 0
-    parts = coordinated(name)
-    for part in parts:
-        at = sub.phrase.find(part, pos)
-        pos = at + len(part)
-        source = {"doc_id": ctx.doc_id, "start": offset + at, "end": offset + pos, "extractor": "bearer/subject"}
-        ent = resolve_bearer(split_phrase(part)[0], ctx.aliases, ctx.bearers, source)
-        if ent is not None and ent not in found:
-            found.append(ent)
+    base = 0
+    for alternative in alternatives(sub.phrase):
+        base = sub.phrase.find(alternative, base)
+        name = split_phrase(alternative)[0]
+        if name.count("（") + name.count("(") != name.count("）") + name.count(")"):
+            return None  # 会计报表复印件（机关、事业单位: a bracket left open is no name
+        pos = base + (alternative.rfind(name) if name else 0)
+        for part in coordinated(name):
+            at = sub.phrase.find(part, pos)
+            pos = at + len(part)
+            source = {"doc_id": ctx.doc_id, "start": offset + at, "end": offset + pos, "extractor": "bearer/subject"}
+            ent = resolve_bearer(split_phrase(part)[0], ctx.aliases, ctx.bearers, source)
+            if ent is not None and ent not in found:
+                found.append(ent)
+        base += len(alternative)
     if sub.short and found:
         # "X（以下简称“主管部门”）": inside this document the short name stands for X
         ctx.bearers.local.setdefault(sub.short, found[0])

@@ -110,6 +110,21 @@ def test_a_subject_that_opens_with_its_own_act() -> None:
     assert ("社会力量", "must-not") in _obligations("第六条 社会力量在科学技术奖励活动中不得收取任何费用。\n")
 
 
+def test_or_other_opens_a_second_bearer_with_its_own_qualifier() -> None:
+    """A或其他…的B: two bearers, not one B qualified by A."""
+    got = _obligations("第二十条 县(区)科技行政管理部门或其他具有推荐资格的主管部门应及时向市科技局提出建议。\n")
+    assert ("县（区）科技行政管理部门", "must") in got and ("主管部门", "must") in got
+
+
+def test_a_request_to_the_localities_binds_the_addressees() -> None:
+    """请各地…: the localities the notice is addressed to; 各地市科技局 is a name of its own."""
+    title = "关于某工作的通知"
+    text = f"{title}\n各县（市、区）科技管理部门、各开发区科技管理部门:\n现将有关事项通知如下。\n请各地按照有关规定,加强日常监督管理工作。\n"
+    got = _obligations(text, title=title)
+    assert ("县（市、区）科技管理部门", "must") in got and ("开发区科技管理部门", "must") in got
+    assert ("地", "must") not in got
+
+
 def test_a_name_may_join_an_activity_noun_and_a_noun() -> None:
     """研究与开发计划项目承担单位: 与 joins two nouns inside one name (研究 is tagged vn)."""
     got = _obligations("第九条 省重点研究与开发计划项目承担单位应在任务书到期后6个月内申请验收。\n")
