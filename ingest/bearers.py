@@ -233,7 +233,8 @@ def _cue_positions(text: str, cues: str) -> list[int]:
 @functools.lru_cache(maxsize=4096)
 def _predicate_starts(text: str) -> dict[int, str]:
     """Where a verb, adverb or preposition starts (jieba.posseg) → its flag:
-    what may follow a subject when no cue word does.  A word the lexicon
+    what may follow a subject when no cue word does.  A verbal noun (vn: 投资,
+    管理) is kept with its flag: it is a predicate only right after a name.  A word the lexicon
     lists as a verb jieba mistags is a verb whatever its tag (科研处代表学校…:
     代表 tagged n), and so is a word that opens with one of the lexicon's adverbs."""
     import jieba.posseg as pseg
@@ -242,7 +243,7 @@ def _predicate_starts(text: str) -> dict[int, str]:
     adverbs = tuple(w for w in L.words("extraction.obligation_grammar.adverbs") if len(w) > 1)
     out, pos = {}, 0
     for tok in pseg.lcut(text[: MAX_QUALIFIED + MAX_GAP + 4]):
-        if (tok.flag.startswith("v") and tok.flag != "vn") or tok.flag in ("d", "ad", "p", "l", "i"):
+        if tok.flag.startswith("v") or tok.flag in ("d", "ad", "p", "l", "i"):
             out[pos] = tok.flag
         elif tok.word in verbs:
             out[pos] = "v"
@@ -250,6 +251,11 @@ def _predicate_starts(text: str) -> dict[int, str]:
             out[pos] = "d"  # 认真总结 as one word tagged n: an adverb opens it
         pos += len(tok.word)
     return out
+
+
+def _is_verb(flag: str) -> bool:
+    """A verb's tag, not a verbal noun's."""
+    return flag.startswith("v") and flag != "vn"
 
 
 def load_tagger() -> None:
@@ -331,7 +337,7 @@ def subject_phrase(
         # a request names its bearer, then the act (请X认真编制…): any verb, or
         # simply the end of a name that no coordinated name follows
         starts = _predicate_starts(window)
-        verbs = {p for p, flag in starts.items() if (flag.startswith("v") and any(0 <= p - e <= MAX_GAP for e in ends)) or p in ends}
+        verbs = {p for p, flag in starts.items() if (_is_verb(flag) and any(0 <= p - e <= MAX_GAP for e in ends)) or p in ends}
         chain_ends = {_chain_end(window, e, ends) for e in ends}
         chained = {c for c in chain_ends if c in starts}
         named = "的" not in window or _names_bearer(window.rsplit("的", 1)[1])  # …项目的负责人，
@@ -353,7 +359,7 @@ def subject_phrase(
             # 专项资金必须…, 计划项目数不得超过…: the subject is a thing a name qualifies,
             # unless a bearer opening the sentence has it (项目负责人…主持的项目数不得超过…)
             return None if any_verb else owner_of_limit(window, ends, positions)
-        verbs_at = {p for p, flag in _predicate_starts(window).items() if flag.startswith("v")}
+        verbs_at = {p for p, flag in _predicate_starts(window).items() if _is_verb(flag)}
         earlier = [
             e0
             for e0 in ends

@@ -232,6 +232,9 @@ _OPENING_EVENT = L.compile_re(r"^[^，,。；;]{1,10}?(?:{extraction.obligation_
 _SET_UP_BODY = L.compile_re(r"(?:{extraction.obligation_grammar.set_up_verbs})[“\"]?([^，。；]+?)[”\"]?，其?(?:主要|全面)?负责(?:包括)?")
 _ROLE_SYSTEM = L.compile_re(r"实行([^，。；]{2,10}?)制，由([^，。；]+?)担任，")
 _DIRECTIVE = L.compile_re(r"({extraction.directives})")
+_DIRECTIVE_OPENING = 2
+"""how far into a segment a grant (鼓励, 支持) may start and still open it (重点支持…, 一、鼓励…)"""
+_ANOTHER_DIRECTIVE = L.compile_re(r"(?:{extraction.conjunctions})({extraction.directives})")
 _DIRECTIVE_AT = L.compile_re(
     r"(?:{extraction.obligation_grammar.directive_adverbs})?({extraction.directives})(?:{extraction.obligation_grammar.directive_target_determiners})?"
 )
@@ -966,10 +969,21 @@ def directive_target(w: Where, ctx: Context) -> Bearers:
     if w.seg.text[: dm.start()].endswith(_PURPOSE_OPENERS):
         return []  # "为鼓励企业加大研发投入，…": why the text is written, not a directive
     tail = w.seg.text[dm.end() :]
+    while more := _ANOTHER_DIRECTIVE.match(tail):
+        tail = tail[more.end() :]  # 鼓励和支持多元化主体…: the target follows the last directive
     skip = _TARGET_DETERMINER.match(tail).end()  # type: ignore[union-attr]
     ms = [m for m in ctx.aliases.find_mentions(tail[:16]) if m.kind in ("Role", "PlatformType") and m.start == skip]
     ent = ctx.aliases.get(ms[0].entity_id) if ms else None
-    return [(ent, "directive", 0.6)] if ent is not None else []
+    if ent is not None:
+        return [(ent, "directive", 0.6)]
+    if _DIRECTIVE_MODALITY[dm.group(1)] != "may" or dm.start() > _DIRECTIVE_OPENING or _NOT_A_TARGET.match(tail[skip:]):
+        # only a grant opening the segment names an unknown target: 组织专家进行… and 推动相关部门…
+        # are the organizer's acts, 发挥…平台作用 no one's duty; 支持人才…: no bearer
+        return []
+    # a target outside the alias table (鼓励多家单位…, 支持经营主体加大…): the bearer phrase
+    # the directive's object opens with, as a request's (请X…)
+    found = open_bearer(tail[skip:], w.seg.start + len(w.seg.text) - len(tail) + skip, ctx, any_verb=True)
+    return [(e, "directive", 0.6) for e in found[0] if e.kind != "Program"] if found else []
 
 
 def _in_article(path: tuple[str, ...]) -> bool:

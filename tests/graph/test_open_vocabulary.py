@@ -125,6 +125,14 @@ def test_a_request_to_the_localities_binds_the_addressees() -> None:
     assert ("地", "must") not in got
 
 
+def test_a_grant_names_a_target_outside_the_alias_table() -> None:
+    """鼓励/支持 opening a segment binds the bearer its object opens with, known or not;
+    a directive that is no grant (推动相关部门…: the act of whoever pushes) binds no unknown target."""
+    assert ("多元化主体", "may") in _obligations("一、鼓励和支持多元化主体投资建设各类孵化器。\n")
+    assert ("园区", "may") in _obligations("第五条 支持符合条件的园区申请建设示范区。\n")
+    assert not any(a == "部门" for a, _m in _obligations("第七条 加强信息报送，推动相关部门及时掌握情况。\n"))
+
+
 def test_a_name_may_join_an_activity_noun_and_a_noun() -> None:
     """研究与开发计划项目承担单位: 与 joins two nouns inside one name (研究 is tagged vn)."""
     got = _obligations("第九条 省重点研究与开发计划项目承担单位应在任务书到期后6个月内申请验收。\n")
@@ -886,7 +894,7 @@ def test_a_request_after_its_subject(sentence: str, expected: list[tuple[str, st
         ("各县（市、区）应当建立工作机制。", [("县", "must")]),
         # a division before a bearer that names its domain shares it (not a bearer alone)
         ("各县区、市属功能区科技主管部门负责日常管理。", [("县区科技主管部门", "must"), ("市属功能区科技主管部门", "must")]),
-        ("园区要加强管理。", []),  # a division word inside a name is no division
+        ("园区要加强管理。", [("园区", "must")]),  # a division word inside a name is no division: 园区 is a park, not 区
     ],
 )
 def test_divisions_after_a_distributive_determiner_are_bearers(sentence: str, expected: list[tuple[str, str]]) -> None:
