@@ -108,7 +108,8 @@ def _counted(pattern: str, kind: str, template: str, order: Callable[[int], floa
             return None  # 建设期为2020—2023年 names years, not a count of them
         return Normalized(kind, template.format(n=n), order=order(n))
 
-    _add(pattern, meaning)
+    # a web copy may set a count off by spaces (运营时间满 18 个月)
+    _add(pattern.replace(f"({_CN_OR_DIGIT})", f" ?({_CN_OR_DIGIT}) ?"), meaning)
 
 
 _fixed(
@@ -254,6 +255,8 @@ _counted(f"每({_CN_OR_DIGIT})年为一个(?:{{extraction.time.cycle_kinds}})?�
 _counted(f"({_CN_OR_DIGIT})年为一个(?:{{extraction.time.cycle_kinds}})?周期", "period", "P{n}Y", lambda n: 90)
 _counted(f"(?:每)?({_CN_OR_DIGIT})年(?:{{extraction.time.recurring_acts}})?一次", "recurrence", "R/P{n}Y", lambda n: 20 + 5 * n)
 _fixed(r"每年(?:{extraction.time.yearly_acts})?一次|每年度|按年度", "recurrence", "R/P1Y", 20)
+# 每三年进行资格复审, 每二年评审一次: every n years, whatever the act between
+_counted(f"每({_CN_OR_DIGIT})年(?:[\u4e00-\u9fff]{{1,6}}?一次)?", "recurrence", "R/P{n}Y", lambda n: 21 + 5 * n)
 # The cycle length is a property of the document (000: 五年为一个建设周期);
 # the extractor substitutes it, this says only "once per cycle".
 _fixed(r"(?:一|每)个(?:建设|实施)?周期内(?:至少)?(?:{extraction.time.cycle_acts})?(?:一次)?", "recurrence", "R/cycle", 80)

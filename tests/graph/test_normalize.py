@@ -11,6 +11,9 @@ from ingest.normalize import amount_cny, normalize_phrase, time_phrases, to_int
     "phrase, kind, value",
     [
         ("三年为一个建设周期", "period", "P3Y"),
+        ("每三年进行资格复审", "recurrence", "R/P3Y"),
+        ("每二年评审一次", "recurrence", "R/P2Y"),
+        ("满 18 个月", "period", "P18M"),
         ("组建年限为3年", "period", "P3Y"),
         ("4年期满后", "period", "P4Y"),
         ("培育一年以上", "period", "P1Y"),
