@@ -1046,13 +1046,22 @@ ACTOR_STRATEGIES = (
 """Who bears a duty, tried in this order; the first strategy that finds someone wins."""
 
 
+def _states_rules(clause: Clause, sentence_ends: str = "。；：:") -> bool:
+    """Whether a clause may state rules: not a title or an attachment, and not a heading
+    unless it is a whole sentence (a last list item the parser took for a heading:
+    "四、逾期提交的异议不予受理。", "第二条 扶持对象应符合以下条件：")."""
+    if clause.kind in ("title", "attachment"):
+        return False
+    return clause.kind != "heading" or clause.text.rstrip().endswith(tuple(sentence_ends))
+
+
 def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
     """Duties with their bearer, legal force, action, object, recipient, condition, deadline.
 
     A heading that is a whole sentence (a last list item the parser took for
     a heading: "5.组织开展…工作。", or "第二条 扶持对象应符合以下条件：") is
     read like an item."""
-    if clause.kind in ("title", "attachment") or (clause.kind == "heading" and not clause.text.rstrip().endswith(("。", "；", "：", ":"))):
+    if not _states_rules(clause):
         return []
     facts: list[Fact] = []
     ctx.in_requirements = any(_REQUIREMENTS.search(p) for p in clause.path[:-1] if p != clause.text)
@@ -1500,6 +1509,8 @@ _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[零〇一二两三四五六七
 """an amount's number: digits (1,000 grouped), decimals, or Chinese numerals (五十)"""
 _RANGE = re.compile(rf"({_NUMBER})\s*(万|亿)?元?\s*(?:至|到|—|-|~)\s*({_NUMBER})\s*(万|亿)元")
 _AMOUNT = re.compile(rf"(?<![\d,.])({_NUMBER})\s*(?:(万|亿)元|(?<=\d)(元))")
+_LISTED_AMOUNT = re.compile(rf"(?<![\d,.])({_NUMBER})\s*(万|亿)(?=(?:\s*[/、]\s*(?:{_NUMBER})\s*(?:万|亿)?)+元)")
+"""an amount of a list whose last item alone says 元 (分别给予2万/5万/10万元, 5万、3万、1万元)"""
 _LEAST_PLAIN_YUAN = 100
 """a sum in plain 元 below this is a fee or a unit price, not funding (unless it is a rate)"""
 _RATE = L.compile_re(
@@ -1530,6 +1541,8 @@ _SOURCE = L.compile_re(
 
 
 _MONEY_WORD = L.compile_re(r"{extraction.grammar_words.money_words}")
+_SUPPORT_WORD = L.compile_re(r"{extraction.funding.support}")
+"""a rate is a support standard in a sentence that names support (补贴标准为：每平方米…), not a fee"""
 _SECTION_NAME_MAX = 6
 """A heading this short names its section (四、经费支持); a longer one may state a mechanism (健全…多元化投入机制)."""
 _STOPPED = L.compile_re(r"{extraction.sanctions.stop_funding}|{extraction.sanctions.reduce_funding}|{extraction.sanctions.recover_funding}")
@@ -1555,13 +1568,13 @@ def extract_funding(clause: Clause, ctx: Context) -> list[Fact]:
             hi = amount_cny(m.group(3), hi_unit)
             facts.append(_funding(clause, unit, m.start(), m.end(), ctx, amount_min=lo, amount_max=hi, rule="amount"))
             taken.append(m.span())
-        for m in _RATE.finditer(text) if money and _GIVEN.search(text) else ():
+        for m in _RATE.finditer(text) if money and (_GIVEN.search(text) or _SUPPORT_WORD.search(text)) else ():
             per, number, scale = (m.group(3), m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
             v = amount_cny(number, scale or "")
             if v is not None and not any(a <= m.start() < b for a, b in taken):
                 facts.append(_funding(clause, unit, m.start(), m.end(), ctx, amount_min=v, amount_max=v, rule="amount", rate=per))
                 taken.append(m.span())
-        for m in _AMOUNT.finditer(text) if money else ():
+        for m in sorted([*_LISTED_AMOUNT.finditer(text), *_AMOUNT.finditer(text)], key=lambda m: m.start()) if money else ():
             if any(a <= m.start() < b for a, b in taken):
                 continue
             v = amount_cny(m.group(1), m.group(2) or "")
@@ -1734,7 +1747,7 @@ def extract_sanctions(clause: Clause, ctx: Context) -> list[Fact]:
     A bare consequence with a stated basis ("根据评估结果进行动态调整") is a
     weaker sanction (confidence 0.6): its trigger is the evaluation result.
     """
-    if clause.kind in ("title", "heading", "attachment"):
+    if not _states_rules(clause, sentence_ends="。；"):
         return []
     facts: list[Fact] = []
     for unit in (piece for whole in units(clause) for piece in _sanction_pieces(whole)):

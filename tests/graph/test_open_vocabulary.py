@@ -364,6 +364,8 @@ def test_a_share_said_in_words_is_a_share() -> None:
         ("新建孵化器，按30元/平方米的标准给予一次性补助。", 30, "平方米"),
         ("按实际面积给予每平方米补贴20元的租金补助。", 20, "平方米"),
         ("对引进人才按每人5000元的标准给予生活补贴。", 5000, "人"),
+        # the support named anywhere in the sentence (补贴标准为…), the square metre as a web copy stores it
+        ("给予园区（孵化器）管理运营机构房租补贴，补贴标准为18元/m/月。", 18, "m"),
     ],
 )
 def test_a_rate_given_as_support_is_funding_however_small(item: str, amount: int, per: str) -> None:
@@ -424,6 +426,22 @@ def test_the_authority_announcing_what_it_will_do_is_no_duty() -> None:
 def test_sanctions_in_their_common_wordings(sentence: str, effect: str) -> None:
     facts = extract_document(_doc(f"第五章 监督管理\n第二十条 {sentence}\n"), load_aliases())
     assert [f.attrs["effect"] for f in facts if f.kind == "sanction"] == [effect]
+
+
+def test_amounts_listed_before_one_yuan_are_each_an_amount() -> None:
+    """分别给予2万/5万/10万元: each count of the list takes the 万元 only the last one says."""
+    facts = extract_document(_doc("三、支持标准\n1.每引进一家企业，分别给予2万/5万/10万元奖励。\n"), load_aliases())
+    assert [f.attrs["amount_min"] for f in facts if f.kind == "funding"] == [20_000, 50_000, 100_000]
+
+
+def test_a_last_item_the_parser_reads_as_a_heading_states_its_sanction() -> None:
+    """四、…不予受理。 ends a list with a sentence (an attachment follows, so the parser
+    takes it for a heading): its sanction counts, as its duties do."""
+    text = "三、异议人应在公示期内提出异议。\n四、逾时提交、未通过核查的异议不予受理。\n附件\n申请表\n"
+    doc = _doc(text)
+    assert any(c.kind == "heading" and c.text.startswith("四、") for c in doc.clauses)
+    facts = extract_document(doc, load_aliases())
+    assert [f.attrs["effect"] for f in facts if f.kind == "sanction"] == ["不予受理"]
 
 
 def test_withdrawn_funding_is_a_sanction_not_a_source() -> None:
