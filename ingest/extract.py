@@ -906,11 +906,16 @@ def condition_subject(w: Where, ctx: Context) -> Bearers:
     found = opening_condition(w.unit.text)
     if found is None or w.seg.end <= w.unit.start + found[2]:
         return []
-    opening = open_bearer(w.unit.text[found[0] : found[1]], w.unit.start + found[0], ctx, any_verb=True)
+    said = w.unit.text[found[0] : found[1]]
+    # 若对公示的中心、实验室有异议: what opens with a preposition names its object, not its subject
+    opening = None if said.startswith(_NOT_SUBJECT_STARTS) else open_bearer(said, w.unit.start + found[0], ctx, any_verb=True)
     if opening:
         return [(e, "condition subject", 0.75) for e in opening[0]]
     implied = implicit_bearer(w.unit.text[found[0] : found[1]], ctx)
     return [(implied, "condition subject", 0.7)] if implied else []
+
+
+_NOT_SUBJECT_STARTS = tuple(L.words("extraction.not_subject_starts"))
 
 
 def implicit_bearer(text: str, ctx: Context) -> Entity | None:

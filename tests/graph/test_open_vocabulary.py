@@ -133,6 +133,13 @@ def test_a_grant_names_a_target_outside_the_alias_table() -> None:
     assert not any(a == "部门" for a, _m in _obligations("第七条 加强信息报送，推动相关部门及时掌握情况。\n"))
 
 
+def test_an_objection_to_listed_platforms_is_the_objectors_duty() -> None:
+    """若对公示的中心、实验室有异议，请…: the condition's 对 names what is objected to, not who
+    objects; the objector bears the request."""
+    got = _obligations("公示期间,若对公示的中心、实验室有异议,请于公示期内向市科技局书面提出。\n", title="某某名单公示")
+    assert got == [("异议人", "must")]
+
+
 def test_a_name_may_join_an_activity_noun_and_a_noun() -> None:
     """研究与开发计划项目承担单位: 与 joins two nouns inside one name (研究 is tagged vn)."""
     got = _obligations("第九条 省重点研究与开发计划项目承担单位应在任务书到期后6个月内申请验收。\n")
