@@ -161,6 +161,7 @@ def _qa_report(r: dict[str, Any]) -> str:
         *(row(name, m) for name, m in r["baselines"].items()),
         f"R@5 vs BM25: {r['recall@5_vs_bm25']}x",
         abstained("system", sysm["abstention"]),
+        *([abstained("baseline", sysm["abstention_baseline"])] if sysm.get("abstention_baseline") else []),
         abstained("hand", sysm["abstention_hand"]),
         f"answer sentence holds a gold span: {spans['hit_rate']:.3f} of {spans['n']} (mean {spans['mean_extra_chars']} chars beyond it)",
     ]
@@ -195,10 +196,23 @@ def _qa_report(r: dict[str, Any]) -> str:
     multiple=True,
     help="Data directory of a --set's corpus.",
 )
+@click.option(
+    "--keep-ranking",
+    is_flag=True,
+    help="Keep the ranking weights of the --out file and fit only the abstention classifiers.",
+)
 @backend_options
 @json_option
 def train_ranker_cmd(
-    qa_sets: tuple[Path, ...], out: Path, data_dirs: tuple[Path, ...], backend: str, neo4j_uri, neo4j_user, neo4j_password, as_json: bool
+    qa_sets: tuple[Path, ...],
+    out: Path,
+    data_dirs: tuple[Path, ...],
+    keep_ranking: bool,
+    backend: str,
+    neo4j_uri,
+    neo4j_user,
+    neo4j_password,
+    as_json: bool,
 ) -> None:
     """Fit the ranking weights (train splits) and the abstention classifier, choose their settings on
     the dev splits, and write them (search/learn.py). Test splits are not read."""
@@ -208,7 +222,10 @@ def train_ranker_cmd(
 
     if len(qa_sets) != len(data_dirs):
         raise click.UsageError("give one --data for each --set")
-    doc = train([(_searcher(d, backend, neo4j_uri, neo4j_user, neo4j_password), q) for q, d in zip(qa_sets, data_dirs)])
+    if keep_ranking and not out.is_file():
+        raise click.UsageError(f"--keep-ranking: {out} holds no ranking to keep")
+    keep = json.loads(out.read_text("utf-8")) if keep_ranking else None
+    doc = train([(_searcher(d, backend, neo4j_uri, neo4j_user, neo4j_password), q) for q, d in zip(qa_sets, data_dirs)], keep)
     out.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     emit(doc["meta"] | {"written": str(out)}, as_json, lambda m: json.dumps(m, ensure_ascii=False, indent=1))
 

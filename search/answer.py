@@ -18,8 +18,11 @@ A candidate clause *applies* when, among the best-ranked clauses,
 
 Nothing applies → abstain (:func:`rule_abstains`). Otherwise the abstention
 classifier of search/ranker.py decides, over :func:`abstention_features`
-(the floors above, the ranking's scores and margins, and whether the
-clauses that hold the asked value are about what the question asks); its
+(the floors above, the ranking's scores and margins, whether the
+clauses that hold the asked value are about what the question asks, how much
+of what the question names the best of the top clauses says and how much of
+it the corpus never says, each word weighed by its rarity in general Chinese:
+:func:`question_units`); its
 threshold was chosen on the dev splits so that the rule and the classifier
 together abstain on at most 5 % of answerable questions.
 
@@ -31,6 +34,7 @@ found (naming the scope and the missing value), and the nearest clauses in
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +42,7 @@ import numpy as np
 
 from ingest import lexicon
 
+from .bilingual import translate
 from .features import INDEX
 from .index import pieces_of
 from .intent import (
@@ -52,6 +57,7 @@ from .intent import (
     satisfies_answer_type,
 )
 from .ranker import ABSTAIN_FEATURES
+from .tokenize import EN_STOPWORDS, general_idf, search_form
 
 if TYPE_CHECKING:
     from .service import Scored, Searcher
@@ -88,6 +94,8 @@ _DEADLINE = re.compile(rf"({cue_alternation('search.answer_fields.deadline_phras
 _AMOUNT = re.compile(r"\d+(\.\d+)?\s*(万|亿)(至\d+(\.\d+)?\s*(万|亿))?元?|\d+(\.\d+)?\s*%")
 _SANCTION = re.compile(rf"[^，。；]{{0,12}}({cue_alternation('search.answer_fields.sanction_effects')})[^，。；]{{0,12}}")
 _HIDDEN_HEADINGS = tuple(lexicon.words("search.citation.hidden_headings"))
+_EN_CONTENT = re.compile(r"[a-z][a-z'-]{2,}")
+"""An English content word for question_units: three letters or more."""
 
 
 @dataclass(frozen=True)
@@ -311,6 +319,7 @@ def abstention_features(searcher: "Searcher", analysis: QueryAnalysis, scored: "
     best_dense = float(c.dense[top].max()) if top.size else 0.0
     n_tokens = max(1, len(searcher.tokens(analysis.text)))
     words = question_words(searcher, analysis)
+    units = question_units(searcher, analysis)
     # the slot: among the candidates holding a value of the asked type, the best one
     typed = order[scored.features[order, INDEX["answer_type"]] > 0] if analysis.answer_type else order
     first_typed = typed[0] if typed.size else None
@@ -332,6 +341,8 @@ def abstention_features(searcher: "Searcher", analysis: QueryAnalysis, scored: "
         "typed_gap": float(scored.score[order[0]] - scored.score[first_typed]) if first_typed is not None else 2.0,
         "typed_coverage": coverage(searcher, words, int(c.index[first_typed])) if first_typed is not None else 0.0,
         "typed_entity": float(scored.features[first_typed, INDEX["entity"]]) if first_typed is not None else 0.0,
+        "best_coverage": max((weighted_coverage(searcher, units, int(c.index[k])) for k in top), default=0.0),
+        "unseen": unseen_share(searcher, units),
     }
     return np.array([values[name] for name in ABSTAIN_FEATURES], dtype=np.float32)
 
@@ -350,6 +361,45 @@ def coverage(searcher: "Searcher", words: set[str], i: int) -> float:
     row = searcher.row(i)
     text = row.text + " ".join(row.path)
     return sum(1 for w in words if w in text) / len(words)
+
+
+Unit = tuple[float, tuple[str, ...]]
+"""One thing a question names: its weight and the Chinese words any of which says it."""
+
+
+def question_units(searcher: "Searcher", analysis: QueryAnalysis) -> list[Unit]:
+    """What the question names, each with its weight.
+
+    A Chinese question: its words of two characters or more with their expansion
+    (:func:`question_words`), each weighed by how rare it is in general Chinese
+    (tokenize.general_idf), so 公积金 counts for more than 办理. An English
+    question: each content word, said by any of the Chinese words the dictionary
+    gives for it (search/bilingual.py), all weighing the same (the dictionary's
+    many words for one English word are alternatives, not more evidence); a word
+    the dictionary does not know (a foreign program's name) is said by nothing."""
+    if analysis.english:
+        content = [w for w in _EN_CONTENT.findall(analysis.text.lower()) if w not in EN_STOPWORDS]
+        return [(1.0, translate(w)) for w in dict.fromkeys(content)]
+    table, median = general_idf()
+    return [(table.get(w, median), (w,)) for w in sorted(question_words(searcher, analysis))]
+
+
+def _share(units: list[Unit], said: Callable[[str], bool]) -> float:
+    total = sum(weight for weight, _ in units)
+    return sum(weight for weight, words in units if any(said(w) for w in words)) / total if total else 0.0
+
+
+def weighted_coverage(searcher: "Searcher", units: list[Unit], i: int) -> float:
+    """Weighted share of the question's units that clause ``i`` says: its text, its
+    headings or its document's title, read in search form (simplified characters)."""
+    row = searcher.row(i)
+    text = search_form(" ".join([row.text, *row.path, row.doc_title]))
+    return _share(units, lambda w: w in text)
+
+
+def unseen_share(searcher: "Searcher", units: list[Unit]) -> float:
+    """Weighted share of the question's units that no clause of the corpus says."""
+    return 1.0 - _share(units, searcher.in_corpus) if units else 0.0
 
 
 def rule_abstains(x: np.ndarray) -> bool:

@@ -57,6 +57,10 @@ class BM25Index:
             return np.zeros(self.n_docs, dtype=np.float32)
         return np.asarray(self._model.get_scores(known), dtype=np.float32)
 
+    def has_term(self, term: str) -> bool:
+        """Does some document hold ``term``?"""
+        return term in self._model.vocab_dict
+
     def save(self, directory: Path) -> None:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)

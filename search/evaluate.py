@@ -10,8 +10,9 @@ question's gold spans (SPEC §5).
 
 Reported: Recall@1, Recall@5, MRR@10 over the answerable questions, the same
 per question type; abstention (how many unanswerable questions abstained,
-how many answerable ones wrongly did) for the classifier and for the
-hand-set rule; the answer: whether the first rule's answer sentence holds a
+how many answerable ones wrongly did) for the classifier, for the
+baseline classifier shipped beside it (the recipe before issue 14's
+calibrated abstention) and for the hand-set rule; the answer: whether the first rule's answer sentence holds a
 gold span and how many characters it gives beyond it; and the mean length
 of the returned clause texts (top 5), because long "clauses" would make
 recall cheap.
@@ -113,21 +114,24 @@ def evaluate_answers(searcher: Searcher, qa: Sequence[dict[str, Any]]) -> dict[s
     span; ``extra_chars`` is how much longer than that span it is (what the
     reader must read beyond the answer).
     """
-    from .answer import answer, assess, hand_abstains
+    from .answer import answer, assess, hand_abstains, rule_abstains
 
-    rows = []  # (item, ask's answer, whether the hand-set rule abstains)
+    baseline = searcher.ranker.abstention_baseline
+    rows = []  # (item, ask's answer, {"hand": the hand-set rule abstains, "baseline": the baseline model does})
     for item in qa:
         q = check_query(item["question"])
         analysis = searcher.analyze(q)
         scored = searcher.scored(q, analysis, HYBRID)
         assessed = assess(searcher, analysis, scored)
-        rows.append((item, answer(searcher, q, analysis, scored, assessed), hand_abstains(assessed[1])))
+        x = assessed[1]
+        others = {"hand": hand_abstains(x), "baseline": baseline is not None and (rule_abstains(x) or baseline.abstains(x))}
+        rows.append((item, answer(searcher, q, analysis, scored, assessed), others))
     negatives = [(i, o, h) for i, o, h in rows if not i["gold_spans"]]
     positives = [(i, o, h) for i, o, h in rows if i["gold_spans"]]
 
-    def rates(by_hand: bool) -> dict[str, Any]:
-        neg = [i["id"] for i, o, h in negatives if (h if by_hand else o["abstained"])]
-        pos = [i["id"] for i, o, h in positives if (h if by_hand else o["abstained"])]
+    def rates(by: str | None) -> dict[str, Any]:
+        neg = [i["id"] for i, o, h in negatives if (h[by] if by else o["abstained"])]
+        pos = [i["id"] for i, o, h in positives if (h[by] if by else o["abstained"])]
         return {
             "unanswerable": len(negatives),
             "abstained_on_unanswerable": len(neg),
@@ -157,8 +161,9 @@ def evaluate_answers(searcher: Searcher, qa: Sequence[dict[str, Any]]) -> dict[s
 
     every = [r for rs in by_type.values() for r in rs]
     return {
-        "abstention": rates(by_hand=False),
-        "abstention_hand": rates(by_hand=True),
+        "abstention": rates(None),
+        "abstention_baseline": rates("baseline") if baseline is not None else None,
+        "abstention_hand": rates("hand"),
         "answer_span": {**span_metrics(every), "per_type": {t: span_metrics(rs) for t, rs in sorted(by_type.items())}},
     }
 

@@ -7,12 +7,15 @@ an L2 pull toward the hand-set weights of the first release: with little
 data it stays near that prior, and it moves only where train questions
 agree. One weight per feature, a few seconds to fit (scipy's L-BFGS). The
 abstention classifier is a logistic regression (scikit-learn) over
-question-level features. Settings (the pull, the abstention threshold) are
-chosen on the dev split; the test split is only ever scored.
+question-level features (:data:`ABSTENTION`); the recipe before it
+(:data:`BASELINE_ABSTENTION`) is refitted in the same run and shipped beside
+it as the baseline. Settings (the pull, the abstention model's regularization
+strength and threshold) are chosen on the dev split; the test split is only
+ever scored.
 
 ``train`` returns the document written to ``search/ranker.json``
 (search/ranker.py reads it), with what it was trained on and its
-train/dev figures beside the hand-set baseline's.
+train/dev figures beside the baselines'.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from scipy.special import logsumexp
 from .answer import assess, hand_abstains, rule_abstains
 from .evaluate import is_hit, load_qa, ranking_metrics
 from .features import FEATURES, HAND_WEIGHTS, weight_vector
-from .ranker import ABSTAIN_FEATURES, Abstention, Ranker, ranker_from
+from .ranker import ABSTAIN_FEATURES, BASELINE_ABSTAIN_FEATURES, Abstention, Ranker, ranker_from
 from .service import HAND, Scored, Searcher, check_query
 
 LAMBDA_GRID = (10.0, 1.0, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001)
@@ -172,22 +175,98 @@ def threshold_for(p_answerable: np.ndarray, ruled: int, max_share: float = MAX_F
     return float(desc[allowed]) + 1e-6 if allowed < len(desc) else 0.5
 
 
-def fit_abstention(x_train: np.ndarray, y_train: np.ndarray, dev: dict[str, tuple[np.ndarray, np.ndarray]]) -> Abstention:
-    """A balanced logistic model on train; its threshold the lowest that keeps false
-    abstention (the rule's and the model's together) at most MAX_FALSE_ABSTENTION on
-    the dev questions of every source."""
+@dataclass(frozen=True)
+class AbstentionRecipe:
+    """How an abstention model is fitted: over which features, at which
+    regularization strengths (the dev splits choose), on standardized features or
+    raw ones, and from which sources' train questions."""
+
+    features: tuple[str, ...]
+    strengths: tuple[float, ...]
+    standardize: bool
+    only_sources_with_unanswerable: bool
+
+
+ABSTENTION = AbstentionRecipe(ABSTAIN_FEATURES, (0.03, 0.1, 0.3, 1.0, 3.0), True, True)
+"""Issue 14 (item 3). Sources whose train questions are all answerable (the STARD
+statute set) are left out of the fit: they teach one class only, with another
+corpus's questions (a layperson's wording that meets its clauses in few words,
+which is what an off-topic question looks like here); they still bound the
+threshold through their dev split. Standardized, so one regularization strength
+means the same for every feature; the strengths run strongest first, and the
+dev splits pick the one that abstains on most unanswerable questions (ties: the
+stronger)."""
+BASELINE_ABSTENTION = AbstentionRecipe(BASELINE_ABSTAIN_FEATURES, (1.0,), False, False)
+"""The recipe before issue 14 (item 3), refitted in the same run as the baseline."""
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, strength: float, standardize: bool) -> tuple[np.ndarray, float]:
+    """A class-balanced logistic regression (C = ``strength``) on ``x``: its weights and
+    bias over the raw features (a standardization is folded into them)."""
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000)
-    model.fit(x_train, y_train)
-    probe = Abstention(model.coef_[0].astype(np.float32), float(model.intercept_[0]), 0.5)
+    model = LogisticRegression(C=strength, class_weight="balanced", max_iter=5000)
+    if not standardize:
+        model.fit(x, y)
+        return model.coef_[0].astype(np.float32), float(model.intercept_[0])
+    mu, sd = x.mean(axis=0, dtype=np.float64), x.std(axis=0, dtype=np.float64) + 1e-9
+    model.fit((x - mu) / sd, y)
+    coef = model.coef_[0] / sd
+    return coef.astype(np.float32), float(model.intercept_[0] - coef @ mu)
+
+
+def with_threshold(probe: Abstention, dev: dict[str, tuple[np.ndarray, np.ndarray]]) -> Abstention:
+    """``probe`` with the lowest threshold that keeps false abstention (the rule's and
+    the model's together) at most MAX_FALSE_ABSTENTION on the dev questions of every source."""
     thresholds = []
     for x, y in dev.values():
         answerable = x[y == 0]
         ruled = np.array([rule_abstains(r) for r in answerable], dtype=bool)
         if answerable.size:
             thresholds.append(threshold_for(np.array([probe.probability(r) for r in answerable[~ruled]]), int(ruled.sum())))
-    return Abstention(probe.coef, probe.bias, max(thresholds) if thresholds else 0.5)
+    return Abstention(probe.coef, probe.bias, max(thresholds) if thresholds else 0.5, probe.features)
+
+
+def fit_abstention(
+    train_rows: dict[str, tuple[np.ndarray, np.ndarray]],
+    dev: dict[str, tuple[np.ndarray, np.ndarray]],
+    recipe: AbstentionRecipe = ABSTENTION,
+) -> tuple[Abstention, dict[str, Any]]:
+    """The abstention model of ``recipe`` fitted on the train rows of each source, its
+    threshold set on ``dev`` (:func:`with_threshold`), the strength chosen on ``dev``;
+    and what each strength caught on dev."""
+    x, y = abstention_train_rows(train_rows, recipe)
+    best: tuple[int, float, Abstention] | None = None
+    grid = {}
+    for strength in recipe.strengths:
+        coef, bias = fit_logistic(x, y, strength, recipe.standardize)
+        model = with_threshold(Abstention(coef, bias, 0.5, recipe.features), dev)
+        caught = sum(int(sum(rule_abstains(r) or model.abstains(r) for r in xd[yd == 1])) for xd, yd in dev.values())
+        grid[str(strength)] = caught
+        if best is None or caught > best[0]:
+            best = (caught, strength, model)
+    assert best is not None
+    return best[2], {"strength": best[1], "dev_abstained_on_unanswerable": grid}
+
+
+def abstention_train_rows(rows: dict[str, tuple[np.ndarray, np.ndarray]], recipe: AbstentionRecipe) -> tuple[np.ndarray, np.ndarray]:
+    """The train rows ``recipe`` fits on (its sources, its features' columns) and their labels."""
+    used = [xy for xy in rows.values() if not recipe.only_sources_with_unanswerable or (xy[1] == 1).any()]
+    x = np.concatenate([x for x, _ in used])[:, [ABSTAIN_FEATURES.index(f) for f in recipe.features]]
+    return x, np.concatenate([y for _, y in used])
+
+
+def abstention_doc(model: Abstention, chosen: dict[str, Any]) -> dict[str, Any]:
+    """The JSON form of an abstention model (search/ranker.py abstention_from reads it)
+    with the strength ``chosen`` by :func:`fit_abstention` and what each strength caught."""
+    return {
+        **chosen,
+        "features": list(model.features),
+        "coef": [round(float(v), 6) for v in model.coef],
+        "bias": round(model.bias, 6),
+        "threshold": round(model.threshold, 6),
+        "max_false_abstention": MAX_FALSE_ABSTENTION,
+    }
 
 
 def abstention_rates(model: Abstention | None, x: np.ndarray, y: np.ndarray) -> dict[str, Any]:
@@ -200,13 +279,16 @@ def abstention_rates(model: Abstention | None, x: np.ndarray, y: np.ndarray) -> 
     }
 
 
-def train(sources: Sequence[tuple[Searcher, Path]]) -> dict[str, Any]:
+def train(sources: Sequence[tuple[Searcher, Path]], keep: dict[str, Any] | None = None) -> dict[str, Any]:
     """Fit on the train splits, choose on the dev splits; the ranker.json document with its figures.
 
     ``sources`` pairs a searcher (one ingested corpus) with a QA set over it:
     split into train / dev / test, or unsplit development data, which is used
     for training only. Each source's train questions weigh the same in total,
     so a large outside set does not drown the policy questions (or the reverse).
+    ``keep``: a ranker.json document whose ranking weights are kept as they are
+    (only the abstention models are fitted, over the ranking it scores with), so
+    a change to abstention does not move the ranking.
     """
     named = {Path(qa).name: (searcher, Path(qa)) for searcher, qa in sources}
     train_q: list[Question] = []
@@ -223,24 +305,33 @@ def train(sources: Sequence[tuple[Searcher, Path]]) -> dict[str, Any]:
         train_q += qs
         if split:
             dev_q[name] = collect(searcher, [i for i in every if i.get("split") == "dev"])
-    weights, lam, grid = choose_weights(train_q, dev_q)
+    if keep is not None:
+        ranking, grid = keep["ranking"], keep.get("meta", {}).get("dev_by_lambda", {})
+        weights = weight_vector(ranking["weights"])
+    else:
+        weights, lam, grid = choose_weights(train_q, dev_q)
+        ranking = {
+            "features": list(FEATURES),
+            "weights": {name: round(float(w), 6) for name, w in zip(FEATURES, weights)},
+            "rule_margin": round(RULE_MARGIN, 6),
+            "lambda": lam,
+        }
     hand = weight_vector(HAND_WEIGHTS)
-    ranking = {
-        "features": list(FEATURES),
-        "weights": {name: round(float(w), 6) for name, w in zip(FEATURES, weights)},
-        "rule_margin": round(RULE_MARGIN, 6),
-        "lambda": lam,
-    }
     ranker = ranker_from({"ranking": ranking})
     rows = {name: abstention_rows(named[name][0], train_by[name], ranker) for name in named}
     dev_rows = {name: abstention_rows(named[name][0], dev_q[name], ranker) for name in dev_q}
-    abstention = fit_abstention(np.concatenate([x for x, _ in rows.values()]), np.concatenate([y for _, y in rows.values()]), dev_rows)
+    abstention, chosen = fit_abstention(rows, dev_rows)
+    baseline, baseline_chosen = fit_abstention(rows, dev_rows, BASELINE_ABSTENTION)
 
     def figures(qs: list[Question]) -> dict[str, Any]:
         return {"learned": ranking_metrics(first_hit_ranks(qs, weights)), "hand": ranking_metrics(first_hit_ranks(qs, hand))}
 
     def abstaining(x: np.ndarray, y: np.ndarray) -> dict[str, Any]:
-        return {"learned": abstention_rates(abstention, x, y), "hand": abstention_rates(None, x, y)}
+        return {
+            "learned": abstention_rates(abstention, x, y),
+            "baseline": abstention_rates(baseline, x, y),
+            "hand": abstention_rates(None, x, y),
+        }
 
     return {
         "meta": {
@@ -260,11 +351,6 @@ def train(sources: Sequence[tuple[Searcher, Path]]) -> dict[str, Any]:
             "dev_by_lambda": grid,
         },
         "ranking": ranking,
-        "abstention": {
-            "features": list(ABSTAIN_FEATURES),
-            "coef": [round(float(v), 6) for v in abstention.coef],
-            "bias": round(abstention.bias, 6),
-            "threshold": round(abstention.threshold, 6),
-            "max_false_abstention": MAX_FALSE_ABSTENTION,
-        },
+        "abstention": abstention_doc(abstention, chosen),
+        "abstention_baseline": abstention_doc(baseline, baseline_chosen),
     }

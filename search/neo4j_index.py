@@ -105,6 +105,10 @@ class StoreIndex:
         return list(self._documents)
 
     # -- lexical ---------------------------------------------------------------
+    def has_term(self, term: str) -> bool:
+        """Does some clause of this generation hold ``term``?"""
+        return term in self._stats["df"]
+
     def lexical_scores(self, tokens: Sequence[str]) -> tuple[np.ndarray, bool]:
         """BM25 of every row (0 where no query term is held) and whether that is all of them:
         False when more than LEXICAL_POOL clauses match, and the others were left at 0."""

@@ -42,19 +42,35 @@ ABSTAIN_FEATURES: tuple[str, ...] = (
     "typed_gap",  # how far below the best clause the best clause holding the asked value scores
     "typed_coverage",  # share of the question's words in the best clause holding the asked value
     "typed_entity",  # that clause names the question's entities
+    "best_coverage",  # weighted share of what the question names said by one of the top clauses (answer.question_units)
+    "unseen",  # weighted share of what the question names that no clause of the corpus says
 )
+BASELINE_ABSTAIN_FEATURES = ABSTAIN_FEATURES[:17]
+"""The features of the abstention model before issue 14 (item 3), kept as the baseline."""
 
 
 @dataclass(frozen=True)
 class Abstention:
-    """A logistic model: P(the corpus does not answer) over :data:`ABSTAIN_FEATURES`."""
+    """A logistic model: P(the corpus does not answer) over ``features``, a subset of
+    :data:`ABSTAIN_FEATURES` (the vector ``x`` it is given holds all of them)."""
 
     coef: np.ndarray
     bias: float
     threshold: float
+    features: tuple[str, ...] = ABSTAIN_FEATURES
+    columns: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        unknown = set(self.features) - set(ABSTAIN_FEATURES)
+        if unknown or len(self.features) != len(self.coef):
+            raise IndexMissingError(
+                f"abstention model over unknown features {sorted(unknown)}" if unknown else "abstention model: one weight per feature",
+                hint="retrain: policykg eval train-ranker (search/learn.py)",
+            )
+        object.__setattr__(self, "columns", np.array([ABSTAIN_FEATURES.index(f) for f in self.features], dtype=np.int64))
 
     def probability(self, x: np.ndarray) -> float:
-        z = float(x @ self.coef) + self.bias
+        z = float(x[self.columns] @ self.coef) + self.bias
         return 1.0 / (1.0 + math.exp(-z))
 
     def abstains(self, x: np.ndarray) -> bool:
@@ -69,6 +85,7 @@ class Ranker:
     rule_margin: float
     abstention: Abstention | None
     meta: dict[str, Any] = field(default_factory=dict)
+    abstention_baseline: Abstention | None = None  # the previous recipe, reported beside it by `eval qa`
 
 
 def ranker_from(data: dict[str, Any]) -> Ranker:
@@ -78,15 +95,22 @@ def ranker_from(data: dict[str, Any]) -> Ranker:
         raise IndexMissingError(
             "search/ranker.json was trained on other ranking features", hint="retrain: policykg eval train-ranker (search/learn.py)"
         )
-    abst = data.get("abstention")
-    abstention = None
-    if abst:
-        if tuple(abst["features"]) != ABSTAIN_FEATURES:
-            raise IndexMissingError(
-                "search/ranker.json's abstention model uses other features", hint="retrain: policykg eval train-ranker (search/learn.py)"
-            )
-        abstention = Abstention(np.array(abst["coef"], dtype=np.float32), float(abst["bias"]), float(abst["threshold"]))
-    return Ranker(weight_vector(ranking["weights"]), float(ranking["rule_margin"]), abstention, data.get("meta", {}))
+    return Ranker(
+        weight_vector(ranking["weights"]),
+        float(ranking["rule_margin"]),
+        abstention_from(data.get("abstention")),
+        data.get("meta", {}),
+        abstention_from(data.get("abstention_baseline")),
+    )
+
+
+def abstention_from(doc: dict[str, Any] | None) -> Abstention | None:
+    """An abstention model from its JSON form (None when there is none)."""
+    if not doc:
+        return None
+    return Abstention(
+        np.array(doc["coef"], dtype=np.float32), float(doc["bias"]), float(doc["threshold"]), tuple(map(str, doc["features"]))
+    )
 
 
 @lru_cache(maxsize=2)

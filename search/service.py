@@ -369,6 +369,12 @@ class Searcher:
         """The BM25 tokens of ``text``, segmented as the index was (search/tokenize.py, with the domain words)."""
         return self.tokenizer.tokenize(text)
 
+    def in_corpus(self, token: str) -> bool:
+        """Does some clause hold this BM25 token?"""
+        if self.remote:
+            return bool(self._store_index.has_term(token))
+        return self.index.bm25.has_term(token)
+
     def analyze(self, query: str) -> QueryAnalysis:
         return analyze(query, self.table)
 

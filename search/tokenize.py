@@ -24,6 +24,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import jieba
 
@@ -76,6 +77,27 @@ def search_form(text: str) -> str:
 def normalize(text: str) -> str:
     """Search form, NFKC and lower case: full-width ＡＢＣ１２３ and half-width forms compare equal."""
     return unicodedata.normalize("NFKC", search_form(text)).lower()
+
+
+@functools.lru_cache(maxsize=1)
+def general_idf() -> tuple[dict[str, float], float]:
+    """How rare each word is in general Chinese: the IDF table jieba ships for its
+    keyword extractor (jieba/analyse/idf.txt, 270,000 words), and its median, which
+    jieba itself gives a word it does not list.
+
+    Why general and not the corpus's own IDF: a question's most telling words are
+    the ones rare in the language (公积金, 门诊, 伦理审查), whether or not the
+    corpus holds them; the corpus's IDF cannot weigh a word it has never seen.
+    Read from the file, not by importing jieba.analyse, which would build its
+    extractor at import."""
+    path = Path(jieba.__file__).with_name("analyse") / "idf.txt"
+    table: dict[str, float] = {}
+    for line in path.read_text("utf-8").splitlines():
+        word, _, value = line.partition(" ")
+        if word and value:
+            table[word] = float(value)
+    values = sorted(table.values())
+    return table, values[len(values) // 2] if values else 1.0
 
 
 class Tokenizer:
