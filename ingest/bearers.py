@@ -194,7 +194,11 @@ def _determiners() -> tuple[str, ...]:
 
 
 def strip_determiners(phrase: str) -> tuple[str, int]:
-    """``(phrase without leading 各/本/有关…, characters dropped)``."""
+    """``(phrase without leading 各/本/有关…, characters dropped)``; 各地 is dropped
+    only before an office named by its domain (各地教育行政部门)."""
+    local = next((d for d in L.words("extraction.locality_determiners") if phrase.startswith(d)), "")
+    if local and _DOMAIN_AT.match(phrase, len(local)) and head_of(phrase):
+        return phrase[len(local) :], len(local)
     dets = _determiners()
     if not phrase.startswith(dets):
         return phrase, 0  # most phrases: no determiner to try one by one
@@ -243,7 +247,7 @@ def _predicate_starts(text: str) -> dict[int, str]:
     adverbs = tuple(w for w in L.words("extraction.obligation_grammar.adverbs") if len(w) > 1)
     out, pos = {}, 0
     for tok in pseg.lcut(text[: MAX_QUALIFIED + MAX_GAP + 4]):
-        if tok.flag.startswith("v") or tok.flag in ("d", "ad", "p", "l", "i"):
+        if tok.flag.startswith("v") or tok.flag in ("d", "ad", "a", "p", "l", "i"):  # 落实 is tagged a
             out[pos] = tok.flag
         elif tok.word in verbs:
             out[pos] = "v"
@@ -256,6 +260,13 @@ def _predicate_starts(text: str) -> dict[int, str]:
 def _is_verb(flag: str) -> bool:
     """A verb's tag, not a verbal noun's."""
     return flag.startswith("v") and flag != "vn"
+
+
+def _continues_name(window: str, p: int, ends: dict[int, int]) -> bool:
+    """各地教育行政部门: a domain word (教育, jieba's verbal noun) right after a division
+    goes on into a bearer's head, so no predicate starts there."""
+    m = _DOMAIN_AT.match(window, p)
+    return m is not None and any(e > p and a >= p for e, a in ends.items()) and _division(window[:p]) is not None
 
 
 def load_tagger() -> None:
@@ -337,6 +348,7 @@ def subject_phrase(
         # a request names its bearer, then the act (请X认真编制…): any verb, or
         # simply the end of a name that no coordinated name follows
         starts = _predicate_starts(window)
+        starts = {p: flag for p, flag in starts.items() if not _continues_name(window, p, ends)}
         verbs = {p for p, flag in starts.items() if (_is_verb(flag) and any(0 <= p - e <= MAX_GAP for e in ends)) or p in ends}
         chain_ends = {_chain_end(window, e, ends) for e in ends}
         chained = {c for c in chain_ends if c in starts}
@@ -540,6 +552,7 @@ def _distribute(parts: list[str]) -> list[str]:
 
 
 _DOMAIN = L.compile_re(r"{extraction.organization_domains}")
+_DOMAIN_AT = L.compile_re(r"(?:{extraction.organization_domains})")
 _LIST_SUMMARY = L.compile_re(r"(?:{extraction.grammar.list_summary})([\u4e00-\u9fff]{1,8})$")
 """…等有关单位 closing a list of bearers: it sums the list up, it names no one else"""
 

@@ -140,6 +140,12 @@ def test_an_objection_to_listed_platforms_is_the_objectors_duty() -> None:
     assert got == [("异议人", "must")]
 
 
+def test_each_localitys_office_is_the_office_not_the_locality() -> None:
+    """请各地教育行政部门落实…: 各地 qualifies the office (教育 opens its name, whatever
+    jieba tags it, and 落实, tagged an adjective, is the act); 请各地… alone is the locality."""
+    assert _obligations("请各地教育行政部门落实经费投入承诺,加强目标管理。\n") == [("教育行政部门", "must")]
+
+
 def test_a_name_may_join_an_activity_noun_and_a_noun() -> None:
     """研究与开发计划项目承担单位: 与 joins two nouns inside one name (研究 is tagged vn)."""
     got = _obligations("第九条 省重点研究与开发计划项目承担单位应在任务书到期后6个月内申请验收。\n")
