@@ -380,8 +380,8 @@ def question_units(searcher: "Searcher", analysis: QueryAnalysis) -> list[Unit]:
     if analysis.english:
         content = [w for w in _EN_CONTENT.findall(analysis.text.lower()) if w not in EN_STOPWORDS]
         return [(1.0, translate(w)) for w in dict.fromkeys(content)]
-    table, median = general_idf()
-    return [(table.get(w, median), (w,)) for w in sorted(question_words(searcher, analysis))]
+    idf = general_idf()
+    return [(idf.weight(w), (w,)) for w in sorted(question_words(searcher, analysis))]
 
 
 def _share(units: list[Unit], said: Callable[[str], bool]) -> float:

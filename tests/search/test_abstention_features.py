@@ -32,10 +32,11 @@ def _row(text: str, path: tuple[str, ...] = (), title: str = "某某管理办法
 
 
 def test_words_rare_in_general_chinese_weigh_more() -> None:
-    table, median = general_idf()
-    assert len(table) > 100_000
-    assert table["公积金"] > table["办理"] > table["如何"] > 0
-    assert median > table["门诊"]  # a word jieba does not list counts as rare, as in jieba
+    idf = general_idf()
+    assert len(idf) > 100_000
+    assert idf.weight("公积金") > idf.weight("办理") > idf.weight("如何") > 0
+    assert idf.weight("公积金") == pytest.approx(8.36334338496)  # jieba/analyse/idf.txt
+    assert idf.weight("没有这个词语") == idf.median > idf.weight("门诊")  # a word jieba does not list counts as rare, as in jieba
 
 
 def test_coverage_is_weighted_and_reads_headings_titles_and_traditional_characters() -> None:
