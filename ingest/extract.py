@@ -120,6 +120,8 @@ class Context:
     """the clause being read sits under a requirements heading (四、相关要求)"""
     last_due: str = ""
     """the last full due date a duty of this document stated: what a later 截止时间前 refers to"""
+    attachment_lists: list[tuple[int, int]] = field(default_factory=list)
+    """where the document lists its attachments by name (:func:`attachment_lists`)"""
     item_subject: tuple[tuple[str, ...], tuple[Entity, ...]] = ((), ())
     """the list a numbered item sits in and the subject its sentences ended with:
     the next item of that list that names no one continues it (1、各单位…要…；
@@ -1391,6 +1393,24 @@ def _can_be_subject(m: Mention, ctx: Context) -> bool:
 
 
 _CITED_TITLE = re.compile(r"《[^《》]*》")
+_ATTACHMENT_LEAD = re.compile(r"\s*".join(map(re.escape, LABELS["attachment"])) + r"\s*\d*\s*[:：]")
+"""附件：, 附 件:, 附件1："""
+_LISTED_NAME = re.compile(r"\s*\d{1,2}\s*[.．、]\s*[^。\n]*\n?")
+
+
+def attachment_lists(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` that list attachments (附件：1.2023年度…名单 2.…, run on or one
+    per numbered line after the 附件： line): what an attachment is called times nothing."""
+    spans = []
+    for m in _ATTACHMENT_LEAD.finditer(text):
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end + 1
+        while item := _LISTED_NAME.match(text, end):
+            if item.end() == end:
+                break
+            end = item.end()
+        spans.append((m.start(), end))
+    return spans
 _ANNUAL_OUTPUT = L.compile_re(r"年度[\u4e00-\u9fff]{0,8}?(?:{extraction.time.annual_outputs})|年报")
 _ONE_OFF_KINDS = frozenset(L.words("extraction.time.one_off_kinds"))
 _REGIME = L.compile_re(r"(?:{extraction.time.regimes})")
@@ -1406,6 +1426,8 @@ def extract_deadlines(clause: Clause, ctx: Context) -> list[Fact]:
         naming = clause.kind in ("title", "attachment") or _TITLE_LINE.match(unit.text) is not None
         for s, e, meaning in time_phrases(unit.text):
             phrase = unit.text[s:e]
+            if any(a <= unit.start + s < b for a, b in ctx.attachment_lists):
+                continue  # 附件：1.2023年度…名单: an attachment's name
             if _is_signature_date(unit.text, s, e, meaning):
                 continue  # the 落款 date says when the document was issued, not when anything is due
             if _YEAR_LABEL.fullmatch(meaning.normalized) and (naming or any(a < s and e < b for a, b in cited)):
@@ -1991,6 +2013,7 @@ def context_for(doc: Document, aliases: AliasTable) -> Context:
         issuers=issuers,
     )
     ctx.bearers = BearerScope(own_platform=ctx.own_platform, issuer=issuers[0] if issuers else None)
+    ctx.attachment_lists = attachment_lists(doc.text)
     for term, short, s, e in short_names(doc, kinds=ACTOR_KINDS):
         # "…的行政主管部门（以下简称主管部门）": the short name means the term, in this document only
         ent = resolve_bearer(term, aliases, ctx.bearers, {"doc_id": doc.doc_id, "start": s, "end": e, "extractor": "bearer/short-name"})

@@ -441,6 +441,14 @@ def test_sanctions_in_their_common_wordings(sentence: str, effect: str) -> None:
     assert [f.attrs["effect"] for f in facts if f.kind == "sanction"] == [effect]
 
 
+def test_the_years_in_attachment_names_time_nothing() -> None:
+    """附件：1.2023年度…名单 (and the numbered names on the lines after it) names attachments;
+    a date in the body before it still counts."""
+    text = "请于2023年6月30日前报送材料。\n附 件:1. 2023年度优秀名单\n2. 2023年度合格名单\n某某市科学技术局\n"
+    facts = extract_document(_doc(text), load_aliases())
+    assert [f.text for f in facts if f.kind == "deadline"] == ["2023年6月30日前"]
+
+
 def test_amounts_listed_before_one_yuan_are_each_an_amount() -> None:
     """分别给予2万/5万/10万元: each count of the list takes the 万元 only the last one says."""
     facts = extract_document(_doc("三、支持标准\n1.每引进一家企业，分别给予2万/5万/10万元奖励。\n"), load_aliases())
