@@ -910,14 +910,11 @@ def condition_subject(w: Where, ctx: Context) -> Bearers:
         return []
     said = w.unit.text[found[0] : found[1]]
     # 若对公示的中心、实验室有异议: what opens with a preposition names its object, not its subject
-    opening = None if said.startswith(_NOT_SUBJECT_STARTS) else open_bearer(said, w.unit.start + found[0], ctx, any_verb=True)
+    opening = None if said.startswith(tuple(_NOT_SUBJECT_STARTS)) else open_bearer(said, w.unit.start + found[0], ctx, any_verb=True)
     if opening:
         return [(e, "condition subject", 0.75) for e in opening[0]]
     implied = implicit_bearer(w.unit.text[found[0] : found[1]], ctx)
     return [(implied, "condition subject", 0.7)] if implied else []
-
-
-_NOT_SUBJECT_STARTS = tuple(L.words("extraction.not_subject_starts"))
 
 
 def implicit_bearer(text: str, ctx: Context) -> Entity | None:
@@ -1411,6 +1408,8 @@ def attachment_lists(text: str) -> list[tuple[int, int]]:
             end = item.end()
         spans.append((m.start(), end))
     return spans
+
+
 _ANNUAL_OUTPUT = L.compile_re(r"年度[\u4e00-\u9fff]{0,8}?(?:{extraction.time.annual_outputs})|年报")
 _ONE_OFF_KINDS = frozenset(L.words("extraction.time.one_off_kinds"))
 _REGIME = L.compile_re(r"(?:{extraction.time.regimes})")

@@ -119,7 +119,9 @@ def test_or_other_opens_a_second_bearer_with_its_own_qualifier() -> None:
 def test_a_request_to_the_localities_binds_the_addressees() -> None:
     """请各地…: the localities the notice is addressed to; 各地市科技局 is a name of its own."""
     title = "关于某工作的通知"
-    text = f"{title}\n各县（市、区）科技管理部门、各开发区科技管理部门:\n现将有关事项通知如下。\n请各地按照有关规定,加强日常监督管理工作。\n"
+    text = (
+        f"{title}\n各县（市、区）科技管理部门、各开发区科技管理部门:\n现将有关事项通知如下。\n请各地按照有关规定,加强日常监督管理工作。\n"
+    )
     got = _obligations(text, title=title)
     assert ("县（市、区）科技管理部门", "must") in got and ("开发区科技管理部门", "must") in got
     assert ("地", "must") not in got
