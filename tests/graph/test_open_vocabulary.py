@@ -148,6 +148,12 @@ def test_each_localitys_office_is_the_office_not_the_locality() -> None:
     assert _obligations("请各地教育行政部门落实经费投入承诺,加强目标管理。\n") == [("教育行政部门", "must")]
 
 
+def test_a_responsibility_system_is_no_duty() -> None:
+    """实验室实行主任负责制: 负责 inside 负责制 names a system, not a duty (主任负责… still is one)."""
+    assert _obligations("第九条 实验室实行主任负责制。\n") == []
+    assert _obligations("第十条 实验室主任负责实验室的日常管理。\n") == [("实验室主任", "must")]
+
+
 def test_a_name_may_join_an_activity_noun_and_a_noun() -> None:
     """研究与开发计划项目承担单位: 与 joins two nouns inside one name (研究 is tagged vn)."""
     got = _obligations("第九条 省重点研究与开发计划项目承担单位应在任务书到期后6个月内申请验收。\n")
