@@ -249,6 +249,17 @@ class AliasTable:
         table._elsewhere = None
         return table
 
+    def without(self, surfaces: Iterable[str]) -> "AliasTable":
+        """This table without the given surfaces (a text's bare head words for entities it
+        never names, see ingest.extract.unnamed_generic_aliases); the same table when none is one."""
+        drop = {normalize(s) for s in surfaces} & self._surface.keys()
+        if not drop:
+            return self
+        table = copy.copy(self)
+        table._surface = {k: v for k, v in self._surface.items() if k not in drop}
+        table._reset()  # its mentions: the root's automaton, without the dropped surfaces
+        return self._derived(table)
+
     def elsewhere(self) -> "AliasTable":
         """This table as read in a document of another place than the corpus's
         home (a 石家庄市 notice): the names a home-place entity goes by without

@@ -661,6 +661,13 @@ def resolve_bearer(
     return scope.found[ent.id]
 
 
+def is_generic_alias(surface: str, ent: Entity) -> bool:
+    """A bare head word (理事会, 技术创新中心) standing for an entity with a name of its own
+    (建设管理委员会, 北京市技术创新中心): it means that entity only where the text names it."""
+    head, own = head_of(surface), head_of(ent.name)
+    return head is not None and head[0] == surface and surface != ent.name and not (own is not None and own[0] == ent.name)
+
+
 def own_names(scope: BearerScope) -> tuple[str, ...]:
     """Surface forms of the document's own platform type (for subject ends)."""
     return scope.own_platform.surfaces if scope.own_platform else ()

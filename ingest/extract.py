@@ -31,6 +31,7 @@ from typing import Any, Iterable, Iterator
 
 from . import lexicon as L
 from .aliases import AliasTable, Entity, Mention
+from .aliases import normalize as normalize_name
 from .bearers import (
     ACTOR_KINDS,
     COORDINATED,
@@ -41,6 +42,7 @@ from .bearers import (
     alternatives,
     coordinated,
     head_of,
+    is_generic_alias,
     own_names,
     resolve_bearer,
     split_phrase,
@@ -1987,6 +1989,20 @@ def extract_clause(clause: Clause, ctx: Context) -> list[Fact]:
     return out
 
 
+def unnamed_generic_aliases(text: str, aliases: AliasTable) -> set[str]:
+    """The bare head words (理事会, 领导小组) a text uses for an entity with a name of its own
+    (建设管理委员会) that the text never names: there they mean a body of its own."""
+    generic: dict[str, str] = {}
+    named: set[str] = set()
+    for m in aliases.find_mentions(text):
+        ent, surface = aliases.get(m.entity_id), normalize_name(m.surface)  # 理事會 as 理事会
+        if ent is not None and is_generic_alias(surface, ent):
+            generic[surface] = m.entity_id
+        else:
+            named.add(m.entity_id)
+    return {surface for surface, eid in generic.items() if eid not in named}
+
+
 def context_for(doc: Document, aliases: AliasTable) -> Context:
     """The extraction context of a document: its scope resolved through the
     alias table (``aliases`` must already hold what the document introduces,
@@ -2001,6 +2017,7 @@ def context_for(doc: Document, aliases: AliasTable) -> Context:
     for ent in scope:
         if ent.attrs.get("introduced_by") == doc.doc_id:
             aliases = aliases.rebound(ent)  # in 沧州市技术创新中心's own 办法, 技术创新中心 is that type
+    aliases = aliases.without(unnamed_generic_aliases(doc.text, aliases))
     issuers = [e for e in (aliases.lookup(name) for name in doc.issuers) if e is not None and e.kind == "Organization"]
     ctx = Context(
         aliases=aliases,

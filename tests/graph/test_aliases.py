@@ -118,3 +118,14 @@ def test_cited_strategy_is_not_a_rule_target(table: AliasTable) -> None:
 )
 def test_overlap_requested_entries(table: AliasTable, surface: str, eid: str) -> None:
     assert [m.entity_id for m in table.find_mentions(surface)] == [eid]
+
+
+def test_a_table_without_some_surfaces_still_finds_the_others(table: AliasTable) -> None:
+    """AliasTable.without (a text's bare head words for bodies it never names): the dropped
+    surface is found no more, a longer one that contains it still is."""
+    narrow = table.without(["理事会"])
+    assert narrow.lookup("理事会") is None
+    assert [m.surface for m in narrow.find_mentions("理事会负责审议")] == []
+    assert [m.entity_id for m in narrow.find_mentions("市教委负责")] == ["Organization:市教委"]
+    assert table.lookup("理事会") is not None  # the table it came from is unchanged
+    assert table.without([]) is table

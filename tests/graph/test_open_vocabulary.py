@@ -154,6 +154,12 @@ def test_a_responsibility_system_is_no_duty() -> None:
     assert _obligations("第十条 实验室主任负责实验室的日常管理。\n") == [("实验室主任", "must")]
 
 
+def test_a_bare_head_means_a_known_body_only_where_the_text_names_it() -> None:
+    """理事会 is an alias of the seeds' 建设管理委员会; a document that never names that body
+    means a council of its own by it."""
+    assert _obligations("第五条 理事会负责审议中心发展规划。\n") == [("理事会", "must")]
+
+
 def test_a_name_may_join_an_activity_noun_and_a_noun() -> None:
     """研究与开发计划项目承担单位: 与 joins two nouns inside one name (研究 is tagged vn)."""
     got = _obligations("第九条 省重点研究与开发计划项目承担单位应在任务书到期后6个月内申请验收。\n")
