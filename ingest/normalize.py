@@ -143,6 +143,33 @@ def _date(m: re.Match[str]) -> Normalized:
     return Normalized("date", f"{m.group(1)}-{_md(m.group(2), m.group(3))}", order=60)
 
 
+def _month_day(digits: str) -> str | None:
+    """The one month and day a run of 2–4 digits can be, as ``MM-DD`` (624 → 06-24,
+    1110 → 11-10), or None when there are two readings (123: 1-23 or 12-3) or none."""
+    readings = {(int(digits[:i]), int(digits[i:])) for i in (1, 2) if 1 <= len(digits) - i <= 2}
+    valid = [(mo, d) for mo, d in readings if 1 <= mo <= 12 and 1 <= d <= 31]
+    return f"{valid[0][0]:02d}-{valid[0][1]:02d}" if len(valid) == 1 else None
+
+
+# A web copy that lost 年 and 月 (2021624日前, 202162318:00, 202346—2023428): read where
+# only one reading exists (docs/annotation_guide.md)
+_GARBLED = r"(?<!\d)((?:19|20)\d{2})(\d{2,4}?)"
+
+
+@_rule(_GARBLED + r"日?\s*[—–\-－~～至到]\s*((?:19|20)\d{2})?(\d{2,4})日?(?!\d)")
+def _garbled_window(m: re.Match[str]) -> Normalized | None:
+    start, end = _month_day(m.group(2)), _month_day(m.group(4))
+    if start is None or end is None:
+        return None
+    return Normalized("period", f"{m.group(1)}-{start}/{m.group(3) or m.group(1)}-{end}", order=55)
+
+
+@_rule(_GARBLED + r"(?:日(?:之?前|以前)?|(?=\d{2}[:：]\d{2}))")
+def _garbled_date(m: re.Match[str]) -> Normalized | None:
+    day = _month_day(m.group(2))
+    return Normalized("date", f"{m.group(1)}-{day}", order=60) if day else None
+
+
 @_rule(r"每年(\d{1,2}|[一二三四五六七八九十]+)月(?:(\d{1,2}|[一二三四五六七八九十]+)日|底|末)(?:之?前|以前)")
 def _yearly_due(m: re.Match[str]) -> Normalized:
     day = m.group(2) or {2: "28", 4: "30", 6: "30", 9: "30", 11: "30"}.get(to_int(m.group(1)) or 0, "31")

@@ -94,6 +94,26 @@ def test_amounts(number: str, unit: str, cny: int) -> None:
 
 
 @pytest.mark.parametrize(
+    ("phrase", "kind", "value"),
+    [
+        ("201268日前", "date", "2012-06-08"),
+        ("2021624日前", "date", "2021-06-24"),
+        ("202162318:00", "date", "2021-06-23"),
+        ("202346—2023428", "period", "2023-04-06/2023-04-28"),
+        ("20211110-1116日", "period", "2021-11-10/2021-11-16"),
+    ],
+)
+def test_a_date_that_lost_its_year_and_month_marks_is_read_when_one_reading_exists(phrase: str, kind: str, value: str) -> None:
+    got = normalize_phrase(phrase)
+    assert got is not None and (got.kind, got.normalized) == (kind, value)
+
+
+@pytest.mark.parametrize("text", ["2021123日", "电话18770128767", "经费20000元"])
+def test_digits_with_two_readings_or_none_are_no_date(text: str) -> None:
+    assert normalize_phrase(text) is None
+
+
+@pytest.mark.parametrize(
     ("phrase", "value"),
     [("2024年12月底前", "2024-12-31"), ("2024年2月底前", "2024-02-29"), ("2023年6月末", "2023-06-30")],
 )
