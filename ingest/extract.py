@@ -1429,7 +1429,7 @@ def extract_deadlines(clause: Clause, ctx: Context) -> list[Fact]:
             phrase = unit.text[s:e]
             if any(a <= unit.start + s < b for a, b in ctx.attachment_lists):
                 continue  # 附件：1.2023年度…名单: an attachment's name
-            if _is_signature_date(unit.text, s, e, meaning):
+            if _is_signature_date(unit.text, s, e, meaning, clause.text[: unit.start - clause.start + s]):
                 continue  # the 落款 date says when the document was issued, not when anything is due
             if _YEAR_LABEL.fullmatch(meaning.normalized) and (naming or any(a < s and e < b for a, b in cited)):
                 continue  # 《2020年度…工作总结》, a title's 2019年度: a year that names a document times nothing
@@ -1481,17 +1481,35 @@ _YEAR_OFFSETS = {"this year": 0, "last year": -1}
 """relative years a dated document fixes (下一年度 in a standing rule stays relative: each year's next)"""
 
 
-def _is_signature_date(text: str, s: int, e: int, meaning: Normalized) -> bool:
+def _is_signature_date(text: str, s: int, e: int, meaning: Normalized, before: str = "") -> bool:
     """A full date closing a short unit with no duty in it ("武进区科学技术局
-    2021年8月6日"): the issue date of the document."""
-    return (
-        meaning.kind == "date"
-        and "日" in text[s:e]
-        and e >= len(text.rstrip("。 )）")) - 1
+    2021年8月6日"), or set off by a space after an office's name where a flattened
+    page ran the signature into what follows ("东营市科学技术局 2023年3月5日 (此件公开发布)…"):
+    the issue date of the document. ``before``: the clause's text before the date
+    (the office's name may end the unit before it)."""
+    if meaning.kind != "date" or "日" not in text[s:e]:
+        return False
+    closing = (
+        e >= len(text.rstrip("。 )）")) - 1
         and len(text) - (e - s) <= 24
         and not _DUTY_VERBS.search(text[:s])
         and not _REQUEST.search(text[:s])
     )
+    return closing or (not text[s:e].endswith(_DUE_ENDS) and _signed_by_office(before or text[:s]))
+
+
+def _signed_by_office(before: str) -> bool:
+    """Whether ``before`` ends in an office's name and then a space (an inline signature)."""
+    name = before.rstrip(" \u3000\xa0")
+    if len(name) == len(before) or not name:
+        return False
+    head = head_of(match_form(_LAST_RUN.split(name)[-1]))
+    return head is not None and head[1] == "Organization"
+
+
+_LAST_RUN = re.compile(r"[，。；：,;:\s]")
+_DUE_ENDS = ("前", "止")
+"""what a due date ends with (…2023年3月5日前): no signature"""
 
 
 def _deadline_subject(clause: Clause, ctx: Context, unit: Unit, s: int, e: int, h_actor: Entity | None) -> str:

@@ -463,6 +463,14 @@ def test_the_years_in_attachment_names_time_nothing() -> None:
     assert [f.text for f in facts if f.kind == "deadline"] == ["2023年6月30日前"]
 
 
+def test_a_signature_run_into_the_text_dates_nothing() -> None:
+    """东营市科学技术局 2023年3月5日 (此件公开发布)…: an office's name, a space, a date — the
+    issue date of a flattened page, not a deadline; a due date after a name still counts."""
+    text = "请认真贯彻执行。东营市科学技术局 2023年3月5日 (此件公开发布)东营市某某管理办法\n请各单位于2023年4月1日前报送。\n"
+    facts = extract_document(_doc(text), load_aliases())
+    assert [f.text for f in facts if f.kind == "deadline"] == ["2023年4月1日前"]
+
+
 def test_amounts_listed_before_one_yuan_are_each_an_amount() -> None:
     """分别给予2万/5万/10万元: each count of the list takes the 万元 only the last one says."""
     facts = extract_document(_doc("三、支持标准\n1.每引进一家企业，分别给予2万/5万/10万元奖励。\n"), load_aliases())
