@@ -108,8 +108,9 @@ def test_a_date_that_lost_its_year_and_month_marks_is_read_when_one_reading_exis
     assert got is not None and (got.kind, got.normalized) == (kind, value)
 
 
-@pytest.mark.parametrize("text", ["2021123日", "电话18770128767", "经费20000元"])
-def test_digits_with_two_readings_or_none_are_no_date(text: str) -> None:
+@pytest.mark.parametrize("text", ["2021123日", "电话18770128767", "经费20000元", "年度考核与定期评估", "年度考核或定期评估结果"])
+def test_no_date_and_no_recurrence(text: str) -> None:
+    """Digits with two month/day readings or none; 定期评估 named beside another review."""
     assert normalize_phrase(text) is None
 
 
