@@ -14,7 +14,9 @@ Layout in the database
     hold natively (scalars and lists of scalars), which the queries filter on.
     Clause nodes also hold ``embedding`` (384 floats, the search index's unit
     vector) and Document nodes ``source_text``. Relationships are typed by
-    schema relation, with ``key`` and ``_json``. Beside the graph, per
+    schema relation, with ``key``, ``_json`` and their positions ``_in`` / ``_out``
+    only (no native copies of ``_json``'s fields: no statement reads them, and they
+    were half of a load's relationship writing). Beside the graph, per
     generation: its BM25 statistics (``PolicykgSearchStats``) and the corpus
     record of ingest/corpus_record.py (a ``PolicykgCorpus`` node naming its
     files, a ``PolicykgCorpusFile`` node with each one's bytes), from which, with
@@ -421,10 +423,10 @@ def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[i : i + size]
 
 
-LOAD_FORMAT = 3
+LOAD_FORMAT = 4
 """What a load writes for a given graph, as a version: part of the generation hash, so a
 loader that writes differently never takes an older loader's generation for its own
-(3: the corpus record beside the graph)."""
+(3: the corpus record beside the graph; 4: relationships without native properties)."""
 
 
 def _json_encoder() -> Callable[[Any], str]:
@@ -560,14 +562,20 @@ def _edges(g: nx.MultiDiGraph) -> Iterator[tuple[Any, Any, Any, dict[str, Any], 
 
 
 def edge_rows(g: nx.MultiDiGraph, encoded: Encoded) -> dict[str, list[dict[str, Any]]]:
-    """Rows to write, by relation type: endpoints, key, native properties, full JSON, and the
-    edge's positions among its source's out-edges and its target's in-edges (``_out``,
-    ``_in``), so neighbour lists keep networkx's order."""
+    """Rows to write, by relation type: endpoints (``s``, ``t``), key (``k``), full JSON
+    (``j``), and the edge's positions among its target's in-edges and its source's
+    out-edges (``i``, ``o``), so neighbour lists keep networkx's order.
+
+    No native copy of the JSON's fields (doc_id, start, extractor, ...): no statement reads
+    one, and with them a relationship cost the server about twice the CPU to write
+    (benchmarks/bench_neo4j_load.py, LOAD_FORMAT 4)."""
     by_rel: dict[str, list[dict[str, Any]]] = {}
+    positions = encoded.in_positions
     for (source, target, key, data, out), text in zip(_edges(g), encoded.edges):
         rel = _check(data.get("rel", ""), S.RELATIONS)
-        props = {**_native(data), "_json": text, "_in": encoded.in_positions[(source, target, key)], "_out": out}
-        by_rel.setdefault(rel, []).append({"s": source, "t": target, "k": str(key), "props": props})
+        by_rel.setdefault(rel, []).append(
+            {"s": source, "t": target, "k": str(key), "j": text, "i": positions[(source, target, key)], "o": out}
+        )
     return by_rel
 
 
@@ -610,22 +618,29 @@ def _node_statement(label: str) -> str:
 
 def _relationship_statement(rel: str) -> str:
     """One statement per relation type; both ends found by the element ids the node statements
-    returned (an id lookup: through the (id, gen) index, finding the two ends took a third of the time),
-    checked to be of this generation, so that an element id reused by a deleted node's successor
-    leaves the edge out and the count check before the switch refuses the load."""
+    returned (an id lookup: through the (id, gen) index, finding the two ends took a third of the
+    time), its four properties set in the CREATE.
+
+    The ends' ``gen`` is not read back (that walk of each end's property chain was a third of
+    the relationship writing): an element id names a node this load created, in this
+    generation, and it cannot name another node before the load ends. The ids are this load's,
+    under the load lock (:func:`_load_lock`), which no other policykg load deletes from; a
+    node someone else deletes meanwhile leaves its id unused while a transaction older than
+    the delete is open (Neo4j buffers freed ids until then), and the lock's transaction is
+    open from before the first node to after the switch; and such a delete makes the count
+    check before the switch refuse the load."""
     return (
-        "UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.a AND a.gen = $gen "
-        "MATCH (b) WHERE elementId(b) = row.b AND b.gen = $gen "
-        f"CREATE (a)-[r:{_check(rel, S.RELATIONS)}]->(b) SET r = row.props"
+        "UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.a MATCH (b) WHERE elementId(b) = row.b "
+        f"CREATE (a)-[:{_check(rel, S.RELATIONS)} {{_json: row.j, _in: row.i, _out: row.o, key: row.k}}]->(b)"
     )
 
 
 def _with_element_ids(element_ids: Mapping[str, str]) -> Callable[[Sequence[dict[str, Any]]], list[dict[str, Any]]]:
     """A batch of relationship rows as _relationship_statement takes them: the ends' element
-    ids, and the properties with ``key`` (made per batch, in the writer: nothing of it is hashed)."""
+    ids beside the row's JSON, positions and key (made per batch, in the writer)."""
 
     def rows(batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{"a": element_ids[r["s"]], "b": element_ids[r["t"]], "props": {**r["props"], "key": r["k"]}} for r in batch]
+        return [{"a": element_ids[r["s"]], "b": element_ids[r["t"]], "j": r["j"], "i": r["i"], "o": r["o"], "k": r["k"]} for r in batch]
 
     return rows
 
