@@ -529,6 +529,10 @@ _QUALIFIES = L.compile_re(r"^(?!{extraction.obligation_grammar.prepositions})[\u
 _TOPIC_REPORT = L.compile_re(r"[\u4e00-\u9fff]{0,10}?(?:{extraction.obligation_grammar.route_manner})?报")
 
 
+_SUB_OFFICE = L.compile_re(r"[\u4e00-\u9fff]{1,8}?(?:{extraction.sub_office_ends})(?![\u4e00-\u9fff]*(?:{extraction.sub_office_ends}))")
+"""an office inside a known body, written right after its name (市科技局发展规划科, 科研处学科办)"""
+
+
 def recipients(text: str, ctx: Context) -> list[dict[str, str]]:
     """Every "to whom" of a segment, in order: 报X审核, 向X提交, 报送X备案 …
 
@@ -555,9 +559,13 @@ def recipients(text: str, ctx: Context) -> list[dict[str, str]]:
                 names.append(m)
                 pos = m.end
         if names:
+            office = _SUB_OFFICE.match(text, pos)
+            if office and len(names) == 1:
+                pos = office.end()  # 报市工信委科技合作处: that office of the body the table knows
             purpose = _ROUTE_FOR.match(text[pos:])
             for m in names:
-                out.append({"to": m.name, "to_id": m.entity_id, "for": purpose.group(1) if purpose else "", "step": str(rm.start())})
+                to = m.name + (office.group(0) if office and len(names) == 1 else "")
+                out.append({"to": to, "to_id": m.entity_id, "for": purpose.group(1) if purpose else "", "step": str(rm.start())})
             continue
         raw = _RAW_RECIPIENT.match(text[rm.end() :])
         if raw and rm.group(1) in _RAW_ROUTE_VERBS and not _DUTY_VERBS.fullmatch(raw.group(1)):
@@ -585,8 +593,12 @@ def open_recipients(text: str) -> tuple[list[str], int] | None:
             best = i
     if not best:
         return None
-    names = [strip_determiners(p)[0] for p in coordinated(window[:best])]
-    return ([n for n in names if head_of(n)], best) if names else None
+    names = [n for n in (strip_determiners(p)[0] for p in coordinated(window[:best])) if head_of(n)]
+    office = _SUB_OFFICE.match(window, best)
+    if names and office:
+        names[-1] += office.group(0)  # 报市工信委科技合作处: that office of the body
+        best = office.end()
+    return (names, best) if names else None
 
 
 _PROCEDURE_STEP = re.compile(f"(?:{_DUTY_VERBS.pattern})(?!的)")

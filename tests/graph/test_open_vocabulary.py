@@ -471,6 +471,13 @@ def test_a_signature_run_into_the_text_dates_nothing() -> None:
     assert [f.text for f in facts if f.kind == "deadline"] == ["2023年4月1日前"]
 
 
+def test_a_recipient_office_inside_a_body_is_kept() -> None:
+    """报市工信委科技合作处, 向市科技局发展规划科反映: the office written after the body's name
+    is the recipient, not only the body."""
+    facts = extract_document(_doc("申请企业请于2016年12月21日前将申报材料报市工信委科技合作处。\n"), load_aliases())
+    assert [f.attrs["recipient"] for f in facts if f.kind == "obligation"] == ["市工信委科技合作处"]
+
+
 def test_amounts_listed_before_one_yuan_are_each_an_amount() -> None:
     """分别给予2万/5万/10万元: each count of the list takes the 万元 only the last one says."""
     facts = extract_document(_doc("三、支持标准\n1.每引进一家企业，分别给予2万/5万/10万元奖励。\n"), load_aliases())
