@@ -1377,12 +1377,15 @@ def _strip_recipients(obj: str, verb: str, route: list[dict[str, str]], ctx: Con
 
 
 def _pick_deadline(phrases: list[tuple[int, int, Normalized]]) -> tuple[int, int, Normalized] | None:
-    """The phrase that says when a duty falls due: a dated/recurring one first."""
+    """The phrase that says when a duty falls due: a dated/recurring one first, and a day
+    before a bare year (请2022年度认定的中心在2023年2月28日前登录…: the year names the centres)."""
     rank = {"recurrence": 0, "date": 1, "relative": 2, "period": 3}
     useful = [p for p in phrases if p[2].normalized not in ("next year",)]
     if not useful:
         return None
-    return sorted(useful, key=lambda p: (0 if p[2].before else 1, rank.get(p[2].kind, 9), p[0]))[0]
+    return sorted(
+        useful, key=lambda p: (0 if p[2].before else 1, rank.get(p[2].kind, 9), bool(_YEAR_LABEL.fullmatch(p[2].normalized)), p[0])
+    )[0]
 
 
 # ------------------------------------------------------------ deadlines

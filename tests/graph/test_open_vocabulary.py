@@ -478,6 +478,12 @@ def test_a_recipient_office_inside_a_body_is_kept() -> None:
     assert [f.attrs["recipient"] for f in facts if f.kind == "obligation"] == ["市工信委科技合作处"]
 
 
+def test_a_duty_falls_due_on_its_day_not_in_the_year_that_names_its_bearer() -> None:
+    """请2022年度认定的工程中心在2023年2月28日前登录…: 2022年度 says which centres, the day says when."""
+    facts = extract_document(_doc("请2022年度认定通过的工程中心在2023年2月28日前登录平台进行注册备案。\n"), load_aliases())
+    assert [f.attrs["deadline"] for f in facts if f.kind == "obligation"] == ["2023-02-28"]
+
+
 def test_amounts_listed_before_one_yuan_are_each_an_amount() -> None:
     """分别给予2万/5万/10万元: each count of the list takes the 万元 only the last one says."""
     facts = extract_document(_doc("三、支持标准\n1.每引进一家企业，分别给予2万/5万/10万元奖励。\n"), load_aliases())
