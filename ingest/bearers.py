@@ -197,7 +197,7 @@ def strip_determiners(phrase: str) -> tuple[str, int]:
     """``(phrase without leading 各/本/有关…, characters dropped)``; 各地 is dropped
     only before an office named by its domain (各地教育行政部门)."""
     local = next((d for d in L.words("extraction.locality_determiners") if phrase.startswith(d)), "")
-    if local and _DOMAIN_AT.match(phrase, len(local)) and head_of(phrase):
+    if local and _DOMAIN.match(phrase, len(local)) and head_of(phrase):
         return phrase[len(local) :], len(local)
     dets = _determiners()
     if not phrase.startswith(dets):
@@ -265,7 +265,7 @@ def _is_verb(flag: str) -> bool:
 def _continues_name(window: str, p: int, ends: dict[int, int]) -> bool:
     """各地教育行政部门: a domain word (教育, jieba's verbal noun) right after a division
     goes on into a bearer's head, so no predicate starts there."""
-    m = _DOMAIN_AT.match(window, p)
+    m = _DOMAIN.match(window, p)
     return m is not None and any(e > p and a >= p for e, a in ends.items()) and _division(window[:p]) is not None
 
 
@@ -552,7 +552,6 @@ def _distribute(parts: list[str]) -> list[str]:
 
 
 _DOMAIN = L.compile_re(r"{extraction.organization_domains}")
-_DOMAIN_AT = L.compile_re(r"(?:{extraction.organization_domains})")
 _LIST_SUMMARY = L.compile_re(r"(?:{extraction.grammar.list_summary})([\u4e00-\u9fff]{1,8})$")
 """…等有关单位 closing a list of bearers: it sums the list up, it names no one else"""
 

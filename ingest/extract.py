@@ -559,12 +559,12 @@ def recipients(text: str, ctx: Context) -> list[dict[str, str]]:
                 names.append(m)
                 pos = m.end
         if names:
-            office = _SUB_OFFICE.match(text, pos)
-            if office and len(names) == 1:
+            office = _SUB_OFFICE.match(text, pos) if len(names) == 1 else None
+            if office:
                 pos = office.end()  # 报市工信委科技合作处: that office of the body the table knows
             purpose = _ROUTE_FOR.match(text[pos:])
             for m in names:
-                to = m.name + (office.group(0) if office and len(names) == 1 else "")
+                to = m.name + (office.group(0) if office else "")
                 out.append({"to": to, "to_id": m.entity_id, "for": purpose.group(1) if purpose else "", "step": str(rm.start())})
             continue
         raw = _RAW_RECIPIENT.match(text[rm.end() :])

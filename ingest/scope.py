@@ -189,6 +189,7 @@ def addressees_of(doc: Document) -> list[str]:
 
 
 def _names(line: str) -> list[str]:
+    """The names a salutation lists, split at commas and coordination, without 各/有关."""
     parts = [p for chunk in re.split(r"[，,；;]", line) for p in coordinated(chunk)]
     return [strip_determiners(p.strip())[0] for p in parts if p.strip()]
 
