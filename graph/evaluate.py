@@ -31,6 +31,7 @@ import yaml
 from ingest.aliases import AliasTable, aliases_for_corpus
 from ingest.bearers import resolve_bearer, strip_determiners
 from ingest.centers import find_centers_file, load_centers
+from ingest.convert import drop_glosses
 from ingest.document import Document
 from ingest.errors import CorpusError
 from ingest.extract import FACT_KINDS, Fact, context_for
@@ -251,13 +252,18 @@ def _located(golden_dir: Path, docs: dict[str, Document]) -> tuple[list[Gold], l
         if doc is None:
             errors.append(f"{a['_file']}: unknown doc {a.get('doc')!r}")
             continue
+        span = drop_glosses(a["span"])  # copied from the file as supplied; the text is stored without them
         try:
-            s, e = locate(doc.text, a["span"], int(a.get("occurrence", 1)))
+            s, e = locate(doc.text, span, int(a.get("occurrence", 1)))
         except ValueError as err:
             errors.append(f"{a['_file']}: {err}")
             continue
-        fields = {k: v for k, v in a.items() if k not in ("kind", "doc", "span", "occurrence", "_file", "note")}
-        golds.append(Gold(a["kind"], doc.doc_id, a["span"], s, e, fields, a["_file"]))
+        fields = {
+            k: drop_glosses(v) if isinstance(v, str) else v
+            for k, v in a.items()
+            if k not in ("kind", "doc", "span", "occurrence", "_file", "note")
+        }
+        golds.append(Gold(a["kind"], doc.doc_id, span, s, e, fields, a["_file"]))
     return golds, errors, exhaustive
 
 

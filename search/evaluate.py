@@ -27,6 +27,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ingest.convert import drop_glosses
+
 from .errors import QASetError
 from .service import DENSE_ONLY, HAND, HYBRID, PLAIN_BM25, RankConfig, Searcher, check_query
 
@@ -52,7 +54,7 @@ def load_qa(path: Path | str, split: str | None = None) -> list[dict[str, Any]]:
             raise QASetError(f"{path}:{n} has no `question` string")
         item.setdefault("id", f"line{n}")
         item.setdefault("type", "unknown")
-        item["gold_spans"] = list(item.get("gold_spans") or [])
+        item["gold_spans"] = [drop_glosses(g) for g in item.get("gold_spans") or []]  # as the corpus text is stored
         if split is None or item.get("split") == split:
             items.append(item)
     if not items:

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from ingest.convert import MAX_SOURCE_BYTES, convert, sniff
+from ingest.convert import MAX_SOURCE_BYTES, convert, drop_glosses, sniff
 from ingest.errors import CorruptDocumentError, EmptyDocumentError, EncodingError, PayloadTooLargeError, UnsupportedFormatError
 from tests.ingest import samples
 
@@ -44,6 +44,15 @@ def test_crlf_and_bom_are_normalised_and_the_hash_is_of_the_bytes_supplied():
     raw = ("\ufeff" + TEXT.replace("\n", "\r\n")).encode("utf-8")
     converted = convert(raw, "guide.txt")
     assert converted.text == TEXT and converted.sha256 == hashlib.sha256(raw).hexdigest()
+
+
+def test_pinyin_glosses_of_a_web_copy_are_dropped():
+    """應(yīng)當(dāng)於… reads 應當於…; brackets that are no gloss (a letter without a tone
+    mark, an ordinary note) stay, and the hash is still of the bytes supplied."""
+    raw = "第三條 各院(系)應(yīng)當(dāng)制定安全管理制度(試行),見附件(a)。\n".encode("utf-8")
+    converted = convert(raw, "rules.txt")
+    assert converted.text == "第三條 各院(系)應當制定安全管理制度(試行),見附件(a)。\n"
+    assert drop_glosses("重點(diǎn)實驗室") == "重點實驗室"
 
 
 def test_mixed_encodings_are_refused():
