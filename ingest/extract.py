@@ -159,6 +159,8 @@ _INLINE_MARKER = re.compile(
     r"|(?<=[!-~])(?=[一二三四五六七八九十]+、)"  # after stray ASCII (a web copy's noise: …@* O二、…)
     # a run-on text's item after a comma (…主体责任,,(二)请…,,2.推荐单位…,三、各依托单位…)
     r"|(?<=[，,])(?=[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、](?!\d)|[一二三四五六七八九十]+、)"
+    # a run-on text's first item glued to its list's title (…有关要求（一）请…), not a cited item (第三条（一）)
+    r"|(?<=[\u4e00-\u9fff])(?<![条款项第件])(?=[（(]一[）)])"
     # a run-on text's article glued to the words before it (…考核评估第十三条依托单位应…), not a reference (按第十条规定)
     r"|(?<=[\u4e00-\u9fff])(?<![按照据依见违本反法则例及和、至第])(?=第[一二三四五六七八九十百零]+条(?![规的之所和、至或中及第]))"
 )
@@ -394,7 +396,7 @@ def _leading_time_in(head: str) -> int:
 _TIME_OPENERS = ("每", "在", "于")
 
 
-def _starts_before(modal: L.Either, text: str, n: int) -> bool:
+def _starts_before(modal: L.Either | L.Cue, text: str, n: int) -> bool:
     """Whether a modal starts in the first ``n`` characters of ``text``, read in the
     whole text: what decides it may lie further on (应对…负责 is 应 + 对)."""
     m = modal.search(text[: n + 32])
@@ -801,6 +803,15 @@ def _split_actor_segments(unit: Unit, ctx: Context, carried: bool = False) -> li
                 cuts[0] = (0, bearer[0], "open")
             elif bearer is not None:
                 cuts.append((i, bearer[0], "open"))
+            elif (
+                i
+                and not max((c for c in cuts if c[0] < i), key=lambda c: c[0])[1]
+                and text[i - 2 : i - 1] != "的"  # "…的，应…": the condition's subject bears it (condition_subject)
+                and opens_with_modal(head)
+                and (said := sentence_topic(text, unit.start, ctx))
+            ):
+                # 项目承担单位有一次整改机会，应当于…: the topic chain's subject, where no bearer was named before
+                cuts.append((i, said, "topic"))
             continue
         rest = text[end : i + 40]
         rest = _CO_BEARER.sub("", rest)
@@ -887,6 +898,8 @@ class Where:
     """the sentence continues, after a semicolon, one whose subject was named"""
     listed: bool = False
     """``previous`` is the subject the last item of the list ended with"""
+    before: Unit | None = None
+    """the clause's sentence before this one"""
 
 
 def explicit_subject(w: Where, ctx: Context) -> Bearers:
@@ -979,6 +992,39 @@ def previous_subject(w: Where, ctx: Context) -> Bearers:
     return [(a, "previous subject", 0.7) for a in w.previous]
 
 
+_MODAL_CUE = L.cue("extraction.bearer_cues.modal")
+"""a modal proper: 负责 after a comma is often a body's remit (成立X，负责…), not a topic's duty"""
+_CLAUSE_ADVERB_LEAD = L.compile_re(r"^(?:{extraction.obligation_grammar.clause_adverbs})*")
+
+
+def opens_with_modal(text: str) -> bool:
+    """Whether a segment opens with its modal (原则上应当于…完成整改): a predicate whose
+    subject was said before it."""
+    rest = text[_CLAUSE_ADVERB_LEAD.match(text).end() :]  # type: ignore[union-attr]
+    return _starts_before(_MODAL_CUE, rest, 1)
+
+
+def sentence_topic(text: str, offset: int, ctx: Context) -> list[Entity]:
+    """The bearer a sentence opens with, whatever its predicate (项目承担单位有一次整改机会):
+    the topic that later subject-less predicates of a topic chain share."""
+    lead = strip_determiners(text[:16])[1]
+    mentions = ctx.aliases.find_mentions(text[: lead + 24])
+    names, _end = _names_from(mentions, lead, text)
+    if names:
+        return [e for e in dict.fromkeys(ctx.aliases.get(m.entity_id) for m in names) if e is not None]
+    found = open_bearer(text, offset, ctx, any_verb=True)
+    return found[0] if found else []
+
+
+def topic(w: Where, ctx: Context) -> Bearers:
+    """ "每个项目原则上有一次整改机会。应当于…完成整改": a sentence that opens with its modal
+    shares the subject the sentence before it opened with (inside a sentence,
+    _split_actor_segments cuts such a topic chain)."""
+    if w.unit is None or w.before is None or w.seg.start != w.unit.start or not opens_with_modal(w.seg.text):
+        return []
+    return [(e, "topic", 0.65) for e in sentence_topic(w.before.text, w.before.start, ctx)]
+
+
 def directive_target(w: Where, ctx: Context) -> Bearers:
     """A government directive naming its (known) target inside the segment."""
     dm = _DIRECTIVE.search(w.seg.text)
@@ -1056,6 +1102,7 @@ ACTOR_STRATEGIES = (
     condition_subject,
     in_the_name_of,
     previous_subject,
+    topic,
     directive_target,
     addressees,
     document_scope,
@@ -1090,15 +1137,23 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
     from_list = bool(previous)  # carried from the last item: read only for a modal sentence that names no one
     previous_end = ""
     last_end = clause.start
+    sentence: Unit | None = None
     for unit in units(clause):
         body = unit
+        said_before, sentence = sentence, unit
         if _NEW_ARTICLE.search(clause.text[last_end - clause.start : unit.start - clause.start]):
             inline_actors, previous, from_list = [], (), False  # a run-on text's next article: the last one's bearers end with it
+            said_before = None
         last_end = unit.end
         if _LEAD_IN_DUTY.match(unit.text):
             continue  # "依托单位应当履行下列职责：" announces the duties listed next
         if _TITLE_LINE.match(unit.text):
             continue  # a (re)stated title announces, it does not oblige
+        duty_title = _HEADING_DUTY.match(unit.text) if _is_label(unit.text) else None
+        if duty_title:
+            # a run-on text's "项目承担单位主要职责（一）…": the title of the items that follow
+            inline_actors = _actors_in(duty_title.group(1), ctx) or inline_actors
+            continue
         lead_in = _LEAD_IN_END.search(unit.text)
         if lead_in:
             # "X的主要职责和任务是：(一)…": X bears the items that follow in this clause
@@ -1150,11 +1205,12 @@ def extract_obligations(clause: Clause, ctx: Context) -> list[Fact]:
                 previous,
                 carried,
                 from_list,
+                said_before,
             )
             actors = next((found for strategy in ACTOR_STRATEGIES if (found := strategy(where, ctx))), [])
             if not actors:
                 continue
-            if actors[0][1] in ("sentence", "open", "organization", "previous subject"):
+            if actors[0][1] in ("sentence", "open", "organization", "previous subject", "topic"):
                 previous, from_list = tuple(a for a, _h, _c in actors), False
             first_how = actors[0][1]
             after = _after_actor(seg.text, actors[0][0], first_how, ctx)

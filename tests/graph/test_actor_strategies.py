@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ingest.aliases import Entity, load_aliases
 from ingest.document import Clause, Document
 from ingest.extract import (
@@ -20,6 +22,7 @@ from ingest.extract import (
     previous_subject,
     procedure_issuer,
     role_system,
+    topic,
 )
 
 
@@ -59,6 +62,7 @@ def test_strategies_are_tried_in_the_documented_order() -> None:
         "condition_subject",
         "in_the_name_of",
         "previous_subject",
+        "topic",
         "directive_target",
         "addressees",
         "document_scope",
@@ -116,3 +120,16 @@ def test_a_sentence_opening_with_a_duty_verb_continues_the_previous_subject() ->
     assert previous_subject(w, ctx) == [(UNIVERSITY, "previous subject", 0.7)]
     assert previous_subject(_where("重点实验室名单见附件", previous=(UNIVERSITY,), unit=Unit("重点实验室名单见附件", 0, 10)), ctx) == []
     assert previous_subject(_where(text, unit=Unit(text, 0, len(text))), ctx) == []
+
+
+def test_a_sentence_opening_with_its_modal_takes_the_last_sentences_topic() -> None:
+    """每个项目原则上有一次整改机会。应当于…完成整改: the topic of the sentence before."""
+    ctx = _ctx()
+    before = "依托高校原则上有一次整改机会。"
+    text = "应当于接到通知后三个月内完成整改"
+    unit = Unit(text, len(before), len(before) + len(text))
+    w = replace(_where(text, unit=unit, before=Unit(before, 0, len(before))), seg=unit)
+    assert [(e.name, how) for e, how, _c in topic(w, ctx)] == [(UNIVERSITY.name, "topic")]
+    assert topic(replace(w, before=None), ctx) == []
+    said = "完成整改"
+    assert topic(replace(w, seg=Unit(said, unit.start, unit.start + len(said)), unit=Unit(said, unit.start, unit.start + 4)), ctx) == []

@@ -1109,3 +1109,23 @@ def test_a_subject_then_its_condition_then_a_request() -> None:
     """任何单位和个人对公示如有异议，请…提出: the request binds the subject of the condition."""
     got = _obligations("任何单位和个人对公示如有异议,请于公示期内以书面形式向省科技厅提出。\n")
     assert sorted(got) == [("个人", "must"), ("单位", "must")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "项目承担单位有一次整改机会，应当于接到整改通知后的三个月内完成整改。\n",
+        "项目承担单位原则上有一次整改机会。应当于接到整改通知后的三个月内完成整改。\n",
+    ],
+)
+def test_a_topic_chain_shares_its_subject(text: str) -> None:
+    """A predicate that opens with its modal and names no one (…，应当于…完成整改) is said
+    of the subject its sentence, or the sentence before it, opened with."""
+    assert _obligations(text) == [("项目承担单位", "must")]
+
+
+def test_a_topic_chain_does_not_override_a_named_bearer() -> None:
+    """各依托单位和共建单位，应…: a subject set off by a comma keeps both its bearers (the
+    chain is for predicates no named bearer precedes)."""
+    got = _obligations("各依托单位和共建单位，应履行重点实验室建设和管理的主体责任。\n")
+    assert sorted(got) == [("依托单位", "must"), ("共建单位", "must")]
