@@ -81,7 +81,13 @@ def head_of(name: str) -> tuple[str, str] | None:
         if SHORT_NAME.search(name) or not _PAREN.search(name):
             return None
     if "（" in name or "(" in name:
-        name = _PAREN.sub("", name)
+        # 依托学院（单位） ends in 学院; 院（系） is 院系
+        return next((hk for form in (_PAREN.sub("", name), _GLOSSED_END.sub(r"\1", name)) if (hk := _head_at_end(form))), None)
+    return _head_at_end(name)
+
+
+def _head_at_end(name: str) -> tuple[str, str] | None:
+    lengths, heads, _lasts = _head_index()
     n = len(name)
     for size in lengths:
         if size > n:
@@ -93,6 +99,10 @@ def head_of(name: str) -> tuple[str, str] | None:
             continue
         return hk
     return None
+
+
+_GLOSSED_END = re.compile(r"[（(]([^（）()]{1,2})[）)]$")
+"""a bracketed last character or two that completes the word before it (院（系）)"""
 
 
 @functools.lru_cache(maxsize=1)
@@ -493,7 +503,7 @@ def _not_a_bearer(phrase: str) -> bool:
 COORDINATORS = "".join(L.words("extraction.grammar.coordinators"))
 """characters that join coordinated names (、和及与)"""
 COORDINATED = re.compile(f"[{COORDINATORS}]")
-_CONJUNCTION = L.compile_re(r"(?<=[\u4e00-\u9fff])(?:{extraction.conjunctions})(?=[\u4e00-\u9fff])")
+_CONJUNCTION = L.compile_re(r"(?<=[\u4e00-\u9fff）)])(?:{extraction.conjunctions})(?=[\u4e00-\u9fff])")
 
 
 def coordinated(phrase: str) -> list[str]:
@@ -583,9 +593,10 @@ def split_phrase(phrase: str) -> tuple[str, str]:
 
 
 def _strip_reference(name: str) -> str:
-    """各工程中心（附件4） → 工程中心: a trailing bracket that is no alternative name."""
+    """各工程中心（附件4） → 工程中心: a trailing bracket that is no alternative name
+    (nor the end of the word before it: 院（系）)."""
     m = re.search(r"[（(]([^（()）]*)[)）]$", name)
-    if m and not head_of(m.group(1)) and len(name) > m.end() - m.start():
+    if m and not head_of(m.group(1)) and len(name) > m.end() - m.start() and head_of(name[: m.start()]) is not None:
         return name[: m.start()]
     return name
 
@@ -658,6 +669,12 @@ def resolve_bearer(
     ent = Entity(head[1], name, attrs={"source": dict(source or {}), "open_vocabulary": True})
     scope.found.setdefault(ent.id, ent)
     return scope.found[ent.id]
+
+
+def names_no_one(phrase: str) -> bool:
+    """A head that names no one without a determiner before it: 组织职责 (organizational
+    duties), …依托的主体学科; but 任何组织或个人 is anyone."""
+    return split_phrase(phrase)[0] in L.words("extraction.lone_heads_naming_no_one") and not strip_determiners(phrase)[1]
 
 
 def is_generic_alias(surface: str, ent: Entity) -> bool:

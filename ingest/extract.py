@@ -43,6 +43,7 @@ from .bearers import (
     coordinated,
     head_of,
     is_generic_alias,
+    names_no_one,
     own_names,
     resolve_bearer,
     split_phrase,
@@ -261,6 +262,8 @@ def _actors_in(phrase: str, ctx: Context) -> list[Entity]:
         ms = [m for m in ctx.aliases.find_mentions(part) if m.kind in ACTOR_KINDS and not _inside_head(part, m.start, m.end)]
         if ms:
             ent = ctx.aliases.get(ms[-1].entity_id)
+        elif names_no_one(part.strip()):
+            ent = None
         else:
             ent = resolve_bearer(
                 split_phrase(part.strip())[0], ctx.aliases, ctx.bearers, {"doc_id": ctx.doc_id, "extractor": "bearer/heading"}
@@ -686,6 +689,8 @@ def open_bearer(text: str, offset: int, ctx: Context, *, any_verb: bool = False)
         for part in coordinated(name):
             at = sub.phrase.find(part, pos)
             pos = at + len(part)
+            if names_no_one(part) and not strip_determiners(alternative)[1]:
+                continue  # 组织职责, …的主体学科 (任何组织或个人: anyone)
             source = {"doc_id": ctx.doc_id, "start": offset + at, "end": offset + pos, "extractor": "bearer/subject"}
             ent = resolve_bearer(split_phrase(part)[0], ctx.aliases, ctx.bearers, source)
             if ent is not None and ent not in found:

@@ -1129,3 +1129,17 @@ def test_a_topic_chain_does_not_override_a_named_bearer() -> None:
     chain is for predicates no named bearer precedes)."""
     got = _obligations("各依托单位和共建单位，应履行重点实验室建设和管理的主体责任。\n")
     assert sorted(got) == [("依托单位", "must"), ("共建单位", "must")]
+
+
+def test_a_bracketed_last_character_completes_a_name() -> None:
+    """院（系） is 院系: a bearer, coordinated with 及 like any name; a bracket that is a
+    note (附件4) is still no part of the name."""
+    got = _obligations("各院(系)及实验室要切实加强领导。\n")
+    assert sorted(got) == [("实验室", "must"), ("院（系）", "must")]
+    assert head_of("院（系）") == ("院系", "Role") and coordinated("院（系）及实验室") == ["院（系）", "实验室"]
+
+
+def test_a_lone_head_names_no_one_without_a_determiner() -> None:
+    """组织职责 is organizational duties and …依托的主体学科 a discipline; 任何组织 is anyone."""
+    assert _obligations("协同创新方向依托的主体学科须为牵头高校的省级以上重点学科。\n") == []
+    assert sorted(_obligations("任何组织或个人不得虚报、套取、冒领。\n")) == [("个人", "must-not"), ("组织", "must-not")]
