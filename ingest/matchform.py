@@ -33,7 +33,7 @@ steps in turn; the last two are kept rather than translated again."""
 def match_form(text: str) -> str:
     """Simplified characters and Chinese punctuation; same length as ``text``.
     A comma that groups digits (1,000万元) stays a comma: it ends no clause; a
-    period between Chinese words is a full stop."""
+    period between Chinese words is a full stop; a letter O inside a number is a zero."""
     if len(text) >= _LONG:
         return _long_match_form(text)
     return _match_form(text)
@@ -49,13 +49,19 @@ _CJK_PERIOD = re.compile(r"(?<=[\u4e00-\u9fff）)])\.(?=[\u4e00-\u9fff（(])")
 web copy) ends a sentence; between digits or after an item number (1.) it does not"""
 
 
+_LETTER_ZERO = re.compile(r"(?<=\d)[Oo](?=\d|[万元%])")
+"""a letter O typed for a zero in a number (5O万元, 5O%)"""
+
+
 def _match_form(text: str) -> str:
     out = _translation()(text)
-    if "," not in text and "." not in text:
+    if "," not in text and "." not in text and "O" not in text and "o" not in text:
         return out
     chars = list(out)
     for m in _GROUPED_DIGITS.finditer(text):
         chars[m.start()] = ","
     for m in _CJK_PERIOD.finditer(text):
         chars[m.start()] = "。"
+    for m in _LETTER_ZERO.finditer(text):
+        chars[m.start()] = "0"
     return "".join(chars)

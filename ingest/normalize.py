@@ -236,6 +236,12 @@ _fixed(r"为期半年|半年内|提前半年", "period", "P6M", 45)
 _counted(f"({_CN_OR_DIGIT})个?工作日(?:内|之内)?", "period", "P{n}D", lambda n: 30)
 _counted(f"({_CN_OR_DIGIT})(?:日|天)(?:内|之内)", "period", "P{n}D", lambda n: 30)
 _counted(f"(?:为期)?({_CN_OR_DIGIT})个月(?:内|之内)?", "period", "P{n}M", lambda n: 40)
+_counted(f"(?:{{extraction.time.duration_bounds}})({_CN_OR_DIGIT})(?:日|天)", "period", "P{n}D", lambda n: 30)
+_counted(f"(?:{{extraction.time.duration_bounds}})({_CN_OR_DIGIT})年", "period", "P{n}Y", lambda n: 90)
+_counted(f"(?:{{extraction.time.duration_bounds}})({_CN_OR_DIGIT})个?小时", "period", "PT{n}H", lambda n: 30)
+_counted(f"(?:{{extraction.time.duration_bounds}})({_CN_OR_DIGIT})分钟", "period", "PT{n}M", lambda n: 30)
+# 建成两年后, 3年后: a length of time after an event (not 2020年后: a count, not a year)
+_counted(f"(?<![\\d{CN_NUM}])({_CN_OR_DIGIT})年(?:之|以)?后", "period", "P{n}Y", lambda n: 90)
 _counted(
     f"(?:{{extraction.time.run_kinds}})?(?:周期|期限)(?:{{extraction.time.period_hedges}})?(?:为|满)?({_CN_OR_DIGIT})年",
     "period",

@@ -11,6 +11,12 @@ from ingest.normalize import amount_cny, normalize_phrase, time_phrases, to_int
     "phrase, kind, value",
     [
         ("三年为一个建设周期", "period", "P3Y"),
+        ("为期一年的试点", "period", "P1Y"),
+        ("任期不超过3年", "period", "P3Y"),
+        ("滞留时间不得超过5日", "period", "P5D"),
+        ("陈述时间不超过5分钟", "period", "PT5M"),
+        ("建成两年后", "period", "P2Y"),
+        ("2020年后", "date", "2020"),  # a year, not a count of years
         ("每三年进行资格复审", "recurrence", "R/P3Y"),
         ("每二年评审一次", "recurrence", "R/P2Y"),
         ("满 18 个月", "period", "P18M"),

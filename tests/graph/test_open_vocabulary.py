@@ -351,6 +351,7 @@ def test_references_in_brackets_are_not_names() -> None:
     [
         ("每家最高资助五十万元。", 500_000, 500_000),  # Chinese numerals
         ("给予不超过1,000万元的经费支持。", 10_000_000, 10_000_000),  # grouped digits in a web copy
+        ("给予承办机构5O万元一次性奖励。", 500_000, 500_000),  # a letter O typed for a zero
         ("资助额度为500 万元/项。", 5_000_000, 5_000_000),  # a space before the unit
         ("奖励金额为人民币20000元。", 20_000, 20_000),  # plain 元
         ("给予20万-50万元奖励。", 200_000, 500_000),
