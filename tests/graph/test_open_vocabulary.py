@@ -1074,10 +1074,16 @@ def test_a_sentence_may_open_with_an_event_before_its_subject() -> None:
         ("对于评估不合格的中心,国家将要求其整改或予以裁撤。", "不合格", "予以裁撤"),
         ("有下列行为之一的企业,将不予兑现奖励和资助补贴:", "下列行为之一", "不予兑现"),
         ("学校对现有平台进行全面排查,对长期无实质性科研活动的平台予以撤销。", "长期无实质性科研活动的平台", "予以撤销"),
+        ("对弄虚作假的项目承担单位,撤销立项并追回已拨经费。", "弄虚作假", "撤销立项"),
+        ("对违反本办法的企业,不再享受相关扶持政策。", "违反本办法", "不再享受"),
+        ("涉嫌犯罪的,移送司法机关依法处理。", "涉嫌犯罪", "移送司法机关"),
+        ("存在下列情况之一的项目,不得通过验收。", "下列情况之一", "不得通过"),
+        ("匿名提出的异议材料不予受理。", "匿名", "不予受理"),
     ],
 )
 def test_sanction_shapes(sentence: str, trigger: str, effect: str) -> None:
-    """否则 + a consequence, 裁撤 and 不予兑现, 有下列行为之一的…, and a 对…的X after a comma."""
+    """否则 + a consequence, 裁撤 and 不予兑现, 有下列行为之一的…, a 对…的X after a comma, and
+    the consequences of project rules (撤销立项, 不再享受, 移送司法机关, 不得通过验收; 匿名 异议)."""
     facts = [f for f in extract_document(_doc(sentence + "\n"), load_aliases()) if f.kind == "sanction"]
     assert facts, sentence
     assert trigger in facts[0].attrs["trigger"] and effect in facts[0].attrs["effect"]
