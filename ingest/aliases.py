@@ -114,7 +114,7 @@ def entity_id(kind: str, name: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _t2s_table() -> dict[int, int]:
+def t2s_table() -> dict[int, int]:
     """Traditional → simplified, character by character, from OpenCC's own
     TSCharacters dictionary: length-preserving by construction and fast enough
     to run on every clause (OpenCC's phrase segmentation is 100× slower, and
@@ -160,7 +160,7 @@ class Translation:
 
 @functools.lru_cache(maxsize=1)
 def _fold() -> Translation:
-    return Translation({**_t2s_table(), **_FULLWIDTH, **_KEEP_FULLWIDTH})
+    return Translation({**t2s_table(), **_FULLWIDTH, **_KEEP_FULLWIDTH})
 
 
 def normalize(text: str) -> str:

@@ -12,12 +12,12 @@ import functools
 import re
 
 from . import lexicon as L
-from .aliases import Translation, _t2s_table
+from .aliases import Translation, t2s_table
 
 
 @functools.lru_cache(maxsize=1)
 def _translation() -> Translation:
-    table = dict(_t2s_table())
+    table = dict(t2s_table())
     table.update({ord(k): ord(v) for k, v in L.mapping("extraction.match_punctuation").items()})
     return Translation(table)
 

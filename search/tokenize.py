@@ -30,7 +30,7 @@ from pathlib import Path
 import jieba
 import numpy as np
 
-from ingest.aliases import Translation, _t2s_table
+from ingest.aliases import Translation, t2s_table
 
 # Function words and question words with no topical content. Kept short on
 # purpose: words such as 应当/负责/报送 carry the legal force and the action
@@ -63,7 +63,7 @@ flattened into the text (a toned vowel tells them from a bracketed letter)."""
 
 @functools.lru_cache(maxsize=1)
 def _simplified() -> Translation:
-    return Translation(_t2s_table())
+    return Translation(t2s_table())
 
 
 def search_form(text: str) -> str:
