@@ -18,10 +18,10 @@ import networkx as nx
 from ingest.aliases import AliasTable, Entity, aliases_for_corpus
 from ingest.bearers import load_tagger
 from ingest.cache import ValueCache, cache_root, digest
+from ingest.chunks import Extracted, extract_all
 from ingest.document import Document
-from ingest.extract import Context, Fact, context_for, extract_with_entities
+from ingest.extract import Context, Fact, context_for
 from ingest.fingerprint import code_digest
-from ingest.parallel import map_items
 from ingest.pipeline import Build, step
 from ingest.scope import introduce
 
@@ -155,18 +155,10 @@ def _add_document_relations(g: nx.MultiDiGraph, doc: Document) -> None:
         )
 
 
-Extracted = tuple[list[Fact], list[Entity]]
-
-
-def _extract_one(item: tuple[Document, AliasTable, bool]) -> Extracted:
-    doc, table, judged = item
-    return extract_with_entities(doc, table, judged=judged)
-
-
 def _extracted_all(documents: list[Document], tables: list[AliasTable], cache: ValueCache | None, judged: bool = True) -> list[Extracted]:
     """:func:`extract_with_entities` of each document with its table, through
     ``cache`` when given; the documents the cache does not answer for are read
-    on every core (ingest/parallel.py).
+    on every core, a large one in parts (ingest/chunks.py).
 
     The key covers all it reads: the extraction code and vocabulary (the
     ingest and graph packages), the document's text and metadata, and the
@@ -184,7 +176,7 @@ def _extracted_all(documents: list[Document], tables: list[AliasTable], cache: V
     todo = [i for i, hit in enumerate(out) if hit is None]
     if todo:
         load_tagger()
-    results = map_items(_extract_one, [(documents[i], tables[i], judged) for i in todo], [len(documents[i].text) for i in todo])
+    results = extract_all([(documents[i], tables[i]) for i in todo], judged)
     for i, result in zip(todo, results):
         out[i] = result
         if cache is not None:

@@ -1544,7 +1544,7 @@ def _in_context(value: str, ctx: Context) -> str:
     """A due day or window without a year (``--06-20``, ``--10-25/--10-31``), this year or last
     year, in the year of its document; "截止时间前" (a back reference) is the due date a duty
     stated before it."""
-    if ctx.last_due and _BACK_REFERENCE.fullmatch(value):
+    if _BACK_REFERENCE.fullmatch(value) and ctx.last_due:  # the state last read (ingest/chunks.py)
         return ctx.last_due
     if not ctx.doc_year:
         return value
@@ -2215,27 +2215,42 @@ def _judged(facts: list[Fact], signals: dict[int, dict[str, float]], judge: Fact
     return out
 
 
-def extract_with_entities(doc: Document, aliases: AliasTable, *, judged: bool = True) -> tuple[list[Fact], list[Entity]]:
-    """Facts of every clause, then the document-level links; and the bearers
-    the alias table did not know (new entities with the span they were met at).
+@dataclass
+class Reading:
+    """A document made ready for its clause loop (:func:`read_document`).
 
-    Proposed duties are judged by ingest/fact_judge.py unless
-    ``judged`` is False (what its training reads: every proposal, each with
-    its signals in ``attrs["signals"]``).
+    Why apart from the loop: what a document's clauses are read with (its
+    context, reading views and headings, the lead-in bearers) is computed once,
+    before the clauses are read, so ingest/chunks.py can read one large
+    document's clauses in several processes and merge them in order."""
 
-    * "once per cycle" takes the document's cycle length (五年为一个建设周期 → R/P5Y);
-    * each obligation gets the sanction of its document whose trigger names
-      what the duty produces (年度报告, 年度工作目标 …).
-    """
+    doc: Document
+    aliases: AliasTable
+    ctx: Context
+    views: list[tuple[Clause, tuple[str, list[int]]]]
+    """each stored clause with its reading view and the view's offset map"""
+    clauses: list[Clause]
+    """the clauses as read: reading views of their text and headings"""
+
+
+def read_document(doc: Document, aliases: AliasTable) -> Reading:
+    """The context and reading views of ``doc``, ready for :func:`extract_clauses`."""
     ctx = context_for(doc, aliases)
     views = [(c, reading_view(match_form(c.text))) for c in doc.clauses]
     # the clauses of a section share its headings: each heading is read once
     headings = {p: reading_view(match_form(p))[0] for p in {p for c in doc.clauses for p in c.path}}
     clauses = [replace(c, text=view, path=tuple(headings[p] for p in c.path)) for c, (view, _w) in views]
     ctx.lead_actors = lead_in_actors(clauses, ctx)
+    return Reading(doc, aliases, ctx, views, clauses)
+
+
+def extract_clauses(reading: Reading, ctx: Context, lo: int, hi: int) -> tuple[list[Fact], dict[int, dict[str, float]]]:
+    """The facts of clauses ``lo:hi`` of a read document, in order, read with ``ctx``
+    (which carries what one clause leaves to the next), and the judge's signals of
+    each proposed duty by ``id(fact)``."""
     facts: list[Fact] = []
     signals: dict[int, dict[str, float]] = {}
-    for clause, (c, (view, where)) in zip(clauses, views):
+    for clause, (c, (view, where)) in zip(reading.clauses[lo:hi], reading.views[lo:hi]):
         met = set(ctx.bearers.found)
         found = extract_clause(clause, ctx)
         signals |= fact_signals(found, clause, ctx)
@@ -2248,6 +2263,32 @@ def extract_with_entities(doc: Document, aliases: AliasTable, *, judged: bool = 
                 if isinstance(src.get("start"), int) and isinstance(src.get("end"), int):
                     src["start"], src["end"] = to_stored(src["start"], src["end"], c.start, where)
         facts.extend(found)
+    return facts, signals
+
+
+def extract_with_entities(doc: Document, aliases: AliasTable, *, judged: bool = True) -> tuple[list[Fact], list[Entity]]:
+    """Facts of every clause, then the document-level links; and the bearers
+    the alias table did not know (new entities with the span they were met at).
+
+    Proposed duties are judged by ingest/fact_judge.py unless
+    ``judged`` is False (what its training reads: every proposal, each with
+    its signals in ``attrs["signals"]``).
+
+    * "once per cycle" takes the document's cycle length (五年为一个建设周期 → R/P5Y);
+    * each obligation gets the sanction of its document whose trigger names
+      what the duty produces (年度报告, 年度工作目标 …).
+    """
+    reading = read_document(doc, aliases)
+    facts, signals = extract_clauses(reading, reading.ctx, 0, len(reading.clauses))
+    return finish_document(reading, facts, signals, judged=judged)
+
+
+def finish_document(
+    reading: Reading, facts: list[Fact], signals: dict[int, dict[str, float]], *, judged: bool = True
+) -> tuple[list[Fact], list[Entity]]:
+    """The document-level step of :func:`extract_with_entities` on the facts of
+    all its clauses (``reading.ctx`` holding the bearers found in them)."""
+    doc, aliases, ctx = reading.doc, reading.aliases, reading.ctx
     for f in facts:
         f.text = doc.text[f.start : f.end]  # cite the characters as stored
     cycle = next(
