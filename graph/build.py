@@ -348,7 +348,10 @@ def _add_facts(g: nx.MultiDiGraph, doc: Document, facts: list[Fact], table: Alia
             if target in g:
                 g.add_edge(fid, target, key=f"{S.APPLIES_TO}:{target}", rel=S.APPLIES_TO, **prov)
     by_id = {f.fact_id: f for f in facts}
-    deadlines = [f for f in facts if f.kind == "deadline"]
+    deadlines: dict[str, list[Fact]] = {}  # by clause: a duty's deadlines are in its clause
+    for f in facts:
+        if f.kind == "deadline":
+            deadlines.setdefault(f.clause_id, []).append(f)
     for f in facts:
         if f.kind != "obligation":
             continue
@@ -360,8 +363,8 @@ def _add_facts(g: nx.MultiDiGraph, doc: Document, facts: list[Fact], table: Alia
             "extractor": "link",
             "confidence": f.confidence,
         }
-        for d in deadlines:
-            if d.clause_id == f.clause_id and f.start <= d.start and d.end <= f.end:
+        for d in deadlines.get(f.clause_id, []):
+            if f.start <= d.start and d.end <= f.end:
                 g.add_edge(f.fact_id, d.fact_id, key=f"{S.HAS_DEADLINE}:{d.fact_id}", rel=S.HAS_DEADLINE, **prov)
         for sid in f.attrs.get("sanction_ids", []):
             if sid in by_id:

@@ -28,7 +28,7 @@ from typing import Any, Sequence
 from .aliases import AliasTable, Entity
 from .document import Document
 from .extract import Context, Fact, Reading, extract_clauses, extract_with_entities, finish_document, read_document
-from .parallel import MIN_PARALLEL_CHARS, map_items, workers
+from . import parallel
 
 CARRIED = ("in_requirements", "item_subject", "last_due")
 """The fields of :class:`ingest.extract.Context` a clause's extraction sets for the next clause."""
@@ -218,9 +218,9 @@ def extract_all(items: Sequence[tuple[Document, AliasTable]], judged: bool = Tru
     workers, at least :data:`MIN_CHUNK_CHARS`) is read in parts of about that
     share; the others are one task each."""
     sizes = [len(doc.text) for doc, _ in items]
-    n = workers()
+    n = parallel.workers()
     share = max(MIN_CHUNK_CHARS, sum(sizes) // (2 * n))
-    split = n > 1 and sum(sizes) >= MIN_PARALLEL_CHARS
+    split = n > 1 and sum(sizes) >= parallel.MIN_PARALLEL_CHARS
     tasks: list[_Task] = []
     readings: dict[int, tuple[Reading, dict[str, Any]]] = {}
     for i, (doc, table) in enumerate(items):
@@ -232,7 +232,7 @@ def extract_all(items: Sequence[tuple[Document, AliasTable]], judged: bool = Tru
         start = {name: getattr(reading.ctx, name) for name in CARRIED} | {"local": dict(reading.ctx.bearers.local)}
         readings[i] = (reading, start)
         tasks.extend(_Task(doc, table, judged, reading, lo, hi) for lo, hi in _cuts(reading, pieces))
-    done = map_items(
+    done = parallel.map_items(
         _run, tasks, [sum(len(c.text) for c in t.reading.clauses[t.lo : t.hi]) if t.reading else len(t.doc.text) for t in tasks]
     )
     out: list[Extracted] = []

@@ -256,16 +256,31 @@ def piece_text(row: Row, piece: str) -> str:
     return search_form(f"{ctx}：{piece}" if ctx else piece)
 
 
-def index_tokens(tokenizer: Tokenizer, row: Row) -> list[str]:
-    """BM25 tokens of a clause: its text plus its headings (same reason as above)."""
-    return tokenizer.tokenize(" ".join(context_path(row)) + " " + row.text)
+def index_tokens(tokenizer: Tokenizer, row: Row, headings: dict[str, list[str]] | None = None) -> list[str]:
+    """BM25 tokens of a clause: its headings plus its text (same reason as above).
+
+    The headings and the text are cut apart: the space between them ends a
+    jieba block, so the tokens are the same as those of "headings text" cut
+    whole, and ``headings`` (tokens by heading line) lets the clauses of one
+    section cut their shared headings once instead of once each."""
+    path = " ".join(context_path(row))
+    if headings is None:
+        return tokenizer.tokenize(path + " " + row.text)
+    if path not in headings:
+        headings[path] = tokenizer.tokenize(path)
+    return headings[path] + tokenizer.tokenize(row.text)
 
 
 def index_token_lists(tokenizer: Tokenizer, rows: Sequence[Row]) -> list[list[str]]:
     """:func:`index_tokens` of every row, in row order; a large index is cut on every core."""
     step = max(1, -(-len(rows) // (4 * workers())))
     chunks = [rows[i : i + step] for i in range(0, len(rows), step)]
-    done = map_items(lambda chunk: [index_tokens(tokenizer, r) for r in chunk], chunks, [sum(len(r.text) for r in c) for c in chunks])
+
+    def cut(chunk: Sequence[Row]) -> list[list[str]]:
+        headings: dict[str, list[str]] = {}
+        return [index_tokens(tokenizer, r, headings) for r in chunk]
+
+    done = map_items(cut, chunks, [sum(len(r.text) for r in c) for c in chunks])
     return [tokens for part in done for tokens in part]
 
 

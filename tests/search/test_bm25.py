@@ -80,3 +80,13 @@ def test_scores_from_statistics_equal_the_index_bit_for_bit(corpus) -> None:
     for q in [*QUERIES, "评估 评估 评估 中心", "没有这个词语zzz 经费"]:
         qt = tok.tokenize(q)
         assert np.array_equal(stats_scores(qt, stats, lengths, counts), index.scores(qt)), q
+
+
+def test_headings_cut_once_give_the_tokens_of_the_whole_line(corpus, documents) -> None:
+    """index_tokens with a heading memo (what the index build uses) equals cutting
+    "headings text" whole: a space ends every jieba block."""
+    tok, whole = corpus
+    headings: dict[str, list[str]] = {}
+    rows = rows_of(documents, load_aliases())
+    assert [index_tokens(tok, r, headings) for r in rows] == whole
+    assert len(headings) < len(rows)  # the memo was used
