@@ -6,7 +6,7 @@ by :func:`ingest.loaders.document_from` (the same conversion, text checks,
 metadata and clauses as :func:`ingest.loaders.load_document`), scope and
 kind by :func:`ingest.scope.introduce`, facts by
 :func:`ingest.extract.extract_with_entities` over the live corpus's alias
-table and what each applies to by :func:`graph.build.set_targets`, as the
+table and what each applies to by :func:`graph.build.target_facts`, as the
 graph step derives them — and writes nothing: no corpus copy, no store, no
 index.
 """
@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Collection
 from typing import Any
 
-from graph.build import set_targets
+from graph.build import target_facts
 from ingest.aliases import AliasTable
 from ingest.extract import FACT_KINDS, extract_with_entities
 from ingest.loaders import document_from
@@ -39,8 +39,7 @@ def preview_document(upload: NewDocument, table: AliasTable, known_ids: Collecti
     doc = document_from(entry, text, upload.data if entry.get("source_file") else None)
     table = introduce([doc], table)  # the document's own scope, kind and defined terms
     facts, bearers = extract_with_entities(doc, table)
-    read_with = table.extend(bearers) if bearers else table  # as graph.build's _add_facts reads them
-    set_targets(doc, facts, read_with)
+    target_facts(doc, table, (facts, bearers))  # read as the graph build reads them
     exists = doc.doc_id in set(known_ids)
     kinds = Counter(f.kind for f in facts)
     return {

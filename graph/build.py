@@ -120,7 +120,7 @@ def build_graph(
         found.extend(bearers)
         for ent in bearers:
             _add_entity(g, ent)
-        _add_facts(g, doc, doc_facts, doc_table.extend(bearers) if bearers else doc_table)
+        _add_facts(g, doc, doc_facts)
         facts.extend(doc_facts)
     for doc in documents:
         _add_document_relations(g, doc)
@@ -158,7 +158,8 @@ def _add_document_relations(g: nx.MultiDiGraph, doc: Document) -> None:
 def _extracted_all(documents: list[Document], tables: list[AliasTable], cache: ValueCache | None, judged: bool = True) -> list[Extracted]:
     """:func:`extract_with_entities` of each document with its table, through
     ``cache`` when given; the documents the cache does not answer for are read
-    on every core, a large one in parts (ingest/chunks.py).
+    on every core, a large one in parts (ingest/chunks.py), and what each fact
+    applies to is set there too (:func:`target_facts`).
 
     The key covers all it reads: the extraction code and vocabulary (the
     ingest and graph packages), the document's text and metadata, and the
@@ -176,7 +177,7 @@ def _extracted_all(documents: list[Document], tables: list[AliasTable], cache: V
     todo = [i for i, hit in enumerate(out) if hit is None]
     if todo:
         load_tagger()
-    results = extract_all([(documents[i], tables[i]) for i in todo], judged)
+    results = extract_all([(documents[i], tables[i]) for i in todo], judged, then=target_facts)
     for i, result in zip(todo, results):
         out[i] = result
         if cache is not None:
@@ -310,8 +311,15 @@ def set_targets(doc: Document, facts: list[Fact], table: AliasTable) -> None:
         f.attrs["applies_to"] = applies_to(f, doc, table, ctx, path_of.get(f.clause_id, ()))
 
 
-def _add_facts(g: nx.MultiDiGraph, doc: Document, facts: list[Fact], table: AliasTable) -> None:
-    set_targets(doc, facts, table)
+def target_facts(doc: Document, table: AliasTable, extracted: Extracted) -> None:
+    """:func:`set_targets` of a document's extracted facts, read with the table the graph
+    links them with: the document's own table plus the bearers met in it."""
+    facts, bearers = extracted
+    set_targets(doc, facts, table.extend(bearers) if bearers else table)
+
+
+def _add_facts(g: nx.MultiDiGraph, doc: Document, facts: list[Fact]) -> None:
+    """Fact nodes and their edges (``applies_to`` already set: :func:`target_facts`)."""
     path_of = {c.clause_id: c.path for c in doc.clauses}
     for f in facts:
         fid = f.fact_id

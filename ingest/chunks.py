@@ -23,12 +23,12 @@ checks this against ``POLICYKG_WORKERS=1``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
+from . import parallel
 from .aliases import AliasTable, Entity
 from .document import Document
 from .extract import Context, Fact, Reading, extract_clauses, extract_with_entities, finish_document, read_document
-from . import parallel
 
 CARRIED = ("in_requirements", "item_subject", "last_due")
 """The fields of :class:`ingest.extract.Context` a clause's extraction sets for the next clause."""
@@ -37,6 +37,8 @@ MIN_CHUNK_CHARS = 40_000
 """A chunk smaller than this (about 400 clauses) costs more to fork and merge than it saves."""
 
 Extracted = tuple[list[Fact], list[Entity]]
+Then = Callable[[Document, AliasTable, Extracted], None]
+"""A step on a document's extracted facts run where they were extracted (graph/build.py's target_facts)."""
 
 
 class _WatchedNames(dict[str, Entity]):
@@ -193,6 +195,7 @@ class _Task:
     doc: Document
     table: AliasTable
     judged: bool
+    then: Then | None = None
     reading: Reading | None = None
     lo: int = 0
     hi: int = 0
@@ -207,12 +210,16 @@ def _size(task: _Task) -> int:
 
 def _run(task: _Task) -> Extracted | Chunk:
     if task.reading is None:
-        return extract_with_entities(task.doc, task.table, judged=task.judged)
+        whole = extract_with_entities(task.doc, task.table, judged=task.judged)
+        if task.then is not None:
+            task.then(task.doc, task.table, whole)
+        return whole
     return read_chunk(task.reading, task.lo, task.hi)
 
 
-def extract_all(items: Sequence[tuple[Document, AliasTable]], judged: bool = True) -> list[Extracted]:
-    """:func:`extract_with_entities` of each document with its table, on every core.
+def extract_all(items: Sequence[tuple[Document, AliasTable]], judged: bool = True, then: Then | None = None) -> list[Extracted]:
+    """:func:`extract_with_entities` of each document with its table, on every core, each
+    followed by ``then`` (in the worker that read the whole document, or in the parent).
 
     A document larger than its share of the work (the text over twice the
     workers, at least :data:`MIN_CHUNK_CHARS`) is read in parts of about that
@@ -226,12 +233,12 @@ def extract_all(items: Sequence[tuple[Document, AliasTable]], judged: bool = Tru
     for i, (doc, table) in enumerate(items):
         pieces = round(sizes[i] / share) if split else 1
         if pieces < 2:
-            tasks.append(_Task(doc, table, judged))
+            tasks.append(_Task(doc, table, judged, then))
             continue
         reading = read_document(doc, table)
         start = {name: getattr(reading.ctx, name) for name in CARRIED} | {"local": dict(reading.ctx.bearers.local)}
         readings[i] = (reading, start)
-        tasks.extend(_Task(doc, table, judged, reading, lo, hi) for lo, hi in _cuts(reading, pieces))
+        tasks.extend(_Task(doc, table, judged, then, reading, lo, hi) for lo, hi in _cuts(reading, pieces))
     done = parallel.map_items(
         _run, tasks, [sum(len(c.text) for c in t.reading.clauses[t.lo : t.hi]) if t.reading else len(t.doc.text) for t in tasks]
     )
@@ -252,5 +259,8 @@ def extract_all(items: Sequence[tuple[Document, AliasTable]], judged: bool = Tru
             parts.append((tasks[k].lo, tasks[k].hi, chunk))
             k += 1
         facts, signals = merge_chunks(reading, start, parts)
-        out.append(finish_document(reading, facts, signals, judged=judged))
+        whole = finish_document(reading, facts, signals, judged=judged)
+        if then is not None:
+            then(reading.doc, items[i][1], whole)
+        out.append(whole)
     return out
