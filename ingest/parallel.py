@@ -12,6 +12,7 @@ in-process: a fork costs more than it saves below :data:`MIN_PARALLEL_CHARS`.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -64,10 +65,14 @@ def map_items(fn: Callable[[T], R], items: Sequence[T], sizes: Sequence[int]) ->
         return [fn(x) for x in items]
     order = sorted(range(len(items)), key=lambda i: -sizes[i])
     _TASK = (fn, items)
+    # the parent's objects move out of the collector's reach until the pool is done: a
+    # worker's collections then never walk (and so never copy) the pages it inherited
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(n) as pool:
             done = pool.map(_run, order, chunksize=1)
     finally:
+        gc.unfreeze()
         _TASK = None
     out: list[R] = [None] * len(items)  # type: ignore[list-item]
     for i, result in zip(order, done):
