@@ -45,9 +45,16 @@ class Clause:
     kind: str = "paragraph"
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["path"] = list(self.path)
-        return d
+        # by hand: dataclasses.asdict deep-copies each field, a third of writing clauses.jsonl
+        return {
+            "clause_id": self.clause_id,
+            "doc_id": self.doc_id,
+            "path": list(self.path),
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "kind": self.kind,
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Clause":

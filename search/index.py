@@ -191,9 +191,10 @@ def rows_of(documents: Iterable[Document], table: AliasTable) -> list[Row]:
     rows: list[Row] = []
     for doc in documents:
         doc_scope = _doc_scope(doc, table)
+        in_headings: dict[str, list[Mention]] = {}  # a section's clauses share their headings
         for c in doc.clauses:
             if c.kind in SEARCHABLE_KINDS:
-                rows.append(_row(doc, c, table, doc_scope))
+                rows.append(_row(doc, c, table, doc_scope, in_headings))
     return rows
 
 
@@ -206,9 +207,12 @@ def _doc_scope(doc: Document, table: AliasTable) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
 
 
-def _row(doc: Document, c: Clause, table: AliasTable, doc_scope: tuple[str, ...]) -> Row:
+def _row(doc: Document, c: Clause, table: AliasTable, doc_scope: tuple[str, ...], in_headings: dict[str, list[Mention]]) -> Row:
     row = Row(c.clause_id, c.doc_id, doc.title, tuple(c.path), c.text, c.start, c.end, c.kind)
-    in_path = table.find_mentions(" ".join(context_path(row)))
+    headings = " ".join(context_path(row))
+    if headings not in in_headings:
+        in_headings[headings] = table.find_mentions(headings)
+    in_path = in_headings[headings]
     in_text = table.find_mentions(c.text)
     entities = tuple(dict.fromkeys(m.entity_id for m in in_path + in_text))
     return replace(row, entities=entities, scope=_scope(in_text) or _scope(in_path) or doc_scope)

@@ -161,3 +161,11 @@ def test_an_inline_marker_outside_a_run_stays_text():
     text = "第四条 平台按第五条规定报送材料:(一)年度总结。\n第五条 材料报送科研处。第六条 科研处负责审核。\n"
     starts = [c.text[:4] for c in parse_document("f", text)]
     assert starts == ["第四条 ", "第五条 ", "第六条 "]
+
+
+def test_clause_dict_holds_every_field_as_asdict_does(documents):
+    """Clause.to_dict is written by hand for speed: it must keep every field, in field order."""
+    from dataclasses import asdict
+
+    for c in documents[0].clauses:
+        assert list(c.to_dict().items()) == [(k, list(v) if k == "path" else v) for k, v in asdict(c).items()]
