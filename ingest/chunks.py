@@ -113,6 +113,17 @@ class Chunk:
     """short names looked up and not defined"""
     defined: dict[str, Entity] = field(default_factory=dict)
     """short names the chunk defined"""
+    unknown: set[str] = field(default_factory=set)
+    """other context fields the chunk changed: state this module does not know how to carry
+    (a rule that leaves something new to the next clause must add it to :data:`CARRIED`)"""
+
+
+def _shape(ctx: Context) -> dict[str, tuple[int, int]]:
+    """Each context field that no clause should change, by identity and size (a field
+    rebound, or a list or dict grown in place, shows as a different shape)."""
+    fields = {k: v for k, v in vars(ctx).items() if k not in CARRIED and k != "bearers" and not k.startswith("_")}
+    fields |= {f"bearers.{k}": v for k, v in vars(ctx.bearers).items() if k not in ("local", "found")}
+    return {k: (id(v), len(v) if isinstance(v, (list, dict, set)) else -1) for k, v in fields.items()}
 
 
 def read_chunk(reading: Reading, lo: int, hi: int) -> Chunk:
@@ -124,7 +135,9 @@ def read_chunk(reading: Reading, lo: int, hi: int) -> Chunk:
     watched._written, watched._read_first = set(), set()
     names = _WatchedNames(ctx.bearers.local)
     watched.bearers = replace(ctx.bearers, local=names, found={})
+    before = _shape(watched)
     facts, signals = extract_clauses(reading, watched, lo, hi)
+    after = _shape(watched)
     return Chunk(
         facts=facts,
         signals=[signals.get(id(f)) for f in facts],
@@ -133,6 +146,7 @@ def read_chunk(reading: Reading, lo: int, hi: int) -> Chunk:
         read_first=watched._read_first,
         missed=names.missed,
         defined={k: v for k, v in names.items() if k not in ctx.bearers.local},
+        unknown={k for k in before.keys() | after.keys() if before.get(k) != after.get(k)},
     )
 
 
@@ -150,7 +164,7 @@ def merge_chunks(
     signals: dict[int, dict[str, float]] = {}
     for lo, hi, chunk in chunks:
         stale = any(getattr(ctx, name) != start[name] for name in chunk.read_first)
-        if stale or chunk.missed & (ctx.bearers.local.keys() - first_names):
+        if stale or chunk.unknown or chunk.missed & (ctx.bearers.local.keys() - first_names):
             more, more_signals = extract_clauses(reading, ctx, lo, hi)
             facts.extend(more)
             signals |= more_signals

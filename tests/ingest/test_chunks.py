@@ -46,6 +46,7 @@ def test_chunks_cut_anywhere_merge_to_the_serial_facts(corpus: str, every: int) 
         cuts = [(lo, min(lo + every, len(reading.clauses))) for lo in range(0, len(reading.clauses), every)]
         chunks = [(lo, hi, C.read_chunk(reading, lo, hi)) for lo, hi in cuts]
         stale += sum(1 for _lo, _hi, c in chunks if c.read_first)
+        assert not any(c.unknown for _lo, _hi, c in chunks), "extraction carries state ingest/chunks.py's CARRIED does not list"
         facts, signals = C.merge_chunks(reading, start, chunks)
         assert _facts(finish_document(reading, facts, signals)) == serial, doc.doc_id
     assert stale > 0  # the merge's second reading was exercised
