@@ -671,10 +671,12 @@ def resolve_bearer(
     return scope.found[ent.id]
 
 
-def names_no_one(phrase: str) -> bool:
-    """A head that names no one without a determiner before it: 组织职责 (organizational
-    duties), …依托的主体学科; but 任何组织或个人 is anyone."""
-    return split_phrase(phrase)[0] in L.words("extraction.lone_heads_naming_no_one") and not strip_determiners(phrase)[1]
+def names_no_one(name: str, phrase: str = "") -> bool:
+    """A head that names no one without a determiner before it (in ``phrase``, the
+    whole subject ``name`` is part of, if given): 组织职责 (organizational duties),
+    …依托的主体学科; but 任何组织或个人 is anyone."""
+    determined = strip_determiners(name)[1] or strip_determiners(phrase)[1]
+    return split_phrase(name)[0] in L.words("extraction.lone_heads_naming_no_one") and not determined
 
 
 def is_generic_alias(surface: str, ent: Entity) -> bool:

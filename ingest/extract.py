@@ -619,6 +619,11 @@ _SUBJECT_IF = L.compile_re(
 _CIRCUMSTANCE = L.compile_re(r"^[^，。；]{1,8}?(?:{extraction.obligation_grammar.circumstance_ends})，")
 
 
+def _entities(mentions: list[Mention], ctx: Context) -> list[Entity]:
+    """The entities a run of mentions names, each once, in order."""
+    return [e for e in dict.fromkeys(ctx.aliases.get(m.entity_id) for m in mentions) if e is not None]
+
+
 def _names_from(mentions: list[Mention], pos: int, text: str, kinds: tuple[str, ...] = ACTOR_KINDS) -> tuple[list[Mention], int]:
     """Actor mentions starting at ``pos`` joined by 、/和/及/与 ("市科委、中关村管委会"); and where they end."""
     names: list[Mention] = []
@@ -689,7 +694,7 @@ def open_bearer(text: str, offset: int, ctx: Context, *, any_verb: bool = False)
         for part in coordinated(name):
             at = sub.phrase.find(part, pos)
             pos = at + len(part)
-            if names_no_one(part) and not strip_determiners(alternative)[1]:
+            if names_no_one(part, alternative):
                 continue  # 组织职责, …的主体学科 (任何组织或个人: anyone)
             source = {"doc_id": ctx.doc_id, "start": offset + at, "end": offset + pos, "extractor": "bearer/subject"}
             ent = resolve_bearer(split_phrase(part)[0], ctx.aliases, ctx.bearers, source)
@@ -719,9 +724,6 @@ def _split_actor_segments(unit: Unit, ctx: Context, carried: bool = False) -> li
     cuts: list[tuple[int, list[Entity], str]] = [(0, [], "")]
     mentions = ctx.aliases.find_mentions(text)
 
-    def ents(ms: list[Mention]) -> list[Entity]:
-        return [e for e in dict.fromkeys(ctx.aliases.get(m.entity_id) for m in ms) if e is not None]
-
     for m in re.finditer(r"由", text):
         if text[: m.start()].endswith(_COPULAS + _SET_UP_VERBS):
             # "须是由高校牵头组建的…", "成立由主要领导牵头的…": a description of the subject
@@ -729,7 +731,7 @@ def _split_actor_segments(unit: Unit, ctx: Context, carried: bool = False) -> li
             continue
         names, end = _names_from(mentions, m.end(), text)
         if names and _ASSIGNED_VERB.match(text[end:]):
-            cuts.append((text.rfind("，", 0, m.start()) + 1, ents(names), "assigned"))
+            cuts.append((text.rfind("，", 0, m.start()) + 1, _entities(names, ctx), "assigned"))
         elif (
             not names
             and (named := open_bearer(text[m.end() :], unit.start + m.end(), ctx, any_verb=True))
@@ -770,13 +772,13 @@ def _split_actor_segments(unit: Unit, ctx: Context, carried: bool = False) -> li
             names, end = _names_from(mentions, i + dm.end(), text, ("Role", "PlatformType"))
             head_noun = _head_role(mentions, end, text) if names else _head_role(mentions, end, text, modifiers_only=True)
             if head_noun is not None:
-                cuts.append((i, ents([head_noun]), "directive"))  # 市属高校优秀青年人才 → 青年人才
+                cuts.append((i, _entities([head_noun], ctx), "directive"))  # 市属高校优秀青年人才 → 青年人才
             elif (
                 names
                 and not _NOT_A_TARGET.match(text[end:])
                 and not any(m.start == end and m.kind in ("Program", "Field") for m in mentions)
             ):
-                cuts.append((i, ents(names), "directive"))
+                cuts.append((i, _entities(names, ctx), "directive"))
             elif not names:
                 # 鼓励市技术创新中心注册…: a target the alias table does not know
                 target = (
@@ -789,7 +791,7 @@ def _split_actor_segments(unit: Unit, ctx: Context, carried: bool = False) -> li
             continue
         lead = strip_determiners(head[:16])[1]  # 各/本/每个/任何… before the name
         names, end = _names_from(mentions, i + lead, text)
-        actors = ents(names)
+        actors = _entities(names, ctx)
         longer = subject_phrase(head, ctx.aliases, own_names(ctx.bearers)) if actors else None
         if longer is not None and longer.end > end - i and not longer.short:
             actors = []  # 县（市、区）主管部门: a known name is only the start of the subject
@@ -1016,7 +1018,7 @@ def sentence_topic(text: str, offset: int, ctx: Context) -> list[Entity]:
     mentions = ctx.aliases.find_mentions(text[: lead + 24])
     names, _end = _names_from(mentions, lead, text)
     if names:
-        return [e for e in dict.fromkeys(ctx.aliases.get(m.entity_id) for m in names) if e is not None]
+        return _entities(names, ctx)
     found = open_bearer(text, offset, ctx, any_verb=True)
     return found[0] if found else []
 
